@@ -1,0 +1,3 @@
+"""Hotline: a crisis-communication wargame."""
+
+__version__ = "0.1.0"
