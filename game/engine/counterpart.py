@@ -98,15 +98,19 @@ def resolve_call(
         decline_share = node.counterpart.decline_share
 
     if forced in ("answered", "declined", "unanswered"):
-        reason = {"answered": signals.answered, "declined": signals.declined,
-                  "unanswered": signals.unanswered}[forced]
+        reason = {
+            "answered": signals.answered,
+            "declined": signals.declined,
+            "unanswered": signals.unanswered,
+        }[forced]
         return CallResult(forced, chance, 0, reason, (*factors, ("facilitator", 0.0)))
     for requirement, why in scenario.preconditions.get(channel, ()):
         if not requirement(state):
             return CallResult("declined", 0.0, 0, why, factors)
     if state.channels[channel] == "suspended":
-        return CallResult("unanswered", 0.0, 0, "The channel is suspended; nobody is on the other end.",
-                          factors)
+        return CallResult(
+            "unanswered", 0.0, 0, "The channel is suspended; nobody is on the other end.", factors
+        )
     if roll_accept < chance:
         if delay > 0:
             return CallResult("ringing", chance, delay, signals.ringing, factors)

@@ -46,9 +46,12 @@ def lifecycle_machine() -> Machine:
         machine.add_transition("submit", "deciding", "resolving")
         machine.add_transition("resolved", "resolving", "consequences")
         machine.add_transition("proceed", "consequences", "deciding")
-        machine.add_transition("finish", ["deciding", "resolving", "consequences", "paused"], "ended")
-        machine.add_transition("pause", ["briefing", "deciding", "consequences"], "paused",
-                               before="remember_phase")
+        machine.add_transition(
+            "finish", ["deciding", "resolving", "consequences", "paused"], "ended"
+        )
+        machine.add_transition(
+            "pause", ["briefing", "deciding", "consequences"], "paused", before="remember_phase"
+        )
         for phase in ("briefing", "deciding", "consequences"):
             # A property of the session names the phase the pause interrupted.
             machine.add_transition("resume", "paused", phase, conditions=f"paused_from_{phase}")
@@ -81,14 +84,15 @@ def flow_machine(scenario: CompiledScenario) -> Machine:
         for option in options:
             for when, dest in option.branches:
                 conditions: list[Any] = [] if when is None else [_guard(when)]
-                machine.add_transition(flow_trigger(node_id, option.id), node_id, dest,
-                                       conditions=conditions)
+                machine.add_transition(
+                    flow_trigger(node_id, option.id), node_id, dest, conditions=conditions
+                )
     scenario.runtime["flow"] = machine
     scenario.runtime["flow_table"] = _table(machine)
     return machine
 
 
-FlowTable = dict[tuple[str, str], list[tuple[Any, str]]]
+FlowTable = dict[tuple[str, str], list[tuple[Any, Any]]]
 
 
 def flow_table(scenario: CompiledScenario) -> FlowTable:

@@ -54,49 +54,93 @@ def score_parts(
     peak = state.peaks[esc]
     final = state.meters[esc]
     parts = [
-        ScorePart("peak_escalation", "Low peak escalation",
-                  w.peak_escalation * (1 - _norm(scenario, esc, peak)), w.peak_escalation,
-                  f"peak {scenario.meters[esc].label.lower()} {peak:.0f}"),
-        ScorePart("final_escalation", "Low final escalation",
-                  w.final_escalation * (1 - _norm(scenario, esc, final)), w.final_escalation,
-                  f"final {scenario.meters[esc].label.lower()} {final:.0f}"),
+        ScorePart(
+            "peak_escalation",
+            "Low peak escalation",
+            w.peak_escalation * (1 - _norm(scenario, esc, peak)),
+            w.peak_escalation,
+            f"peak {scenario.meters[esc].label.lower()} {peak:.0f}",
+        ),
+        ScorePart(
+            "final_escalation",
+            "Low final escalation",
+            w.final_escalation * (1 - _norm(scenario, esc, final)),
+            w.final_escalation,
+            f"final {scenario.meters[esc].label.lower()} {final:.0f}",
+        ),
     ]
     contact = first_contact_turn is not None
-    parts.append(ScorePart(
-        "contact", "Real contact with the counterpart", w.contact if contact else 0.0, w.contact,
-        f"first answered call at turn {first_contact_turn + 1}" if first_contact_turn is not None
-        else "no call was ever answered",
-    ))
+    parts.append(
+        ScorePart(
+            "contact",
+            "Real contact with the counterpart",
+            w.contact if contact else 0.0,
+            w.contact,
+            f"first answered call at turn {first_contact_turn + 1}"
+            if first_contact_turn is not None
+            else "no call was ever answered",
+        )
+    )
     follow_up = min(answered_calls, 2) / 2
-    parts.append(ScorePart(
-        "channel_open", "A channel kept open with follow-up", w.channel_open * follow_up,
-        w.channel_open, f"{answered_calls} answered call(s)",
-    ))
+    parts.append(
+        ScorePart(
+            "channel_open",
+            "A channel kept open with follow-up",
+            w.channel_open * follow_up,
+            w.channel_open,
+            f"{answered_calls} answered call(s)",
+        )
+    )
     flag = scoring.loss_of_life_flag
     lost = flag is not None and flag in state.flags
-    parts.append(ScorePart(
-        "no_loss_of_life", "No loss of life", 0.0 if lost else w.no_loss_of_life,
-        w.no_loss_of_life, "lives were lost" if lost else "no lives lost",
-    ))
+    parts.append(
+        ScorePart(
+            "no_loss_of_life",
+            "No loss of life",
+            0.0 if lost else w.no_loss_of_life,
+            w.no_loss_of_life,
+            "lives were lost" if lost else "no lives lost",
+        )
+    )
     standing_meters = [m for m in scoring.standing_meters if m in state.meters]
     if standing_meters:
-        mean = sum(_norm(scenario, m, state.meters[m]) for m in standing_meters) / len(standing_meters)
-        detail = ", ".join(f"{scenario.meters[m].label.lower()} {state.meters[m]:.0f}"
-                           for m in standing_meters)
+        mean = sum(_norm(scenario, m, state.meters[m]) for m in standing_meters) / len(
+            standing_meters
+        )
+        detail = ", ".join(
+            f"{scenario.meters[m].label.lower()} {state.meters[m]:.0f}" for m in standing_meters
+        )
     else:
         mean, detail = 0.0, "no standing meters"
-    parts.append(ScorePart("standing", "Standing at home and with allies", w.standing * mean,
-                           w.standing, detail))
+    parts.append(
+        ScorePart(
+            "standing", "Standing at home and with allies", w.standing * mean, w.standing, detail
+        )
+    )
     if first_contact_turn is not None:
         speed = 1 - first_contact_turn / max(turns, 1)
         detail = f"contact after {first_contact_turn} of {turns} decisions"
     else:
         speed, detail = 0.0, "no contact"
-    parts.append(ScorePart("time_to_contact", "Early first contact", w.time_to_contact * speed,
-                           w.time_to_contact, detail))
+    parts.append(
+        ScorePart(
+            "time_to_contact",
+            "Early first contact",
+            w.time_to_contact * speed,
+            w.time_to_contact,
+            detail,
+        )
+    )
     if ending_bonus:
-        parts.append(ScorePart("ending", "Ending", ending_bonus, max(ending_bonus, 0.0),
-                               "bonus or penalty the ending carries"))
+        parts.append(
+            ScorePart(
+                "ending",
+                "Ending",
+                ending_bonus,
+                max(ending_bonus, 0.0),
+                "bonus or penalty the ending carries",
+            )
+        )
     return parts
 
 

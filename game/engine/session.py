@@ -212,8 +212,14 @@ class Session:
         self.phase = "deciding" if self.batch else "briefing"
         self.node = self.scenario.start
         self._shown: tuple[Event, ...] = ()
-        self._emit("session_started", scenario=model.id, version=model.version,
-                   content_hash=self.scenario.content_hash, seed=seed, roles=list(self.roles))
+        self._emit(
+            "session_started",
+            scenario=model.id,
+            version=model.version,
+            content_hash=self.scenario.content_hash,
+            seed=seed,
+            roles=list(self.roles),
+        )
         self._enter_node(self.scenario.start)
 
     @classmethod
@@ -270,14 +276,22 @@ class Session:
         """Options the trainee may pick at the current node."""
         if self.ended or self.node == END:
             return []
-        return [o for o in self.scenario.options[self.node] if o.available is None or o.available(self)]
+        return [
+            o for o in self.scenario.options[self.node] if o.available is None or o.available(self)
+        ]
 
     def options(self) -> list[OptionView]:
         """The current options as the trainee sees them."""
         channels = self.scenario.channels
         return [
-            OptionView(o.id, o.option.kind, o.option.label, o.option.description, o.option.channel,
-                       channels[o.option.channel].label if o.option.channel else None)
+            OptionView(
+                o.id,
+                o.option.kind,
+                o.option.label,
+                o.option.description,
+                o.option.channel,
+                channels[o.option.channel].label if o.option.channel else None,
+            )
             for o in self.available()
         ]
 
@@ -287,10 +301,17 @@ class Session:
             raise EngineError("the session has ended")
         node = self.scenario.nodes[self.node]
         return TurnView(
-            node=node.id, title=node.title, time=node.time, brief=node.brief,
-            prompt=node.decision.prompt, role=node.decision.role,
-            time_limit=node.decision.time_limit, turn=self.turn, phase=self.phase,
-            options=tuple(self.options()), injects=self._shown,
+            node=node.id,
+            title=node.title,
+            time=node.time,
+            brief=node.brief,
+            prompt=node.decision.prompt,
+            role=node.decision.role,
+            time_limit=node.decision.time_limit,
+            turn=self.turn,
+            phase=self.phase,
+            options=tuple(self.options()),
+            injects=self._shown,
         )
 
     def timeout_option(self) -> str:
@@ -377,8 +398,13 @@ class Session:
 
     # --- internals ---------------------------------------------------------
     def _emit(self, kind: str, /, **data: Any) -> Event:
-        event: Event = {"seq": len(self.events), "turn": self.turn, "clock": self.clock,
-                        "type": kind, **data}
+        event: Event = {
+            "seq": len(self.events),
+            "turn": self.turn,
+            "clock": self.clock,
+            "type": kind,
+            **data,
+        }
         self.events.append(event)
         return event
 
@@ -392,10 +418,18 @@ class Session:
             when = self.scenario.injects_when.get((node_id, index))
             if when is not None and not when(self):
                 continue
-            shown.append(self._emit(
-                "inject", node=node_id, index=index, sender=inject.sender, kind=inject.kind,
-                channel=inject.channel, text=inject.text, to=list(inject.to),
-            ))
+            shown.append(
+                self._emit(
+                    "inject",
+                    node=node_id,
+                    index=index,
+                    sender=inject.sender,
+                    kind=inject.kind,
+                    channel=inject.channel,
+                    text=inject.text,
+                    to=list(inject.to),
+                )
+            )
         self._shown = tuple(shown)
 
     def _deliver_answers(self, node: Node) -> None:
@@ -406,11 +440,20 @@ class Session:
         for pending in due:
             if self.channels[pending.channel] != "ringing":
                 continue  # the facilitator or an effect settled it meanwhile
-            self._emit("call_answered_late", channel=pending.channel,
-                       requested_turn=pending.requested_turn,
-                       text=self.scenario.model.counterpart.signals.answered)
-            self._answered(pending.channel, {"type": "answer", "ref": pending.channel,
-                                             "text": "late answer to an earlier call"})
+            self._emit(
+                "call_answered_late",
+                channel=pending.channel,
+                requested_turn=pending.requested_turn,
+                text=self.scenario.model.counterpart.signals.answered,
+            )
+            self._answered(
+                pending.channel,
+                {
+                    "type": "answer",
+                    "ref": pending.channel,
+                    "text": "late answer to an earlier call",
+                },
+            )
 
     def _answered(self, channel: str, cause: dict[str, str]) -> None:
         self._set_channel(channel, "answered", cause)
@@ -422,8 +465,14 @@ class Session:
                 self.first_contact_turn = self.turn
         effects = self.scenario.answer_effects.get(channel, ())
         if effects:
-            self._apply_effects(effects, {"type": "answer", "ref": channel,
-                                          "text": f"{self.scenario.channels[channel].label} answered"})
+            self._apply_effects(
+                effects,
+                {
+                    "type": "answer",
+                    "ref": channel,
+                    "text": f"{self.scenario.channels[channel].label} answered",
+                },
+            )
 
     def _set_channel(self, channel: str, status: str, cause: dict[str, str]) -> None:
         before = self.channels[channel]
@@ -439,16 +488,27 @@ class Session:
         self.meters[meter] = after
         if after > self.peaks[meter]:
             self.peaks[meter] = after
-        self._emit("meter", meter=meter, before=before, after=after,
-                   delta=round(after - before, 6), cause=cause)
+        self._emit(
+            "meter",
+            meter=meter,
+            before=before,
+            after=after,
+            delta=round(after - before, 6),
+            cause=cause,
+        )
 
     def _apply_effects(self, effects: Iterable[Effect], cause: dict[str, str]) -> None:
         for effect in effects:
             if effect.target == "meter":
                 amount = effect.constant if effect.constant is not None else effect.value(self)  # type: ignore[misc]
                 current = self.meters[effect.name]
-                value = (current + amount if effect.op == "+=" else
-                         current - amount if effect.op == "-=" else amount)
+                value = (
+                    current + amount
+                    if effect.op == "+="
+                    else current - amount
+                    if effect.op == "-="
+                    else amount
+                )
                 self._set_meter(effect.name, float(value), {**cause, "rule": effect.source})
             elif effect.target == "flag":
                 present = effect.name in self.flags
@@ -458,12 +518,17 @@ class Session:
                     self.flags.discard(effect.name)
                 else:
                     continue
-                self._emit("flag", flag=effect.name, value=bool(effect.constant),
-                           cause={**cause, "rule": effect.source})
+                self._emit(
+                    "flag",
+                    flag=effect.name,
+                    value=bool(effect.constant),
+                    cause={**cause, "rule": effect.source},
+                )
             elif effect.target == "channel":
                 if self.channels[effect.name] != effect.constant:
-                    self._set_channel(effect.name, str(effect.constant),
-                                      {**cause, "rule": effect.source})
+                    self._set_channel(
+                        effect.name, str(effect.constant), {**cause, "rule": effect.source}
+                    )
 
     def _turn(self, data: Mapping[str, Any]) -> None:
         if not self.batch:
@@ -477,10 +542,17 @@ class Session:
         option = compiled.option
         self.severity_total += compiled.severity_weight
         self._emit(
-            "decision", node=node.id, option=option.id, kind=option.kind, label=option.label,
-            channel=option.channel, severity=option.severity_class,
-            severity_weight=compiled.severity_weight, rationale=data.get("rationale"),
-            role=data.get("role"), seconds=data.get("seconds"),
+            "decision",
+            node=node.id,
+            option=option.id,
+            kind=option.kind,
+            label=option.label,
+            channel=option.channel,
+            severity=option.severity_class,
+            severity_weight=compiled.severity_weight,
+            rationale=data.get("rationale"),
+            role=data.get("role"),
+            seconds=data.get("seconds"),
             timed_out=bool(data.get("timed_out", False)),
         )
         self.path.append((node.id, option.id))
@@ -517,21 +589,30 @@ class Session:
                 return
 
     def _call(self, node: Node, channel: str, option_id: str) -> None:
-        self._set_channel(channel, "requested", {"type": "option", "ref": option_id,
-                                                 "text": "call requested"})
+        self._set_channel(
+            channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
+        )
         forced = self.forced.pop(channel, None)
         result = resolve_call(self.scenario, node, channel, self, self.rng, forced)
         self.call_status = result.status
-        self._emit("call", channel=channel, result=result.status,
-                   acceptance=round(result.acceptance, 4), delay=result.delay,
-                   reason=result.reason, factors=[[r, round(d, 4)] for r, d in result.factors])
+        self._emit(
+            "call",
+            channel=channel,
+            result=result.status,
+            acceptance=round(result.acceptance, 4),
+            delay=result.delay,
+            reason=result.reason,
+            factors=[[r, round(d, 4)] for r, d in result.factors],
+        )
         cause = {"type": "counterpart", "ref": channel, "text": result.reason}
         if result.status == "answered":
             self._answered(channel, cause)
         else:
             self._set_channel(channel, result.status, cause)
             if result.status == "ringing":
-                self.pending.append(_Pending(channel, self.turn + result.delay, self.turn, option_id))
+                self.pending.append(
+                    _Pending(channel, self.turn + result.delay, self.turn, option_id)
+                )
             self._emit("signal", channel=channel, status=result.status, text=result.reason)
 
     def _draw_outcome(self, compiled: CompiledOption) -> None:
@@ -545,8 +626,9 @@ class Session:
             cumulative += outcome.chance
             if roll < cumulative:
                 self._emit("outcome", option=compiled.id, outcome=outcome.id, text=outcome.text)
-                self._apply_effects(outcome.effects, {"type": "outcome", "ref": outcome.id,
-                                                      "text": outcome.text})
+                self._apply_effects(
+                    outcome.effects, {"type": "outcome", "ref": outcome.id, "text": outcome.text}
+                )
                 return
 
     def _early_ending(self) -> CompiledEnding | None:
@@ -565,17 +647,35 @@ class Session:
         ending = compiled.ending
         self.node = END
         parts = scoring.score_parts(
-            self.scenario, self, answered_calls=self.answered_calls,
-            first_contact_turn=self.first_contact_turn, turns=self.turn, ending_bonus=ending.bonus,
+            self.scenario,
+            self,
+            answered_calls=self.answered_calls,
+            first_contact_turn=self.first_contact_turn,
+            turns=self.turn,
+            ending_bonus=ending.bonus,
         )
         total = scoring.total(parts)
         ratings = scoring.rate_objectives(self.scenario, self)
         self.outcome = Outcome(ending.id, ending.title, ending.tone, total, parts, ratings)
-        self._emit("ending", ending=ending.id, title=ending.title, tone=ending.tone, text=ending.text)
-        self._emit("score", total=total, severity_total=self.severity_total,
-                   parts=[{"key": p.key, "label": p.label, "points": round(p.points, 2),
-                           "max": p.max_points, "detail": p.detail} for p in parts],
-                   ratings=ratings)
+        self._emit(
+            "ending", ending=ending.id, title=ending.title, tone=ending.tone, text=ending.text
+        )
+        self._emit(
+            "score",
+            total=total,
+            severity_total=self.severity_total,
+            parts=[
+                {
+                    "key": p.key,
+                    "label": p.label,
+                    "points": round(p.points, 2),
+                    "max": p.max_points,
+                    "detail": p.detail,
+                }
+                for p in parts
+            ],
+            ratings=ratings,
+        )
         if self.batch:
             self.phase = "ended"
         else:
@@ -585,9 +685,17 @@ class Session:
         kind = data["type"]
         cause = {"type": "facilitator", "ref": kind, "text": str(data.get("reason", ""))}
         if kind == "inject":
-            self._emit("inject", node=self.node, index=-1, sender=data.get("sender", "Facilitator"),
-                       kind=data.get("kind", "staff"), channel=data.get("channel"),
-                       text=data.get("text", ""), to=list(data.get("to", [])), facilitator=True)
+            self._emit(
+                "inject",
+                node=self.node,
+                index=-1,
+                sender=data.get("sender", "Facilitator"),
+                kind=data.get("kind", "staff"),
+                channel=data.get("channel"),
+                text=data.get("text", ""),
+                to=list(data.get("to", [])),
+                facilitator=True,
+            )
             self._shown = (*self._shown, self.events[-1])
         elif kind == "adjust":
             meter = data["meter"]
@@ -608,8 +716,13 @@ class Session:
         elif kind == "force_answer":
             channel, result = data["channel"], data["result"]
             ringing = any(p.channel == channel for p in self.pending)
-            self._emit("facilitator", action="force_answer", channel=channel, result=result,
-                       reason=cause["text"])
+            self._emit(
+                "facilitator",
+                action="force_answer",
+                channel=channel,
+                result=result,
+                reason=cause["text"],
+            )
             if ringing:
                 self.pending = [p for p in self.pending if p.channel != channel]
                 if result == "answered":

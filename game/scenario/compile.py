@@ -21,8 +21,23 @@ from .models import END, SEVERITY_WEIGHT, Channel, Ending, Meter, Node, Option, 
 
 Loc = tuple[str | int, ...]
 RESERVED = frozenset(
-    {"peak", "flags", "channels", "contact", "call", "visited", "recent", "turn", "true",
-     "false", "and", "or", "not", "any", END}
+    {
+        "peak",
+        "flags",
+        "channels",
+        "contact",
+        "call",
+        "visited",
+        "recent",
+        "turn",
+        "true",
+        "false",
+        "and",
+        "or",
+        "not",
+        "any",
+        END,
+    }
 )
 
 
@@ -120,7 +135,9 @@ class CompiledScenario:
 def content_hash(scenario: Scenario) -> str:
     """A stable hash of what the scenario means (not of its layout or comments)."""
     canonical = json.dumps(
-        scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"),
+        scenario.model_dump(mode="json", by_alias=True),
+        sort_keys=True,
+        separators=(",", ":"),
         ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
@@ -157,8 +174,12 @@ def _duplicates(ids: Sequence[str], loc: Loc, what: str, out: _Collector) -> Non
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if counts[ident] > 1 and ident in seen:
-            out.error((*loc, i, "id"), f"duplicate {what} id '{ident}'",
-                      f"give each {what} its own id", "duplicate")
+            out.error(
+                (*loc, i, "id"),
+                f"duplicate {what} id '{ident}'",
+                f"give each {what} its own id",
+                "duplicate",
+            )
         seen.add(ident)
 
 
@@ -169,7 +190,9 @@ def _nearest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[CompiledScenario | None, list[Problem]]:
+def compile_scenario(
+    model: Scenario, source_path: str | None = None
+) -> tuple[CompiledScenario | None, list[Problem]]:
     """Check references and compile a validated scenario.
 
     Args:
@@ -189,12 +212,16 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
     _duplicates([o.id for o in model.objectives], ("objectives",), "objective", out)
     for i, meter in enumerate(model.meters):
         if meter.id in RESERVED:
-            out.error(("meters", i, "id"), f"'{meter.id}' is a reserved word",
-                      "choose another meter id")
+            out.error(
+                ("meters", i, "id"), f"'{meter.id}' is a reserved word", "choose another meter id"
+            )
     for i, node in enumerate(model.nodes):
         if node.id == END:
-            out.error(("nodes", i, "id"), "'end' is reserved for finishing the session",
-                      "choose another node id")
+            out.error(
+                ("nodes", i, "id"),
+                "'end' is reserved for finishing the session",
+                "choose another node id",
+            )
 
     tags = frozenset(t for n in model.nodes for o in n.decision.options for t in o.tags)
     node_ids = frozenset(n.id for n in model.nodes)
@@ -220,8 +247,11 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
         for ii, inject in enumerate(node.injects):
             iloc: Loc = (*nloc, "injects", ii)
             if inject.channel is not None and inject.channel not in channels:
-                out.error((*iloc, "channel"), f"unknown channel '{inject.channel}'",
-                          _nearest(inject.channel, channels) or "declare it under 'channels:'")
+                out.error(
+                    (*iloc, "channel"),
+                    f"unknown channel '{inject.channel}'",
+                    _nearest(inject.channel, channels) or "declare it under 'channels:'",
+                )
             for ri, role in enumerate(inject.to):
                 if role not in roles:
                     out.error((*iloc, "to", ri), f"unknown role '{role}'", _nearest(role, roles))
@@ -231,25 +261,42 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
         decision = node.decision
         dloc: Loc = (*nloc, "decision")
         if decision.role is not None and decision.role not in roles:
-            out.error((*dloc, "role"), f"unknown role '{decision.role}'", _nearest(decision.role, roles))
+            out.error(
+                (*dloc, "role"), f"unknown role '{decision.role}'", _nearest(decision.role, roles)
+            )
         option_ids = [o.id for o in decision.options]
         _duplicates(option_ids, (*dloc, "options"), "option", out)
         if decision.on_timeout is not None and decision.on_timeout not in option_ids:
-            out.error((*dloc, "on_timeout"), f"no option '{decision.on_timeout}' at this node",
-                      _nearest(decision.on_timeout, option_ids) or "name one of this node's options")
+            out.error(
+                (*dloc, "on_timeout"),
+                f"no option '{decision.on_timeout}' at this node",
+                _nearest(decision.on_timeout, option_ids) or "name one of this node's options",
+            )
         compiled_options: list[CompiledOption] = []
         for oi, option in enumerate(decision.options):
             compiled_options.append(
-                _compile_option(node.id, oi, option, (*dloc, "options", oi), names, call_names,
-                                channels, node_ids, out)
+                _compile_option(
+                    node.id,
+                    oi,
+                    option,
+                    (*dloc, "options", oi),
+                    names,
+                    call_names,
+                    channels,
+                    node_ids,
+                    out,
+                )
             )
         options[node.id] = tuple(compiled_options)
 
     meters = {m.id: m for m in model.meters}
     counterpart = model.counterpart
     if counterpart.openness_meter is not None and counterpart.openness_meter not in meters:
-        out.error(("counterpart", "openness_meter"), f"unknown meter '{counterpart.openness_meter}'",
-                  _nearest(counterpart.openness_meter, meters))
+        out.error(
+            ("counterpart", "openness_meter"),
+            f"unknown meter '{counterpart.openness_meter}'",
+            _nearest(counterpart.openness_meter, meters),
+        )
     modifiers: list[CompiledModifier] = []
     for i, mod in enumerate(counterpart.modifiers):
         when = out.cond(mod.when, names, ("counterpart", "modifiers", i, "when"))
@@ -258,8 +305,11 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
     preconditions: dict[str, list[tuple[Compiled, str]]] = {}
     for i, pre in enumerate(counterpart.preconditions):
         if pre.channel not in channels:
-            out.error(("counterpart", "preconditions", i, "channel"), f"unknown channel '{pre.channel}'",
-                      _nearest(pre.channel, channels))
+            out.error(
+                ("counterpart", "preconditions", i, "channel"),
+                f"unknown channel '{pre.channel}'",
+                _nearest(pre.channel, channels),
+            )
             continue
         req = out.cond(pre.requires, names, ("counterpart", "preconditions", i, "requires"))
         if req is not None:
@@ -273,14 +323,20 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
     has_fallback = False
     for i, ending in enumerate(model.endings):
         if ending.id in node_ids:
-            out.error(("endings", i, "id"), f"ending id '{ending.id}' is also a node id",
-                      "endings and nodes need different ids")
+            out.error(
+                ("endings", i, "id"),
+                f"ending id '{ending.id}' is also a node id",
+                "endings and nodes need different ids",
+            )
         if ending.when is None and not ending.early:
             has_fallback = True
         endings.append(CompiledEnding(ending, out.cond(ending.when, names, ("endings", i, "when"))))
     if not has_fallback:
-        out.error(("endings",), "no fallback ending: every ending has a condition",
-                  "add an ending without 'when' (listed last) so every session can end")
+        out.error(
+            ("endings",),
+            "no fallback ending: every ending has a condition",
+            "add an ending without 'when' (listed last) so every session can end",
+        )
 
     ratings: dict[str, tuple[tuple[str, Compiled], ...]] = {}
     for i, objective in enumerate(model.objectives):
@@ -298,25 +354,37 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
         historical = _path_steps(model.historical.steps, ("historical", "steps"), options, out)
         ending_ids = {e.id for e in model.endings}
         if model.historical.ending not in ending_ids:
-            out.error(("historical", "ending"), f"unknown ending '{model.historical.ending}'",
-                      _nearest(model.historical.ending, ending_ids))
+            out.error(
+                ("historical", "ending"),
+                f"unknown ending '{model.historical.ending}'",
+                _nearest(model.historical.ending, ending_ids),
+            )
 
     scoring = model.scoring
     if scoring.escalation_meter not in meters:
-        out.error(("scoring", "escalation_meter"), f"unknown meter '{scoring.escalation_meter}'",
-                  _nearest(scoring.escalation_meter, meters) or "name the meter that tracks escalation")
+        out.error(
+            ("scoring", "escalation_meter"),
+            f"unknown meter '{scoring.escalation_meter}'",
+            _nearest(scoring.escalation_meter, meters) or "name the meter that tracks escalation",
+        )
     for i, meter_id in enumerate(scoring.standing_meters):
         if meter_id not in meters:
-            out.error(("scoring", "standing_meters", i), f"unknown meter '{meter_id}'",
-                      _nearest(meter_id, meters))
+            out.error(
+                ("scoring", "standing_meters", i),
+                f"unknown meter '{meter_id}'",
+                _nearest(meter_id, meters),
+            )
     if scoring.loss_of_life_flag is not None and scoring.loss_of_life_flag not in names.flags:
-        out.error(("scoring", "loss_of_life_flag"), f"unknown flag '{scoring.loss_of_life_flag}'",
-                  _nearest(scoring.loss_of_life_flag, names.flags))
+        out.error(
+            ("scoring", "loss_of_life_flag"),
+            f"unknown flag '{scoring.loss_of_life_flag}'",
+            _nearest(scoring.loss_of_life_flag, names.flags),
+        )
 
     errors = [p for p in out.problems if p.severity == "error"]
     if errors:
         return None, out.problems
-    compiled = CompiledScenario(
+    result = CompiledScenario(
         model=model,
         content_hash=content_hash(model),
         names=names,
@@ -336,7 +404,7 @@ def compile_scenario(model: Scenario, source_path: str | None = None) -> tuple[C
         source_path=source_path,
         warnings=tuple(out.problems),
     )
-    return compiled, out.problems
+    return result, out.problems
 
 
 def _compile_option(
@@ -351,8 +419,11 @@ def _compile_option(
     out: _Collector,
 ) -> CompiledOption:
     if option.channel is not None and option.channel not in channels:
-        out.error((*loc, "channel"), f"unknown channel '{option.channel}'",
-                  _nearest(option.channel, channels) or "declare it under 'channels:'")
+        out.error(
+            (*loc, "channel"),
+            f"unknown channel '{option.channel}'",
+            _nearest(option.channel, channels) or "declare it under 'channels:'",
+        )
     available = out.cond(option.available, names, (*loc, "available"))
     effects = out.effects(option.effects, names, (*loc, "effects"))
     outcomes: list[CompiledOutcome] = []
@@ -362,14 +433,22 @@ def _compile_option(
         when = out.cond(outcome.when, call_names, (*oloc, "when"))
         if outcome.when is None:
             unconditional += outcome.chance
-        outcomes.append(CompiledOutcome(
-            outcome.id or f"outcome-{i + 1}", outcome.chance, when, outcome.text,
-            out.effects(outcome.effects, call_names, (*oloc, "effects")),
-        ))
+        outcomes.append(
+            CompiledOutcome(
+                outcome.id or f"outcome-{i + 1}",
+                outcome.chance,
+                when,
+                outcome.text,
+                out.effects(outcome.effects, call_names, (*oloc, "effects")),
+            )
+        )
     if unconditional > 1.0 + 1e-9:
-        out.error((*loc, "outcomes"),
-                  f"the chances of outcomes without 'when' add up to {unconditional:g}, more than 1",
-                  "make them add up to 1 or less", "probability")
+        out.error(
+            (*loc, "outcomes"),
+            f"the chances of outcomes without 'when' add up to {unconditional:g}, more than 1",
+            "make them add up to 1 or less",
+            "probability",
+        )
     branches: list[tuple[Compiled | None, str]] = []
     if isinstance(option.next, str):
         branches.append((None, option.next))
@@ -381,13 +460,19 @@ def _compile_option(
             branches.append((out.cond(branch.when, call_names, (*bloc, "when")), branch.goto))
             targets.append(((*bloc, "goto"), branch.goto))
         if not option.next or option.next[-1].when is not None:
-            out.error((*loc, "next"), "the last branch has a 'when', so the flow can get stuck",
-                      "end the list with a branch that has only 'goto'")
+            out.error(
+                (*loc, "next"),
+                "the last branch has a 'when', so the flow can get stuck",
+                "end the list with a branch that has only 'goto'",
+            )
     for tloc, target in targets:
         if target != END and target not in node_ids:
-            out.error(tloc, f"'{target}' is not a node",
-                      _nearest(target, node_ids | {END}) or "name a node id, or 'end' to finish",
-                      "reference")
+            out.error(
+                tloc,
+                f"'{target}' is not a node",
+                _nearest(target, node_ids | {END}) or "name a node id, or 'end' to finish",
+                "reference",
+            )
     return CompiledOption(
         node=node_id,
         option=option,
@@ -401,7 +486,9 @@ def _compile_option(
 
 
 def _path_steps(
-    steps: Sequence[object], loc: Loc, options: dict[str, tuple[CompiledOption, ...]],
+    steps: Sequence[object],
+    loc: Loc,
+    options: dict[str, tuple[CompiledOption, ...]],
     out: _Collector,
 ) -> dict[str, str]:
     chosen: dict[str, str] = {}
@@ -413,10 +500,17 @@ def _path_steps(
             continue
         ids = [o.id for o in options[node]]
         if option not in ids:
-            out.error((*loc, i, "option"), f"node '{node}' has no option '{option}'", _nearest(option, ids))
+            out.error(
+                (*loc, i, "option"),
+                f"node '{node}' has no option '{option}'",
+                _nearest(option, ids),
+            )
             continue
         if node in chosen:
-            out.error((*loc, i, "node"), f"node '{node}' appears twice on this path",
-                      "list each node once")
+            out.error(
+                (*loc, i, "node"),
+                f"node '{node}' appears twice on this path",
+                "list each node once",
+            )
         chosen[node] = option
     return chosen

@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any, Protocol
@@ -95,7 +95,6 @@ _ARITH: dict[type, Callable[[Any, Any], Any]] = {
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
 }
-_COMPARE_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 _MAX_LENGTH = 2000
 _MAX_DEPTH = 40
 
@@ -240,10 +239,10 @@ def _compile(node: ast.AST, names: Names, depth: int) -> Compiled:
         value = node.value
         return lambda r: value
     if isinstance(node, (ast.Name, ast.Attribute)):
-        parts = _dotted(node)
-        if parts is None:
+        dotted = _dotted(node)
+        if dotted is None:
             raise ExprError("names are written like flags.sanctions_waived", "")
-        return _name(parts, names)
+        return _name(dotted, names)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         raise ExprError(
             f"text '{node.value}' cannot be compared",
@@ -380,8 +379,3 @@ def referenced_names(source: str) -> set[str]:
             if parts:
                 found.add(".".join(parts))
     return found
-
-
-def describe_mapping(values: Mapping[str, Any]) -> str:
-    """Short text of a mapping, for messages."""
-    return ", ".join(f"{k}={v}" for k, v in values.items())

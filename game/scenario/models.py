@@ -8,9 +8,8 @@ into closures.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -24,7 +23,14 @@ OptionKind = Literal[
     "call", "escalate", "back_channel", "public", "concede", "wait", "allies", "de_escalate"
 ]
 OPTION_KINDS: tuple[str, ...] = (
-    "call", "escalate", "back_channel", "public", "concede", "wait", "allies", "de_escalate"
+    "call",
+    "escalate",
+    "back_channel",
+    "public",
+    "concede",
+    "wait",
+    "allies",
+    "de_escalate",
 )
 Severity = Literal["de_escalation", "status_quo", "posturing", "nonviolent", "violent"]
 ChannelLevel = Literal["military", "diplomatic", "political", "third_party", "public"]
@@ -33,7 +39,13 @@ ChannelStatus = Literal[
     "open", "requested", "ringing", "declined", "unanswered", "answered", "suspended"
 ]
 CHANNEL_STATUSES: tuple[str, ...] = (
-    "open", "requested", "ringing", "declined", "unanswered", "answered", "suspended"
+    "open",
+    "requested",
+    "ringing",
+    "declined",
+    "unanswered",
+    "answered",
+    "suspended",
 )
 InjectKind = Literal["intel", "press", "allied", "counterpart", "staff", "domestic"]
 
@@ -394,7 +406,3 @@ class Scenario(Strict):
 
 END = "end"
 """The pseudo-node an option's `next` names to finish the session."""
-
-Location = tuple[Union[str, int], ...]
-
-_SLUG = re.compile(ID_PATTERN)
