@@ -378,4 +378,5 @@ def referenced_names(source: str) -> set[str]:
             parts = _dotted(node)
             if parts:
                 found.add(".".join(parts))
-    return found
+    # ast.walk also yields the inner parts of a dotted name (``flags`` of ``flags.x``).
+    return {name for name in found if not any(o.startswith(name + ".") for o in found)}
