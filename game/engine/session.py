@@ -12,7 +12,7 @@ time) and ``type``; the other keys by type:
 * ``session_started``: scenario, version, content_hash, seed, roles
 * ``node_entered``: node, title, time
 * ``inject``: node, index, sender, kind, channel, text, to (+ facilitator=True)
-* ``decision``: node, option, kind, label, channel, severity, severity_weight,
+* ``decision``: node, option, kind, label, channel, severity, severity_weight, votes, vote_rule,
   rationale, role, seconds, timed_out
 * ``meter``: meter, before, after, delta, cause
 * ``flag``: flag, value, cause
@@ -314,6 +314,36 @@ class Session:
             injects=self._shown,
         )
 
+    def team_roles(self) -> tuple[str, ...]:
+        """The roles at the table: those the session was started with, else all."""
+        return self.roles or tuple(r.id for r in self.scenario.model.roles)
+
+    def tally(self, votes: Mapping[str, str]) -> str:
+        """The option a team vote decides, by the node's stated rule.
+
+        Args:
+            votes: role id → option id, one per role at the table.
+
+        Raises:
+            EngineError: A role is missing or voted for an unavailable option.
+        """
+        decision = self.scenario.nodes[self.node].decision
+        roles = self.team_roles()
+        missing = [r for r in roles if r not in votes]
+        if missing:
+            raise EngineError(f"waiting for the vote of: {', '.join(missing)}")
+        ids = {o.id for o in self.available()}
+        bad = {r: o for r, o in votes.items() if o not in ids}
+        if bad:
+            raise EngineError(f"votes for options not available here: {bad}")
+        ballots = [votes[r] for r in roles]
+        if decision.vote == "unanimous":
+            return ballots[0] if len(set(ballots)) == 1 else self.timeout_option()
+        counts = {o: ballots.count(o) for o in ballots}
+        best = max(counts.values())
+        # A tie goes to the earliest role (the team lead) among the tied options.
+        return next(o for o in ballots if counts[o] == best)
+
     def timeout_option(self) -> str:
         """The option taken when the decision clock runs out (scenario rule, else wait)."""
         node = self.scenario.nodes[self.node]
@@ -338,9 +368,21 @@ class Session:
         role: str | None = None,
         seconds: float | None = None,
         timed_out: bool = False,
+        votes: Mapping[str, str] | None = None,
     ) -> TurnResult:
-        """Take an option at the current node and resolve the turn."""
+        """Take an option at the current node and resolve the turn.
+
+        Args:
+            option_id: The option taken.
+            rationale: The trainee's "why?", kept for the debrief.
+            role: Who decided (team play).
+            seconds: Time taken to decide.
+            timed_out: The decision clock ran out.
+            votes: For team votes, each role's option; must tally to ``option_id``.
+        """
         data: dict[str, Any] = {"type": "choose", "option": option_id}
+        if votes:
+            data["votes"] = dict(votes)
         if rationale:
             data["rationale"] = rationale
         if role:
@@ -363,6 +405,9 @@ class Session:
             if option not in {o.id for o in self.available()}:
                 ids = ", ".join(o.id for o in self.available())
                 raise EngineError(f"'{option}' is not an option here; choose one of: {ids}")
+            votes = data.get("votes")
+            if votes and self.tally(votes) != option:
+                raise EngineError(f"the team's votes decide '{self.tally(votes)}', not '{option}'")
         elif kind == "adjust":
             if data.get("meter") not in self.meters:
                 raise EngineError(f"unknown meter '{data.get('meter')}'")
@@ -552,6 +597,8 @@ class Session:
             severity_weight=compiled.severity_weight,
             rationale=data.get("rationale"),
             role=data.get("role"),
+            votes=data.get("votes"),
+            vote_rule=node.decision.vote,
             seconds=data.get("seconds"),
             timed_out=bool(data.get("timed_out", False)),
         )

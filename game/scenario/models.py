@@ -274,7 +274,15 @@ class Decision(Strict):
     """What the trainee must decide at a node."""
 
     prompt: Text
-    role: Ident | None = None
+    role: Ident | None = Field(None, description="The role that decides; omit for anyone.")
+    vote: Literal["majority", "unanimous"] | None = Field(
+        None,
+        description=(
+            "Team decision: every role votes. 'majority': most votes win, a tie goes to the "
+            "first role's vote. 'unanimous': all must agree, otherwise the on_timeout option "
+            "(or waiting) is taken."
+        ),
+    )
     time_limit: Annotated[int, Field(ge=10, le=3600)] | None = Field(
         None, description="Seconds to decide; the UI counts down."
     )

@@ -207,3 +207,21 @@ def test_random_play_is_deterministic_bounded_and_ends(
     assert replayed.events_json() == first.events_json()
     batch = Session.replay(tiny, seed, first.inputs, batch=True)
     assert batch.events_json() == first.events_json()
+
+
+def test_team_vote_majority_with_lead_tie_break(tiny: CompiledScenario) -> None:
+    session = play(tiny, 1, ["wait", "wait"])
+    assert session.team_roles() == ("lead", "deputy", "adviser")
+    assert session.tally({"lead": "concede", "deputy": "allies", "adviser": "allies"}) == "allies"
+    two = Session.start(tiny, seed=1, roles=["lead", "deputy"])
+    two.choose("wait")
+    two.choose("wait")
+    assert two.tally({"lead": "concede", "deputy": "allies"}) == "concede"
+    with pytest.raises(EngineError, match="waiting for the vote of: deputy"):
+        two.tally({"lead": "concede"})
+    with pytest.raises(EngineError, match="votes decide 'concede'"):
+        two.choose("allies", votes={"lead": "concede", "deputy": "allies"})
+    result = two.choose("concede", votes={"lead": "concede", "deputy": "allies"}, role="lead")
+    decision = result.of_type("decision")[0]
+    assert decision["votes"] == {"lead": "concede", "deputy": "allies"}
+    assert decision["vote_rule"] == "majority"
