@@ -1,0 +1,1034 @@
+"""The debrief model: the whole story of one session, as plain data.
+
+:func:`build_debrief` is a pure function of the scenario, the engine's event
+log and the journal's inputs (plus, optionally, the session record and what
+the trainee saw at each decision). Everything a debrief screen, report or
+export shows comes from the :class:`Debrief` it returns, so every view tells
+the same story.
+
+When the scenario is unavailable (or no longer replays), use
+:func:`recorded_debrief` to build the reduced debrief the journal alone can
+support: the choices, rationales, timings and the recorded ending and score.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from game.engine.scoring import RATING_LABELS
+from game.engine.session import Session
+from game.scenario.compile import CompiledScenario
+from game.scenario.models import Option
+
+from .policies import path_policy, play_out
+
+Event = Mapping[str, Any]
+
+#: Words for a channel status, as an instructor reads them.
+STATUS_WORDS: dict[str, str] = {
+    "open": "open",
+    "requested": "call requested",
+    "ringing": "ringing (consulting)",
+    "declined": "declined",
+    "unanswered": "unanswered",
+    "answered": "answered",
+    "suspended": "suspended",
+}
+
+RATING_CODES: tuple[str, ...] = ("P", "S", "M", "U")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why something changed: a decision, an outcome, the counterpart, a rule.
+
+    Attributes:
+        type: ``option``, ``outcome``, ``counterpart``, ``answer`` or ``facilitator``.
+        ref: The option, outcome, channel or facilitator action id.
+        text: The cause in words.
+        rule: The scenario rule (effect source text) that applied, if any.
+        doctrine: The scenario's doctrine note for the decision behind it.
+    """
+
+    type: str
+    ref: str
+    text: str
+    rule: str = ""
+    doctrine: str = ""
+
+    def describe(self) -> str:
+        """One line naming the cause, e.g. ``decision: Call the defense link``."""
+        kind = {"option": "decision", "outcome": "outcome", "counterpart": "counterpart",
+                "answer": "answered call", "facilitator": "facilitator"}.get(self.type, self.type)
+        return f"{kind}: {self.text}" if self.text else kind
+
+
+@dataclass(frozen=True)
+class MeterChange:
+    """One change of one meter, with its cause."""
+
+    turn: int
+    meter: str
+    label: str
+    before: float
+    after: float
+    delta: float
+    cause: Cause
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class FlagChange:
+    """A flag set or cleared."""
+
+    turn: int
+    flag: str
+    value: bool
+    cause: Cause
+
+
+@dataclass(frozen=True)
+class ChannelChange:
+    """A channel's status changing."""
+
+    turn: int
+    channel: str
+    label: str
+    before: str
+    after: str
+    cause: Cause
+
+
+@dataclass(frozen=True)
+class InjectItem:
+    """A message that arrived during a turn."""
+
+    sender: str
+    kind: str
+    text: str
+    channel: str | None = None
+    facilitator: bool = False
+
+
+@dataclass(frozen=True)
+class CallItem:
+    """A call placed (or answered late) and what the counterpart did."""
+
+    channel: str
+    label: str
+    result: str
+    reason: str
+    acceptance: float | None = None
+    delay: int = 0
+    late: bool = False
+    requested_turn: int | None = None
+    factors: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionItem:
+    """The trainee's choice at a decision point."""
+
+    node: str
+    option: str
+    label: str
+    kind: str
+    channel: str | None
+    channel_label: str | None
+    severity: str
+    severity_weight: int
+    rationale: str | None
+    role: str | None
+    seconds: float | None
+    timed_out: bool
+    recorded_at: str | None = None
+    doctrine: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FacilitatorItem:
+    """A facilitator action or note."""
+
+    action: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OptionSeen:
+    """An option the trainee could pick at a decision."""
+
+    id: str
+    label: str
+    kind: str
+    chosen: bool = False
+
+
+@dataclass
+class Turn:
+    """One turn of the session: from entering a node to the decision's effects.
+
+    Attributes:
+        index: 0-based turn number (``turn`` in the event log).
+        clock: Scenario clock (ISO date-time) of the node.
+        node: Node id where the decision was taken.
+        title: Node title.
+        brief: The node's brief, as the trainee read it.
+        prompt: The decision prompt.
+        injects: Messages that arrived this turn.
+        decision: The choice (None for a turn that ended without one).
+        calls: Calls placed this turn and late answers that arrived.
+        answer: The counterpart's answer or silence, in one line.
+        outcomes: Outcome texts drawn this turn.
+        channel_changes: Channel status changes.
+        meter_changes: Meter changes, each with its cause.
+        flag_changes: Flags set or cleared.
+        facilitator: Facilitator actions and notes.
+        signals: What refusals or silence said.
+        meters: Every meter's value at the end of the turn.
+        channels: Every channel's status at the end of the turn.
+        options_seen: What the trainee could choose from (when known).
+    """
+
+    index: int
+    clock: str
+    node: str
+    title: str
+    brief: str = ""
+    prompt: str = ""
+    injects: list[InjectItem] = field(default_factory=list)
+    decision: DecisionItem | None = None
+    calls: list[CallItem] = field(default_factory=list)
+    answer: str = ""
+    outcomes: list[str] = field(default_factory=list)
+    channel_changes: list[ChannelChange] = field(default_factory=list)
+    meter_changes: list[MeterChange] = field(default_factory=list)
+    flag_changes: list[FlagChange] = field(default_factory=list)
+    facilitator: list[FacilitatorItem] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    meters: dict[str, float] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
+    options_seen: list[OptionSeen] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named range of a meter (a group of rungs on the escalation ladder)."""
+
+    lower: float
+    upto: float
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MeterSeries:
+    """A meter over the session.
+
+    ``values[0]`` is the value at the start, ``values[i + 1]`` the value at the
+    end of turn ``i``.
+    """
+
+    id: str
+    label: str
+    hidden: bool
+    higher_is: str
+    min: float
+    max: float
+    values: tuple[float, ...]
+    bands: tuple[Band, ...] = ()
+    description: str = ""
+
+    @property
+    def initial(self) -> float:
+        """The value at the start."""
+        return self.values[0]
+
+    @property
+    def final(self) -> float:
+        """The value at the end."""
+        return self.values[-1]
+
+    @property
+    def peak(self) -> float:
+        """The highest value reached."""
+        return max(self.values)
+
+    def band_of(self, value: float) -> Band | None:
+        """The band a value falls in, if the meter has bands."""
+        for band in self.bands:
+            if value <= band.upto:
+                return band
+        return self.bands[-1] if self.bands else None
+
+
+@dataclass(frozen=True)
+class ChannelTrack:
+    """A channel's status over the session (``statuses[0]`` at the start)."""
+
+    id: str
+    label: str
+    level: str
+    statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContactMark:
+    """When real contact with the counterpart was first made on some road.
+
+    Attributes:
+        label: Whose road (``This session``, ``Expert path``, ``Historical path``).
+        turn: 0-based turn of the first answered non-public call (None: never).
+        clock: Scenario clock at that turn.
+        elapsed_hours: Scenario hours from the start to that contact.
+        channel: Channel label of the first contact.
+    """
+
+    label: str
+    turn: int | None
+    clock: str | None = None
+    elapsed_hours: float | None = None
+    channel: str | None = None
+
+    def describe(self) -> str:
+        """Plain words, e.g. ``turn 3 (2 days after the start) on Defense link``."""
+        if self.turn is None:
+            return "no contact"
+        text = f"turn {self.turn + 1}"
+        if self.elapsed_hours is not None:
+            text += f" ({describe_hours(self.elapsed_hours)} after the start)"
+        if self.channel:
+            text += f" on the {self.channel}"
+        return text
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One part of the score with the changes that drove it."""
+
+    key: str
+    label: str
+    points: float
+    max: float
+    detail: str
+    drivers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The trainee's choice next to the expert's and the real actors'."""
+
+    turn: int
+    node: str
+    node_title: str
+    clock: str
+    trainee: str
+    trainee_label: str
+    expert: str | None = None
+    expert_label: str | None = None
+    expert_reason: str | None = None
+    historical: str | None = None
+    historical_label: str | None = None
+    historical_reason: str | None = None
+    doctrine: str = ""
+
+    @property
+    def matches_expert(self) -> bool:
+        """Whether the trainee chose what the expert would."""
+        return self.expert is not None and self.expert == self.trainee
+
+    @property
+    def matches_historical(self) -> bool:
+        """Whether the trainee chose what the real actors did."""
+        return self.historical is not None and self.historical == self.trainee
+
+
+@dataclass(frozen=True)
+class PathRun:
+    """Where a reference path leads when played with the session's seed."""
+
+    name: str
+    ending: str
+    ending_title: str
+    tone: str
+    score: float
+    peak_escalation: float
+    contact: ContactMark
+    steps: tuple[tuple[str, str], ...]
+    outcome: str = ""
+    historical_ending: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectiveRating:
+    """A learning objective with its rating by the scenario's rules.
+
+    Attributes:
+        id: Objective id.
+        text: The objective.
+        rating: ``P``/``S``/``M``/``U`` from the rules (None: no rules).
+        rules: The rule text for each level (``performed``, ``some``, ``major``).
+        override: The instructor's rating, if adjusted (see :mod:`game.debrief.aar`).
+        comment: The instructor's comment.
+    """
+
+    id: str
+    text: str
+    rating: str | None
+    rules: tuple[tuple[str, str], ...] = ()
+    override: str | None = None
+    comment: str = ""
+
+    @property
+    def effective(self) -> str | None:
+        """The rating that counts: the instructor's if set, else the rules'."""
+        return self.override or self.rating
+
+    @property
+    def label(self) -> str:
+        """The effective rating in words."""
+        code = self.effective
+        return RATING_LABELS.get(code, "Not rated") if code else "Not rated"
+
+
+@dataclass
+class Debrief:
+    """Everything the debrief shows about one session.
+
+    Attributes:
+        scenario_id: Scenario id.
+        scenario_title: Scenario title.
+        version: Scenario version.
+        content_hash: Content hash of the scenario the session was played on.
+        session_id: Journal session id ("" when built from a bare event log).
+        seed: The session's seed.
+        trainee: Trainee or team label.
+        roles: Roles taking part.
+        summary: The scenario summary.
+        period: The scenario period.
+        counterpart: The counterpart's name.
+        turns: The timeline.
+        meters: Each meter over the turns.
+        channels: Each channel's status over the turns.
+        escalation_meter: Id of the meter scored as escalation.
+        contact: First real contact in this session.
+        references: First contact on the expert and historical paths.
+        ending: Ending id (None while the session is still running).
+        ending_title: Ending title.
+        ending_tone: ``good``, ``mixed`` or ``bad``.
+        ending_text: The ending's text.
+        score: Total score (None while running).
+        severity_total: Sum of the decisions' severity weights.
+        score_lines: The score breakdown, each part with its drivers.
+        meter_changes: Every meter change with its cause, in order.
+        comparison: Trainee vs expert vs history at each decision.
+        expert_run: Where the expert path leads with this seed.
+        historical_run: Where the historical path leads with this seed.
+        objectives: Objective ratings.
+        notices: Things the reader must know (scenario changed, not replayable...).
+        replayed: Whether the debrief was rebuilt by replay (False: journal only).
+        status: The session's status (``active``/``ended``).
+        created_at: When the session started (journal time, UTC).
+    """
+
+    scenario_id: str
+    scenario_title: str
+    version: str
+    content_hash: str
+    session_id: str = ""
+    seed: int = 0
+    trainee: str = ""
+    roles: tuple[str, ...] = ()
+    summary: str = ""
+    period: str = ""
+    counterpart: str = ""
+    turns: list[Turn] = field(default_factory=list)
+    meters: list[MeterSeries] = field(default_factory=list)
+    channels: list[ChannelTrack] = field(default_factory=list)
+    escalation_meter: str = "escalation"
+    contact: ContactMark = ContactMark("This session", None)
+    references: list[ContactMark] = field(default_factory=list)
+    ending: str | None = None
+    ending_title: str | None = None
+    ending_tone: str = "mixed"
+    ending_text: str = ""
+    score: float | None = None
+    severity_total: int = 0
+    score_lines: list[ScoreLine] = field(default_factory=list)
+    meter_changes: list[MeterChange] = field(default_factory=list)
+    comparison: list[Comparison] = field(default_factory=list)
+    expert_run: PathRun | None = None
+    historical_run: PathRun | None = None
+    objectives: list[ObjectiveRating] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    replayed: bool = True
+    status: str = "ended"
+    created_at: str = ""
+
+    @property
+    def decisions(self) -> list[DecisionItem]:
+        """The trainee's decisions in order."""
+        return [t.decision for t in self.turns if t.decision is not None]
+
+    def meter(self, meter_id: str) -> MeterSeries | None:
+        """The series of one meter, if present."""
+        return next((m for m in self.meters if m.id == meter_id), None)
+
+    @property
+    def escalation(self) -> MeterSeries | None:
+        """The escalation meter's series."""
+        return self.meter(self.escalation_meter)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The debrief as JSON-able data (see :mod:`game.debrief.export_json`)."""
+        data: dict[str, Any] = dataclasses.asdict(self)
+        return data
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+
+def parse_clock(text: str | None) -> datetime | None:
+    """Parse a scenario clock, or None when it is missing or malformed."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def hours_between(start: str | None, end: str | None) -> float | None:
+    """Scenario hours between two clocks (None if either is unreadable)."""
+    a, b = parse_clock(start), parse_clock(end)
+    if a is None or b is None:
+        return None
+    return (b - a).total_seconds() / 3600.0
+
+
+def describe_hours(hours: float) -> str:
+    """Plain words for a span of scenario time: ``35 min``, ``6 h``, ``2.5 days``."""
+    if hours < 1:
+        return f"{max(hours * 60, 0):.0f} min"
+    if hours < 48:
+        return f"{hours:.0f} h" if hours >= 10 else f"{hours:.1f} h".replace(".0 h", " h")
+    days = hours / 24
+    return f"{days:.0f} days" if days >= 10 else f"{days:.1f} days".replace(".0 days", " days")
+
+
+def format_clock(text: str | None) -> str:
+    """A scenario clock for display: ``4 Feb 2023 14:39``."""
+    moment = parse_clock(text)
+    if moment is None:
+        return text or ""
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def _option(scenario: CompiledScenario | None, node: str, option: str) -> Option | None:
+    if scenario is None or node not in scenario.options:
+        return None
+    for compiled in scenario.options[node]:
+        if compiled.id == option:
+            return compiled.option
+    return None
+
+
+def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
+                   label: str) -> ContactMark:
+    start_clock: str | None = None
+    for event in events:
+        if start_clock is None and event["type"] == "node_entered":
+            start_clock = event["clock"]
+        if event["type"] != "channel" or event["after"] != "answered":
+            continue
+        channel = event["channel"]
+        level = scenario.channels[channel].level if scenario and channel in scenario.channels else ""
+        if level == "public":
+            continue
+        name = (scenario.channels[channel].label if scenario and channel in scenario.channels
+                else channel)
+        return ContactMark(label, int(event["turn"]), event["clock"],
+                           hours_between(start_clock, event["clock"]), name)
+    return ContactMark(label, None)
+
+
+def run_path(scenario: CompiledScenario, seed: int, path: Mapping[str, str], name: str,
+             roles: Sequence[str] = ()) -> PathRun:
+    """Play a reference path (expert or historical) with a seed and summarise it.
+
+    Where the path names no option for a node (or its option is not available),
+    the cautious fallback of :func:`game.debrief.policies.fallback_option` is used.
+
+    Args:
+        scenario: The compiled scenario.
+        seed: The seed (the session's, so the comparison is like for like).
+        path: Node → option id.
+        name: ``Expert path`` or ``Historical path``.
+        roles: Roles, as in the session.
+
+    Returns:
+        The run's ending, score, peak escalation and first contact.
+    """
+    session = Session(scenario, seed, roles, batch=True)
+    play_out(session, path_policy(path))
+    outcome = session.outcome
+    esc = scenario.model.scoring.escalation_meter
+    historical = scenario.model.historical
+    return PathRun(
+        name=name,
+        ending=outcome.ending_id if outcome else "",
+        ending_title=outcome.title if outcome else "(did not end)",
+        tone=outcome.tone if outcome else "mixed",
+        score=outcome.score if outcome else 0.0,
+        peak_escalation=session.peaks.get(esc, 0.0),
+        contact=_first_contact(session.events, scenario, name),
+        steps=tuple(session.path),
+        outcome=historical.outcome if historical is not None and name.startswith("Hist") else "",
+        historical_ending=(historical.ending if historical is not None
+                           and name.startswith("Hist") else None),
+    )
+
+
+def _facilitator_text(event: Event) -> str:
+    action = event.get("action", "")
+    if action == "note":
+        return str(event.get("text", "") or event.get("reason", ""))
+    if action == "adjust":
+        return f"adjusted {event.get('meter')} by {event.get('delta')}"
+    if action == "set_flag":
+        return f"set {event.get('flag')} = {event.get('value', True)}"
+    if action == "jump":
+        return f"jumped to {event.get('node')}"
+    if action == "force_answer":
+        return f"forced the {event.get('channel')} call to be {event.get('result')}"
+    extras = {k: v for k, v in event.items()
+              if k not in ("seq", "turn", "clock", "type", "action")}
+    return ", ".join(f"{k}: {v}" for k, v in extras.items() if v not in (None, ""))
+
+
+def _answer_line(calls: Sequence[CallItem]) -> str:
+    if not calls:
+        return ""
+    parts = []
+    for call in calls:
+        if call.late:
+            parts.append(f"{call.label}: answered late (requested turn "
+                         f"{(call.requested_turn or 0) + 1})")
+        elif call.result == "ringing":
+            parts.append(f"{call.label}: ringing, answer expected in {call.delay} turn(s)")
+        elif call.result == "unanswered":
+            parts.append(f"{call.label}: silence")
+        else:
+            parts.append(f"{call.label}: {call.result}")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------
+
+
+def build_debrief(
+    scenario: CompiledScenario | None,
+    events: Sequence[Event],
+    inputs: Sequence[Mapping[str, Any]] = (),
+    record: Any = None,
+    *,
+    seen: Sequence[Sequence[OptionSeen]] | None = None,
+    recorded_at: Sequence[str] | None = None,
+    references: bool = True,
+) -> Debrief:
+    """Build the debrief of a session from its event log.
+
+    Args:
+        scenario: The compiled scenario the events came from (None: texts that
+            only the scenario holds — briefs, doctrine, expert path — are left out).
+        events: The engine's event log (``Session.events``).
+        inputs: The journal's inputs, in order (used for commit times and notes).
+        record: The journal's ``SessionRecord`` (id, trainee, roles, meta), if any.
+        seen: For each decision, the options the trainee could choose from.
+        recorded_at: Commit time of each input (``InputRecord.recorded_at``).
+        references: Also play the expert and historical paths with the
+            session's seed (for the contact comparison and path summaries).
+
+    Returns:
+        The debrief.
+    """
+    started = next((e for e in events if e["type"] == "session_started"), None)
+    model = scenario.model if scenario is not None else None
+    seed = int(started["seed"]) if started else int(getattr(record, "seed", 0))
+    roles = tuple(started["roles"]) if started else tuple(getattr(record, "roles", ()))
+    debrief = Debrief(
+        scenario_id=model.id if model else str(started["scenario"] if started else ""),
+        scenario_title=model.title if model else str(getattr(record, "scenario_title", "")),
+        version=str(started["version"]) if started else (model.version if model else ""),
+        content_hash=str(started["content_hash"]) if started else "",
+        session_id=str(getattr(record, "id", "")),
+        seed=seed,
+        trainee=str(getattr(record, "trainee", "")),
+        roles=roles,
+        summary=model.summary if model else "",
+        period=model.period if model else "",
+        counterpart=model.counterpart.name if model else "",
+        escalation_meter=model.scoring.escalation_meter if model else "escalation",
+        status=str(getattr(record, "status", "ended")),
+        created_at=str(getattr(record, "created_at", "")),
+    )
+
+    # Meter and channel definitions (from the scenario, else from the events).
+    meter_defs: dict[str, tuple[str, bool, str, float, float, tuple[Band, ...], str]] = {}
+    values: dict[str, float] = {}
+    channel_defs: dict[str, tuple[str, str]] = {}
+    statuses: dict[str, str] = {}
+    if model is not None:
+        for m in model.meters:
+            lower = m.min
+            bands = []
+            for b in m.bands:
+                bands.append(Band(lower, b.upto, b.label, b.note))
+                lower = b.upto
+            meter_defs[m.id] = (m.label, m.hidden, m.higher_is, m.min, m.max, tuple(bands),
+                                m.description)
+            values[m.id] = float(m.initial)
+        for c in model.channels:
+            channel_defs[c.id] = (c.label, c.level)
+            statuses[c.id] = c.initial
+    else:
+        for event in events:
+            if event["type"] == "meter" and event["meter"] not in values:
+                values[event["meter"]] = float(event["before"])
+                meter_defs[event["meter"]] = (event["meter"], False, "better", 0.0, 100.0, (), "")
+            if event["type"] == "channel" and event["channel"] not in statuses:
+                statuses[event["channel"]] = str(event["before"])
+                channel_defs[event["channel"]] = (event["channel"], "")
+
+    series: dict[str, list[float]] = {k: [v] for k, v in values.items()}
+    strips: dict[str, list[str]] = {k: [v] for k, v in statuses.items()}
+
+    choose_times: list[str | None] = []
+    if recorded_at is not None:
+        for data, at in zip(inputs, recorded_at, strict=False):
+            if data.get("type") == "choose":
+                choose_times.append(at)
+
+    turns: dict[int, Turn] = {}
+    decision_no = 0
+    score_event: Event | None = None
+
+    def turn_of(index: int, clock: str) -> Turn:
+        if index not in turns:
+            previous = turns.get(index - 1)
+            turns[index] = Turn(index=index, clock=clock,
+                                node=previous.node if previous else "",
+                                title=previous.title if previous else "")
+        return turns[index]
+
+    for event in events:
+        kind = event["type"]
+        index = int(event["turn"])
+        if kind in ("session_started", "score"):
+            if kind == "score":
+                score_event = event
+            continue
+        if kind == "ending":
+            debrief.ending = str(event["ending"])
+            debrief.ending_title = str(event["title"])
+            debrief.ending_tone = str(event["tone"])
+            debrief.ending_text = str(event["text"])
+            continue
+        turn = turn_of(index, str(event["clock"]))
+        if kind == "node_entered":
+            turn.node, turn.title, turn.clock = event["node"], event["title"], event["clock"]
+            if scenario is not None and event["node"] in scenario.nodes:
+                node = scenario.nodes[event["node"]]
+                turn.brief, turn.prompt = node.brief, node.decision.prompt
+        elif kind == "inject":
+            turn.injects.append(InjectItem(str(event["sender"]), str(event["kind"]),
+                                           str(event["text"]), event.get("channel"),
+                                           bool(event.get("facilitator", False))))
+        elif kind == "decision":
+            opt = _option(scenario, event["node"], event["option"])
+            channel = event.get("channel")
+            turn.node = event["node"]
+            turn.decision = DecisionItem(
+                node=event["node"], option=event["option"], label=event["label"],
+                kind=event["kind"], channel=channel,
+                channel_label=channel_defs[channel][0] if channel in channel_defs else channel,
+                severity=event["severity"], severity_weight=int(event["severity_weight"]),
+                rationale=event.get("rationale"), role=event.get("role"),
+                seconds=event.get("seconds"), timed_out=bool(event.get("timed_out", False)),
+                recorded_at=(choose_times[decision_no] if decision_no < len(choose_times)
+                             else None),
+                doctrine=opt.doctrine if opt else "",
+                description=opt.description if opt else "",
+            )
+            if seen is not None and decision_no < len(seen):
+                turn.options_seen = [
+                    OptionSeen(o.id, o.label, o.kind, o.id == event["option"])
+                    for o in seen[decision_no]
+                ]
+            decision_no += 1
+        elif kind == "meter":
+            meter = event["meter"]
+            cause = _cause(event["cause"], turn, scenario, channel_defs)
+            label, hidden = (meter_defs[meter][0], meter_defs[meter][1]) if meter in meter_defs \
+                else (meter, False)
+            change = MeterChange(index, meter, label, float(event["before"]),
+                                 float(event["after"]), float(event["delta"]), cause, hidden)
+            turn.meter_changes.append(change)
+            debrief.meter_changes.append(change)
+            values[meter] = float(event["after"])
+        elif kind == "flag":
+            turn.flag_changes.append(FlagChange(index, event["flag"], bool(event["value"]),
+                                                _cause(event["cause"], turn, scenario,
+                                                       channel_defs)))
+        elif kind == "channel":
+            channel = event["channel"]
+            turn.channel_changes.append(ChannelChange(
+                index, channel, channel_defs.get(channel, (channel, ""))[0],
+                str(event["before"]), str(event["after"]),
+                _cause(event["cause"], turn, scenario, channel_defs)))
+            statuses[channel] = str(event["after"])
+        elif kind == "call":
+            channel = event["channel"]
+            turn.calls.append(CallItem(
+                channel, channel_defs.get(channel, (channel, ""))[0], str(event["result"]),
+                str(event["reason"]), float(event["acceptance"]), int(event["delay"]),
+                factors=tuple((str(r), float(d)) for r, d in event.get("factors", ()))))
+        elif kind == "call_answered_late":
+            channel = event["channel"]
+            turn.calls.append(CallItem(
+                channel, channel_defs.get(channel, (channel, ""))[0], "answered",
+                str(event["text"]), late=True, requested_turn=int(event["requested_turn"])))
+        elif kind == "signal":
+            turn.signals.append(str(event["text"]))
+        elif kind == "outcome":
+            turn.outcomes.append(str(event["text"]))
+        elif kind == "facilitator":
+            turn.facilitator.append(FacilitatorItem(str(event["action"]),
+                                                    _facilitator_text(event)))
+        # Snapshot values after each event; the last snapshot of a turn wins.
+        turn.meters = dict(values)
+        turn.channels = dict(statuses)
+
+    ordered = [turns[i] for i in sorted(turns)]
+    # A trailing turn without a decision is the node the session stopped at
+    # (still running) — keep it; a decision-less turn after the end is dropped.
+    for turn in ordered:
+        turn.answer = _answer_line(turn.calls)
+        if not turn.meters:
+            turn.meters = dict(values)
+            turn.channels = dict(statuses)
+    debrief.turns = ordered
+
+    for meter_id, (label, hidden, higher_is, lo, hi, bands, description) in meter_defs.items():
+        points = series[meter_id] + [t.meters.get(meter_id, series[meter_id][0])
+                                     for t in ordered if t.decision is not None]
+        debrief.meters.append(MeterSeries(meter_id, label, hidden, higher_is, lo, hi,
+                                          tuple(points), bands, description))
+    for channel_id, (label, level) in channel_defs.items():
+        track = strips[channel_id] + [t.channels.get(channel_id, strips[channel_id][0])
+                                      for t in ordered if t.decision is not None]
+        debrief.channels.append(ChannelTrack(channel_id, label, level, tuple(track)))
+
+    debrief.contact = _first_contact(events, scenario, "This session")
+
+    if score_event is not None:
+        debrief.score = float(score_event["total"])
+        debrief.severity_total = int(score_event["severity_total"])
+        debrief.score_lines = [
+            ScoreLine(str(p["key"]), str(p["label"]), float(p["points"]), float(p["max"]),
+                      str(p["detail"]), _drivers(str(p["key"]), debrief, scenario))
+            for p in score_event["parts"]
+        ]
+        ratings: Mapping[str, str | None] = score_event.get("ratings", {})
+    else:
+        debrief.severity_total = sum(d.severity_weight for d in debrief.decisions)
+        ratings = {}
+
+    if model is not None:
+        for objective in model.objectives:
+            rules = tuple((level, text) for level in ("performed", "some", "major")
+                          if (text := getattr(objective.rating, level)) is not None)
+            debrief.objectives.append(ObjectiveRating(objective.id, objective.text,
+                                                      ratings.get(objective.id), rules))
+    else:
+        debrief.objectives = [ObjectiveRating(k, k, v) for k, v in ratings.items()]
+
+    if scenario is not None:
+        debrief.comparison = _compare(debrief, scenario)
+        if references:
+            if scenario.expert:
+                debrief.expert_run = run_path(scenario, seed, scenario.expert, "Expert path",
+                                              roles)
+                debrief.references.append(dataclasses.replace(debrief.expert_run.contact))
+            if scenario.historical:
+                debrief.historical_run = run_path(scenario, seed, scenario.historical,
+                                                  "Historical path", roles)
+                debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
+
+    if record is not None:
+        _check_record(debrief, record)
+    return debrief
+
+
+def _cause(data: Mapping[str, Any], turn: Turn, scenario: CompiledScenario | None,
+           channels: Mapping[str, tuple[str, str]]) -> Cause:
+    kind = str(data.get("type", ""))
+    ref = str(data.get("ref", ""))
+    doctrine = ""
+    if kind in ("option", "outcome") and turn.decision is not None:
+        opt = _option(scenario, turn.decision.node, turn.decision.option)
+        doctrine = opt.doctrine if opt else ""
+    elif kind == "answer" and scenario is not None and ref in scenario.channels:
+        doctrine = scenario.channels[ref].description
+    return Cause(kind, ref, str(data.get("text", "")), str(data.get("rule", "") or ""), doctrine)
+
+
+def _drivers(key: str, debrief: Debrief, scenario: CompiledScenario | None) -> tuple[str, ...]:
+    """The changes behind a score part, in words."""
+    out: list[str] = []
+
+    def meter_lines(meters: Iterable[str]) -> None:
+        wanted = set(meters)
+        for change in debrief.meter_changes:
+            if change.meter in wanted:
+                sign = "+" if change.delta > 0 else ""
+                rule = f" [{change.cause.rule}]" if change.cause.rule else ""
+                out.append(f"turn {change.turn + 1}: {change.label} {sign}{change.delta:g} "
+                           f"({change.before:g} → {change.after:g}) — "
+                           f"{change.cause.describe()}{rule}")
+
+    if key in ("peak_escalation", "final_escalation"):
+        meter_lines([debrief.escalation_meter])
+        if not out:
+            out.append("escalation never moved from its starting value")
+    elif key == "standing":
+        standing = (scenario.model.scoring.standing_meters if scenario is not None
+                    else ("standing", "allies"))
+        meter_lines(standing)
+    elif key in ("contact", "channel_open", "time_to_contact"):
+        for turn in debrief.turns:
+            for call in turn.calls:
+                what = "answered late" if call.late else call.result
+                out.append(f"turn {turn.index + 1}: {call.label} — {what}")
+    elif key == "no_loss_of_life" and scenario is not None:
+        flag = scenario.model.scoring.loss_of_life_flag
+        for turn in debrief.turns:
+            for change in turn.flag_changes:
+                if change.flag == flag:
+                    out.append(f"turn {turn.index + 1}: {flag} = {change.value} — "
+                               f"{change.cause.describe()}")
+    return tuple(out)
+
+
+def _compare(debrief: Debrief, scenario: CompiledScenario) -> list[Comparison]:
+    model = scenario.model
+    expert_reasons = {s.node: s.reason for s in model.expert}
+    historical_reasons = ({s.node: s.reason for s in model.historical.steps}
+                          if model.historical else {})
+
+    def label(node: str, option: str | None) -> str | None:
+        if option is None:
+            return None
+        opt = _option(scenario, node, option)
+        return opt.label if opt else option
+
+    rows = []
+    for turn in debrief.turns:
+        d = turn.decision
+        if d is None:
+            continue
+        expert = scenario.expert.get(d.node)
+        historical = scenario.historical.get(d.node)
+        rows.append(Comparison(
+            turn=turn.index, node=d.node, node_title=turn.title, clock=turn.clock,
+            trainee=d.option, trainee_label=d.label,
+            expert=expert, expert_label=label(d.node, expert),
+            expert_reason=expert_reasons.get(d.node),
+            historical=historical, historical_label=label(d.node, historical),
+            historical_reason=historical_reasons.get(d.node),
+            doctrine=d.doctrine,
+        ))
+    return rows
+
+
+def _check_record(debrief: Debrief, record: Any) -> None:
+    """Compare the replayed ending and score with what the journal recorded."""
+    ending_id = getattr(record, "ending_id", None)
+    score = getattr(record, "score", None)
+    if ending_id is not None and debrief.ending is not None and ending_id != debrief.ending:
+        debrief.notices.append(
+            f"The journal recorded the ending '{getattr(record, 'ending_title', ending_id)}', "
+            f"but replaying the inputs now ends in '{debrief.ending_title}'. The scenario "
+            "has probably changed since the session; the recorded ending is the one the "
+            "trainee saw.")
+    elif score is not None and debrief.score is not None and abs(score - debrief.score) > 0.05:
+        debrief.notices.append(
+            f"The journal recorded a score of {score:g}; replaying the inputs now gives "
+            f"{debrief.score:g}. The scenario or the scoring has changed since the session.")
+
+
+def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],
+                     recorded_at: Sequence[str] | None = None,
+                     notice: str = "") -> Debrief:
+    """The reduced debrief the journal alone supports (no scenario, no replay).
+
+    Args:
+        record: The journal's ``SessionRecord``.
+        inputs: The session's inputs.
+        recorded_at: Commit time of each input.
+        notice: Why only the recorded debrief is shown.
+
+    Returns:
+        A debrief with the choices, rationales and timings, and the recorded
+        ending and score; meters, calls and score parts are unknown.
+    """
+    debrief = Debrief(
+        scenario_id=str(record.scenario_id), scenario_title=str(record.scenario_title),
+        version=str(record.scenario_version), content_hash=str(record.content_hash),
+        session_id=str(record.id), seed=int(record.seed), trainee=str(record.trainee),
+        roles=tuple(record.roles), replayed=False, status=str(record.status),
+        created_at=str(record.created_at),
+    )
+    if notice:
+        debrief.notices.append(notice)
+    index = 0
+    pending: list[FacilitatorItem] = []
+    pending_injects: list[InjectItem] = []
+    for i, data in enumerate(inputs):
+        at = recorded_at[i] if recorded_at is not None and i < len(recorded_at) else None
+        kind = data.get("type")
+        if kind == "choose":
+            option = str(data.get("option", ""))
+            turn = Turn(index=index, clock="", node="", title=f"Decision {index + 1}",
+                        injects=pending_injects, facilitator=pending)
+            turn.decision = DecisionItem(
+                node="", option=option, label=option, kind="", channel=None,
+                channel_label=None, severity="", severity_weight=0,
+                rationale=data.get("rationale"), role=data.get("role"),
+                seconds=data.get("seconds"), timed_out=bool(data.get("timed_out", False)),
+                recorded_at=at)
+            debrief.turns.append(turn)
+            pending, pending_injects = [], []
+            index += 1
+        elif kind == "inject":
+            pending_injects.append(InjectItem(str(data.get("sender", "Facilitator")),
+                                              str(data.get("kind", "staff")),
+                                              str(data.get("text", "")), facilitator=True))
+        else:
+            text = _facilitator_text({"action": kind, **data})
+            pending.append(FacilitatorItem(str(kind), text))
+    if pending or pending_injects:
+        debrief.turns.append(Turn(index=index, clock="", node="", title="After the last decision",
+                                  injects=pending_injects, facilitator=pending))
+    debrief.ending = record.ending_id
+    debrief.ending_title = record.ending_title
+    debrief.score = record.score
+    return debrief
