@@ -123,6 +123,7 @@ def _unknown(kind: str, word: str, known: frozenset[str] | tuple[str, ...], full
 
 
 def _name(parts: list[str], names: Names) -> Compiled:
+    parts = [p.replace("__", "-") for p in parts]
     full = ".".join(parts)
     head = parts[0]
     if len(parts) == 1:
@@ -255,10 +256,17 @@ def _compile(node: ast.AST, names: Names, depth: int) -> Compiled:
     )
 
 
+# Channel and node ids may contain '-', which Python would read as minus; after
+# these prefixes it is part of the id, so it is swapped for '__' (which ids
+# cannot contain) before parsing and swapped back when the name is resolved.
+_HYPHENATED = re.compile(r"\b(channels|contact|visited)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")
+
+
 def _parse(source: str) -> ast.Expression:
     if len(source) > _MAX_LENGTH:
         raise ExprError(f"expression is longer than {_MAX_LENGTH} characters", "shorten it")
     text = source.replace("&&", " and ").replace("||", " or ")
+    text = _HYPHENATED.sub(lambda m: f"{m.group(1)}.{m.group(2).replace('-', '__')}", text)
     try:
         return ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:

@@ -97,7 +97,9 @@ class Band(Strict):
 class Meter(Strict):
     """A 0–100 (or author-ranged) quantity tracked through the session."""
 
-    id: Ident
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] = Field(
+        description="Used bare in conditions, so letters, digits and '_' only."
+    )
     label: Text
     initial: float
     min: float = 0

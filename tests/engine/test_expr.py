@@ -129,3 +129,16 @@ def test_bad_effects(source: str, message: str) -> None:
 
 def test_referenced_names() -> None:
     assert referenced_names("flags.shot and escalation > 3") == {"flags.shot", "escalation"}
+
+
+def test_hyphenated_channel_and_node_ids() -> None:
+    names = Names(
+        meters=frozenset({"escalation"}), flags=frozenset(), channels=frozenset({"navy-line"}),
+        nodes=frozenset({"joint-rescue"}), tags=frozenset(),
+    )
+    reader = state(channels={"navy-line": "declined"}, contact={"navy-line"}, visited={"joint-rescue"})
+    check = compile_condition("channels.navy-line.declined and contact.navy-line", names)
+    assert check(reader)
+    assert compile_condition("visited.joint-rescue and escalation-40 == 0", names)(reader)
+    with pytest.raises(ExprError, match="unknown channel or level 'navy-lin'"):
+        compile_condition("contact.navy-lin", names)
