@@ -1,0 +1,1414 @@
+"""Lint: does the scenario work, and does it teach what it claims?
+
+Validation (:mod:`game.scenario.compile`) checks that a scenario is well
+formed. Lint goes further and looks at the crisis flow as a whole:
+
+* nodes no play can reach, and nodes from which no ending can be reached;
+* endings that are never reached (shadowed by an earlier ending, or whose
+  condition can never hold when the game ends);
+* options that are never available, that change nothing, or that are never
+  better than another option of the same decision (dominated);
+* branches and outcomes that can never be taken; probabilities that don't
+  add up;
+* meters and flags that are set but never read (or read but never set),
+  channels that are never used, counterpart preconditions that can never be
+  met;
+* missing doctrine notes, sources and rating rules.
+
+"Can never" is decided by a small *abstract interpretation* of the flow: the
+whole scenario is played once over sets of possible values (an interval per
+meter, the possible values of each flag and channel status) instead of one
+game at a time. It over-approximates what real play can do, so whatever it
+says can never happen really never happens (facilitator inputs aside); the
+converse is not true, and the balance report (many real games) covers it.
+
+Every finding is a :class:`~game.scenario.compile.Problem` located by field
+path; :func:`lint_text` maps them to line and column with the loader's
+position table.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from .compile import CompiledOption, CompiledScenario, Loc, Problem
+from .diagnostics import Diagnostic, format_path, sort_diagnostics
+from .expr import referenced_names
+from .models import END, Scenario
+
+__all__ = [
+    "LINT_CODES",
+    "LintResult",
+    "lint_command",
+    "lint_file",
+    "lint_scenario",
+    "lint_text",
+]
+
+#: Stable codes of lint findings, with a one-line description (for --json users and filters).
+LINT_CODES: dict[str, str] = {
+    "unreachable": "a node no play can reach",
+    "dead-end": "a node from which no ending can be reached",
+    "stuck": "a node where no option can ever be available",
+    "ending-never-reached": "an ending no play can reach",
+    "option-never-available": "an option whose 'available' condition never holds",
+    "branch-never-taken": "a 'next' branch that can never be taken",
+    "outcome-never-happens": "an outcome that can never be drawn",
+    "no-effect": "an option that changes nothing and leads nowhere new",
+    "dominated": "an option never better than another of the same decision",
+    "probability": "outcome chances that don't add up",
+    "meter-unread": "a meter that changes but nothing reads",
+    "meter-constant": "a meter that conditions read but nothing changes",
+    "flag-unread": "a flag that is set but nothing reads",
+    "flag-never-set": "a flag that conditions read but nothing sets",
+    "channel-unused": "a channel no option, inject or rule uses",
+    "precondition-never-met": "a counterpart precondition that can never be met",
+    "doctrine-missing": "an option without a doctrine note",
+    "sources-missing": "a scenario without sources",
+    "rating-missing": "a learning objective without rating rules",
+    "expert-gap": "a decision the expert path does not cover",
+}
+
+Bools = frozenset[bool]
+Interval = tuple[float, float]
+Strs = frozenset[str]
+BOTH: Bools = frozenset((True, False))
+TRUE: Bools = frozenset((True,))
+FALSE: Bools = frozenset((False,))
+INF = math.inf
+
+
+# --- the abstract state ---------------------------------------------------------
+
+
+@dataclass
+class AState:
+    """Every value a session could hold at one point of the flow.
+
+    Attributes:
+        meters: Interval of each meter's possible values.
+        peaks: Interval of each meter's possible peak.
+        flags: Possible values of each flag.
+        channels: Possible statuses of each channel.
+        contact: Possible values of ``contact.<x>`` (channel ids, levels, ``any``).
+        visited: Possible values of ``visited.<node>``.
+        turn: Interval of the number of decisions taken.
+        call: Possible statuses of the call the current option made
+            (``none`` when it made none); only meaningful inside an option.
+    """
+
+    meters: dict[str, Interval]
+    peaks: dict[str, Interval]
+    flags: dict[str, Bools]
+    channels: dict[str, Strs]
+    contact: dict[str, Bools]
+    visited: dict[str, Bools]
+    turn: Interval
+    call: Strs = frozenset(("none",))
+
+    def copy(self) -> AState:
+        """A copy that can be changed without touching this state."""
+        return AState(dict(self.meters), dict(self.peaks), dict(self.flags), dict(self.channels),
+                      dict(self.contact), dict(self.visited), self.turn, self.call)
+
+    def join(self, other: AState) -> AState:
+        """The least state holding every value of both."""
+        return AState(
+            {k: _hull(v, other.meters[k]) for k, v in self.meters.items()},
+            {k: _hull(v, other.peaks[k]) for k, v in self.peaks.items()},
+            {k: v | other.flags[k] for k, v in self.flags.items()},
+            {k: v | other.channels[k] for k, v in self.channels.items()},
+            {k: v | other.contact[k] for k, v in self.contact.items()},
+            {k: v | other.visited[k] for k, v in self.visited.items()},
+            _hull(self.turn, other.turn),
+            self.call | other.call,
+        )
+
+    def same(self, other: AState) -> bool:
+        """Whether both states hold the same values."""
+        return (self.meters == other.meters and self.peaks == other.peaks
+                and self.flags == other.flags and self.channels == other.channels
+                and self.contact == other.contact and self.visited == other.visited
+                and self.turn == other.turn)
+
+
+def _hull(a: Interval, b: Interval) -> Interval:
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _join_all(states: Iterable[AState]) -> AState | None:
+    result: AState | None = None
+    for state in states:
+        result = state if result is None else result.join(state)
+    return result
+
+
+# --- abstract evaluation of conditions ------------------------------------------
+
+# An abstract value is either a set of booleans or an interval of numbers.
+AValue = Union[Bools, Interval]
+
+
+def _as_bools(value: AValue) -> Bools:
+    if isinstance(value, frozenset):
+        return value
+    lo, hi = value
+    if lo == 0 and hi == 0:
+        return FALSE
+    if lo > 0 or hi < 0:
+        return TRUE
+    return BOTH
+
+
+def _as_interval(value: AValue) -> Interval:
+    if isinstance(value, tuple):
+        return value
+    nums = [1.0 if v else 0.0 for v in value]
+    return (min(nums), max(nums))
+
+
+def _compare(op: ast.cmpop, a: Interval, b: Interval) -> Bools:
+    (alo, ahi), (blo, bhi) = a, b
+    if isinstance(op, ast.Lt):
+        can_true, can_false = alo < bhi, ahi >= blo
+    elif isinstance(op, ast.LtE):
+        can_true, can_false = alo <= bhi, ahi > blo
+    elif isinstance(op, ast.Gt):
+        can_true, can_false = ahi > blo, alo <= bhi
+    elif isinstance(op, ast.GtE):
+        can_true, can_false = ahi >= blo, alo < bhi
+    elif isinstance(op, (ast.Eq, ast.NotEq)):
+        overlap = alo <= bhi and blo <= ahi
+        single = alo == ahi == blo == bhi
+        can_true, can_false = overlap, not single
+        if isinstance(op, ast.NotEq):
+            can_true, can_false = can_false, can_true
+    else:
+        return BOTH
+    return frozenset(v for v, ok in ((True, can_true), (False, can_false)) if ok)
+
+
+def _mul(a: Interval, b: Interval) -> Interval:
+    products = []
+    for x in a:
+        for y in b:
+            p = x * y
+            products.append(0.0 if math.isnan(p) else p)
+    return (min(products), max(products))
+
+
+def _dotted(node: ast.expr) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+class _Evaluator:
+    """Evaluates condition texts over an :class:`AState` (three-valued logic)."""
+
+    def __init__(self, scenario: CompiledScenario) -> None:
+        self.scenario = scenario
+        self._trees: dict[str, ast.Expression | None] = {}
+
+    def tree(self, text: str) -> ast.Expression | None:
+        if text in self._trees:
+            return self._trees[text]
+        tree: ast.Expression | None
+        try:
+            source = text.replace("&&", " and ").replace("||", " or ").strip()
+            tree = ast.parse(source, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        self._trees[text] = tree
+        return tree
+
+    def truth(self, text: str | None, state: AState) -> Bools:
+        """The possible truth values of a condition (``None`` is always true)."""
+        if text is None:
+            return TRUE
+        tree = self.tree(text)
+        if tree is None:
+            return BOTH
+        try:
+            return _as_bools(self._eval(tree.body, state))
+        except (KeyError, RecursionError, TypeError, ValueError, OverflowError):
+            return BOTH
+
+    def number(self, text: str, state: AState) -> Interval:
+        """The possible values of a numeric expression (an effect's right-hand side)."""
+        tree = self.tree(text)
+        if tree is None:
+            return (-INF, INF)
+        try:
+            return _as_interval(self._eval(tree.body, state))
+        except (KeyError, RecursionError, TypeError, ValueError, OverflowError):
+            return (-INF, INF)
+
+    def _eval(self, node: ast.AST, s: AState) -> AValue:
+        if isinstance(node, ast.BoolOp):
+            values = [_as_bools(self._eval(v, s)) for v in node.values]
+            if isinstance(node.op, ast.And):
+                can_true = all(True in v for v in values)
+                can_false = any(False in v for v in values)
+            else:
+                can_true = any(True in v for v in values)
+                can_false = all(False in v for v in values)
+            return frozenset(v for v, ok in ((True, can_true), (False, can_false)) if ok)
+        if isinstance(node, ast.UnaryOp):
+            inner = self._eval(node.operand, s)
+            if isinstance(node.op, ast.Not):
+                return frozenset(not v for v in _as_bools(inner))
+            lo, hi = _as_interval(inner)
+            if isinstance(node.op, ast.USub):
+                return (-hi, -lo)
+            return (lo, hi)
+        if isinstance(node, ast.Compare):
+            left = _as_interval(self._eval(node.left, s))
+            result: Bools = TRUE
+            for op, comp in zip(node.ops, node.comparators):
+                right = _as_interval(self._eval(comp, s))
+                part = _compare(op, left, right)
+                can_true = True in result and True in part
+                can_false = False in result or False in part
+                result = frozenset(v for v, ok in ((True, can_true), (False, can_false)) if ok)
+                left = right
+            return result
+        if isinstance(node, ast.BinOp):
+            a = _as_interval(self._eval(node.left, s))
+            b = _as_interval(self._eval(node.right, s))
+            if isinstance(node.op, ast.Add):
+                return (a[0] + b[0], a[1] + b[1])
+            if isinstance(node.op, ast.Sub):
+                return (a[0] - b[1], a[1] - b[0])
+            if isinstance(node.op, ast.Mult):
+                return _mul(a, b)
+            return (-INF, INF)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return frozenset((node.value,))
+            if isinstance(node.value, (int, float)):
+                return (float(node.value), float(node.value))
+            return BOTH
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            parts = _dotted(node)
+            if parts is None:
+                return BOTH
+            return self._name(parts, s)
+        return BOTH
+
+    def _name(self, parts: list[str], s: AState) -> AValue:
+        head = parts[0]
+        if len(parts) == 1:
+            if head in ("true", "True"):
+                return TRUE
+            if head in ("false", "False"):
+                return FALSE
+            if head == "turn":
+                return s.turn
+            return s.meters[head]
+        if head == "peak":
+            return s.peaks[parts[1]]
+        if head == "flags":
+            return s.flags[parts[1]]
+        if head == "channels":
+            statuses = s.channels[parts[1]]
+            wanted = parts[2]
+            return frozenset(v for v, ok in ((True, wanted in statuses),
+                                             (False, bool(statuses - {wanted}))) if ok)
+        if head == "contact":
+            return s.contact.get(parts[1], FALSE)
+        if head == "call":
+            wanted = parts[1]
+            return frozenset(v for v, ok in ((True, wanted in s.call),
+                                             (False, bool(s.call - {wanted}))) if ok)
+        if head == "visited":
+            return s.visited[parts[1]]
+        return BOTH  # recent.<tag> and anything new: unknown
+
+
+# --- effects over abstract states ------------------------------------------------
+
+_EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(\+=|-=|=)\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class _AEffect:
+    target: str  # meter, flag, channel
+    name: str
+    op: str
+    rhs: str
+    constant: float | None
+    source: str
+
+
+def _parse_effect(source: str, scenario: CompiledScenario) -> _AEffect | None:
+    match = _EFFECT.match(source)
+    if not match:
+        return None
+    target, op, rhs = match.groups()
+    parts = target.split(".")
+    if parts[0] == "flags" and len(parts) == 2:
+        return _AEffect("flag", parts[1], op, rhs.lower(), None, source)
+    if parts[0] == "channels" and len(parts) == 2:
+        return _AEffect("channel", parts[1], op, rhs, None, source)
+    if len(parts) == 1 and parts[0] in scenario.meters:
+        try:
+            constant: float | None = float(rhs)
+        except ValueError:
+            constant = None
+        return _AEffect("meter", parts[0], op, rhs, constant, source)
+    return None
+
+
+# --- the analysis -----------------------------------------------------------------
+
+
+@dataclass
+class FlowFacts:
+    """What the abstract play found; the raw material of lint findings.
+
+    Attributes:
+        entry: The abstract state on entering each reachable node.
+        edges: For each reachable node, the nodes (or ``end``) it can lead to.
+        finishes: Nodes after which an early ending can happen.
+        option_available: (node, option) pairs that can be offered.
+        option_played: (node, option) pairs that can be chosen in a reachable state.
+        branch_taken: (node, option, branch index) that can be taken.
+        outcome_drawn: (node, option, outcome index) that can be drawn.
+        no_outcome: (node, option) pairs where no outcome may be drawn.
+        endings: Ending ids that can be reached.
+        end_state: The join of every state in which the game can end.
+        precondition_checked: Indices of preconditions checked by some call.
+        precondition_met: Indices of preconditions that can hold when checked.
+        call_states: For each channel, the join of states in which it is called.
+        static_reachable: Nodes reachable when every condition is ignored.
+    """
+
+    entry: dict[str, AState] = field(default_factory=dict)
+    edges: dict[str, set[str]] = field(default_factory=dict)
+    finishes: set[str] = field(default_factory=set)
+    option_available: set[tuple[str, str]] = field(default_factory=set)
+    option_played: set[tuple[str, str]] = field(default_factory=set)
+    branch_taken: set[tuple[str, str, int]] = field(default_factory=set)
+    outcome_drawn: set[tuple[str, str, int]] = field(default_factory=set)
+    no_outcome: set[tuple[str, str]] = field(default_factory=set)
+    endings: set[str] = field(default_factory=set)
+    end_state: AState | None = None
+    precondition_checked: set[int] = field(default_factory=set)
+    precondition_met: set[int] = field(default_factory=set)
+    call_states: dict[str, AState] = field(default_factory=dict)
+    static_reachable: set[str] = field(default_factory=set)
+
+
+_WIDEN_AFTER = 6
+_MAX_ROUNDS = 400
+
+
+class _Analyzer:
+    def __init__(self, scenario: CompiledScenario) -> None:
+        self.sc = scenario
+        self.model = scenario.model
+        self.ev = _Evaluator(scenario)
+        self.facts = FlowFacts()
+        self._effects: dict[str, _AEffect | None] = {}
+        self._ranges = {m.id: (float(m.min), float(m.max)) for m in self.model.meters}
+        self._levels = {c.id: c.level for c in self.model.channels}
+
+    # effects ------------------------------------------------------------------
+    def effect(self, source: str) -> _AEffect | None:
+        if source not in self._effects:
+            self._effects[source] = _parse_effect(source, self.sc)
+        return self._effects[source]
+
+    def apply(self, state: AState, sources: Iterable[str]) -> AState:
+        state = state.copy()
+        for source in sources:
+            eff = self.effect(source)
+            if eff is None:
+                continue
+            if eff.target == "meter":
+                lo, hi = state.meters[eff.name]
+                if eff.constant is not None:
+                    alo = ahi = eff.constant
+                else:
+                    alo, ahi = self.ev.number(eff.rhs, state)
+                if eff.op == "+=":
+                    nlo, nhi = lo + alo, hi + ahi
+                elif eff.op == "-=":
+                    nlo, nhi = lo - ahi, hi - alo
+                else:
+                    nlo, nhi = alo, ahi
+                mlo, mhi = self._ranges[eff.name]
+                nlo = min(mhi, max(mlo, nlo))
+                nhi = min(mhi, max(mlo, nhi))
+                state.meters[eff.name] = (nlo, nhi)
+                plo, phi = state.peaks[eff.name]
+                state.peaks[eff.name] = (max(plo, nlo), max(phi, nhi))
+            elif eff.target == "flag":
+                state.flags[eff.name] = TRUE if eff.rhs == "true" else FALSE
+            elif eff.target == "channel":
+                state.channels[eff.name] = frozenset((eff.rhs,))
+        return state
+
+    def answered(self, state: AState, channel: str) -> AState:
+        state = state.copy()
+        state.channels[channel] = frozenset(("answered",))
+        level = self._levels[channel]
+        if level != "public":
+            for key in (channel, level, "any"):
+                state.contact[key] = TRUE
+        effects = self.model.channels[self._channel_index(channel)].answer_effects
+        return self.apply(state, effects) if effects else state
+
+    def _channel_index(self, channel: str) -> int:
+        for i, c in enumerate(self.model.channels):
+            if c.id == channel:
+                return i
+        raise KeyError(channel)
+
+    # calls --------------------------------------------------------------------
+    def call(self, node_id: str, channel: str, state: AState) -> list[AState]:
+        """The states after a call on ``channel``, one per possible result."""
+        node = self.sc.nodes[node_id]
+        profile = self.model.counterpart
+        prev = self.facts.call_states.get(channel)
+        self.facts.call_states[channel] = state if prev is None else prev.join(state)
+        suspended_possible = "suspended" in state.channels[channel]
+        state = state.copy()
+        state.channels[channel] = frozenset(("requested",))
+        # Preconditions (hard gates).
+        gate_may_fail = False
+        gate_may_pass = True
+        for index, pre in enumerate(profile.preconditions):
+            if pre.channel != channel:
+                continue
+            self.facts.precondition_checked.add(index)
+            truth = self.ev.truth(pre.requires, state)
+            if True in truth and gate_may_pass:
+                self.facts.precondition_met.add(index)
+            if False in truth:
+                gate_may_fail = True
+            if truth == FALSE:
+                gate_may_pass = False
+        results: set[str] = set()
+        if gate_may_fail:
+            results.add("declined")
+        if suspended_possible:
+            results.add("unanswered")
+        if gate_may_pass:
+            lo, hi = self._acceptance(node_id, channel, state)
+            override = node.counterpart
+            share = profile.decline_share
+            if override is not None and override.decline_share is not None:
+                share = override.decline_share
+            window = self.model.channels[self._channel_index(channel)].delay
+            if window is None:
+                window = profile.delay
+                if override is not None and override.delay is not None:
+                    window = override.delay
+            if hi > 0:
+                if window.min == 0:
+                    results.add("answered")
+                if window.max > 0:
+                    results.add("ringing")
+            if lo < 1:
+                if share > 0:
+                    results.add("declined")
+                if share < 1:
+                    results.add("unanswered")
+        out: list[AState] = []
+        for status in sorted(results):
+            branch = self.answered(state, channel) if status == "answered" else state.copy()
+            if status != "answered":
+                branch.channels[channel] = frozenset((status,))
+            branch.call = frozenset((status,))
+            out.append(branch)
+        return out
+
+    def _acceptance(self, node_id: str, channel: str, state: AState) -> Interval:
+        profile = self.model.counterpart
+        override = self.sc.nodes[node_id].counterpart
+        base = profile.base_acceptance
+        if override is not None and override.base_acceptance is not None:
+            base = override.base_acceptance
+        lo = hi = base + self.model.channels[self._channel_index(channel)].acceptance
+        if profile.openness_meter is not None:
+            mlo, mhi = state.meters[profile.openness_meter]
+            lo += profile.openness_weight * (mlo - 50.0) / 100.0
+            hi += profile.openness_weight * (mhi - 50.0) / 100.0
+        for mod in profile.modifiers:
+            truth = self.ev.truth(mod.when, state)
+            if truth == TRUE:
+                lo += mod.delta
+                hi += mod.delta
+            elif True in truth:
+                lo += min(0.0, mod.delta)
+                hi += max(0.0, mod.delta)
+        return (max(0.0, min(1.0, lo)), max(0.0, min(1.0, hi)))
+
+    # one option ---------------------------------------------------------------
+    def play(self, node_id: str, compiled: CompiledOption,
+             state: AState) -> list[tuple[str, AState]]:
+        """Play an option abstractly; returns (destination, state) pairs."""
+        option = compiled.option
+        key = (node_id, option.id)
+        self.facts.option_played.add(key)
+        after = self.apply(state, option.effects)
+        after.call = frozenset(("none",))
+        if option.kind in ("call", "back_channel") and option.channel is not None:
+            called = self.call(node_id, option.channel, after)
+        else:
+            called = [after]
+        drawn: list[AState] = []
+        for s in called:
+            drawn.extend(self.outcomes(node_id, compiled, s))
+        results: list[tuple[str, AState]] = []
+        for s in drawn:
+            s.turn = (s.turn[0] + 1, s.turn[1] + 1)
+            ended_for_sure = False
+            for ending in self.model.endings:
+                if not ending.early or ending.when is None:
+                    continue
+                truth = self.ev.truth(ending.when, s)
+                if True in truth:
+                    self.facts.endings.add(ending.id)
+                    self.facts.finishes.add(node_id)
+                    self._end_state(s)
+                if truth == TRUE:
+                    ended_for_sure = True
+                    break
+            if ended_for_sure:
+                continue
+            for bi, (when_text, dest) in enumerate(self._branches(option)):
+                truth = self.ev.truth(when_text, s)
+                if True in truth:
+                    self.facts.branch_taken.add((node_id, option.id, bi))
+                    self.facts.edges.setdefault(node_id, set()).add(dest)
+                    if dest == END:
+                        self.final(s)
+                    else:
+                        results.append((dest, s))
+                if truth == TRUE:
+                    break
+        return results
+
+    @staticmethod
+    def _branches(option: Any) -> list[tuple[str | None, str]]:
+        if isinstance(option.next, str):
+            return [(None, option.next)]
+        return [(b.when, b.goto) for b in option.next]
+
+    def outcomes(self, node_id: str, compiled: CompiledOption, state: AState) -> list[AState]:
+        option = compiled.option
+        if not option.outcomes:
+            return [state]
+        out: list[AState] = []
+        certain = 0.0
+        for i, outcome in enumerate(option.outcomes):
+            truth = self.ev.truth(outcome.when, state)
+            if True in truth and outcome.chance > 0 and certain < 1.0 - 1e-12:
+                self.facts.outcome_drawn.add((node_id, option.id, i))
+                out.append(self.apply(state, outcome.effects))
+            if truth == TRUE:
+                certain += outcome.chance
+        if certain < 1.0 - 1e-12:
+            self.facts.no_outcome.add((node_id, option.id))
+            out.append(state)
+        return out
+
+    def final(self, state: AState) -> None:
+        for ending in self.model.endings:
+            truth = self.ev.truth(ending.when, state)
+            if True in truth:
+                self.facts.endings.add(ending.id)
+                self._end_state(state)
+            if truth == TRUE:
+                return
+
+    def _end_state(self, state: AState) -> None:
+        prev = self.facts.end_state
+        self.facts.end_state = state if prev is None else prev.join(state)
+
+    # entering a node ----------------------------------------------------------
+    def enter(self, node_id: str, state: AState) -> AState:
+        state = state.copy()
+        state.visited[node_id] = TRUE
+        state.call = frozenset(("none",))
+        for channel, statuses in list(state.channels.items()):
+            if "ringing" in statuses:
+                state = state.join(self.answered(state, channel))
+        return state
+
+    def initial(self) -> AState:
+        model = self.model
+        meters = {m.id: (float(m.initial), float(m.initial)) for m in model.meters}
+        contact_keys = {c.id for c in model.channels} | {c.level for c in model.channels} | {"any"}
+        return AState(
+            meters=meters,
+            peaks=dict(meters),
+            flags={f.id: (TRUE if f.initial else FALSE) for f in model.flags},
+            channels={c.id: frozenset((c.initial,)) for c in model.channels},
+            contact={k: FALSE for k in contact_keys},
+            visited={n.id: FALSE for n in model.nodes},
+            turn=(0.0, 0.0),
+        )
+
+    def widen(self, old: AState, new: AState) -> AState:
+        wide = new.copy()
+        for k, (lo, hi) in new.meters.items():
+            olo, ohi = old.meters[k]
+            mlo, mhi = self._ranges[k]
+            wide.meters[k] = (mlo if lo < olo else lo, mhi if hi > ohi else hi)
+        for k, (lo, hi) in new.peaks.items():
+            olo, ohi = old.peaks[k]
+            mlo, mhi = self._ranges[k]
+            wide.peaks[k] = (lo, mhi if hi > ohi else hi)
+        if new.turn[1] > old.turn[1]:
+            wide.turn = (new.turn[0], INF)
+        return wide
+
+    def run(self) -> FlowFacts:
+        facts = self.facts
+        start = self.sc.start
+        entry = facts.entry
+        entry[start] = self.enter(start, self.initial())
+        updates: dict[str, int] = {}
+        work = [start]
+        rounds = 0
+        while work:
+            rounds += 1
+            node_id = work.pop(0)
+            state = entry[node_id]
+            for compiled in self.sc.options[node_id]:
+                truth = self.ev.truth(compiled.option.available, state)
+                if True not in truth:
+                    continue
+                facts.option_available.add((node_id, compiled.id))
+                for dest, after in self.play(node_id, compiled, state):
+                    arrived = self.enter(dest, after)
+                    old = entry.get(dest)
+                    if old is None:
+                        entry[dest] = arrived
+                        work.append(dest)
+                        continue
+                    joined = old.join(arrived)
+                    if joined.same(old):
+                        continue
+                    updates[dest] = updates.get(dest, 0) + 1
+                    if updates[dest] > _WIDEN_AFTER or rounds > _MAX_ROUNDS:
+                        joined = self.widen(old, joined)
+                    entry[dest] = joined
+                    if dest not in work:
+                        work.append(dest)
+        facts.static_reachable = _static_reachable(self.sc)
+        return facts
+
+
+def _static_reachable(scenario: CompiledScenario) -> set[str]:
+    seen = {scenario.start}
+    stack = [scenario.start]
+    while stack:
+        node = stack.pop()
+        for option in scenario.options[node]:
+            for dest in option.targets:
+                if dest != END and dest not in seen:
+                    seen.add(dest)
+                    stack.append(dest)
+    return seen
+
+
+def analyze_flow(scenario: CompiledScenario) -> FlowFacts:
+    """Play the scenario once over sets of values (see the module docstring).
+
+    Args:
+        scenario: A compiled scenario.
+
+    Returns:
+        What can happen: reachable nodes and their states, options, branches,
+        outcomes and endings that can occur.
+    """
+    return _Analyzer(scenario).run()
+
+
+# --- findings ---------------------------------------------------------------------
+
+
+class _Findings:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, loc: Loc, code: str, message: str, fix: str = "",
+            severity: str = "warning") -> None:
+        if severity == "error":
+            self.items.append(Problem(loc, message, fix, "error", code))
+        else:
+            self.items.append(Problem(loc, message, fix, "warning", code))
+
+
+def _fmt(value: float) -> str:
+    if value in (INF, -INF):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:g}"
+
+
+def _ranges_note(text: str | None, state: AState | None, scenario: Scenario) -> str:
+    """"escalation can only be 10–80 there" for the meters a condition names."""
+    if text is None or state is None:
+        return ""
+    meters = {m.id for m in scenario.meters}
+    notes: list[str] = []
+    for name in sorted(referenced_names(text)):
+        parts = name.split(".")
+        if len(parts) == 1 and parts[0] in meters:
+            lo, hi = state.meters[parts[0]]
+            notes.append(f"{parts[0]} {_fmt(lo)}–{_fmt(hi)}")
+        elif parts[0] == "peak" and len(parts) == 2 and parts[1] in meters:
+            lo, hi = state.peaks[parts[1]]
+            notes.append(f"peak.{parts[1]} {_fmt(lo)}–{_fmt(hi)}")
+        elif parts[0] == "flags" and len(parts) == 2 and parts[1] in state.flags:
+            values = state.flags[parts[1]]
+            if len(values) == 1:
+                notes.append(f"flags.{parts[1]} always {str(next(iter(values))).lower()}")
+    return ("; possible values there: " + ", ".join(notes)) if notes else ""
+
+
+def _reads(scenario: CompiledScenario) -> tuple[set[str], list[str]]:
+    """Every dotted name read by a condition or an effect's right-hand side."""
+    model = scenario.model
+    texts: list[str] = []
+    for node in model.nodes:
+        texts.extend(i.when for i in node.injects if i.when)
+        for option in node.decision.options:
+            if option.available:
+                texts.append(option.available)
+            texts.extend(_rhs(e) for e in option.effects)
+            for outcome in option.outcomes:
+                if outcome.when:
+                    texts.append(outcome.when)
+                texts.extend(_rhs(e) for e in outcome.effects)
+            if not isinstance(option.next, str):
+                texts.extend(b.when for b in option.next if b.when)
+    texts.extend(e.when for e in model.endings if e.when)
+    texts.extend(m.when for m in model.counterpart.modifiers)
+    texts.extend(p.requires for p in model.counterpart.preconditions)
+    for channel in model.channels:
+        texts.extend(_rhs(e) for e in channel.answer_effects)
+    for objective in model.objectives:
+        for level in ("performed", "some", "major"):
+            text = getattr(objective.rating, level)
+            if text:
+                texts.append(text)
+    names: set[str] = set()
+    for text in texts:
+        names |= referenced_names(text)
+    return names, texts
+
+
+def _rhs(effect: str) -> str:
+    match = _EFFECT.match(effect)
+    return match.group(3) if match else ""
+
+
+def _all_effects(model: Scenario) -> Iterable[tuple[Loc, str]]:
+    for ni, node in enumerate(model.nodes):
+        for oi, option in enumerate(node.decision.options):
+            base: Loc = ("nodes", ni, "decision", "options", oi)
+            for ei, effect in enumerate(option.effects):
+                yield (*base, "effects", ei), effect
+            for xi, outcome in enumerate(option.outcomes):
+                for ei, effect in enumerate(outcome.effects):
+                    yield (*base, "outcomes", xi, "effects", ei), effect
+    for ci, channel in enumerate(model.channels):
+        for ei, effect in enumerate(channel.answer_effects):
+            yield ("channels", ci, "answer_effects", ei), effect
+
+
+def _option_loc(scenario: CompiledScenario, node_id: str, option_index: int) -> Loc:
+    return ("nodes", _node_index(scenario, node_id), "decision", "options", option_index)
+
+
+def _node_index(scenario: CompiledScenario, node_id: str) -> int:
+    for i, node in enumerate(scenario.model.nodes):
+        if node.id == node_id:
+            return i
+    raise KeyError(node_id)
+
+
+def lint_scenario(scenario: CompiledScenario) -> list[Problem]:
+    """Look for problems in a scenario that validation alone does not find.
+
+    Args:
+        scenario: A compiled (hence valid) scenario.
+
+    Returns:
+        Findings, each with a field path, a plain-English message, a fix and a
+        ``code`` from :data:`LINT_CODES`; ``severity`` is ``error`` for things
+        that break play (a trainee can get stuck or never finish) and
+        ``warning`` for the rest.
+    """
+    facts = analyze_flow(scenario)
+    out = _Findings()
+    _flow_findings(scenario, facts, out)
+    _option_findings(scenario, facts, out)
+    _ending_findings(scenario, facts, out)
+    _usage_findings(scenario, facts, out)
+    _content_findings(scenario, out)
+    return out.items
+
+
+def _flow_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings) -> None:
+    model = scenario.model
+    reachable = set(facts.entry)
+    for ni, node in enumerate(model.nodes):
+        loc: Loc = ("nodes", ni, "id")
+        if node.id not in reachable:
+            if node.id in facts.static_reachable:
+                out.add(loc, "unreachable",
+                        f"node '{node.id}' is never reached: the options and branches that lead "
+                        "here are never available or never taken",
+                        "check the 'available' and 'when' conditions on the way here")
+            else:
+                out.add(loc, "unreachable",
+                        f"node '{node.id}' is never reached: no option leads here",
+                        f"point an option's 'next' at '{node.id}', or delete the node")
+            continue
+        if not any((node.id, o.id) in facts.option_available for o in node.decision.options):
+            out.add(("nodes", ni, "decision", "options"), "stuck",
+                    f"at node '{node.id}' no option is ever available, so the trainee is stuck",
+                    "give at least one option no 'available' condition")
+    # Dead ends: reachable nodes with no way to an ending.
+    can_finish: set[str] = set(facts.finishes)
+    changed = True
+    while changed:
+        changed = False
+        for node_id, dests in facts.edges.items():
+            if node_id in can_finish:
+                continue
+            if END in dests or dests & can_finish:
+                can_finish.add(node_id)
+                changed = True
+    for ni, node in enumerate(model.nodes):
+        if node.id in reachable and node.id not in can_finish:
+            if not any((node.id, o.id) in facts.option_available for o in node.decision.options):
+                continue  # already reported as stuck
+            out.add(("nodes", ni, "id"), "dead-end",
+                    f"node '{node.id}' is a dead end: no sequence of choices from here reaches an "
+                    "ending (the flow only loops)",
+                    "give some option here or further on 'next: end' or a way out of the loop",
+                    "error")
+
+
+def _option_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings) -> None:
+    model = scenario.model
+    reads, _ = _reads(scenario)
+    read_tags = {n.split(".", 1)[1] for n in reads if n.startswith("recent.")}
+    reachable = set(facts.entry)
+    for ni, node in enumerate(model.nodes):
+        if node.id not in reachable:
+            continue
+        state = facts.entry[node.id]
+        compiled_options = scenario.options[node.id]
+        for oi, option in enumerate(node.decision.options):
+            oloc = _option_loc(scenario, node.id, oi)
+            key = (node.id, option.id)
+            if key not in facts.option_available:
+                out.add((*oloc, "available"), "option-never-available",
+                        f"option '{option.id}' is never offered: its condition "
+                        f"'{option.available}' never holds at node '{node.id}'"
+                        + _ranges_note(option.available, state, model),
+                        "loosen the condition or remove the option")
+                continue
+            if not isinstance(option.next, str):
+                for bi, branch in enumerate(option.next):
+                    if (node.id, option.id, bi) not in facts.branch_taken:
+                        why = ("an earlier branch always applies" if branch.when is None
+                               or any(b.when is None for b in option.next[:bi])
+                               else f"'{branch.when}' never holds after this option")
+                        out.add((*oloc, "next", bi), "branch-never-taken",
+                                f"the branch to '{branch.goto}' is never taken: {why}",
+                                "reorder the branches or fix the condition")
+            for xi, outcome in enumerate(option.outcomes):
+                if (node.id, option.id, xi) in facts.outcome_drawn:
+                    continue
+                label = outcome.id or f"#{xi + 1}"
+                if outcome.chance == 0:
+                    why = "its chance is 0"
+                elif outcome.when is not None and not _could(scenario, facts, node.id,
+                                                             outcome.when):
+                    why = f"its condition '{outcome.when}' never holds"
+                else:
+                    why = "the outcomes before it always take the whole chance"
+                out.add((*oloc, "outcomes", xi), "outcome-never-happens",
+                        f"outcome {label} of option '{option.id}' never happens: {why}",
+                        "fix its chance or condition, or remove it")
+            _probability_findings(option, oloc, out)
+            compiled = compiled_options[oi]
+            if _changes_nothing(compiled, read_tags):
+                others = {d for o in compiled_options if o.id != option.id for d in o.targets}
+                if set(compiled.targets) <= others:
+                    out.add((*oloc, "id"), "no-effect",
+                            f"option '{option.id}' changes nothing: no effects, no outcomes, no "
+                            "call, and it leads where other options lead, so choosing it makes "
+                            "no difference",
+                            "give it a consequence (a meter, a flag, a call) or its own next node")
+        _dominated_findings(scenario, node.id, read_tags, out)
+
+
+def _could(scenario: CompiledScenario, facts: FlowFacts, node_id: str, text: str) -> bool:
+    state = facts.entry.get(node_id)
+    if state is None:
+        return False
+    ev = _Evaluator(scenario)
+    s = state.copy()
+    s.call = frozenset(("none", "answered", "ringing", "declined", "unanswered", "requested"))
+    return True in ev.truth(text, s)
+
+
+def _probability_findings(option: Any, oloc: Loc, out: _Findings) -> None:
+    outcomes = option.outcomes
+    if not outcomes:
+        return
+    plain = [o for o in outcomes if o.when is None]
+    conditional = [o for o in outcomes if o.when is not None]
+    total_plain = sum(o.chance for o in plain)
+    if not conditional and total_plain < 1 - 1e-9:
+        missing = 1 - total_plain
+        out.add((*oloc, "outcomes"), "probability",
+                f"the chances of option '{option.id}''s outcomes add up to {total_plain:g}, so in "
+                f"{missing:.0%} of plays none of them happens",
+                "make the chances add up to 1, or add an outcome for the rest "
+                "(it may say 'nothing happens')")
+    elif conditional and total_plain + sum(o.chance for o in conditional) > 1 + 1e-9 \
+            and total_plain < 1 + 1e-9:
+        total = total_plain + sum(o.chance for o in conditional)
+        out.add((*oloc, "outcomes"), "probability",
+                f"when all their conditions hold, the chances of option '{option.id}''s outcomes "
+                f"add up to {total:g}; outcomes listed later then happen less often than written",
+                "make the conditions exclusive, or the chances add up to 1 at most")
+
+
+def _changes_nothing(compiled: CompiledOption, read_tags: set[str]) -> bool:
+    option = compiled.option
+    if option.effects or option.kind in ("call", "back_channel"):
+        return False
+    if any(o.effects for o in option.outcomes):
+        return False
+    return not (set(option.tags) & read_tags)
+
+
+def _meter_deltas(effects: Sequence[str], scenario: CompiledScenario) -> dict[str, float] | None:
+    """Constant change of each meter, or None when effects are not simple += / -=."""
+    deltas: dict[str, float] = {}
+    for source in effects:
+        eff = _parse_effect(source, scenario)
+        if eff is None or eff.target != "meter" or eff.constant is None or eff.op == "=":
+            return None
+        sign = 1.0 if eff.op == "+=" else -1.0
+        deltas[eff.name] = deltas.get(eff.name, 0.0) + sign * eff.constant
+    return deltas
+
+
+def _dominated_findings(scenario: CompiledScenario, node_id: str, read_tags: set[str],
+                        out: _Findings) -> None:
+    options = scenario.options[node_id]
+    if len(options) < 2:
+        return
+    better_sign = {m.id: (1.0 if m.higher_is == "better" else -1.0) for m in scenario.model.meters}
+    esc = scenario.model.scoring.escalation_meter
+    if esc in better_sign and scenario.model.meters:
+        better_sign[esc] = -1.0 if scenario.meters[esc].higher_is == "worse" else better_sign[esc]
+
+    def shape(o: CompiledOption) -> tuple[Any, ...]:
+        opt = o.option
+        nxt = opt.next if isinstance(opt.next, str) else tuple((b.when, b.goto) for b in opt.next)
+        calls = opt.channel if opt.kind in ("call", "back_channel") else None
+        outcomes = tuple((x.when, x.chance, x.effects) for x in opt.outcomes)
+        flags = tuple(sorted(e for e in opt.effects if not _is_meter_effect(e, scenario)))
+        tags = tuple(sorted(set(opt.tags) & read_tags))
+        return (nxt, calls, outcomes, flags, opt.available, tags)
+
+    info: list[tuple[CompiledOption, tuple[Any, ...], dict[str, float]]] = []
+    for o in options:
+        meter_effects = [e for e in o.option.effects if _is_meter_effect(e, scenario)]
+        deltas = _meter_deltas(meter_effects, scenario)
+        if deltas is not None:
+            info.append((o, shape(o), deltas))
+    reported: set[str] = set()
+    for a, shape_a, da in info:
+        for b, shape_b, db in info:
+            if a is b or shape_a != shape_b or a.id in reported:
+                continue
+            meters = set(da) | set(db)
+            diffs = {m: (db.get(m, 0.0) - da.get(m, 0.0)) * better_sign.get(m, 1.0) for m in meters}
+            if diffs and all(d >= 0 for d in diffs.values()) and any(d > 0 for d in diffs.values()):
+                gains = ", ".join(
+                    f"{m} {'+' if db.get(m, 0.0) - da.get(m, 0.0) > 0 else ''}"
+                    f"{_fmt(db.get(m, 0.0) - da.get(m, 0.0))}"
+                    for m, d in sorted(diffs.items()) if d > 0)
+                out.add((*_option_loc(scenario, node_id, a.index), "id"), "dominated",
+                        f"option '{a.id}' is never better than '{b.id}': both lead to the same "
+                        f"place with the same risks, but '{b.id}' gives {gains}",
+                        f"make '{a.id}' worth choosing (a benefit '{b.id}' lacks) or remove it")
+                reported.add(a.id)
+
+
+def _is_meter_effect(source: str, scenario: CompiledScenario) -> bool:
+    match = _EFFECT.match(source)
+    return bool(match and match.group(1) in scenario.meters)
+
+
+def _ending_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings) -> None:
+    model = scenario.model
+    fallback_seen: str | None = None
+    for i, ending in enumerate(model.endings):
+        loc: Loc = ("endings", i, "when" if ending.when else "id")
+        if ending.id in facts.endings:
+            if not ending.early and ending.when is None and fallback_seen is None:
+                fallback_seen = ending.id
+            continue
+        if fallback_seen is not None and not ending.early:
+            msg = (f"ending '{ending.id}' is never reached: it comes after '{fallback_seen}', "
+                   "which has no condition and so always ends the game first")
+            fix = f"move '{fallback_seen}' to the end of the list"
+        elif ending.when is not None:
+            when_note = _ranges_note(ending.when, facts.end_state, model)
+            msg = (f"ending '{ending.id}' is never reached: its condition '{ending.when}' never "
+                   f"holds when the game ends, or an earlier ending always comes first{when_note}")
+            fix = "loosen the condition, or make the scenario able to reach it"
+        else:
+            msg = f"ending '{ending.id}' is never reached: the endings before it always apply"
+            fix = "reorder the endings"
+        out.add(loc, "ending-never-reached", msg, fix)
+        if not ending.early and ending.when is None and fallback_seen is None:
+            fallback_seen = ending.id
+
+
+def _usage_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings) -> None:
+    model = scenario.model
+    reads, _ = _reads(scenario)
+    scoring = model.scoring
+    meter_reads = {n.split(".")[-1] for n in reads if "." not in n or n.startswith("peak.")}
+    meter_reads |= {scoring.escalation_meter, *scoring.standing_meters}
+    if model.counterpart.openness_meter:
+        meter_reads.add(model.counterpart.openness_meter)
+    flag_reads = {n.split(".", 1)[1] for n in reads if n.startswith("flags.")}
+    if scoring.loss_of_life_flag:
+        flag_reads.add(scoring.loss_of_life_flag)
+    changed_meters: set[str] = set()
+    set_flags: set[str] = set()
+    used_channels: set[str] = set()
+    for _loc, effect in _all_effects(model):
+        match = _EFFECT.match(effect)
+        if not match:
+            continue
+        target = match.group(1)
+        if target in scenario.meters:
+            changed_meters.add(target)
+        elif target.startswith("flags."):
+            if match.group(3).lower() == "true":
+                set_flags.add(target.split(".", 1)[1])
+        elif target.startswith("channels."):
+            used_channels.add(target.split(".", 1)[1])
+    for i, meter in enumerate(model.meters):
+        if meter.id in changed_meters and meter.id not in meter_reads:
+            shown = ("it is only shown to the trainee" if not meter.hidden
+                     else "it is hidden, so nobody ever sees it")
+            out.add(("meters", i, "id"), "meter-unread",
+                    f"meter '{meter.id}' changes but no condition, ending, rating or score reads "
+                    f"it; {shown}",
+                    "use it in a condition, an ending or a rating, or remove it")
+        elif meter.id not in changed_meters and meter.id in meter_reads:
+            out.add(("meters", i, "id"), "meter-constant",
+                    f"meter '{meter.id}' is read but no effect ever changes it (it stays at "
+                    f"{_fmt(meter.initial)})",
+                    "add effects that move it, or read a constant instead")
+    for i, flag in enumerate(model.flags):
+        if flag.id in set_flags and flag.id not in flag_reads:
+            out.add(("flags", i, "id"), "flag-unread",
+                    f"flag '{flag.id}' is set but no condition, ending, rating or score reads it",
+                    "use it in a condition (flags." + flag.id + ") or remove it")
+        elif flag.id not in set_flags and not flag.initial and flag.id in flag_reads:
+            out.add(("flags", i, "id"), "flag-never-set",
+                    f"flag '{flag.id}' is read but never set to true, so conditions on it never "
+                    "change",
+                    f"add an effect 'flags.{flag.id} = true' where it should happen")
+    channel_reads = {n.split(".")[1] for n in reads
+                     if n.startswith(("channels.", "contact.")) and n.count(".") >= 1}
+    for node in model.nodes:
+        for option in node.decision.options:
+            if option.channel:
+                used_channels.add(option.channel)
+        for inject in node.injects:
+            if inject.channel:
+                used_channels.add(inject.channel)
+    for i, channel in enumerate(model.channels):
+        if channel.id not in used_channels and channel.id not in channel_reads:
+            out.add(("channels", i, "id"), "channel-unused",
+                    f"channel '{channel.id}' is never used: no option calls it, no inject arrives "
+                    "on it and no rule reads it",
+                    "add an option that uses it, or remove it")
+    for i, pre in enumerate(model.counterpart.preconditions):
+        if i in facts.precondition_checked and i not in facts.precondition_met:
+            out.add(("counterpart", "preconditions", i, "requires"), "precondition-never-met",
+                    f"the precondition on '{pre.channel}' ('{pre.requires}') never holds when "
+                    f"that channel is called, so every call on it is declined"
+                    + _ranges_note(pre.requires, facts.call_states.get(pre.channel), model),
+                    "make the condition reachable (an option that sets what it needs), or drop it")
+
+
+def _content_findings(scenario: CompiledScenario, out: _Findings) -> None:
+    model = scenario.model
+    if not model.sources:
+        what = "fiction" if model.fiction else "based on history"
+        out.add(("id",), "sources-missing",
+                f"the scenario ({what}) lists no sources, so instructors cannot check it",
+                "add 'sources:' with title, publisher and date of what it rests on")
+    for ni, node in enumerate(model.nodes):
+        for oi, option in enumerate(node.decision.options):
+            if not option.doctrine.strip():
+                out.add(("nodes", ni, "decision", "options", oi, "id"), "doctrine-missing",
+                        f"option '{option.id}' at node '{node.id}' has no doctrine note; the "
+                        "debrief cannot explain why it is good or bad",
+                        "add 'doctrine:' with the principle or lesson behind the option")
+    for i, objective in enumerate(model.objectives):
+        rating = objective.rating
+        if rating.performed is None and rating.some is None and rating.major is None:
+            out.add(("objectives", i, "id"), "rating-missing",
+                    f"objective '{objective.id}' has no rating rules, so the debrief cannot "
+                    "rate it",
+                    "add 'rating:' with performed / some / major conditions")
+    if model.expert:
+        covered = {s.node for s in model.expert}
+        reachable = _expert_nodes(scenario)
+        for ni, node in enumerate(model.nodes):
+            if node.id in reachable and node.id not in covered:
+                out.add(("nodes", ni, "id"), "expert-gap",
+                        f"the expert path can reach node '{node.id}' but says nothing about it",
+                        f"add an 'expert:' step for node '{node.id}' with the option and a reason")
+
+
+def _expert_nodes(scenario: CompiledScenario) -> set[str]:
+    """Nodes the expert path can pass through (branches followed every way)."""
+    seen = {scenario.start}
+    stack = [scenario.start]
+    while stack:
+        node = stack.pop()
+        wanted = scenario.expert.get(node)
+        options = [o for o in scenario.options[node] if wanted is None or o.id == wanted]
+        if wanted is None:
+            continue  # off the path: the gap is reported, not followed
+        for option in options:
+            for dest in option.targets:
+                if dest != END and dest not in seen:
+                    seen.add(dest)
+                    stack.append(dest)
+    return seen
+
+
+# --- files, positions and the command ---------------------------------------------
+
+
+@dataclass
+class LintResult:
+    """Validation and lint of one file.
+
+    Attributes:
+        file: The file name as given.
+        scenario: The compiled scenario, or None when it does not validate.
+        diagnostics: Validation errors/warnings and lint findings, in file order.
+    """
+
+    file: str
+    scenario: CompiledScenario | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The findings that are errors."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The findings that are warnings."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+Positioner = Callable[[Loc], tuple[int, int]]
+
+
+def problems_to_diagnostics(problems: Iterable[Problem], filename: str,
+                            position: Positioner | None) -> list[Diagnostic]:
+    """Locate problems in the file.
+
+    Args:
+        problems: Findings with field paths.
+        filename: The file name to report.
+        position: Maps a field path to (line, column), or None when unknown.
+
+    Returns:
+        Diagnostics with file, line and column.
+    """
+    result: list[Diagnostic] = []
+    for p in problems:
+        line, col = position(p.loc) if position is not None else (0, 0)
+        result.append(Diagnostic(filename, line, col, format_path(p.loc), p.message, p.fix,
+                                 p.severity, p.code))
+    return result
+
+
+def _check_text(text: str, filename: str) -> tuple[CompiledScenario | None, list[Diagnostic],
+                                                   Positioner | None]:
+    """Validate text as the loader does, keeping its position table for lint findings.
+
+    Runs the loader's own steps (safe parse, pydantic validation, compile) so
+    the text is parsed once, and places lint findings with the loader's
+    :func:`~game.scenario.loader.problem_diagnostic` mapping.
+    """
+    from pydantic import ValidationError
+
+    from . import loader  # imports ruamel; keep `import lint` light
+    from .compile import compile_scenario
+    from .yamlsafe import parse_yaml
+
+    try:
+        parsed = parse_yaml(text, filename)
+    except loader.ScenarioLoadError as exc:
+        return None, list(exc.diagnostics), None
+    try:
+        model = Scenario.model_validate(parsed.data)
+    except ValidationError as exc:
+        return None, loader.validation_diagnostics(exc.errors(), parsed, filename), None
+    compiled, problems = compile_scenario(model, filename)
+
+    def positioner(loc: Loc) -> tuple[int, int]:
+        d = loader.problem_diagnostic(Problem(loc, ""), parsed, filename)
+        return d.line, d.col
+
+    return compiled, [loader.problem_diagnostic(p, parsed, filename) for p in problems], positioner
+
+
+def lint_text(text: str, filename: str = "<scenario>") -> LintResult:
+    """Validate and lint scenario text.
+
+    Args:
+        text: The YAML text.
+        filename: The name used in diagnostics.
+
+    Returns:
+        The compiled scenario (None if invalid) and every diagnostic, in file order.
+    """
+    compiled, diagnostics, positioner = _check_text(text, filename)
+    if compiled is not None:
+        diagnostics = list(diagnostics) + problems_to_diagnostics(
+            lint_scenario(compiled), filename, positioner)
+    return LintResult(filename, compiled, sort_diagnostics(_dedupe(diagnostics)))
+
+
+def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        key = (d.line, d.col, d.path, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def lint_file(path: str | Path) -> LintResult:
+    """Validate and lint a scenario file.
+
+    Args:
+        path: The YAML file.
+
+    Returns:
+        The result; a file that cannot be read gives one error diagnostic.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        return LintResult(name, None, [Diagnostic(name, 0, 0, "", f"cannot read the file: "
+                                                  f"{exc.strerror or exc}", "", "error", "io")])
+    except UnicodeDecodeError:
+        return LintResult(name, None, [Diagnostic(name, 0, 0, "", "the file is not UTF-8 text",
+                                                  "save it as UTF-8", "error", "encoding")])
+    return lint_text(text, name)
+
+
+def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+    return {"file": d.file, "line": d.line, "col": d.col, "path": d.path, "severity": d.severity,
+            "code": d.code, "message": d.message, "fix": d.fix}
+
+
+def lint_command(paths: list[str], as_json: bool, *, strict: bool = False,
+                 out: Any = None) -> int:
+    """The ``hotline lint FILE...`` command.
+
+    Args:
+        paths: Scenario files.
+        as_json: Print one JSON document instead of lines of text.
+        strict: Treat warnings as errors for the exit status.
+        out: Where to write (default: standard output).
+
+    Returns:
+        0 when no file has errors (warnings allowed unless ``strict``), 2 otherwise.
+    """
+    stream = out if out is not None else sys.stdout
+    results = [lint_file(p) for p in paths]
+    failed = any(r.errors or (strict and r.warnings) for r in results)
+    if as_json:
+        doc = {
+            "files": [
+                {"file": r.file, "valid": r.scenario is not None, "errors": len(r.errors),
+                 "warnings": len(r.warnings),
+                 "diagnostics": [_diagnostic_json(d) for d in r.diagnostics]}
+                for r in results
+            ],
+            "errors": sum(len(r.errors) for r in results),
+            "warnings": sum(len(r.warnings) for r in results),
+            "ok": not failed,
+        }
+        stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 2 if failed else 0
+    for r in results:
+        for d in r.diagnostics:
+            stream.write(_format_line(d) + "\n")
+        summary = (f"{r.file}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)"
+                   if r.diagnostics else f"{r.file}: ok")
+        stream.write(summary + "\n")
+    return 2 if failed else 0
+
+
+def _format_line(d: Diagnostic) -> str:
+    where = d.file
+    if d.line > 0:
+        where += f":{d.line}:{d.col}" if d.col > 0 else f":{d.line}"
+    text = f"{where}: {d.severity}"
+    if d.code and d.code != "invalid":
+        text += f" [{d.code}]"
+    text += f": {d.message}"
+    if d.fix:
+        text += f" (fix: {d.fix})"
+    return text
+
+
+def codes_by_line(diagnostics: Iterable[Diagnostic]) -> Mapping[int, list[str]]:
+    """``{line: [code, ...]}`` of some diagnostics (handy in tests and the editor)."""
+    table: dict[int, list[str]] = {}
+    for d in diagnostics:
+        table.setdefault(d.line, []).append(d.code)
+    return table
