@@ -148,6 +148,8 @@ class DecisionItem:
     recorded_at: str | None = None
     doctrine: str = ""
     description: str = ""
+    votes: tuple[tuple[str, str], ...] = ()
+    vote_rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -548,7 +550,8 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
         if event["type"] != "channel" or event["after"] != "answered":
             continue
         channel = event["channel"]
-        level = scenario.channels[channel].level if scenario and channel in scenario.channels else ""
+        known = scenario is not None and channel in scenario.channels
+        level = scenario.channels[channel].level if scenario is not None and known else ""
         if level == "public":
             continue
         name = (scenario.channels[channel].label if scenario and channel in scenario.channels
@@ -689,12 +692,12 @@ def build_debrief(
     if model is not None:
         for m in model.meters:
             lower = m.min
-            bands = []
+            meter_bands: list[Band] = []
             for b in m.bands:
-                bands.append(Band(lower, b.upto, b.label, b.note))
+                meter_bands.append(Band(lower, b.upto, b.label, b.note))
                 lower = b.upto
-            meter_defs[m.id] = (m.label, m.hidden, m.higher_is, m.min, m.max, tuple(bands),
-                                m.description)
+            meter_defs[m.id] = (m.label, m.hidden, m.higher_is, m.min, m.max,
+                                tuple(meter_bands), m.description)
             values[m.id] = float(m.initial)
         for c in model.channels:
             channel_defs[c.id] = (c.label, c.level)
@@ -767,6 +770,9 @@ def build_debrief(
                              else None),
                 doctrine=opt.doctrine if opt else "",
                 description=opt.description if opt else "",
+                votes=tuple(sorted((str(r), str(o)) for r, o in
+                                   (event.get("votes") or {}).items())),
+                vote_rule=event.get("vote_rule"),
             )
             if seen is not None and decision_no < len(seen):
                 turn.options_seen = [
@@ -914,10 +920,25 @@ def _drivers(key: str, debrief: Debrief, scenario: CompiledScenario | None) -> t
                     else ("standing", "allies"))
         meter_lines(standing)
     elif key in ("contact", "channel_open", "time_to_contact"):
+        first = debrief.contact.turn
         for turn in debrief.turns:
             for call in turn.calls:
-                what = "answered late" if call.late else call.result
+                answered = call.result == "answered"
+                if key == "channel_open" and not answered:
+                    continue
+                if key == "contact" and first is not None and not (
+                        answered and turn.index == first):
+                    continue
+                if key == "time_to_contact" and first is not None and turn.index > first:
+                    continue
+                what = {"answered": "answered", "ringing": "ringing, no answer yet",
+                        "unanswered": "no answer (silence)"}.get(call.result, call.result)
+                if call.late:
+                    what = f"answered late (requested turn {(call.requested_turn or 0) + 1})"
                 out.append(f"turn {turn.index + 1}: {call.label} — {what}")
+        if not out:
+            out.append("no call was placed" if key != "channel_open"
+                       else "no call was answered")
     elif key == "no_loss_of_life" and scenario is not None:
         flag = scenario.model.scoring.loss_of_life_flag
         for turn in debrief.turns:

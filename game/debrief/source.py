@@ -10,6 +10,7 @@ falls back to what the journal alone holds and explains why.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,9 @@ def load_scenario_file(path: str | Path) -> CompiledScenario:
     if not file.is_file():
         raise ScenarioLoadError(f"the scenario file {file} is not there any more")
     try:
-        from game.scenario import loader
+        loader: Any = importlib.import_module("game.scenario.loader")
     except ImportError:
-        loader = None  # type: ignore[assignment]
+        loader = None
     if loader is not None and hasattr(loader, "load_scenario"):
         try:
             result: Any = loader.load_scenario(file)

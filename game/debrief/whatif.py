@@ -1,0 +1,300 @@
+"""What-ifs: fork a recorded session at a decision and see where each road leads.
+
+For decision ``k`` (0-based, counting only the trainee's choices) the session
+is replayed up to just before that choice — facilitator actions included, same
+seed — then every option available there is taken in turn, and the rest of the
+game is played:
+
+* once with the expert policy (the scenario's expert path, cautious fallback
+  where it is silent), and
+* ``n`` times with a uniformly random policy.
+
+The world's randomness is the recorded session's own seed, so every road is a
+real session: ``Session.replay(scenario, seed, road.inputs(...))`` reproduces it
+event for event. The random policy of continuation ``i`` draws from its own
+generator, seeded from (session seed, k, i) and shared by every alternative
+(common random numbers), so alternatives are compared on equal terms and the
+whole result is deterministic.
+
+One batch :class:`~game.engine.session.Session` is reused through
+:meth:`~game.engine.session.Session.restart` for every road.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.engine.session import Session
+from game.scenario.compile import CompiledScenario
+
+from .policies import Policy, path_policy, play_out, random_policy
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+DEFAULT_CONTINUATIONS = 200
+
+
+class Cancelled(Exception):
+    """The caller asked to stop."""
+
+
+@dataclass(frozen=True)
+class Road:
+    """One played-out road from the fork.
+
+    Attributes:
+        option: The alternative taken at the fork.
+        policy: ``expert`` or ``random``.
+        index: Continuation number (0 for the expert road).
+        ending: Ending id.
+        ending_title: Ending title.
+        tone: Ending tone.
+        score: Final score.
+        peak_escalation: Highest escalation reached on the whole road.
+        first_contact_turn: First answered non-public call (None: never).
+        choices: Option ids chosen after the fork (the alternative not included).
+    """
+
+    option: str
+    policy: str
+    index: int
+    ending: str
+    ending_title: str
+    tone: str
+    score: float
+    peak_escalation: float
+    first_contact_turn: int | None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The random continuations of one alternative, summarised.
+
+    Attributes:
+        n: Number of continuations played.
+        endings: Ending id → count, most frequent first.
+        mean_score: Mean final score.
+        min_score: Lowest score.
+        max_score: Highest score.
+        mean_peak: Mean peak escalation.
+        max_peak: Highest peak escalation.
+        contact_rate: Share of roads with real contact.
+        bad_rate: Share of roads ending in a ``bad`` ending.
+    """
+
+    n: int
+    endings: tuple[tuple[str, int], ...]
+    mean_score: float
+    min_score: float
+    max_score: float
+    mean_peak: float
+    max_peak: float
+    contact_rate: float
+    bad_rate: float
+
+
+@dataclass
+class Branch:
+    """One alternative at the fork and where it leads."""
+
+    option: str
+    label: str
+    kind: str
+    chosen: bool
+    expert_pick: bool
+    expert: Road | None = None
+    random: Distribution | None = None
+    roads: list[Road] = field(default_factory=list)
+
+
+@dataclass
+class WhatIf:
+    """The what-ifs of one decision.
+
+    Attributes:
+        decision: 0-based decision number.
+        turn: Turn number of the decision.
+        node: Node id.
+        node_title: Node title.
+        clock: Scenario clock of the node.
+        seed: The session's seed.
+        n: Random continuations per alternative.
+        branches: Each alternative.
+        ending_titles: Ending id → title (for display).
+        cancelled: True if stopped early (the branches hold what was done).
+    """
+
+    decision: int
+    turn: int
+    node: str
+    node_title: str
+    clock: str
+    seed: int
+    n: int
+    branches: list[Branch]
+    ending_titles: dict[str, str]
+    cancelled: bool = False
+
+    def branch(self, option: str) -> Branch:
+        """The branch of one option."""
+        return next(b for b in self.branches if b.option == option)
+
+
+def decision_inputs(inputs: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Positions of the trainee's choices in the input list."""
+    return [i for i, data in enumerate(inputs) if data.get("type") == "choose"]
+
+
+def fork_prefix(inputs: Sequence[Mapping[str, Any]], decision: int) -> list[dict[str, Any]]:
+    """The inputs to replay before decision ``decision`` (facilitator actions included).
+
+    Raises:
+        IndexError: If the session has no such decision.
+    """
+    positions = decision_inputs(inputs)
+    if not 0 <= decision < len(positions):
+        raise IndexError(f"decision {decision + 1} does not exist "
+                         f"(the session has {len(positions)})")
+    return [dict(d) for d in inputs[: positions[decision]]]
+
+
+def continuation_seed(seed: int, decision: int, index: int) -> int:
+    """The random policy's seed for continuation ``index`` of a fork."""
+    digest = hashlib.sha256(f"hotline-whatif:{seed}:{decision}:{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def road_inputs(prefix: Sequence[Mapping[str, Any]], road: Road) -> list[dict[str, Any]]:
+    """The full input list that replays a road as a fresh session."""
+    return [dict(d) for d in prefix] + [{"type": "choose", "option": road.option}] + [
+        {"type": "choose", "option": o} for o in road.choices]
+
+
+def _first_contact(session: Session) -> int | None:
+    return session.first_contact_turn
+
+
+def what_if(
+    scenario: CompiledScenario,
+    seed: int,
+    inputs: Sequence[Mapping[str, Any]],
+    decision: int,
+    *,
+    n: int = DEFAULT_CONTINUATIONS,
+    roles: Sequence[str] = (),
+    keep_roads: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    session: Session | None = None,
+) -> WhatIf:
+    """Fork a recorded session at one decision and play every alternative out.
+
+    Args:
+        scenario: The compiled scenario (the one the inputs replay on).
+        seed: The session's seed.
+        inputs: The session's recorded inputs.
+        decision: 0-based number of the decision to fork at.
+        n: Random continuations per alternative.
+        roles: The session's roles.
+        keep_roads: Keep every random road (for inspection and tests).
+        progress: Called as ``progress(done, total)`` now and then.
+        cancel: Polled between roads; returning True stops early.
+        session: A batch session to reuse (one is made if None).
+
+    Returns:
+        The what-ifs. When cancelled, ``cancelled`` is True and the branches
+        hold only the roads that were finished.
+
+    Raises:
+        IndexError: If the session has no such decision.
+    """
+    prefix = fork_prefix(inputs, decision)
+    if session is None:
+        session = Session(scenario, seed, roles, batch=True)
+    else:
+        session.restart(seed)
+    for data in prefix:
+        session.apply(data)
+    node = scenario.nodes[session.node]
+    turn = session.turn
+    alternatives = [(o.id, o.option.label, o.option.kind) for o in session.available()]
+    chosen = str(inputs[decision_inputs(inputs)[decision]].get("option"))
+    expert_pick = scenario.expert.get(node.id)
+    esc = scenario.model.scoring.escalation_meter
+    result = WhatIf(decision, turn, node.id, node.title, node.time, seed, n, [],
+                    {e.ending.id: e.ending.title for e in scenario.endings})
+    per_branch = n + (1 if scenario.expert else 0)
+    total = per_branch * len(alternatives)
+    done = 0
+    policies: list[tuple[str, int, Policy]] = []
+    if scenario.expert:
+        policies.append(("expert", 0, path_policy(scenario.expert)))
+    seeds = [continuation_seed(seed, decision, i) for i in range(n)]
+    step = max(1, total // 100)
+
+    for option, label, kind in alternatives:
+        branch = Branch(option, label, kind, option == chosen, option == expert_pick)
+        result.branches.append(branch)
+        randoms: list[Road] = []
+        for i in range(-1 if scenario.expert else 0, n):
+            if cancel is not None and cancel():
+                result.cancelled = True
+                branch.random = _summarise(randoms) if randoms else None
+                return result
+            if i < 0:
+                name, index, policy = policies[0]
+            else:
+                name, index, policy = "random", i, random_policy(random.Random(seeds[i]))
+            session.restart(seed)
+            for data in prefix:
+                session.apply(data)
+            session.apply({"type": "choose", "option": option})
+            choices = play_out(session, policy)
+            outcome = session.outcome
+            road = Road(
+                option=option, policy=name, index=index,
+                ending=outcome.ending_id if outcome else "",
+                ending_title=outcome.title if outcome else "(did not end)",
+                tone=outcome.tone if outcome else "mixed",
+                score=outcome.score if outcome else 0.0,
+                peak_escalation=session.peaks.get(esc, 0.0),
+                first_contact_turn=_first_contact(session),
+                choices=tuple(choices),
+            )
+            if name == "expert":
+                branch.expert = road
+            else:
+                randoms.append(road)
+            done += 1
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
+        branch.random = _summarise(randoms) if randoms else None
+        if keep_roads:
+            branch.roads = randoms
+    return result
+
+
+def _summarise(roads: Sequence[Road]) -> Distribution:
+    count = len(roads)
+    endings = Counter(r.ending for r in roads)
+    ordered = tuple(sorted(endings.items(), key=lambda kv: (-kv[1], kv[0])))
+    scores = [r.score for r in roads]
+    peaks = [r.peak_escalation for r in roads]
+    return Distribution(
+        n=count,
+        endings=ordered,
+        mean_score=round(sum(scores) / count, 2),
+        min_score=min(scores),
+        max_score=max(scores),
+        mean_peak=round(sum(peaks) / count, 2),
+        max_peak=max(peaks),
+        contact_rate=round(sum(1 for r in roads if r.first_contact_turn is not None) / count, 4),
+        bad_rate=round(sum(1 for r in roads if r.tone == "bad") / count, 4),
+    )
