@@ -1,0 +1,242 @@
+"""Automatic players for batch play.
+
+A *policy* is a callable ``(session, rng) -> option_id`` that picks one of the
+options currently available in ``session`` (``session.available()``). It may
+draw from ``rng`` (a :class:`random.Random` seeded per game by the caller) and
+must not touch the session's own random stream, so a game is fully determined
+by the game seed and the policy.
+
+Named policies (see :func:`get_policy`):
+
+``random``
+    A uniformly random available option.
+``expert``
+    The scenario's expert path (``expert:``); at a node the path does not
+    cover, or when its option is not available, the :func:`prudent_choice`
+    heuristic.
+``historical``
+    The scenario's historical path (``historical.steps``), with the same
+    fallback.
+``always-KIND``
+    For each option kind (``always-call``, ``always-escalate``, …): a random
+    option of that kind when one is available, else a random option.
+``greedy``
+    One-step lookahead: every available option is tried in a scratch batch
+    session rebuilt from the same seed and inputs, and the option whose
+    immediate result scores best (:func:`position_value`) is taken. Because the
+    scratch session replays the same seed it sees the dice of the very next
+    turn, so ``greedy`` is an optimistic, myopic player rather than a fair one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from game.engine import Session
+from game.scenario import OPTION_KINDS, CompiledOption, CompiledScenario
+
+__all__ = [
+    "KIND_PREFERENCE",
+    "Policy",
+    "PolicyError",
+    "get_policy",
+    "policy_names",
+    "position_value",
+    "prudent_choice",
+]
+
+Policy = Callable[[Session, random.Random], str]
+"""``(session, rng) -> option_id``: picks one of ``session.available()``."""
+
+#: Fallback order of option kinds for ``expert`` and ``historical`` off their
+#: path: talk before acting, act before waiting, wait before going public, and
+#: escalate only when nothing else is offered.
+KIND_PREFERENCE: tuple[str, ...] = (
+    "de_escalate",
+    "back_channel",
+    "call",
+    "allies",
+    "concede",
+    "wait",
+    "public",
+    "escalate",
+)
+
+
+class PolicyError(ValueError):
+    """An unknown policy name, or a policy asked to play a finished session."""
+
+
+def _available(session: Session) -> list[CompiledOption]:
+    options = session.available()
+    if not options:
+        raise PolicyError("no option is available: the session has ended")
+    return options
+
+
+def prudent_choice(options: Sequence[CompiledOption]) -> str:
+    """Pick the most prudent option, deterministically.
+
+    The option whose kind comes first in :data:`KIND_PREFERENCE` wins; ties go
+    to the lower severity weight, then to the option listed first.
+
+    Args:
+        options: The available options (not empty).
+
+    Returns:
+        The id of the chosen option.
+    """
+    rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
+    best = min(
+        options,
+        key=lambda o: (rank.get(o.option.kind, len(rank)), o.severity_weight, o.index),
+    )
+    return best.id
+
+
+def _random(session: Session, rng: random.Random) -> str:
+    return rng.choice(_available(session)).id
+
+
+def _path_policy(attribute: str) -> Policy:
+    def policy(session: Session, rng: random.Random) -> str:
+        options = _available(session)
+        path: dict[str, str] = getattr(session.scenario, attribute)
+        wanted = path.get(session.node)
+        if wanted is not None and any(o.id == wanted for o in options):
+            return wanted
+        return prudent_choice(options)
+
+    policy.__name__ = f"{attribute}_policy"
+    return policy
+
+
+def _always(kind: str) -> Policy:
+    def policy(session: Session, rng: random.Random) -> str:
+        options = _available(session)
+        matching = [o for o in options if o.option.kind == kind]
+        return rng.choice(matching or options).id
+
+    policy.__name__ = f"always_{kind}"
+    return policy
+
+
+def _norm(scenario: CompiledScenario, meter: str, value: float) -> float:
+    spec = scenario.meters[meter]
+    return (value - spec.min) / (spec.max - spec.min)
+
+
+def position_value(session: Session) -> float:
+    """How good a session's position looks right now, roughly on the score's 0–100 scale.
+
+    A finished session is worth its final score. An unfinished one is valued
+    from its meters with the score's own weights: low peak and current
+    escalation, the standing meters, and contact with the counterpart.
+
+    Args:
+        session: Any session (finished or not).
+
+    Returns:
+        The value; higher is better.
+    """
+    if session.outcome is not None:
+        return session.outcome.score
+    scenario = session.scenario
+    scoring = scenario.model.scoring
+    weights = scoring.weights
+    esc = scoring.escalation_meter
+    value = weights.peak_escalation * (1 - _norm(scenario, esc, session.peaks[esc]))
+    value += weights.final_escalation * (1 - _norm(scenario, esc, session.meters[esc]))
+    standing = [m for m in scoring.standing_meters if m in session.meters]
+    if standing:
+        mean = sum(_norm(scenario, m, session.meters[m]) for m in standing) / len(standing)
+        value += weights.standing * mean
+    if session.contact:
+        value += weights.contact + weights.channel_open / 2
+    flag = scoring.loss_of_life_flag
+    if flag is None or flag not in session.flags:
+        value += weights.no_loss_of_life
+    return value
+
+
+class GreedyPolicy:
+    """One-step lookahead in a reused scratch batch session (see the module docstring)."""
+
+    __name__ = "greedy"
+
+    def __init__(self) -> None:
+        """Create the policy; its scratch session is made on first use."""
+        self._scratch: Session | None = None
+
+    def _scratch_for(self, session: Session) -> Session:
+        scratch = self._scratch
+        if scratch is None or scratch.scenario is not session.scenario:
+            scratch = Session(session.scenario, session.seed, session.roles, batch=True)
+            self._scratch = scratch
+        return scratch
+
+    def __call__(self, session: Session, rng: random.Random) -> str:
+        """Pick the option with the best immediate result.
+
+        Args:
+            session: The session to move in (not modified).
+            rng: Unused; greedy play is deterministic.
+
+        Returns:
+            The chosen option id (ties go to the option listed first).
+        """
+        options = _available(session)
+        if len(options) == 1:
+            return options[0].id
+        scratch = self._scratch_for(session)
+        inputs: list[dict[str, Any]] = [dict(i) for i in session.inputs]
+        best_id, best_value = options[0].id, float("-inf")
+        for option in options:
+            scratch.restart(session.seed)
+            for data in inputs:
+                scratch.apply(data)
+            scratch.apply({"type": "choose", "option": option.id})
+            value = position_value(scratch)
+            if value > best_value:
+                best_id, best_value = option.id, value
+        return best_id
+
+
+def policy_names() -> list[str]:
+    """Every name :func:`get_policy` accepts.
+
+    Returns:
+        The names, in a stable order.
+    """
+    return ["random", "expert", "historical", "greedy", *(f"always-{k}" for k in OPTION_KINDS)]
+
+
+def get_policy(name: str) -> Policy:
+    """Make a fresh policy by name.
+
+    Args:
+        name: One of :func:`policy_names` (``always-back_channel`` may also be
+            written ``always-back-channel``).
+
+    Returns:
+        A new policy callable (stateful ones, like ``greedy``, are not shared).
+
+    Raises:
+        PolicyError: If the name is unknown; the message lists the valid names.
+    """
+    key = name.strip().lower()
+    if key == "random":
+        return _random
+    if key == "expert":
+        return _path_policy("expert")
+    if key == "historical":
+        return _path_policy("historical")
+    if key == "greedy":
+        return GreedyPolicy()
+    if key.startswith("always-"):
+        kind = key[len("always-"):].replace("-", "_")
+        if kind in OPTION_KINDS:
+            return _always(kind)
+    raise PolicyError(f"unknown policy '{name}'; valid policies: {', '.join(policy_names())}")
