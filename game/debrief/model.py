@@ -24,7 +24,7 @@ from game.engine.session import Session
 from game.scenario.compile import CompiledScenario
 from game.scenario.models import Option
 
-from .policies import path_policy, play_out
+from .policies import get_policy, play_out, policy_rng
 
 Event = Mapping[str, Any]
 
@@ -561,17 +561,17 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
     return ContactMark(label, None)
 
 
-def run_path(scenario: CompiledScenario, seed: int, path: Mapping[str, str], name: str,
+def run_path(scenario: CompiledScenario, seed: int, policy: str, name: str,
              roles: Sequence[str] = ()) -> PathRun:
     """Play a reference path (expert or historical) with a seed and summarise it.
 
     Where the path names no option for a node (or its option is not available),
-    the cautious fallback of :func:`game.debrief.policies.fallback_option` is used.
+    the analysis package's prudent choice is taken.
 
     Args:
         scenario: The compiled scenario.
         seed: The seed (the session's, so the comparison is like for like).
-        path: Node → option id.
+        policy: ``expert`` or ``historical``.
         name: ``Expert path`` or ``Historical path``.
         roles: Roles, as in the session.
 
@@ -579,7 +579,7 @@ def run_path(scenario: CompiledScenario, seed: int, path: Mapping[str, str], nam
         The run's ending, score, peak escalation and first contact.
     """
     session = Session(scenario, seed, roles, batch=True)
-    play_out(session, path_policy(path))
+    play_out(session, get_policy(policy), policy_rng(seed))
     outcome = session.outcome
     esc = scenario.model.scoring.escalation_meter
     historical = scenario.model.historical
@@ -871,11 +871,10 @@ def build_debrief(
         debrief.comparison = _compare(debrief, scenario)
         if references:
             if scenario.expert:
-                debrief.expert_run = run_path(scenario, seed, scenario.expert, "Expert path",
-                                              roles)
+                debrief.expert_run = run_path(scenario, seed, "expert", "Expert path", roles)
                 debrief.references.append(dataclasses.replace(debrief.expert_run.contact))
             if scenario.historical:
-                debrief.historical_run = run_path(scenario, seed, scenario.historical,
+                debrief.historical_run = run_path(scenario, seed, "historical",
                                                   "Historical path", roles)
                 debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 

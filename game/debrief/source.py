@@ -10,7 +10,6 @@ falls back to what the journal alone holds and explains why.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +28,6 @@ class ScenarioLoadError(Exception):
 def load_scenario_file(path: str | Path) -> CompiledScenario:
     """Load and compile a scenario file.
 
-    Uses :func:`game.scenario.loader.load_scenario` (which reports every error
-    with its line) and falls back to a plain safe YAML load when the loader is
-    not available.
-
     Args:
         path: The scenario file.
 
@@ -40,45 +35,22 @@ def load_scenario_file(path: str | Path) -> CompiledScenario:
         The compiled scenario.
 
     Raises:
-        ScenarioLoadError: If the file is missing or invalid.
+        ScenarioLoadError: If the file is missing or invalid; the message
+            gives the loader's first error with its line.
     """
+    from game.scenario.diagnostics import ScenarioLoadError as LoaderError
+    from game.scenario.loader import load_scenario
+
     file = Path(path)
     if not file.is_file():
         raise ScenarioLoadError(f"the scenario file {file} is not there any more")
     try:
-        loader: Any = importlib.import_module("game.scenario.loader")
-    except ImportError:
-        loader = None
-    if loader is not None and hasattr(loader, "load_scenario"):
-        try:
-            result: Any = loader.load_scenario(file)
-        except Exception as exc:  # the loader's own error type carries the details
-            raise ScenarioLoadError(f"the scenario file {file} does not load: {exc}") from exc
-        if isinstance(result, tuple):
-            result = result[0]
-        compiled = getattr(result, "compiled", result)
-        if not isinstance(compiled, CompiledScenario):
-            raise ScenarioLoadError(f"the scenario file {file} has errors")
-        return compiled
-    return _plain_load(file)
-
-
-def _plain_load(file: Path) -> CompiledScenario:
-    from pydantic import ValidationError
-    from ruamel.yaml import YAML
-
-    from game.scenario.compile import compile_scenario
-    from game.scenario.models import Scenario
-
-    try:
-        data = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
-        compiled, problems = compile_scenario(Scenario.model_validate(data), str(file))
-    except (ValidationError, ValueError, OSError) as exc:
-        raise ScenarioLoadError(f"the scenario file {file} does not load: {exc}") from exc
-    if compiled is None:
-        errors = "; ".join(p.message for p in problems if p.severity == "error")
-        raise ScenarioLoadError(f"the scenario file {file} has errors: {errors}")
-    return compiled
+        return load_scenario(file)
+    except LoaderError as exc:
+        errors = exc.errors or exc.diagnostics
+        first = errors[0].format() if errors else "unknown error"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ScenarioLoadError(f"the scenario file {file} has errors: {first}{more}") from exc
 
 
 def replay_with_views(

@@ -5,16 +5,20 @@ is replayed up to just before that choice — facilitator actions included, same
 seed — then every option available there is taken in turn, and the rest of the
 game is played:
 
-* once with the expert policy (the scenario's expert path, cautious fallback
-  where it is silent), and
-* ``n`` times with a uniformly random policy.
+* once with the ``expert`` policy (the scenario's expert path, the prudent
+  choice where it is silent), and
+* ``n`` times with the ``random`` policy,
 
-The world's randomness is the recorded session's own seed, so every road is a
-real session: ``Session.replay(scenario, seed, road.inputs(...))`` reproduces it
-event for event. The random policy of continuation ``i`` draws from its own
-generator, seeded from (session seed, k, i) and shared by every alternative
-(common random numbers), so alternatives are compared on equal terms and the
-whole result is deterministic.
+using the analysis package's policies and seed scheme: continuation ``i``'s
+policy draws from :func:`game.analysis.batch.policy_rng` of ``seed + i`` (as
+game ``i`` of a simulation with base seed ``seed`` does). Every alternative
+uses the same ``n`` policy streams (common random numbers), so alternatives
+are compared on equal terms and the whole result is deterministic.
+
+The world's dice stay the recorded session's own (its seed), so every road is
+a real session: ``Session.replay(scenario, seed, road_inputs(prefix, road))``
+reproduces it event for event — the expert road is exactly what would have
+happened with that one choice changed.
 
 One batch :class:`~game.engine.session.Session` is reused through
 :meth:`~game.engine.session.Session.restart` for every road.
@@ -22,7 +26,6 @@ One batch :class:`~game.engine.session.Session` is reused through
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -32,7 +35,7 @@ from typing import Any
 from game.engine.session import Session
 from game.scenario.compile import CompiledScenario
 
-from .policies import Policy, path_policy, play_out, random_policy
+from .policies import MAX_TURNS, Policy, get_policy, play_out, policy_rng
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -165,12 +168,6 @@ def fork_prefix(inputs: Sequence[Mapping[str, Any]], decision: int) -> list[dict
     return [dict(d) for d in inputs[: positions[decision]]]
 
 
-def continuation_seed(seed: int, decision: int, index: int) -> int:
-    """The random policy's seed for continuation ``index`` of a fork."""
-    digest = hashlib.sha256(f"hotline-whatif:{seed}:{decision}:{index}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
 def road_inputs(prefix: Sequence[Mapping[str, Any]], road: Road) -> list[dict[str, Any]]:
     """The full input list that replays a road as a fresh session."""
     return [dict(d) for d in prefix] + [{"type": "choose", "option": road.option}] + [
@@ -233,10 +230,11 @@ def what_if(
     per_branch = n + (1 if scenario.expert else 0)
     total = per_branch * len(alternatives)
     done = 0
-    policies: list[tuple[str, int, Policy]] = []
-    if scenario.expert:
-        policies.append(("expert", 0, path_policy(scenario.expert)))
-    seeds = [continuation_seed(seed, decision, i) for i in range(n)]
+    expert: Policy = get_policy("expert")
+    randomly: Policy = get_policy("random")
+    # Seeding from a string hashes it; seed each stream once and restore its state per road.
+    states = [policy_rng(seed + i).getstate() for i in range(n)]
+    rng = random.Random()
     step = max(1, total // 100)
 
     for option, label, kind in alternatives:
@@ -249,14 +247,16 @@ def what_if(
                 branch.random = _summarise(randoms) if randoms else None
                 return result
             if i < 0:
-                name, index, policy = policies[0]
+                name, index, policy = "expert", 0, expert
+                rng = policy_rng(seed)
             else:
-                name, index, policy = "random", i, random_policy(random.Random(seeds[i]))
+                name, index, policy = "random", i, randomly
+                rng.setstate(states[i])
             session.restart(seed)
             for data in prefix:
                 session.apply(data)
             session.apply({"type": "choose", "option": option})
-            choices = play_out(session, policy)
+            choices = play_out(session, policy, rng, MAX_TURNS)
             outcome = session.outcome
             road = Road(
                 option=option, policy=name, index=index,

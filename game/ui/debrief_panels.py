@@ -1,0 +1,670 @@
+"""The Debrief window's interactive tabs: what-ifs, after-action report, replay, cohort."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
+from game.debrief.cohort import Cohort, load_cohort
+from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
+from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
+from game.engine.scoring import RATING_LABELS
+from game.scenario.compile import CompiledScenario
+
+from .debrief_tasks import Job
+
+
+def _e(text: object) -> str:
+    return escape("" if text is None else str(text))
+
+
+def _item(text: object, tip: str | None = None, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if tip:
+        item.setToolTip(tip)
+    if align_right:
+        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+    return item
+
+
+def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
+    """A table users read (not edit), with word-wrapped rows."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+# --------------------------------------------------------------------------
+# What-ifs
+# --------------------------------------------------------------------------
+
+
+class WhatIfPanel(QWidget):
+    """Fork the session at a decision and see where each alternative leads."""
+
+    WHATIF_COLUMNS = ("Alternative", "Expert plays on: ending", "Score", "Peak esc.",
+                      "Random play: endings", "Mean score", "Score range", "Peak mean / max",
+                      "Contact")
+    finished = Signal(object)
+
+    def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,
+                 inputs: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        """Build the panel.
+
+        Args:
+            debrief: The debrief (for the decision list).
+            scenario: The scenario the inputs replay on (None: what-ifs unavailable).
+            inputs: The session's inputs.
+            parent: Parent widget.
+        """
+        super().__init__(parent)
+        self.debrief = debrief
+        self.scenario = scenario
+        self.inputs = inputs
+        self.job: Job | None = None
+        self.result: WhatIf | None = None
+        self.results: dict[int, WhatIf] = {}
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Pick a decision: the session is replayed up to it with the same seed, each "
+            "alternative is taken, and the rest of the game is played once by the expert and "
+            "many times at random. Where does each road lead?")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.decision = QComboBox()
+        self.decision.setAccessibleName("Decision to fork at")
+        for k, d in enumerate(debrief.decisions):
+            turn = next(t for t in debrief.turns if t.decision is d)
+            self.decision.addItem(f"{k + 1}. {turn.title} — you chose: {d.label}", k)
+        self.runs = QSpinBox()
+        self.runs.setRange(10, 5000)
+        self.runs.setSingleStep(50)
+        self.runs.setValue(DEFAULT_CONTINUATIONS)
+        self.runs.setSuffix(" random games each")
+        self.runs.setAccessibleName("Random continuations per alternative")
+        self.run_button = QPushButton("Explore what-ifs")
+        self.run_button.setProperty("primary", True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(QLabel("Decision:"))
+        row.addWidget(self.decision, 1)
+        row.addWidget(self.runs)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        layout.addWidget(self.progress)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = read_only_table(self.WHATIF_COLUMNS)
+        layout.addWidget(self.table, 1)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.note)
+        if scenario is None or not debrief.replayed or not debrief.decisions:
+            self.run_button.setEnabled(False)
+            self.status.setText("What-ifs need the scenario the session replays on; it is not "
+                                "available (see the note at the top).")
+
+    def run(self) -> None:
+        """Start the what-ifs of the selected decision off the GUI thread."""
+        if self.scenario is None or self.job is not None:
+            return
+        k = int(self.decision.currentData())
+        n = self.runs.value()
+        scenario, seed, inputs, roles = self.scenario, self.debrief.seed, self.inputs, \
+            self.debrief.roles
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WhatIf:
+            return what_if(scenario, seed, inputs, k, n=n, roles=roles, progress=progress,
+                           cancel=cancelled)
+
+        self.job = Job(work, self)
+        self.job.signals.progress.connect(self._progress)
+        self.job.signals.done.connect(self._done)
+        self.job.signals.failed.connect(self._failed)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(f"Playing every alternative of decision {k + 1} to the end…")
+        self.job.start()
+
+    def cancel(self) -> None:
+        """Ask the running what-ifs to stop."""
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText("Stopping…")
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(100 * done / max(total, 1)))
+
+    def _finish(self) -> None:
+        self.job = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        self.status.setText("The what-ifs failed: " + message.splitlines()[0])
+
+    def _done(self, result: WhatIf) -> None:
+        self._finish()
+        self.result = result
+        self.results[result.decision] = result
+        self.progress.setValue(100 if not result.cancelled else self.progress.value())
+        self.status.setText(
+            f"Decision {result.decision + 1} — {result.node_title} "
+            f"({format_clock(result.clock)}): {len(result.branches)} alternatives, "
+            f"{result.n} random games each" + (" — cancelled, partial results" if
+                                                result.cancelled else "") + ".")
+        self.show_result(result)
+        self.finished.emit(result)
+
+    def show_result(self, result: WhatIf) -> None:
+        """Fill the table with a what-if result."""
+        self.table.setRowCount(len(result.branches))
+        for row, b in enumerate(result.branches):
+            tags = []
+            if b.chosen:
+                tags.append("your choice")
+            if b.expert_pick:
+                tags.append("expert's pick")
+            name = b.label + (f"  ({', '.join(tags)})" if tags else "")
+            e, r = b.expert, b.random
+            endings = ""
+            if r is not None:
+                endings = ", ".join(f"{result.ending_titles.get(k, k)} {100 * c / r.n:.0f}%"
+                                    for k, c in r.endings)
+            cells = [
+                _item(name, b.label),
+                _item(e.ending_title if e else "—"),
+                _item(f"{e.score:g}" if e else "", align_right=True),
+                _item(f"{e.peak_escalation:g}" if e else "", align_right=True),
+                _item(endings, endings),
+                _item(f"{r.mean_score:.1f}" if r else "", align_right=True),
+                _item(f"{r.min_score:g}–{r.max_score:g}" if r else ""),
+                _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
+                _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
+            ]
+            for col, cell in enumerate(cells):
+                if b.chosen:
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
+                self.table.setItem(row, col, cell)
+        self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
+        self.note.setText(
+            "The world's chances are the session's own seed, so the expert road is exactly what "
+            "would have happened; the random games show how robust each choice is to later "
+            "mistakes. Peak = highest escalation reached.")
+
+    def shutdown(self) -> None:
+        """Stop a running job and wait for it (on close)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait(5)
+
+
+# --------------------------------------------------------------------------
+# After-action report
+# --------------------------------------------------------------------------
+
+
+class AARPanel(QWidget):
+    """Objective ratings (with comments) and the improvement plan, saved to the journal."""
+
+    saved = Signal(object)
+    PLAN_COLUMNS = ("Issue", "Corrective action", "Owner", "Due (YYYY-MM-DD)")
+
+    def __init__(self, journal: Any, debrief: Debrief, parent: QWidget | None = None) -> None:
+        """Build the panel.
+
+        Args:
+            journal: The journal to save to.
+            debrief: The debrief (objectives and their rule ratings).
+            parent: Parent widget.
+        """
+        super().__init__(parent)
+        self.journal = journal
+        self.debrief = debrief
+        self.aar: AAR = load_aar(journal, debrief.session_id) if debrief.session_id else AAR()
+        layout = QVBoxLayout(self)
+        head = QLabel("<b>Learning objectives</b> — rated by the scenario's rules; adjust a "
+                      "rating and say why. P: performed without challenges · S: some "
+                      "challenges · M: major challenges · U: unable to perform.")
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        self.ratings = QTableWidget(len(debrief.objectives), 4)
+        self.ratings.setHorizontalHeaderLabels(["Objective", "By the rules", "Your rating",
+                                                "Comment"])
+        self.ratings.verticalHeader().setVisible(False)
+        self.ratings.setWordWrap(True)
+        self.rating_boxes: list[QComboBox] = []
+        self.comment_edits: list[QLineEdit] = []
+        for row, objective in enumerate(debrief.objectives):
+            self.ratings.setItem(row, 0, _item(objective.text, objective.text))
+            rules = "\n".join(f"{level}: {text}" for level, text in objective.rules)
+            code = objective.rating
+            self.ratings.setItem(row, 1, _item(
+                f"{code} — {RATING_LABELS[code]}" if code else "not rated", rules or None))
+            box = QComboBox()
+            box.addItem("Keep the rules' rating", None)
+            for c in RATING_CODES:
+                box.addItem(f"{c} — {RATING_LABELS[c]}", c)
+            box.setAccessibleName(f"Your rating of: {objective.text}")
+            override = self.aar.ratings.get(objective.id, RatingOverride())
+            box.setCurrentIndex(max(0, box.findData(override.rating)) if override.rating else 0)
+            edit = QLineEdit(override.comment)
+            edit.setPlaceholderText("Why this rating?")
+            edit.setAccessibleName(f"Comment on: {objective.text}")
+            self.ratings.setCellWidget(row, 2, box)
+            self.ratings.setCellWidget(row, 3, edit)
+            self.rating_boxes.append(box)
+            self.comment_edits.append(edit)
+        header = self.ratings.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.ratings.resizeRowsToContents()
+        layout.addWidget(self.ratings, 2)
+
+        layout.addWidget(QLabel("<b>Improvement plan</b>"))
+        self.plan = QTableWidget(0, len(self.PLAN_COLUMNS))
+        self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
+        self.plan.verticalHeader().setVisible(False)
+        self.plan.setAccessibleName("Improvement plan")
+        plan_header = self.plan.horizontalHeader()
+        plan_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        plan_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for item in self.aar.plan:
+            self.add_plan_row(item)
+        layout.addWidget(self.plan, 2)
+        buttons = QHBoxLayout()
+        add = QPushButton("Add row")
+        remove = QPushButton("Remove selected row")
+        add.clicked.connect(lambda: self.add_plan_row(PlanItem()))
+        remove.clicked.connect(self.remove_plan_row)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("<b>Instructor's notes</b>"))
+        self.notes = QPlainTextEdit(self.aar.notes)
+        self.notes.setPlaceholderText("Overall observations for the trainee (shown in the report)")
+        self.notes.setMaximumHeight(90)
+        self.notes.setAccessibleName("Instructor's notes")
+        layout.addWidget(self.notes)
+        save_row = QHBoxLayout()
+        self.status = QLabel(f"Last saved {self.aar.updated_at}" if self.aar.updated_at else
+                             "Not saved yet.")
+        self.save_button = QPushButton("Save to the session")
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        if not debrief.session_id:
+            self.save_button.setEnabled(False)
+        save_row.addWidget(self.status, 1)
+        save_row.addWidget(self.save_button)
+        layout.addLayout(save_row)
+
+    def add_plan_row(self, item: PlanItem) -> None:
+        """Append a row to the improvement plan."""
+        row = self.plan.rowCount()
+        self.plan.insertRow(row)
+        for col, text in enumerate((item.issue, item.action, item.owner, item.due)):
+            self.plan.setItem(row, col, QTableWidgetItem(text))
+
+    def remove_plan_row(self) -> None:
+        """Remove the selected improvement-plan row."""
+        row = self.plan.currentRow()
+        if row >= 0:
+            self.plan.removeRow(row)
+
+    def edited(self) -> AAR:
+        """The AAR as currently edited on screen."""
+        ratings: dict[str, RatingOverride] = {}
+        for objective, box, edit in zip(self.debrief.objectives, self.rating_boxes,
+                                        self.comment_edits, strict=True):
+            rating = box.currentData()
+            comment = edit.text().strip()
+            if rating is not None or comment:
+                ratings[objective.id] = RatingOverride(rating, comment)
+        plan = []
+        for row in range(self.plan.rowCount()):
+            cells = [self.plan.item(row, c) for c in range(len(self.PLAN_COLUMNS))]
+            plan.append(PlanItem(*((c.text().strip() if c is not None else "") for c in cells)))
+        return AAR(ratings, [p for p in plan if not p.empty], self.notes.toPlainText().strip())
+
+    def save(self) -> bool:
+        """Validate and save the edits to the journal.
+
+        Returns:
+            Whether they were saved (a bad date or rating is explained instead).
+        """
+        try:
+            self.aar = save_aar(self.journal, self.debrief.session_id, self.edited())
+        except AARError as exc:
+            self.status.setText(f"Not saved: {exc}")
+            QMessageBox.warning(self, "After-action report", f"Not saved: {exc}")
+            return False
+        self.status.setText(f"Saved to the session at {self.aar.updated_at}.")
+        self.saved.emit(self.aar)
+        return True
+
+
+# --------------------------------------------------------------------------
+# Replay
+# --------------------------------------------------------------------------
+
+
+class ReplayPanel(QWidget):
+    """Step through the session turn by turn, as the trainee saw it."""
+
+    def __init__(self, debrief: Debrief, parent: QWidget | None = None) -> None:
+        """Build the panel.
+
+        Args:
+            debrief: The debrief.
+            parent: Parent widget.
+        """
+        super().__init__(parent)
+        self.debrief = debrief
+        layout = QVBoxLayout(self)
+        nav = QHBoxLayout()
+        self.first = QPushButton("⏮ First")
+        self.prev = QPushButton("◀ Previous")
+        self.next = QPushButton("Next ▶")
+        self.last = QPushButton("Last ⏭")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, max(len(debrief.turns) - 1, 0))
+        self.slider.setAccessibleName("Turn")
+        self.position = QLabel("")
+        for button in (self.first, self.prev):
+            nav.addWidget(button)
+        nav.addWidget(self.slider, 1)
+        for button in (self.next, self.last):
+            nav.addWidget(button)
+        nav.addWidget(self.position)
+        layout.addLayout(nav)
+        self.view = QTextBrowser()
+        self.view.setOpenLinks(False)
+        self.view.setAccessibleName("The turn as the trainee saw it")
+        layout.addWidget(self.view, 1)
+        self.first.clicked.connect(lambda: self.show_turn(0))
+        self.prev.clicked.connect(lambda: self.show_turn(self.slider.value() - 1))
+        self.next.clicked.connect(lambda: self.show_turn(self.slider.value() + 1))
+        self.last.clicked.connect(lambda: self.show_turn(len(self.debrief.turns) - 1))
+        self.slider.valueChanged.connect(self.show_turn)
+        self.show_turn(0)
+
+    def show_turn(self, index: int) -> None:
+        """Show turn ``index`` (clamped to the session)."""
+        turns = self.debrief.turns
+        if not turns:
+            self.view.setHtml("<p>No turns were played.</p>")
+            return
+        index = max(0, min(index, len(turns) - 1))
+        if self.slider.value() != index:
+            self.slider.blockSignals(True)
+            self.slider.setValue(index)
+            self.slider.blockSignals(False)
+        self.position.setText(f"Turn {index + 1} of {len(turns)}")
+        self.prev.setEnabled(index > 0)
+        self.first.setEnabled(index > 0)
+        self.next.setEnabled(index < len(turns) - 1)
+        self.last.setEnabled(index < len(turns) - 1)
+        self.view.setHtml(self.turn_html(index))
+
+    def turn_html(self, index: int) -> str:
+        """The turn as rich text: what the trainee saw, then what happened."""
+        d = self.debrief
+        turn = d.turns[index]
+        before = d.turns[index - 1] if index > 0 else None
+        html = [f"<h2>{_e(format_clock(turn.clock))} — {_e(turn.title)}</h2>"]
+        if turn.brief:
+            html.append(f"<p>{_e(turn.brief)}</p>")
+        for inject in turn.injects:
+            who = "Facilitator" if inject.facilitator else inject.sender
+            html.append(f"<p style='margin-left:12px'><b>{_e(who)}</b> "
+                        f"<i>({_e(inject.kind)})</i>: {_e(inject.text)}</p>")
+        visible = [m for m in d.meters if not m.hidden]
+        if visible:
+            values = []
+            for m in visible:
+                value = before.meters.get(m.id, m.initial) if before else m.initial
+                values.append(f"{_e(m.label)} <b>{value:g}</b>")
+            html.append("<p style='color:#555'>Meters on screen: " + " · ".join(values) + "</p>")
+        if turn.prompt:
+            html.append(f"<p><b>{_e(turn.prompt)}</b></p>")
+        if turn.options_seen:
+            html.append("<ul>")
+            for option in turn.options_seen:
+                text = _e(option.label)
+                if option.chosen:
+                    text = f"<b>➜ {text}</b> (chosen)"
+                html.append(f"<li>{text}</li>")
+            html.append("</ul>")
+        decision = turn.decision
+        if decision is not None:
+            html.append(f"<p><b>Choice:</b> {_e(decision.label)}")
+            if decision.seconds is not None:
+                html.append(f" — after {decision.seconds:g} s"
+                            + (" (time ran out)" if decision.timed_out else ""))
+            html.append("</p>")
+            if decision.rationale:
+                html.append(f"<p><b>Why:</b> <i>“{_e(decision.rationale)}”</i></p>")
+        html.append("<h3>What happened</h3><ul>")
+        if turn.answer:
+            html.append(f"<li>Counterpart: {_e(turn.answer)}</li>")
+        for signal in turn.signals:
+            html.append(f"<li>Signal: {_e(signal)}</li>")
+        for outcome in turn.outcomes:
+            html.append(f"<li>{_e(outcome)}</li>")
+        for change in turn.channel_changes:
+            status = STATUS_WORDS.get(change.after, change.after)
+            html.append(f"<li>{_e(change.label)}: {_e(status)}</li>")
+        for m_change in turn.meter_changes:
+            if not m_change.hidden:
+                html.append(f"<li>{_e(m_change.label)} {m_change.delta:+g} → "
+                            f"{m_change.after:g}</li>")
+        for note in turn.facilitator:
+            html.append(f"<li>Facilitator ({_e(note.action)}): {_e(note.text)}</li>")
+        html.append("</ul>")
+        if index == len(d.turns) - 1 and d.ending_title:
+            html.append(f"<h3>Ending: {_e(d.ending_title)}</h3><p>{_e(d.ending_text)}</p>")
+        return "".join(html)
+
+
+# --------------------------------------------------------------------------
+# Cohort
+# --------------------------------------------------------------------------
+
+
+class CohortPanel(QWidget):
+    """All recorded sessions of this scenario: scores, endings, choice frequencies."""
+
+    openSession = Signal(str)
+    SESSION_COLUMNS = ("Session", "Trainee", "Started", "Ending", "Score", "Scenario")
+
+    def __init__(self, journal: Any, debrief: Debrief, scenario: CompiledScenario | None,
+                 parent: QWidget | None = None) -> None:
+        """Build the panel (the cohort is loaded by :meth:`load`).
+
+        Args:
+            journal: The journal.
+            debrief: The current session's debrief (for the scenario id).
+            scenario: The current scenario, if loaded.
+            parent: Parent widget.
+        """
+        super().__init__(parent)
+        self.journal = journal
+        self.debrief = debrief
+        self.scenario = scenario
+        self.cohort: Cohort | None = None
+        self.job: Job | None = None
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("Loading the class's sessions…")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        self.sessions = read_only_table(self.SESSION_COLUMNS)
+        self.sessions.setAccessibleName("Sessions of this scenario")
+        self.sessions.doubleClicked.connect(lambda _i: self.open_selected())
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.sessions)
+        open_button = QPushButton("Open the selected session's debrief")
+        open_button.clicked.connect(self.open_selected)
+        holder_layout.addWidget(open_button)
+        top.addWidget(holder)
+        self.histogram = QChartView()
+        self.histogram.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.histogram.setMinimumWidth(360)
+        top.addWidget(self.histogram)
+        top.setSizes([700, 420])
+        split.addWidget(top)
+        self.choices = QTreeWidget()
+        self.choices.setHeaderLabels(["Decision point / option", "Chosen", "Share", "Reference"])
+        self.choices.setAccessibleName("Choice frequencies at each decision point")
+        split.addWidget(self.choices)
+        split.setSizes([380, 320])
+        layout.addWidget(split, 1)
+
+    def load(self) -> None:
+        """Load the cohort off the GUI thread (once)."""
+        if self.cohort is not None or self.job is not None:
+            return
+        journal, scenario_id, scenario = self.journal, self.debrief.scenario_id, self.scenario
+
+        def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Cohort:
+            return load_cohort(journal, scenario_id, scenario)
+
+        self.job = Job(work, self)
+        self.job.signals.done.connect(self.show_cohort)
+        self.job.signals.failed.connect(
+            lambda m: self.summary.setText("Could not load the sessions: " + m.splitlines()[0]))
+        self.job.start()
+
+    def show_cohort(self, cohort: Cohort) -> None:
+        """Fill the panel with a cohort."""
+        self.job = None
+        self.cohort = cohort
+        ended = [s for s in cohort.sessions if s.score is not None]
+        text = (f"<b>{len(cohort.sessions)}</b> session(s) of <b>{_e(cohort.title)}</b>, "
+                f"{len(ended)} ended")
+        if cohort.mean is not None:
+            text += f" — mean score {cohort.mean:g}, median {cohort.median:g}"
+        if cohort.endings:
+            text += " — endings: " + ", ".join(f"{_e(t)} ×{c}" for _e_id, t, c in cohort.endings)
+        for notice in cohort.notices:
+            text += f"<br/><i>{_e(notice)}</i>"
+        self.summary.setText(text)
+        self.sessions.setRowCount(len(cohort.sessions))
+        for row, s in enumerate(cohort.sessions):
+            started = s.created_at[:16].replace("T", " ")
+            cells = [_item(s.id), _item(s.trainee or "—"), _item(started),
+                     _item(s.ending_title or ("(running)" if s.status == "active" else "")),
+                     _item("" if s.score is None else f"{s.score:g}", align_right=True),
+                     _item("current" if s.hash_matches else "older version")]
+            for col, cell in enumerate(cells):
+                if s.id == self.debrief.session_id:
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
+                self.sessions.setItem(row, col, cell)
+        self.sessions.resizeColumnsToContents()
+        self._histogram(cohort)
+        self.choices.clear()
+        for point in cohort.decision_points:
+            parent = QTreeWidgetItem([point.title, str(point.total), "", ""])
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+            for option in point.options:
+                refs = ", ".join(x for x, on in (("expert", option.expert),
+                                                 ("historical", option.historical)) if on)
+                share = f"{100 * option.count / point.total:.0f}%" if point.total else ""
+                QTreeWidgetItem(parent, [option.label, str(option.count), share, refs])
+            self.choices.addTopLevelItem(parent)
+            parent.setExpanded(True)
+        self.choices.resizeColumnToContents(0)
+
+    def _histogram(self, cohort: Cohort) -> None:
+        chart = QChart()
+        chart.setTitle("Score distribution")
+        bars = QBarSet("Sessions")
+        bars.setColor(QColor("#1f4e79"))
+        for count in cohort.histogram:
+            bars.append(count)
+        series = QBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([f"{10 * i}–{10 * i + 10}" for i in range(10)])
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max(max(cohort.histogram), 1))
+        axis_y.setLabelFormat("%d")
+        axis_y.setTickCount(min(max(cohort.histogram), 5) + 1 if max(cohort.histogram) else 2)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().setVisible(False)
+        self.histogram.setChart(chart)
+
+    def open_selected(self) -> None:
+        """Ask to open the selected session's debrief."""
+        row = self.sessions.currentRow()
+        if row >= 0 and self.cohort is not None:
+            self.openSession.emit(self.cohort.sessions[row].id)
+
+    def shutdown(self) -> None:
+        """Wait for a running load (on close)."""
+        if self.job is not None:
+            self.job.wait(5)
