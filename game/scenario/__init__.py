@@ -16,3 +16,20 @@ __all__ = [
     "compile_scenario",
     "content_hash",
 ]
+
+from .diagnostics import Diagnostic, ScenarioLoadError  # noqa: E402
+from .loader import (  # noqa: E402
+    check_scenario_file,
+    check_scenario_text,
+    load_scenario,
+    load_scenario_text,
+)
+
+__all__ += [
+    "Diagnostic",
+    "ScenarioLoadError",
+    "check_scenario_file",
+    "check_scenario_text",
+    "load_scenario",
+    "load_scenario_text",
+]
