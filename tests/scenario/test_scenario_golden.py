@@ -6,7 +6,7 @@ holds the formatted diagnostics, one per line, with the file named relative to
 golden/. These lines are what an author sees, so read them when they change.
 
 Regenerate after a deliberate change of wording:
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scenario/test_loader_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scenario/test_scenario_golden.py
 """
 
 from __future__ import annotations
