@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from analysis_scenarios import ALL_FILES, SCENARIO_FILES, TINY, scenario_at
+from analysis_scenarios import ALL_FILES, TINY, scenario_at
 
 from game.scenario import CompiledScenario
 
@@ -17,13 +17,4 @@ def tiny() -> CompiledScenario:
 @pytest.fixture(scope="session", params=ALL_FILES, ids=lambda p: p.stem)
 def any_scenario(request: pytest.FixtureRequest) -> CompiledScenario:
     """tiny.yaml and every scenarios/*.yaml."""
-    return scenario_at(request.param)
-
-
-@pytest.fixture(scope="session", params=SCENARIO_FILES or [None],
-                ids=lambda p: p.stem if p else "none")
-def shipped(request: pytest.FixtureRequest) -> CompiledScenario:
-    """Every scenarios/*.yaml (skipped if there are none)."""
-    if request.param is None:
-        pytest.skip("no scenarios/*.yaml yet")
     return scenario_at(request.param)
