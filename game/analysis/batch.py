@@ -142,7 +142,7 @@ def play_one(
         seed=seed,
         ending=outcome.ending_id,
         score=outcome.score,
-        peak_escalation=session.peaks[esc],
+        peak_escalation=float(session.peaks[esc]),
         turns=session.turn,
         path=tuple(session.path),
         visited=_visited_in_order(session),
@@ -168,7 +168,7 @@ class _Tally:
         assert outcome is not None
         ending = outcome.ending_id
         self.scores.append(outcome.score)
-        self.peaks.append(session.peaks[esc])
+        self.peaks.append(float(session.peaks[esc]))
         self.turns.append(session.turn)
         self.endings[ending] += 1
         self.nodes.update(session.visited)
