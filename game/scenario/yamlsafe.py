@@ -234,6 +234,9 @@ def _show_tag(tag: str) -> str:
 
 def _resolve_plain(text: str) -> Any:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    first = text[:1]
+    if first.isalpha() and first not in "tTfFnN":
+        return text  # most scalars are words: no pattern can match
     if text in _NULL:
         return None
     if text in _TRUE:
