@@ -141,7 +141,9 @@ def channel_strip_svg(debrief: Debrief, width: int = 680) -> str:
         The SVG text.
     """
     tracks = debrief.channels
-    left, right = 190, 16
+    longest = max((len(t.label) for t in tracks), default=10)
+    left, right = min(24 + int(longest * 6.3), width // 2), 16
+    label_chars = int((left - 16) / 6.3)
     row_h, top = 22, 24
     cols = max((len(t.statuses) for t in tracks), default=1)
     plot_w = width - left - right
@@ -155,7 +157,7 @@ def channel_strip_svg(debrief: Debrief, width: int = 680) -> str:
     for r, track in enumerate(tracks):
         y = top + r * row_h
         body.append(f'<text x="{left - 8}" y="{y + 15}" font-size="11" fill="#222" '
-                    f'text-anchor="end">{_t(_short(track.label, 30))}</text>')
+                    f'text-anchor="end">{_t(_short(track.label, label_chars))}</text>')
         for c, status in enumerate(track.statuses):
             colour = STATUS_COLOURS.get(status, "#bbbbbb")
             body.append(f'<rect x="{left + c * cell:.1f}" y="{y + 2}" width="{cell - 1.5:.1f}" '

@@ -5,9 +5,13 @@ charts are inline SVG built by :mod:`game.debrief.charts` (which escapes its
 own text), styles are inline, nothing is fetched from elsewhere and no script
 is included.
 
-:func:`render_html` has a print mode for the PDF exporter: the charts become
-``<img src="chart:N">`` references the exporter fills with rendered images,
-and the markup stays within what Qt's rich-text engine understands.
+The report is made of section functions (``section_outcome``,
+``section_score``, …) that the Debrief window also shows in its rich-text
+tabs, so the screen and the printed report say the same thing in the same
+words. :func:`render_html` has a print mode for the PDF exporter: the charts
+become ``<img src="chart:N">`` references the exporter fills with rendered
+images, the timeline is laid out turn by turn, and the markup stays within
+what Qt's rich-text engine understands.
 """
 
 from __future__ import annotations
@@ -20,39 +24,44 @@ from game.engine.scoring import RATING_LABELS
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
-from .model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
+from .model import STATUS_WORDS, Debrief, MeterChange, Turn, describe_hours, format_clock
 from .whatif import WhatIf
 
 TABLE = '<table width="100%" cellspacing="0" cellpadding="4">'
-RATING_COLOURS = {"P": "#3c9d5d", "S": "#8bb84a", "M": "#e0a030", "U": "#d9534f"}
-TONE_COLOURS = {"good": "#3c9d5d", "mixed": "#e0a030", "bad": "#d9534f"}
+RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#c77c00", "U": "#c0392b"}
+TONE_COLOURS = {"good": "#2e7d32", "mixed": "#c77c00", "bad": "#c0392b"}
 
-SCREEN_CSS = """
-body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; font-size: 10.5pt;
-       color: #1d1d1f; max-width: 980px; margin: 24px auto; padding: 0 16px; line-height: 1.4; }
-table { width: 100%; }
-"""
-CSS = """
-h1 { font-size: 20pt; margin: 0 0 4px 0; color: #1f4e79; }
-h2 { font-size: 14pt; margin: 22px 0 8px 0; color: #1f4e79; border-bottom: 2px solid #1f4e79; }
-h3 { font-size: 11.5pt; margin: 14px 0 4px 0; }
+#: Rules shared by the file, the PDF and the window (no text colour: the
+#: window's palette decides it, light or dark).
+BASE_CSS = """
+h1 { font-size: 20pt; margin: 0 0 4px 0; }
+h2 { font-size: 14pt; margin: 20px 0 6px 0; }
+h3 { font-size: 11.5pt; margin: 12px 0 4px 0; }
 table { border-collapse: collapse; margin: 4px 0 10px 0; }
-th { background-color: #e9eef4; text-align: left; font-weight: bold; }
-th, td { border: 1px solid #c8ccd2; padding: 4px 6px; vertical-align: top; }
+th { text-align: left; font-weight: bold; }
+th, td { border: 1px solid #b9bec6; padding: 4px 6px; vertical-align: top; }
 .meta td { border: none; padding: 1px 10px 1px 0; }
-.notice { background-color: #fff4d6; border: 1px solid #e0b84a; padding: 6px 10px;
-          margin: 8px 0; }
-.muted { color: #5f6368; }
+.notice { border: 1px solid #e0b84a; padding: 6px 10px; margin: 8px 0; }
+.muted { color: #6b7078; }
 .small { font-size: 9pt; }
 .quote { font-style: italic; }
-.pill { color: #ffffff; font-weight: bold; padding: 1px 6px; }
 .same { color: #2e7d32; font-weight: bold; }
-.differs { color: #b03a2e; font-weight: bold; }
+.differs { color: #c0392b; font-weight: bold; }
 .chart { margin: 6px 0 14px 0; }
-table.turn td { border: none; border-bottom: 1px solid #e3e6ea; }
+table.turn td { border: none; border-bottom: 1px solid #d5d9de; }
 """
-PRINT_CSS = CSS + """
-h2 { font-size: 13pt; }
+#: Extra rules for paper and the HTML file (white page, dark text).
+PAGE_CSS = """
+body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; color: #1d1d1f; }
+h1, h2 { color: #1f4e79; }
+h2 { border-bottom: 2px solid #1f4e79; }
+th { background-color: #e9eef4; }
+.notice { background-color: #fff4d6; }
+"""
+SCREEN_FILE_CSS = """
+body { font-size: 10.5pt; max-width: 1000px; margin: 24px auto; padding: 0 16px;
+       line-height: 1.4; }
+table { width: 100%; }
 """
 
 
@@ -68,16 +77,192 @@ def _pill(code: str | None, colours: dict[str, str], text: str | None = None) ->
     if not code:
         return '<span class="muted">—</span>'
     colour = colours.get(code, "#777777")
-    return (f'<span class="pill" style="background-color:{colour};color:#ffffff">'
+    return (f'<span style="background-color:{colour}; color:#ffffff; font-weight:bold">'
             f'&nbsp;{_e(text or code)}&nbsp;</span>')
+
+
+def _head(cells: Sequence[tuple[str, int]]) -> str:
+    """A header row; each cell is (title, width in percent or 0)."""
+    return "<tr>" + "".join(
+        f'<th width="{w}%">{_e(t)}</th>' if w else f"<th>{_e(t)}</th>" for t, w in cells) + "</tr>"
+
+
+# --------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------
+
+
+def section_header(d: Debrief) -> str:
+    """Title, session facts, the scenario summary and the notices."""
+    out = [f"<h1>After-action report — {_e(d.scenario_title)}</h1>", '<table class="meta">']
+    rows = [("Session", d.session_id), ("Trainee", d.trainee), ("Roles", ", ".join(d.roles)),
+            ("Played", d.created_at[:16].replace("T", " ") if d.created_at else ""),
+            ("Scenario", f"{d.scenario_id} version {d.version} (content {d.content_hash})"),
+            ("Period", d.period), ("Seed", str(d.seed))]
+    for key, value in rows:
+        if value:
+            out.append(f'<tr><td class="muted">{_e(key)}</td><td>{_e(value)}</td></tr>')
+    out.append("</table>")
+    if d.summary:
+        out.append(f"<p>{_e(d.summary)}</p>")
+    for notice in d.notices:
+        out.append(f'<p class="notice"><b>Note:</b> {_e(notice)}</p>')
+    return "".join(out)
+
+
+def section_outcome(d: Debrief) -> str:
+    """The ending, the score in one line and first contact on every road."""
+    out = ["<h2>Outcome</h2>"]
+    if d.ending_title:
+        colour = TONE_COLOURS.get(d.ending_tone, "#777777")
+        out.append(f'<h3 style="color:{colour}">{_e(d.ending_title)}</h3>'
+                   f"<p>{_e(d.ending_text)}</p>")
+    else:
+        out.append("<p><b>The session has not ended.</b></p>")
+    facts = []
+    if d.score is not None:
+        facts.append(f"<b>Score {d.score:g} / 100</b>")
+    esc = d.escalation
+    if esc is not None and d.replayed:
+        band = esc.band_of(esc.peak)
+        facts.append(f"peak {_e(esc.label.lower())} <b>{esc.peak:g}</b>"
+                     + (f" ({_e(band.label)})" if band else "") + f", final {esc.final:g}")
+        facts.append(f"severity of decisions {d.severity_total:+d}")
+    if facts:
+        out.append("<p>" + " · ".join(facts) + "</p>")
+    if not d.replayed:
+        return "".join(out)
+    out.append("<h3>Time to first real contact</h3>" + TABLE + _head(
+        [("Road", 22), ("First contact", 40), ("Ending", 22), ("Score", 8), ("Peak", 8)]))
+    out.append(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
+               f"<td>{_e(d.ending_title or '')}</td>"
+               f"<td>{'' if d.score is None else f'{d.score:g}'}</td>"
+               f"<td>{'' if esc is None else f'{esc.peak:g}'}</td></tr>")
+    for run in (d.expert_run, d.historical_run):
+        if run is not None:
+            out.append(f"<tr><td>{_e(run.name)}, played with the same seed</td>"
+                       f"<td>{_e(run.contact.describe())}</td><td>{_e(run.ending_title)}</td>"
+                       f"<td>{run.score:g}</td><td>{run.peak_escalation:g}</td></tr>")
+    out.append("</table>")
+    if d.contact.elapsed_hours is not None:
+        out.append(f'<p class="small muted">Scenario time from the start to this session\'s '
+                   f"first contact: {_e(describe_hours(d.contact.elapsed_hours))}.</p>")
+    if d.historical_run is not None and d.historical_run.outcome:
+        out.append(f"<p><b>What really happened:</b> {_e(d.historical_run.outcome)}</p>")
+    return "".join(out)
+
+
+def section_objectives(d: Debrief, aar: AAR | None = None) -> str:
+    """Objective ratings (rules or instructor), comments and the instructor's notes."""
+    out = ["<h2>Learning objectives (HSEEP ratings)</h2>", TABLE,
+           _head([("Objective", 40), ("Rating", 27), ("Rated by", 13), ("Comment", 20)])]
+    for o in d.objectives:
+        code = o.effective
+        by = "instructor" if o.override else ("scenario rules" if o.rating else "—")
+        if o.override and o.rating and o.override != o.rating:
+            by += f" (rules: {o.rating})"
+        out.append(f"<tr><td>{_e(o.text)}</td><td>{_pill(code, RATING_COLOURS)} "
+                   f'{_e(RATING_LABELS.get(code or "", "Not rated"))}</td>'
+                   f"<td>{_e(by)}</td><td>{_multiline(o.comment)}</td></tr>")
+    out.append("</table>")
+    out.append('<p class="small muted">P = performed without challenges · S = performed with '
+               "some challenges · M = performed with major challenges · U = unable to be "
+               "performed</p>")
+    if aar is not None and aar.notes:
+        out.append(f"<h3>Instructor's notes</h3><p>{_multiline(aar.notes)}</p>")
+    return "".join(out)
+
+
+def section_plan(aar: AAR | None) -> str:
+    """The improvement plan."""
+    out = ["<h2>Improvement plan</h2>"]
+    plan = [p for p in (aar.plan if aar else []) if not p.empty]
+    if not plan:
+        out.append('<p class="muted">No improvement items recorded.</p>')
+        return "".join(out)
+    out.append(TABLE + _head([("Issue", 32), ("Corrective action", 40), ("Owner", 16),
+                              ("Due", 12)]))
+    for item in plan:
+        out.append(f"<tr><td>{_multiline(item.issue)}</td><td>{_multiline(item.action)}</td>"
+                   f"<td>{_e(item.owner)}</td><td>{_e(item.due)}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _change_groups(changes: Sequence[MeterChange]) -> list[list[MeterChange]]:
+    groups: list[list[MeterChange]] = []
+    for change in changes:
+        key = (change.turn, change.cause.type, change.cause.ref, change.cause.text)
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.turn, last.cause.type, last.cause.ref,
+                                 last.cause.text) == key:
+            groups[-1].append(change)
+        else:
+            groups.append([change])
+    return groups
+
+
+def section_score(d: Debrief, *, include_hidden: bool = True, bars: str = "") -> str:
+    """Why the score is what it is: each part with its drivers, then every change by cause.
+
+    Args:
+        d: The debrief.
+        include_hidden: List changes of facilitator-only meters.
+        bars: Markup of the score-bars chart to put first (optional).
+    """
+    out = ["<h2>Why the score is what it is</h2>"]
+    if bars:
+        out.append(bars)
+    if d.score_lines:
+        out.append(TABLE + _head([("Part", 21), ("Points", 13), ("Detail", 19),
+                                  ("What caused it", 47)]))
+        for part in d.score_lines:
+            drivers = "<br/>".join(_e(x) for x in part.drivers) or '<span class="muted">—</span>'
+            out.append(f"<tr><td>{_e(part.label)}</td>"
+                       f"<td>{part.points:.1f}&nbsp;/&nbsp;{part.max:g}</td>"
+                       f'<td>{_e(part.detail)}</td><td class="small">{drivers}</td></tr>')
+        if d.score is not None:
+            out.append(f"<tr><td><b>Total</b></td><td><b>{d.score:g}&nbsp;/&nbsp;100</b></td>"
+                       "<td></td><td></td></tr>")
+        out.append("</table>")
+    else:
+        out.append('<p class="muted">The score parts need a replay of the session.</p>')
+    changes = [c for c in d.meter_changes if include_hidden or not c.hidden]
+    if not changes:
+        return "".join(out)
+    out.append("<h3>Every meter change and its cause</h3>")
+    out.append('<p class="small muted">Grouped by what caused them; the doctrine note is the '
+               "scenario's comment on the decision behind the change.</p>")
+    out.append(TABLE + _head([("#", 5), ("Cause", 27), ("Changes (rule)", 31),
+                              ("Doctrine note", 37)]))
+    shown: set[tuple[int, str]] = set()
+    for group in _change_groups(changes):
+        first = group[0]
+        lines = "<br/>".join(
+            f"{_e(c.label)}{' (facilitator only)' if c.hidden else ''} {c.before:g} → "
+            f"<b>{c.after:g}</b> ({c.delta:+g})"
+            + (f' <span class="small muted">[{_e(c.cause.rule)}]</span>' if c.cause.rule else "")
+            for c in group)
+        doctrine = first.cause.doctrine
+        key = (first.turn, doctrine)
+        note = ""
+        if doctrine and key not in shown:
+            note = _e(doctrine)
+            shown.add(key)
+        elif doctrine:
+            note = '<span class="muted">(as above)</span>'
+        out.append(f"<tr><td>{first.turn + 1}</td><td>{_e(first.cause.describe())}</td>"
+                   f'<td>{lines}</td><td class="small">{note}</td></tr>')
+    out.append("</table>")
+    return "".join(out)
 
 
 def _turn_cells(turn: Turn) -> tuple[str, str, str, str, str]:
     situation = f"<b>{_e(turn.title)}</b>"
     for item in turn.injects:
         who = "Facilitator inject" if item.facilitator else item.sender
-        situation += f'<br/><span class="small"><b>{_e(who)}</b> ({_e(item.kind)}): ' \
-                     f'{_e(item.text)}</span>'
+        situation += (f'<br/><span class="small"><b>{_e(who)}</b> ({_e(item.kind)}): '
+                      f"{_e(item.text)}</span>")
     d = turn.decision
     choice = ""
     if d is not None:
@@ -107,8 +292,8 @@ def _turn_cells(turn: Turn) -> tuple[str, str, str, str, str]:
     return situation, choice, answer, channels, notes
 
 
-def _turn_block(turn: Turn) -> str:
-    """One turn as a heading and labelled lines (print layout: easier than a wide table)."""
+def turn_block(turn: Turn) -> str:
+    """One turn as a heading and labelled lines (easier to read than a wide table)."""
     _situation, choice, answer, channels, notes = _turn_cells(turn)
     head = f"Turn {turn.index + 1}"
     if turn.clock:
@@ -120,10 +305,118 @@ def _turn_block(turn: Turn) -> str:
     for label, html in (("Injects", injects), ("Choice", choice), ("Counterpart", answer),
                         ("Channels", channels), ("Facilitator", notes)):
         if html:
-            rows.append(f'<tr><td width="18%" class="muted">{label}</td><td>{html}</td></tr>')
+            rows.append(f'<tr><td width="16%" class="muted">{label}</td><td>{html}</td></tr>')
     return (f"<h3>{head} · {_e(turn.title)}</h3>"
             f'<table width="100%" cellspacing="0" cellpadding="3" class="turn">{"".join(rows)}'
             "</table>")
+
+
+def section_timeline(d: Debrief, *, blocks: bool, page_break: bool = False) -> str:
+    """The timeline, turn by turn (``blocks``) or as one wide table."""
+    out = ['<h2 style="page-break-before: always">Timeline</h2>' if page_break
+           else "<h2>Timeline</h2>"]
+    if blocks:
+        out.extend(turn_block(turn) for turn in d.turns)
+        return "".join(out)
+    out.append(TABLE + _head([("#", 3), ("Clock", 9), ("Situation and injects", 28),
+                              ("Choice and rationale", 22), ("Counterpart", 15),
+                              ("Channels", 13), ("Facilitator", 10)]))
+    for turn in d.turns:
+        situation, choice, answer, channels, notes = _turn_cells(turn)
+        clock = _e(format_clock(turn.clock))
+        out.append(f'<tr><td>{turn.index + 1}</td><td class="small">{clock}</td>'
+                   f"<td>{situation}</td><td>{choice}</td><td>{answer}</td>"
+                   f'<td class="small">{channels}</td><td class="small">{notes}</td></tr>')
+    out.append("</table>")
+    return "".join(out)
+
+
+def section_comparison(d: Debrief) -> str:
+    """The trainee's choices next to the expert's and the real actors', with reasons."""
+    out = ["<h2>Your choices, the expert's and the real actors'</h2>"]
+    runs = []
+    for run in (d.expert_run, d.historical_run):
+        if run is not None:
+            runs.append(f"<b>{_e(run.name)}</b> played with this session's seed: "
+                        f"{_e(run.ending_title)}, score {run.score:g}, peak escalation "
+                        f"{run.peak_escalation:g}, first contact {_e(run.contact.describe())}.")
+    if runs:
+        out.append("<p>" + "<br/>".join(runs) + "</p>")
+    if not d.comparison:
+        out.append('<p class="muted">No comparison: the scenario (or a replay) is not '
+                   "available.</p>")
+        return "".join(out)
+    same_expert = sum(1 for c in d.comparison if c.matches_expert)
+    same_history = sum(1 for c in d.comparison if c.matches_historical)
+    out.append(f"<p>You chose as the expert would at <b>{same_expert} of {len(d.comparison)}</b>"
+               f" decision points, and as the real actors did at <b>{same_history}</b>.</p>")
+    out.append(TABLE + _head([("#", 4), ("Decision point and your choice", 32),
+                              ("Expert", 32), ("Historically", 32)]))
+    for row in d.comparison:
+        cells = []
+        for label, reason, same in ((row.expert_label, row.expert_reason, row.matches_expert),
+                                    (row.historical_label, row.historical_reason,
+                                     row.matches_historical)):
+            if not label:
+                cells.append('<span class="muted">—</span>')
+                continue
+            mark = ('<span class="same">✔ same</span>' if same
+                    else '<span class="differs">✘ differs</span>')
+            cells.append(f"{mark} <b>{_e(label)}</b><br/>"
+                         f'<span class="small">{_e(reason)}</span>')
+        doctrine = (f'<br/><span class="small muted">Doctrine: {_e(row.doctrine)}</span>'
+                    if row.doctrine else "")
+        out.append(f"<tr><td>{row.turn + 1}</td><td>{_e(row.node_title)}<br/>"
+                   f"<b>{_e(row.trainee_label)}</b>{doctrine}</td><td>{cells[0]}</td>"
+                   f"<td>{cells[1]}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def section_whatif(w: WhatIf) -> str:
+    """One decision's what-ifs as a table."""
+    out = [f"<h2>What if — decision {w.decision + 1}: {_e(w.node_title)}</h2>",
+           f'<p class="small muted">Each alternative is taken with the session\'s seed, then '
+           f"the game is played to the end once by the expert policy and {w.n} times at "
+           "random.</p>",
+           TABLE + _head([("Alternative", 24), ("Expert plays on", 18), ("Score", 7),
+                          ("Peak", 6), ("Random play: endings", 27), ("Mean score", 9),
+                          ("Peak mean / max", 9)])]
+    for b in w.branches:
+        tags = []
+        if b.chosen:
+            tags.append("your choice")
+        if b.expert_pick:
+            tags.append("expert's pick")
+        label = f"<b>{_e(b.label)}</b>" + (
+            f' <span class="muted small">({", ".join(tags)})</span>' if tags else "")
+        e, r = b.expert, b.random
+        endings = ""
+        if r is not None:
+            endings = "<br/>".join(f"{_e(w.ending_titles.get(k, k))} {100 * c / r.n:.0f}%"
+                                   for k, c in r.endings)
+        out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}</td>"
+                   f"<td>{f'{e.score:g}' if e else ''}</td>"
+                   f"<td>{f'{e.peak_escalation:g}' if e else ''}</td>"
+                   f'<td class="small">{endings}</td>'
+                   f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
+                   f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td></tr>")
+    out.append("</table>")
+    if w.cancelled:
+        out.append('<p class="small muted">Stopped early: partial results.</p>')
+    return "".join(out)
+
+
+def channel_legend() -> str:
+    """The colours of the channel strip, in words."""
+    return ('<p class="small muted">Channel colours: '
+            + ", ".join(f'<span style="color:{c}">■</span> {_e(STATUS_WORDS[s])}'
+                        for s, c in STATUS_COLOURS.items()) + ".</p>")
+
+
+# --------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------
 
 
 def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[WhatIf] = (),
@@ -136,7 +429,8 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
         aar: The instructor's edits (ratings, comments, improvement plan).
         whatifs: What-ifs to include.
         include_hidden: Show facilitator-only meters.
-        for_print: Qt rich-text mode: charts as ``chart:N`` image references.
+        for_print: Qt rich-text mode: charts as ``chart:N`` image references,
+            the timeline turn by turn, page breaks before long sections.
         chart_width: Chart width in pixels.
 
     Returns:
@@ -145,204 +439,34 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
     d = debrief
     if aar is not None:
         apply_aar(d, aar)
-    out: list[str] = []
-    add = out.append
-    add('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>')
-    add(f"<title>After-action report — {_e(d.scenario_title)}</title>")
-    add(f"<style>{PRINT_CSS if for_print else SCREEN_CSS + CSS}</style></head><body>")
-    add(f"<h1>After-action report — {_e(d.scenario_title)}</h1>")
-    add('<table class="meta">')
-    rows = [("Session", d.session_id), ("Trainee", d.trainee), ("Roles", ", ".join(d.roles)),
-            ("Played", d.created_at[:16].replace("T", " ") if d.created_at else ""),
-            ("Scenario", f"{d.scenario_id} version {d.version} (content {d.content_hash})"),
-            ("Period", d.period), ("Seed", str(d.seed))]
-    for key, value in rows:
-        if value:
-            add(f'<tr><td class="muted">{_e(key)}</td><td>{_e(value)}</td></tr>')
-    add("</table>")
-    if d.summary:
-        add(f"<p>{_e(d.summary)}</p>")
-    for notice in d.notices:
-        add(f'<p class="notice"><b>Note:</b> {_e(notice)}</p>')
-
-    # Outcome.
-    add("<h2>Outcome</h2>")
-    if d.ending_title:
-        add(f"<p>{_pill(d.ending_tone, TONE_COLOURS, d.ending_title)} &nbsp;"
-            f"{_e(d.ending_text)}</p>")
-    else:
-        add("<p><b>The session has not ended.</b></p>")
-    facts = []
-    if d.score is not None:
-        facts.append(f"<b>Score {d.score:g} / 100</b>")
-    esc = d.escalation
-    if esc is not None and d.replayed:
-        band = esc.band_of(esc.peak)
-        facts.append(f"peak {_e(esc.label.lower())} {esc.peak:g}"
-                     + (f" ({_e(band.label)})" if band else "") + f", final {esc.final:g}")
-    if d.replayed:
-        facts.append(f"severity of decisions {d.severity_total:+d}")
-    if facts:
-        add("<p>" + " · ".join(facts) + "</p>")
-    if d.replayed:
-        add("<h3>Time to first real contact</h3>" + TABLE + "<tr><th>Road</th>"
-            "<th>First contact</th><th>Ending</th><th>Score</th><th>Peak escalation</th></tr>")
-        add(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
-            f"<td>{_e(d.ending_title or '')}</td>"
-            f"<td>{'' if d.score is None else f'{d.score:g}'}</td>"
-            f"<td>{'' if esc is None else f'{esc.peak:g}'}</td></tr>")
-        for run in (d.expert_run, d.historical_run):
-            if run is not None:
-                add(f"<tr><td>{_e(run.name)} (same seed)</td><td>{_e(run.contact.describe())}"
-                    f"</td><td>{_e(run.ending_title)}</td><td>{run.score:g}</td>"
-                    f"<td>{run.peak_escalation:g}</td></tr>")
-        add("</table>")
-        if d.historical_run is not None and d.historical_run.outcome:
-            add(f"<p><b>What really happened:</b> {_e(d.historical_run.outcome)}</p>")
-
-    # Objectives and the improvement plan.
-    add("<h2>Learning objectives (HSEEP ratings)</h2>")
-    add(TABLE + "<tr><th>Objective</th><th>Rating</th><th>Rated by</th><th>Comment</th></tr>")
-    for o in d.objectives:
-        code = o.effective
-        by = "instructor" if o.override else ("scenario rules" if o.rating else "—")
-        if o.override and o.rating and o.override != o.rating:
-            by += f" (rules said {o.rating})"
-        add(f"<tr><td>{_e(o.text)}</td><td>{_pill(code, RATING_COLOURS)} "
-            f'<span class="small">{_e(RATING_LABELS.get(code or "", "Not rated"))}</span></td>'
-            f"<td>{_e(by)}</td><td>{_multiline(o.comment)}</td></tr>")
-    add("</table>")
-    add('<p class="small muted">P = performed without challenges · S = performed with some '
-        "challenges · M = performed with major challenges · U = unable to be performed</p>")
-    if aar is not None and aar.notes:
-        add(f"<h3>Instructor's notes</h3><p>{_multiline(aar.notes)}</p>")
-    add("<h2>Improvement plan</h2>")
-    plan = [p for p in (aar.plan if aar else []) if not p.empty]
-    if plan:
-        add(TABLE + "<tr><th>Issue</th><th>Corrective action</th><th>Owner</th><th>Due</th></tr>")
-        for item in plan:
-            add(f"<tr><td>{_multiline(item.issue)}</td><td>{_multiline(item.action)}</td>"
-                f"<td>{_e(item.owner)}</td><td>{_e(item.due)}</td></tr>")
-        add("</table>")
-    else:
-        add('<p class="muted">No improvement items recorded.</p>')
-
-    # Charts.
+    css = BASE_CSS + PAGE_CSS + ("" if for_print else SCREEN_FILE_CSS)
+    out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
+           f"<title>After-action report — {_e(d.scenario_title)}</title>",
+           f"<style>{css}</style></head><body>",
+           section_header(d), section_outcome(d), section_objectives(d, aar), section_plan(aar)]
     charts = debrief_charts(d, include_hidden=include_hidden, width=chart_width)
-    if charts:
-        add('<h2 style="page-break-before: always">Charts</h2>' if for_print else "<h2>Charts</h2>")
-        for i, (title, svg) in enumerate(charts):
-            if for_print:
-                add(f'<p class="chart"><img src="chart:{i}" width="{chart_width}" '
+    score_chart = next((i for i, (title, _svg) in enumerate(charts) if title == "Score"), None)
+
+    def chart(i: int) -> str:
+        title, svg = charts[i]
+        if for_print:
+            return (f'<p class="chart"><img src="chart:{i}" width="{chart_width}" '
                     f'alt="{_e(title)}"/></p>')
-            else:
-                add(f'<div class="chart">{svg}</div>')
+        return f'<div class="chart">{svg}</div>'
 
-    # Explained score.
-    if d.score_lines:
-        add("<h2>Why the score is what it is</h2>")
-        add(TABLE + "<tr><th>Part</th><th>Points</th><th>Detail</th><th>Caused by</th></tr>")
-        for part in d.score_lines:
-            drivers = "<br/>".join(_e(x) for x in part.drivers) or '<span class="muted">—</span>'
-            add(f"<tr><td>{_e(part.label)}</td><td>{part.points:.1f}&nbsp;/&nbsp;{part.max:g}</td>"
-                f'<td>{_e(part.detail)}</td><td class="small">{drivers}</td></tr>')
-        add("</table>")
-    changes = [c for c in d.meter_changes if include_hidden or not c.hidden]
-    if changes:
-        add("<h3>Every meter change and its cause</h3>")
-        add(TABLE + "<tr><th>Turn</th><th>Meter</th><th>Change</th><th>Cause</th>"
-            "<th>Rule</th><th>Doctrine note</th></tr>")
-        last_doctrine = None
-        for c in changes:
-            doctrine = c.cause.doctrine
-            shown = (_e(doctrine) if doctrine and doctrine != last_doctrine
-                     else ('<span class="muted">(as above)</span>' if doctrine else ""))
-            last_doctrine = doctrine or last_doctrine
-            add(f"<tr><td>{c.turn + 1}</td><td>{_e(c.label)}</td>"
-                f"<td>{c.before:g} → <b>{c.after:g}</b> ({c.delta:+g})</td>"
-                f"<td>{_e(c.cause.describe())}</td><td class=\"small\">{_e(c.cause.rule)}</td>"
-                f'<td class="small">{shown}</td></tr>')
-        add("</table>")
-
-    # Timeline.
-    add('<h2 style="page-break-before: always">Timeline</h2>' if for_print
-        else "<h2>Timeline</h2>")
-    if for_print:
-        for turn in d.turns:
-            add(_turn_block(turn))
-    else:
-        add(TABLE + "<tr><th>#</th><th>Clock</th><th>Situation and injects</th>"
-            "<th>Choice and rationale</th><th>Counterpart</th><th>Channels</th>"
-            "<th>Facilitator</th></tr>")
-        for turn in d.turns:
-            situation, choice, answer, channels, notes = _turn_cells(turn)
-            clock = _e(format_clock(turn.clock))
-            add(f'<tr><td>{turn.index + 1}</td><td class="small">{clock}</td>'
-                f"<td>{situation}</td><td>{choice}</td><td>{answer}</td>"
-                f'<td class="small">{channels}</td><td class="small">{notes}</td></tr>')
-        add("</table>")
-
-    # Expert and history.
-    if d.comparison:
-        add("<h2>Your choices, the expert's and the real actors'</h2>")
-        add(TABLE + "<tr><th>#</th><th>Decision point</th><th>You chose</th><th>Expert</th>"
-            "<th>Historically</th></tr>")
-        for row in d.comparison:
-            expert = historical = '<span class="muted">—</span>'
-            if row.expert_label:
-                mark = '<span class="same">same</span>' if row.matches_expert else \
-                    '<span class="differs">differs</span>'
-                expert = (f"{mark} <b>{_e(row.expert_label)}</b><br/>"
-                          f'<span class="small">{_e(row.expert_reason)}</span>')
-            if row.historical_label:
-                mark = '<span class="same">same</span>' if row.matches_historical else \
-                    '<span class="differs">differs</span>'
-                historical = (f"{mark} <b>{_e(row.historical_label)}</b><br/>"
-                              f'<span class="small">{_e(row.historical_reason)}</span>')
-            doctrine = (f'<br/><span class="small muted">Doctrine: {_e(row.doctrine)}</span>'
-                        if row.doctrine else "")
-            add(f"<tr><td>{row.turn + 1}</td><td>{_e(row.node_title)}</td>"
-                f"<td><b>{_e(row.trainee_label)}</b>{doctrine}</td><td>{expert}</td>"
-                f"<td>{historical}</td></tr>")
-        add("</table>")
-
-    # What-ifs.
-    for w in whatifs:
-        add(f"<h2>What if — decision {w.decision + 1}: {_e(w.node_title)}</h2>")
-        add(f'<p class="small muted">Each alternative is taken with the session\'s seed, then '
-            f"the game is played to the end once by the expert policy and {w.n} times at "
-            "random.</p>")
-        add(TABLE + "<tr><th>Alternative</th><th>Expert continues: ending</th><th>score</th>"
-            "<th>peak</th><th>Random continuations: endings</th><th>mean score</th>"
-            "<th>mean / max peak</th></tr>")
-        for b in w.branches:
-            tags = []
-            if b.chosen:
-                tags.append("chosen")
-            if b.expert_pick:
-                tags.append("expert's pick")
-            label = f"<b>{_e(b.label)}</b>" + (
-                f' <span class="muted small">({", ".join(tags)})</span>' if tags else "")
-            e = b.expert
-            r = b.random
-            endings = ""
-            if r is not None:
-                endings = ", ".join(f"{_e(w.ending_titles.get(k, k))} {100 * c / r.n:.0f}%"
-                                    for k, c in r.endings)
-            add(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}</td>"
-                f"<td>{f'{e.score:g}' if e else ''}</td>"
-                f"<td>{f'{e.peak_escalation:g}' if e else ''}</td><td>{endings}</td>"
-                f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
-                f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td></tr>")
-        add("</table>")
-
-    add('<p class="small muted">Channel colours: '
-        + ", ".join(f'<span style="color:{c}">■</span> {_e(STATUS_WORDS[s])}'
-                    for s, c in STATUS_COLOURS.items()) + ".</p>")
-    if d.contact.elapsed_hours is not None:
-        add(f'<p class="small muted">Scenario time from the start to first contact: '
-            f"{_e(describe_hours(d.contact.elapsed_hours))}.</p>")
-    add("</body></html>")
+    others = [i for i in range(len(charts)) if i != score_chart]
+    if others:
+        out.append('<h2 style="page-break-before: always">Charts</h2>' if for_print
+                   else "<h2>Charts</h2>")
+        out.append('<p class="small muted">Each meter after every decision (T = turn); the dashed '
+                   "green line marks the first real contact.</p>")
+        out.extend(chart(i) for i in others)
+    out.append(section_score(d, include_hidden=include_hidden,
+                             bars=chart(score_chart) if score_chart is not None else ""))
+    out.append(section_comparison(d))
+    out.extend(section_whatif(w) for w in whatifs)
+    out.append(section_timeline(d, blocks=for_print, page_break=for_print))
+    out.append("</body></html>")
     return "\n".join(out)
 
 

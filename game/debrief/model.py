@@ -302,7 +302,8 @@ class ContactMark:
             return "no contact"
         text = f"turn {self.turn + 1}"
         if self.elapsed_hours is not None:
-            text += f" ({describe_hours(self.elapsed_hours)} after the start)"
+            text += (" (at the start)" if self.elapsed_hours < 1 / 60 else
+                     f" ({describe_hours(self.elapsed_hours)} after the start)")
         if self.channel:
             text += f" on the {self.channel}"
         return text
@@ -896,23 +897,47 @@ def _cause(data: Mapping[str, Any], turn: Turn, scenario: CompiledScenario | Non
     return Cause(kind, ref, str(data.get("text", "")), str(data.get("rule", "") or ""), doctrine)
 
 
+_CAUSE_GROUPS = {"option": "decisions", "outcome": "outcomes", "answer": "answered calls",
+                 "counterpart": "the counterpart", "facilitator": "facilitator adjustments"}
+
+
 def _drivers(key: str, debrief: Debrief, scenario: CompiledScenario | None) -> tuple[str, ...]:
     """The changes behind a score part, in words."""
     out: list[str] = []
 
+    def line(change: MeterChange) -> str:
+        rule = f" [{change.cause.rule}]" if change.cause.rule else ""
+        return (f"turn {change.turn + 1}: {change.label} {change.delta:+g} "
+                f"({change.before:g} → {change.after:g}) — {change.cause.describe()}{rule}")
+
     def meter_lines(meters: Iterable[str]) -> None:
         wanted = set(meters)
-        for change in debrief.meter_changes:
-            if change.meter in wanted:
-                sign = "+" if change.delta > 0 else ""
-                rule = f" [{change.cause.rule}]" if change.cause.rule else ""
-                out.append(f"turn {change.turn + 1}: {change.label} {sign}{change.delta:g} "
-                           f"({change.before:g} → {change.after:g}) — "
-                           f"{change.cause.describe()}{rule}")
+        out.extend(line(c) for c in debrief.meter_changes if c.meter in wanted)
 
-    if key in ("peak_escalation", "final_escalation"):
-        meter_lines([debrief.escalation_meter])
+    esc = debrief.escalation_meter
+    esc_changes = [c for c in debrief.meter_changes if c.meter == esc]
+    if key == "peak_escalation":
+        # What pushed escalation up to its peak: the rises until the peak was first reached.
+        peak = max([c.after for c in esc_changes], default=None)
+        for change in esc_changes:
+            if change.delta > 0:
+                out.append(line(change))
+            if peak is not None and change.after == peak:
+                out.append(f"peak {peak:g} reached at turn {change.turn + 1}")
+                break
         if not out:
+            out.append("escalation never rose above its starting value")
+    elif key == "final_escalation":
+        if esc_changes:
+            by_kind: dict[str, float] = {}
+            for change in esc_changes:
+                kind = _CAUSE_GROUPS.get(change.cause.type, change.cause.type)
+                by_kind[kind] = by_kind.get(kind, 0.0) + change.delta
+            parts = ", ".join(f"{v:+g} from {k}" for k, v in by_kind.items() if v)
+            out.append(f"from {esc_changes[0].before:g} at the start to {esc_changes[-1].after:g} "
+                       f"at the end: {parts or 'no net change'}")
+            out.extend(line(c) for c in esc_changes if c.delta < 0)
+        else:
             out.append("escalation never moved from its starting value")
     elif key == "standing":
         standing = (scenario.model.scoring.standing_meters if scenario is not None
@@ -941,10 +966,10 @@ def _drivers(key: str, debrief: Debrief, scenario: CompiledScenario | None) -> t
     elif key == "no_loss_of_life" and scenario is not None:
         flag = scenario.model.scoring.loss_of_life_flag
         for turn in debrief.turns:
-            for change in turn.flag_changes:
-                if change.flag == flag:
-                    out.append(f"turn {turn.index + 1}: {flag} = {change.value} — "
-                               f"{change.cause.describe()}")
+            for flag_change in turn.flag_changes:
+                if flag_change.flag == flag:
+                    out.append(f"turn {turn.index + 1}: {flag} = {flag_change.value} — "
+                               f"{flag_change.cause.describe()}")
     return tuple(out)
 
 

@@ -47,7 +47,7 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
     chart.setTitleFont(title_font)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setBackgroundRoundness(0)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     n = max(len(meter.values) - 1, 1)
 
     line = QLineSeries()
@@ -81,9 +81,12 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
 
     axis_x = QValueAxis()
     axis_x.setRange(0, n)
-    axis_x.setTickCount(min(n, 10) + 1)
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if n / s <= 15)
+    axis_x.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis_x.setTickAnchor(0)
+    axis_x.setTickInterval(step)
     axis_x.setLabelFormat("%d")
-    axis_x.setTitleText("after decision (0 = start)")
+    axis_x.setTitleText("turn (value after each decision; 0 = start)")
     axis_y = QValueAxis()
     axis_y.setRange(meter.min, meter.max)
     axis_y.setTickCount(5)
@@ -91,7 +94,8 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
 
-    for index, band in enumerate(meter.bands):
+    # Highest band first, so the legend reads top-down like the chart.
+    for index, band in reversed(list(enumerate(meter.bands))):
         lower, upper = QLineSeries(), QLineSeries()
         for x in (0.0, float(n)):
             lower.append(x, max(band.lower, meter.min))
@@ -132,7 +136,7 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
 
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(250 if meter.bands else 210)
+    view.setMinimumHeight(290 if meter.bands else 240)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     view.setProperty("meter", meter.id)
     view.setAccessibleName(f"Chart of {meter.label}")
@@ -144,7 +148,6 @@ class ChannelStrip(QWidget):
     """Each channel's status over the turns, as coloured cells (hover for words)."""
 
     ROW = 24
-    LEFT = 200
 
     def __init__(self, debrief: Debrief, parent: QWidget | None = None) -> None:
         """Build the strip.
@@ -159,6 +162,9 @@ class ChannelStrip(QWidget):
         self.setAccessibleName("Channel status over the turns")
         rows = len(debrief.channels)
         self.setMinimumHeight(40 + rows * self.ROW + 44)
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(t.label) for t in debrief.channels), default=80)
+        self.left = min(widest + 20, 380)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
@@ -166,7 +172,7 @@ class ChannelStrip(QWidget):
 
     def _cell(self) -> float:
         cols = max((len(t.statuses) for t in self.debrief.channels), default=1)
-        return (self.width() - self.LEFT - 16) / max(cols, 1)
+        return (self.width() - self.left - 16) / max(cols, 1)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
         painter = QPainter(self)
@@ -183,23 +189,25 @@ class ChannelStrip(QWidget):
         for r, track in enumerate(self.debrief.channels):
             y = top + r * self.ROW
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(4, y, self.LEFT - 12, self.ROW),
+            label = painter.fontMetrics().elidedText(track.label, Qt.TextElideMode.ElideMiddle,
+                                                     self.left - 16)
+            painter.drawText(QRectF(4, y, self.left - 12, self.ROW),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             track.label)
+                             label)
             for c, status in enumerate(track.statuses):
-                painter.fillRect(QRectF(self.LEFT + c * cell, y + 2, cell - 2, self.ROW - 4),
+                painter.fillRect(QRectF(self.left + c * cell, y + 2, cell - 2, self.ROW - 4),
                                  QColor(STATUS_COLOURS.get(status, "#bbbbbb")))
         bottom = top + self.ROW * len(self.debrief.channels)
         cols = max((len(t.statuses) for t in self.debrief.channels), default=1)
         painter.setPen(QColor("#444444"))
-        step = max(1, int(cols * 34 / max(self.width() - self.LEFT, 1)) + 1)
+        step = max(1, int(cols * 34 / max(self.width() - self.left, 1)) + 1)
         for c in range(cols):
             if c % step and c != cols - 1:
                 continue
-            painter.drawText(QRectF(self.LEFT + c * cell, bottom + 2, cell, 16),
+            painter.drawText(QRectF(self.left + c * cell, bottom + 2, cell, 16),
                              int(Qt.AlignmentFlag.AlignCenter), "start" if c == 0 else f"T{c}")
         if self.debrief.contact.turn is not None:
-            x = self.LEFT + (self.debrief.contact.turn + 1) * cell
+            x = self.left + (self.debrief.contact.turn + 1) * cell
             pen = QPen(CONTACT)
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -221,7 +229,7 @@ class ChannelStrip(QWidget):
         """The (channel label, column, status) under a point, if any."""
         top = 28
         row = int((y - top) // self.ROW)
-        col = int((x - self.LEFT) // self._cell()) if x >= self.LEFT else -1
+        col = int((x - self.left) // self._cell()) if x >= self.left else -1
         if not 0 <= row < len(self.debrief.channels):
             return None
         track = self.debrief.channels[row]

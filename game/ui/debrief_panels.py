@@ -6,8 +6,16 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalPercentBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +50,10 @@ from game.scenario.compile import CompiledScenario
 from .debrief_tasks import Job
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _e(text: object) -> str:
     return escape("" if text is None else str(text))
 
@@ -54,6 +66,29 @@ def _item(text: object, tip: str | None = None, align_right: bool = False) -> QT
     if align_right:
         item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
     return item
+
+
+def rich_view(name: str) -> QTextBrowser:
+    """A read-only rich-text view styled like the printed report (palette colours)."""
+    from game.debrief.export_html import BASE_CSS
+
+    view = QTextBrowser()
+    view.setOpenLinks(False)
+    view.setAccessibleName(name)
+    view.document().setDefaultStyleSheet(BASE_CSS)
+    view.document().setDocumentMargin(10)
+    return view
+
+
+def fit_rows(table: QTableWidget) -> None:
+    """Keep a word-wrapping table's row heights right as its columns get their real widths."""
+    timer = QTimer(table)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(table.resizeRowsToContents)
+    table.horizontalHeader().sectionResized.connect(lambda *_: timer.start())
+    table.horizontalHeader().geometriesChanged.connect(timer.start)
+    table.resizeRowsToContents()
 
 
 def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
@@ -77,8 +112,8 @@ def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
 class WhatIfPanel(QWidget):
     """Fork the session at a decision and see where each alternative leads."""
 
-    WHATIF_COLUMNS = ("Alternative", "Expert plays on: ending", "Score", "Peak esc.",
-                      "Random play: endings", "Mean score", "Score range", "Peak mean / max",
+    WHATIF_COLUMNS = ("Alternative", "Expert plays on", "Score", "Peak",
+                      "Random games end in", "Mean", "Score range", "Peak mean / max",
                       "Contact")
     finished = Signal(object)
 
@@ -138,8 +173,21 @@ class WhatIfPanel(QWidget):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        split = QSplitter(Qt.Orientation.Vertical)
         self.table = read_only_table(self.WHATIF_COLUMNS)
-        layout.addWidget(self.table, 1)
+        self.table.setAccessibleName("Where each alternative leads")
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((270, 180, 58, 50, 260, 58, 100, 130)):
+            header.resizeSection(col, width)
+        fit_rows(self.table)
+        split.addWidget(self.table)
+        self.chart = QChartView()
+        self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart.setMinimumHeight(220)
+        self.chart.setAccessibleName("Endings of the random games for each alternative")
+        split.addWidget(self.chart)
+        split.setSizes([260, 300])
+        layout.addWidget(split, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
@@ -216,8 +264,8 @@ class WhatIfPanel(QWidget):
             e, r = b.expert, b.random
             endings = ""
             if r is not None:
-                endings = ", ".join(f"{result.ending_titles.get(k, k)} {100 * c / r.n:.0f}%"
-                                    for k, c in r.endings)
+                endings = "\n".join(f"{100 * c / r.n:.0f}% {result.ending_titles.get(k, k)}"
+                                     for k, c in r.endings)
             cells = [
                 _item(name, b.label),
                 _item(e.ending_title if e else "—"),
@@ -235,12 +283,55 @@ class WhatIfPanel(QWidget):
                     font.setBold(True)
                     cell.setFont(font)
                 self.table.setItem(row, col, cell)
-        self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
+        self._chart(result)
         self.note.setText(
             "The world's chances are the session's own seed, so the expert road is exactly what "
             "would have happened; the random games show how robust each choice is to later "
             "mistakes. Peak = highest escalation reached.")
+
+    def _chart(self, result: WhatIf) -> None:
+        """Stacked bars: the share of each ending in the random games, per alternative."""
+        chart = QChart()
+        chart.setTitle(f"Where the random games end — decision {result.decision + 1}")
+        series = QHorizontalPercentBarSeries()
+        endings: list[str] = []
+        for b in result.branches:
+            if b.random is not None:
+                for key, _count in b.random.endings:
+                    if key not in endings:
+                        endings.append(key)
+        order = {e.ending.id: i for i, e in enumerate(self.scenario.endings)} \
+            if self.scenario is not None else {}
+        endings.sort(key=lambda k: order.get(k, 99))
+        tones = {e.ending.id: e.ending.tone for e in self.scenario.endings} \
+            if self.scenario is not None else {}
+        shades = {"good": ["#2e7d32", "#66bb6a", "#a5d6a7"], "mixed": ["#c77c00", "#f0b54a",
+                  "#f7d794"], "bad": ["#c0392b", "#e57373", "#f4b6b6"]}
+        used: dict[str, int] = {}
+        for key in endings:
+            bar = QBarSet(result.ending_titles.get(key, key))
+            tone = tones.get(key, "mixed")
+            palette = shades.get(tone, shades["mixed"])
+            bar.setColor(QColor(palette[min(used.get(tone, 0), len(palette) - 1)]))
+            used[tone] = used.get(tone, 0) + 1
+            for b in reversed(result.branches):  # the axis lists categories bottom-up
+                counts = dict(b.random.endings) if b.random is not None else {}
+                bar.append(counts.get(key, 0))
+            series.append(bar)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([_short(b.label, 48) + (" ★" if b.chosen else "")
+                       for b in reversed(result.branches)])
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setChart(chart)
 
     def shutdown(self) -> None:
         """Stop a running job and wait for it (on close)."""
@@ -258,7 +349,7 @@ class AARPanel(QWidget):
     """Objective ratings (with comments) and the improvement plan, saved to the journal."""
 
     saved = Signal(object)
-    PLAN_COLUMNS = ("Issue", "Corrective action", "Owner", "Due (YYYY-MM-DD)")
+    PLAN_COLUMNS = ("Issue", "Corrective action", "Owner", "Due date")
 
     def __init__(self, journal: Any, debrief: Debrief, parent: QWidget | None = None) -> None:
         """Build the panel.
@@ -307,10 +398,18 @@ class AARPanel(QWidget):
             self.comment_edits.append(edit)
         header = self.ratings.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.ratings.resizeRowsToContents()
+        header.resizeSection(1, 250)
+        header.resizeSection(2, 300)
+        self.ratings.verticalHeader().setMinimumSectionSize(34)
+        for row in range(self.ratings.rowCount()):
+            item = self.ratings.item(row, 0)
+            if item is not None:
+                item.setTextAlignment(int(Qt.AlignmentFlag.AlignLeft
+                                          | Qt.AlignmentFlag.AlignVCenter))
+        fit_rows(self.ratings)
         layout.addWidget(self.ratings, 2)
 
         layout.addWidget(QLabel("<b>Improvement plan</b>"))
@@ -318,9 +417,14 @@ class AARPanel(QWidget):
         self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
         self.plan.verticalHeader().setVisible(False)
         self.plan.setAccessibleName("Improvement plan")
+        self.plan.horizontalHeaderItem(3).setToolTip("Write dates like 2026-12-31")
         plan_header = self.plan.horizontalHeader()
         plan_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         plan_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        plan_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        plan_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        plan_header.resizeSection(2, 200)
+        plan_header.resizeSection(3, 150)
         for item in self.aar.plan:
             self.add_plan_row(item)
         layout.addWidget(self.plan, 2)
@@ -415,10 +519,12 @@ class ReplayPanel(QWidget):
         self.debrief = debrief
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
-        self.first = QPushButton("⏮ First")
-        self.prev = QPushButton("◀ Previous")
-        self.next = QPushButton("Next ▶")
-        self.last = QPushButton("Last ⏭")
+        self.first = QPushButton("« First")
+        self.prev = QPushButton("‹ Previous")
+        self.next = QPushButton("Next ›")
+        self.last = QPushButton("Last »")
+        self.prev.setShortcut("Left")
+        self.next.setShortcut("Right")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, max(len(debrief.turns) - 1, 0))
         self.slider.setAccessibleName("Turn")
@@ -528,7 +634,7 @@ class CohortPanel(QWidget):
     """All recorded sessions of this scenario: scores, endings, choice frequencies."""
 
     openSession = Signal(str)
-    SESSION_COLUMNS = ("Session", "Trainee", "Started", "Ending", "Score", "Scenario")
+    SESSION_COLUMNS = ("Session", "Trainee", "Started", "Ending", "Score", "Version")
 
     def __init__(self, journal: Any, debrief: Debrief, scenario: CompiledScenario | None,
                  parent: QWidget | None = None) -> None:
@@ -567,7 +673,7 @@ class CohortPanel(QWidget):
         self.histogram.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.histogram.setMinimumWidth(360)
         top.addWidget(self.histogram)
-        top.setSizes([700, 420])
+        top.setSizes([860, 380])
         split.addWidget(top)
         self.choices = QTreeWidget()
         self.choices.setHeaderLabels(["Decision point / option", "Chosen", "Share", "Reference"])
@@ -611,23 +717,30 @@ class CohortPanel(QWidget):
             cells = [_item(s.id), _item(s.trainee or "—"), _item(started),
                      _item(s.ending_title or ("(running)" if s.status == "active" else "")),
                      _item("" if s.score is None else f"{s.score:g}", align_right=True),
-                     _item("current" if s.hash_matches else "older version")]
+                     _item("current" if s.hash_matches else "older",
+                           None if s.hash_matches else "played on another version of the "
+                           "scenario")]
             for col, cell in enumerate(cells):
                 if s.id == self.debrief.session_id:
                     font = cell.font()
                     font.setBold(True)
                     cell.setFont(font)
                 self.sessions.setItem(row, col, cell)
-        self.sessions.resizeColumnsToContents()
+        for col, width in enumerate((165, 150, 125, 230, 55, 70)):
+            self.sessions.horizontalHeader().resizeSection(col, width)
         self._histogram(cohort)
         self.choices.clear()
+        current = next((s for s in cohort.sessions if s.id == self.debrief.session_id), None)
         for point in cohort.decision_points:
             parent = QTreeWidgetItem([point.title, str(point.total), "", ""])
             font = parent.font(0)
             font.setBold(True)
             parent.setFont(0, font)
+            mine = dict(current.path) if current is not None else {}
             for option in point.options:
-                refs = ", ".join(x for x, on in (("expert", option.expert),
+                refs = ", ".join(x for x, on in (("this session", mine.get(point.node) ==
+                                                  option.option),
+                                                 ("expert", option.expert),
                                                  ("historical", option.historical)) if on)
                 share = f"{100 * option.count / point.total:.0f}%" if point.total else ""
                 QTreeWidgetItem(parent, [option.label, str(option.count), share, refs])
@@ -646,7 +759,8 @@ class CohortPanel(QWidget):
         series.append(bars)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([f"{10 * i}–{10 * i + 10}" for i in range(10)])
+        axis_x.append([str(10 * i) for i in range(10)])
+        axis_x.setTitleText("score (80 = 80 to 89.9)")
         axis_y = QValueAxis()
         axis_y.setRange(0, max(max(cohort.histogram), 1))
         axis_y.setLabelFormat("%d")

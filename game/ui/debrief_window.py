@@ -19,8 +19,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -32,26 +32,41 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from game.debrief.aar import AAR, apply_aar, load_aar
+from game.debrief.charts import score_bars_svg
+from game.debrief.export_html import (
+    section_comparison,
+    section_objectives,
+    section_outcome,
+    section_plan,
+    section_score,
+)
 from game.debrief.model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
-from game.engine.scoring import RATING_LABELS
 from game.records.journal import Journal
 from game.scenario.compile import CompiledScenario
 
 from .debrief_charts import ChannelStrip, meter_chart
-from .debrief_panels import AARPanel, CohortPanel, ReplayPanel, WhatIfPanel, _item, read_only_table
+from .debrief_panels import (
+    AARPanel,
+    CohortPanel,
+    ReplayPanel,
+    WhatIfPanel,
+    _item,
+    fit_rows,
+    read_only_table,
+    rich_view,
+)
 from .debrief_tasks import Job
 
-TIMELINE_COLUMNS = ("Turn", "Clock", "Situation", "Injects", "Choice", "Rationale",
-                    "Time to decide", "Counterpart", "Channels", "Facilitator")
+TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
+                    "Counterpart and channels", "Facilitator")
+TIMELINE_WIDTHS = (34, 100, 165, 150, 190, 230, 58, 230)
 TONE_COLOURS = {"good": "#2e7d32", "mixed": "#b26a00", "bad": "#b03a2e"}
 RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#b26a00", "U": "#b03a2e"}
 
@@ -117,9 +132,7 @@ class DebriefWindow(QWidget):
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
 
-        self.overview = QTextBrowser()
-        self.overview.setOpenLinks(False)
-        self.overview.setAccessibleName("Overview")
+        self.overview = rich_view("Overview")
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.addTab(self._timeline_tab(), "Timeline")
         self.charts_page = QScrollArea()
@@ -235,56 +248,9 @@ class DebriefWindow(QWidget):
 
     def _fill_overview(self) -> None:
         d = self.debrief
-        html = []
-        if d.summary:
-            html.append(f"<p>{_e(d.summary)}</p>")
-        if d.ending_title:
-            colour = TONE_COLOURS.get(d.ending_tone, "#444")
-            html.append(f"<h2 style='color:{colour}'>{_e(d.ending_title)}</h2>"
-                        f"<p>{_e(d.ending_text)}</p>")
-        else:
-            html.append("<h2>The session has not ended</h2>")
-        facts = []
-        if d.score is not None:
-            facts.append(f"<b>Score {d.score:g} / 100</b>")
-        esc = d.escalation
-        if esc is not None and d.replayed:
-            band = esc.band_of(esc.peak)
-            facts.append(f"peak {_e(esc.label.lower())} <b>{esc.peak:g}</b>"
-                         + (f" ({_e(band.label)})" if band else "") + f", final {esc.final:g}")
-            facts.append(f"severity of decisions {d.severity_total:+d}")
-        if facts:
-            html.append("<p>" + " · ".join(facts) + "</p>")
-        if d.replayed:
-            html.append("<h3>Time to first real contact</h3><table cellpadding='4' "
-                        "cellspacing='0' border='1' style='border-color:#c8ccd2'>"
-                        "<tr><th align='left'>Road</th><th align='left'>First contact</th>"
-                        "<th align='left'>Ending</th><th align='left'>Score</th></tr>")
-            html.append(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
-                        f"<td>{_e(d.ending_title or '')}</td>"
-                        f"<td>{'' if d.score is None else f'{d.score:g}'}</td></tr>")
-            for run in (d.expert_run, d.historical_run):
-                if run is not None:
-                    html.append(f"<tr><td>{_e(run.name)} (same seed)</td>"
-                                f"<td>{_e(run.contact.describe())}</td>"
-                                f"<td>{_e(run.ending_title)}</td><td>{run.score:g}</td></tr>")
-            html.append("</table>")
-            if d.historical_run is not None and d.historical_run.outcome:
-                html.append(f"<p><b>What really happened:</b> {_e(d.historical_run.outcome)}</p>")
-        html.append("<h3>Learning objectives</h3><table cellpadding='4' cellspacing='0' "
-                    "border='1' style='border-color:#c8ccd2'>")
-        for o in d.objectives:
-            code = o.effective
-            colour = RATING_COLOURS.get(code or "", "#666")
-            who = " (instructor)" if o.override else ""
-            comment = f"<br/><i>{_e(o.comment)}</i>" if o.comment else ""
-            html.append(f"<tr><td><b style='color:{colour}'>{_e(code or '—')}</b></td>"
-                        f"<td>{_e(o.text)}{comment}</td>"
-                        f"<td>{_e(RATING_LABELS.get(code or '', 'Not rated'))}{who}</td></tr>")
-        html.append("</table>")
-        if self.aar.notes:
-            html.append(f"<h3>Instructor's notes</h3><p>{_e(self.aar.notes)}</p>")
-        self.overview.setHtml("".join(html))
+        html = (f"<p>{_e(d.summary)}</p>" if d.summary else "") + section_outcome(d) + \
+            section_objectives(d, self.aar) + section_plan(self.aar)
+        self.overview.setHtml(html)
 
     def _aar_saved(self, aar: AAR) -> None:
         self.aar = aar
@@ -315,28 +281,41 @@ class DebriefWindow(QWidget):
             d = turn.decision
             seconds = ""
             if d is not None and d.seconds is not None:
-                seconds = f"{d.seconds:g} s" + (" (timed out)" if d.timed_out else "")
+                seconds = f"{d.seconds:g} s" + (" ⏱" if d.timed_out else "")
+            senders = ", ".join(dict.fromkeys(
+                "Facilitator" if i.facilitator else i.sender for i in turn.injects))
+            changes = [f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
+                       for c in turn.channel_changes if c.after != "requested"]
+            counterpart = turn.answer or "\n".join(changes)
             cells = (
                 str(turn.index + 1),
                 format_clock(turn.clock),
                 turn.title,
-                "\n".join(f"{i.sender}: {i.text}" for i in turn.injects),
+                senders,
                 d.label if d else "",
                 (d.rationale or "") if d else "",
                 seconds,
-                turn.answer,
-                "\n".join(f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
-                          for c in turn.channel_changes),
+                counterpart,
                 "\n".join(f"{f.action}: {f.text}" for f in turn.facilitator),
             )
+            tips = (None, turn.clock, turn.brief or None,
+                    "\n\n".join(f"{i.sender}: {i.text}" for i in turn.injects) or None,
+                    d.description if d else None, None,
+                    "the decision clock ran out" if d is not None and d.timed_out else None,
+                    "\n".join(f"{c.label}: {STATUS_WORDS.get(c.before, c.before)} → "
+                              f"{STATUS_WORDS.get(c.after, c.after)}"
+                              for c in turn.channel_changes) or None, None)
             for col, text in enumerate(cells):
-                self.timeline.setItem(row, col, _item(text, text if len(text) > 40 else None))
+                item = _item(text, tips[col] or (text if len(text) > 60 else None))
+                item.setTextAlignment(int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop))
+                self.timeline.setItem(row, col, item)
         header = self.timeline.horizontalHeader()
-        widths = (44, 120, 170, 230, 170, 220, 90, 200, 190)
-        for col, width in enumerate(widths):
-            header.resizeSection(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.timeline.resizeRowsToContents()
+        for col, width in enumerate(TIMELINE_WIDTHS):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        self.timeline.horizontalHeaderItem(6).setToolTip("Time the trainee took to decide")
+        fit_rows(self.timeline)
 
     def _show_turn_detail(self, row: int) -> None:
         if 0 <= row < len(self.debrief.turns):
@@ -395,104 +374,24 @@ class DebriefWindow(QWidget):
 
     def _score_tab(self) -> QWidget:
         d = self.debrief
-        split = QSplitter(Qt.Orientation.Vertical)
-        self.score_tree = QTreeWidget()
-        self.score_tree.setHeaderLabels(["Part of the score", "Points", "Detail"])
-        self.score_tree.setAccessibleName("Score breakdown")
-        self.score_tree.setWordWrap(True)
-        for part in d.score_lines:
-            item = QTreeWidgetItem([part.label, f"{part.points:.1f} / {part.max:g}", part.detail])
-            for driver in part.drivers:
-                child = QTreeWidgetItem(item, ["", "", driver])
-                child.setToolTip(2, driver)
-            self.score_tree.addTopLevelItem(item)
-            item.setExpanded(True)
-        if d.score is not None:
-            total = QTreeWidgetItem(["Total", f"{d.score:g} / 100", ""])
-            font = total.font(0)
-            font.setBold(True)
-            total.setFont(0, font)
-            total.setFont(1, font)
-            self.score_tree.addTopLevelItem(total)
-        if not d.score_lines:
-            self.score_tree.addTopLevelItem(QTreeWidgetItem(
-                ["The score parts are not available without a replay.", "", ""]))
-        self.score_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.score_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        split.addWidget(self.score_tree)
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(QLabel("<b>Every meter change and its cause</b> — the rule that applied "
-                             "and the scenario's doctrine note for the decision behind it"))
-        self.changes = read_only_table(("Turn", "Meter", "Change", "Cause", "Rule",
-                                        "Doctrine note"))
-        self.changes.setAccessibleName("Meter changes with their causes")
-        self.changes.setRowCount(len(d.meter_changes))
-        for row, c in enumerate(d.meter_changes):
-            label = c.label + (" (facilitator only)" if c.hidden else "")
-            cells = [_item(c.turn + 1), _item(label),
-                     _item(f"{c.before:g} → {c.after:g} ({c.delta:+g})"),
-                     _item(c.cause.describe(), c.cause.describe()), _item(c.cause.rule),
-                     _item(c.cause.doctrine, c.cause.doctrine or None)]
-            for col, cell in enumerate(cells):
-                self.changes.setItem(row, col, cell)
-        for col, width in enumerate((44, 170, 130, 300, 170)):
-            self.changes.horizontalHeader().resizeSection(col, width)
-        self.changes.resizeRowsToContents()
-        box.addWidget(self.changes)
-        split.addWidget(holder)
-        split.setSizes([330, 420])
-        return split
+        self.score_view = rich_view("Why the score is what it is")
+        bars = ""
+        if d.score_lines:
+            from game.debrief.export_pdf import svg_to_image
+
+            image = svg_to_image(score_bars_svg(d, 680), 2)
+            self.score_view.document().addResource(
+                QTextDocument.ResourceType.ImageResource, QUrl("chart:score"), image)
+            bars = '<p><img src="chart:score" width="680"/></p>'
+        self.score_view.setHtml(section_score(d, bars=bars))
+        return self.score_view
 
     # -- expert & history -----------------------------------------------------
 
     def _comparison_tab(self) -> QWidget:
-        d = self.debrief
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        runs = []
-        for run in (d.expert_run, d.historical_run):
-            if run is not None:
-                runs.append(f"<b>{_e(run.name)}</b> with this session's seed: "
-                            f"{_e(run.ending_title)}, score {run.score:g}, peak escalation "
-                            f"{run.peak_escalation:g}, first contact {_e(run.contact.describe())}")
-        if d.historical_run is not None and d.historical_run.outcome:
-            runs.append(f"<b>What really happened:</b> {_e(d.historical_run.outcome)}")
-        if runs:
-            label = QLabel("<br/>".join(runs))
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        self.comparison = read_only_table(("#", "Decision point", "You chose", "Expert",
-                                           "Why (expert)", "Historically", "Why (history)"))
-        self.comparison.setAccessibleName("Your choices next to the expert's and history's")
-        self.comparison.setRowCount(len(d.comparison))
-        for row, c in enumerate(d.comparison):
-            expert = c.expert_label or "—"
-            if c.expert_label:
-                expert = ("✔ same: " if c.matches_expert else "✘ differs: ") + expert
-            historical = c.historical_label or "—"
-            if c.historical_label:
-                historical = ("✔ same: " if c.matches_historical else "✘ differs: ") + historical
-            mine = c.trainee_label + (f"\nDoctrine: {c.doctrine}" if c.doctrine else "")
-            cells = [_item(c.turn + 1), _item(c.node_title), _item(mine, mine),
-                     _item(expert), _item(c.expert_reason or "", c.expert_reason),
-                     _item(historical), _item(c.historical_reason or "", c.historical_reason)]
-            for col, cell in enumerate(cells):
-                if col == 3 and c.expert_label:
-                    cell.setForeground(Qt.GlobalColor.darkGreen if c.matches_expert
-                                       else Qt.GlobalColor.darkRed)
-                if col == 5 and c.historical_label:
-                    cell.setForeground(Qt.GlobalColor.darkGreen if c.matches_historical
-                                       else Qt.GlobalColor.darkRed)
-                self.comparison.setItem(row, col, cell)
-        for col, width in enumerate((36, 170, 220, 200, 230, 180)):
-            self.comparison.horizontalHeader().resizeSection(col, width)
-        self.comparison.resizeRowsToContents()
-        if not d.comparison:
-            layout.addWidget(QLabel("No comparison: the scenario (or a replay) is not available."))
-        layout.addWidget(self.comparison, 1)
-        return page
+        self.comparison_view = rich_view("Your choices next to the expert's and history's")
+        self.comparison_view.setHtml(section_comparison(self.debrief))
+        return self.comparison_view
 
     # -- tabs, other sessions, closing -----------------------------------------
 
