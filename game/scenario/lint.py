@@ -30,18 +30,21 @@ position table.
 from __future__ import annotations
 
 import ast
+import heapq
+import itertools
 import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
 from .compile import CompiledOption, CompiledScenario, Loc, Problem
 from .diagnostics import Diagnostic, format_path, sort_diagnostics
-from .expr import referenced_names
+from .expr import referenced_names as _referenced_names
 from .models import END, Scenario
 
 __all__ = [
@@ -76,6 +79,12 @@ LINT_CODES: dict[str, str] = {
     "rating-missing": "a learning objective without rating rules",
     "expert-gap": "a decision the expert path does not cover",
 }
+
+@lru_cache(maxsize=8192)
+def referenced_names(text: str) -> frozenset[str]:
+    """Dotted names a condition mentions (cached: lint asks many times)."""
+    return frozenset(_referenced_names(text))
+
 
 Bools = frozenset[bool]
 Interval = tuple[float, float]
@@ -394,6 +403,10 @@ class FlowFacts:
         precondition_checked: Indices of preconditions checked by some call.
         precondition_met: Indices of preconditions that can hold when checked.
         call_states: For each channel, the join of states in which it is called.
+        pre_outcome: For (node, option, call result), the join of states in which
+            the option's outcome is drawn.
+        pre_branch: For (node, option), the join of states in which its ``next``
+            branches are chosen.
         static_reachable: Nodes reachable when every condition is ignored.
     """
 
@@ -410,6 +423,8 @@ class FlowFacts:
     precondition_checked: set[int] = field(default_factory=set)
     precondition_met: set[int] = field(default_factory=set)
     call_states: dict[str, AState] = field(default_factory=dict)
+    pre_outcome: dict[tuple[str, str, Strs], AState] = field(default_factory=dict)
+    pre_branch: dict[tuple[str, str], AState] = field(default_factory=dict)
     static_reachable: set[str] = field(default_factory=set)
 
 
@@ -592,6 +607,8 @@ class _Analyzer:
                     break
             if ended_for_sure:
                 continue
+            prev = self.facts.pre_branch.get(key)
+            self.facts.pre_branch[key] = s if prev is None else prev.join(s)
             for bi, (when_text, dest) in enumerate(self._branches(option)):
                 truth = self.ev.truth(when_text, s)
                 if True in truth:
@@ -615,6 +632,9 @@ class _Analyzer:
         option = compiled.option
         if not option.outcomes:
             return [state]
+        key = (node_id, option.id, state.call)
+        prev = self.facts.pre_outcome.get(key)
+        self.facts.pre_outcome[key] = state if prev is None else prev.join(state)
         out: list[AState] = []
         certain = 0.0
         for i, outcome in enumerate(option.outcomes):
@@ -685,36 +705,71 @@ class _Analyzer:
         start = self.sc.start
         entry = facts.entry
         entry[start] = self.enter(start, self.initial())
+        order = _reverse_postorder(self.sc)
         updates: dict[str, int] = {}
-        work = [start]
+        work: list[tuple[int, str]] = [(order.get(start, 0), start)]
+        queued = {start}
         rounds = 0
         while work:
             rounds += 1
-            node_id = work.pop(0)
+            _, node_id = heapq.heappop(work)
+            queued.discard(node_id)
             state = entry[node_id]
+            arrivals: dict[str, AState] = {}
             for compiled in self.sc.options[node_id]:
                 truth = self.ev.truth(compiled.option.available, state)
                 if True not in truth:
                     continue
                 facts.option_available.add((node_id, compiled.id))
                 for dest, after in self.play(node_id, compiled, state):
-                    arrived = self.enter(dest, after)
-                    old = entry.get(dest)
-                    if old is None:
-                        entry[dest] = arrived
-                        work.append(dest)
-                        continue
+                    prev = arrivals.get(dest)
+                    arrivals[dest] = after if prev is None else prev.join(after)
+            for dest, after in arrivals.items():
+                arrived = self.enter(dest, after)
+                old = entry.get(dest)
+                if old is None:
+                    joined = arrived
+                else:
                     joined = old.join(arrived)
                     if joined.same(old):
                         continue
                     updates[dest] = updates.get(dest, 0) + 1
                     if updates[dest] > _WIDEN_AFTER or rounds > _MAX_ROUNDS:
                         joined = self.widen(old, joined)
-                    entry[dest] = joined
-                    if dest not in work:
-                        work.append(dest)
+                entry[dest] = joined
+                if dest not in queued:
+                    queued.add(dest)
+                    heapq.heappush(work, (order.get(dest, len(order)), dest))
         facts.static_reachable = _static_reachable(self.sc)
         return facts
+
+
+def _reverse_postorder(scenario: CompiledScenario) -> dict[str, int]:
+    """Node -> position in a reverse postorder from the start (a topological order
+    of the flow when it has no loops), so the analysis visits predecessors first."""
+    seen: set[str] = set()
+    post: list[str] = []
+    stack: list[tuple[str, Iterator[str]]] = []
+
+    def successors(node: str) -> Iterator[str]:
+        for option in scenario.options[node]:
+            for dest in option.targets:
+                if dest != END:
+                    yield dest
+
+    seen.add(scenario.start)
+    stack.append((scenario.start, successors(scenario.start)))
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if child not in seen and child in scenario.options:
+                seen.add(child)
+                stack.append((child, successors(child)))
+                break
+        else:
+            stack.pop()
+            post.append(node)
+    return {node: i for i, node in enumerate(reversed(post))}
 
 
 def _static_reachable(scenario: CompiledScenario) -> set[str]:
@@ -932,14 +987,34 @@ def _option_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Finding
                         "loosen the condition or remove the option")
                 continue
             if not isinstance(option.next, str):
+                # Options often share one 'next' list (a YAML anchor): a branch is
+                # worth reporting only if no option that shares it ever takes it.
+                sharing = [o.id for o in node.decision.options if o.next == option.next]
+                first_sharer = sharing[0] == option.id
                 for bi, branch in enumerate(option.next):
-                    if (node.id, option.id, bi) not in facts.branch_taken:
-                        why = ("an earlier branch always applies" if branch.when is None
-                               or any(b.when is None for b in option.next[:bi])
-                               else f"'{branch.when}' never holds after this option")
-                        out.add((*oloc, "next", bi), "branch-never-taken",
-                                f"the branch to '{branch.goto}' is never taken: {why}",
-                                "reorder the branches or fix the condition")
+                    if not first_sharer or any((node.id, o, bi) in facts.branch_taken
+                                               for o in sharing):
+                        continue
+                    earlier = [b.when for b in option.next[:bi] if b.when]
+                    if any(b.when is None for b in option.next[:bi]):
+                        why = "an earlier branch has no condition and always applies"
+                    elif branch.when is not None:
+                        why = f"'{branch.when}' never holds after this option"
+                    else:
+                        why = ("an earlier branch's condition always holds ("
+                               + " or ".join(f"'{w}'" for w in earlier) + ")")
+                    who = (f"after option '{option.id}'" if len(sharing) == 1 else
+                           f"after any of the options {', '.join(repr(o) for o in sharing)}")
+                    after = facts.pre_branch.get((node.id, option.id), state)
+                    for other in sharing[1:]:
+                        more = facts.pre_branch.get((node.id, other))
+                        after = after if more is None else after.join(more)
+                    note = _ranges_note(" or ".join(x for x in [*earlier, branch.when or ""]
+                                                    if x), after, model)
+                    out.add((*oloc, "next", bi), "branch-never-taken",
+                            f"the branch to '{branch.goto}' is never taken {who}: {why}"
+                            + note,
+                            "reorder the branches or fix the condition")
             for xi, outcome in enumerate(option.outcomes):
                 if (node.id, option.id, xi) in facts.outcome_drawn:
                     continue
@@ -954,7 +1029,7 @@ def _option_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Finding
                 out.add((*oloc, "outcomes", xi), "outcome-never-happens",
                         f"outcome {label} of option '{option.id}' never happens: {why}",
                         "fix its chance or condition, or remove it")
-            _probability_findings(option, oloc, out)
+            _probability_findings(scenario, facts, node.id, compiled_options[oi], oloc, out)
             compiled = compiled_options[oi]
             if _changes_nothing(compiled, read_tags):
                 others = {d for o in compiled_options if o.id != option.id for d in o.targets}
@@ -977,27 +1052,185 @@ def _could(scenario: CompiledScenario, facts: FlowFacts, node_id: str, text: str
     return True in ev.truth(text, s)
 
 
-def _probability_findings(option: Any, oloc: Loc, out: _Findings) -> None:
+def _probability_findings(scenario: CompiledScenario, facts: FlowFacts, node_id: str,
+                          compiled: CompiledOption, oloc: Loc, out: _Findings) -> None:
+    option = compiled.option
     outcomes = option.outcomes
     if not outcomes:
         return
     plain = [o for o in outcomes if o.when is None]
     conditional = [o for o in outcomes if o.when is not None]
     total_plain = sum(o.chance for o in plain)
-    if not conditional and total_plain < 1 - 1e-9:
-        missing = 1 - total_plain
-        out.add((*oloc, "outcomes"), "probability",
-                f"the chances of option '{option.id}''s outcomes add up to {total_plain:g}, so in "
-                f"{missing:.0%} of plays none of them happens",
-                "make the chances add up to 1, or add an outcome for the rest "
-                "(it may say 'nothing happens')")
-    elif conditional and total_plain + sum(o.chance for o in conditional) > 1 + 1e-9 \
-            and total_plain < 1 + 1e-9:
-        total = total_plain + sum(o.chance for o in conditional)
-        out.add((*oloc, "outcomes"), "probability",
-                f"when all their conditions hold, the chances of option '{option.id}''s outcomes "
-                f"add up to {total:g}; outcomes listed later then happen less often than written",
-                "make the conditions exclusive, or the chances add up to 1 at most")
+    if not conditional:
+        if total_plain < 1 - 1e-9:
+            out.add((*oloc, "outcomes"), "probability",
+                    f"the chances of option '{option.id}''s outcomes add up to {total_plain:g}, "
+                    f"so in {1 - total_plain:.0%} of plays none of them happens",
+                    "make the chances add up to 1, or add an outcome for the rest "
+                    "(it may say 'nothing happens')")
+        return
+    if total_plain + sum(o.chance for o in conditional) <= 1 + 1e-9:
+        return
+    example = _overlap_example(scenario, facts, node_id, compiled)
+    if example is None:
+        return
+    where, total = example
+    out.add((*oloc, "outcomes"), "probability",
+            f"when {where}, the chances of option '{option.id}''s outcomes add up to "
+            f"{total:g}; outcomes listed later then happen less often than written",
+            "make the conditions exclusive, or the chances add up to 1 at most")
+
+
+class _Probe:
+    """A concrete session state for trying compiled conditions (see _overlap_example)."""
+
+    def __init__(self) -> None:
+        self.meters: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
+        self.flags: set[str] = set()
+        self.channels: dict[str, str] = {}
+        self.contact: set[str] = set()
+        self.visited: set[str] = set()
+        self.recent: dict[str, int] = {}
+        self.turn = 0
+        self.call_status: str | None = None
+        self.recent_turns = 1
+
+
+_MAX_PROBES = 4096
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+
+
+def _overlap_example(scenario: CompiledScenario, facts: FlowFacts, node_id: str,
+                     compiled: CompiledOption) -> tuple[str, float] | None:
+    """A state in which the option's applicable outcome chances add up to more than 1.
+
+    Tries concrete values around every threshold the conditions name, within
+    what the abstract play says is possible; returns a description of the
+    first such state and the total, or None when there is none.
+    """
+    texts = [o.when for o in compiled.option.outcomes if o.when]
+    names: set[str] = set()
+    numbers: set[float] = set()
+    for text in texts:
+        names |= referenced_names(text)
+        numbers |= {float(n) for n in _NUMBER.findall(text)}
+    states = [s for (n, o, _c), s in facts.pre_outcome.items()
+              if n == node_id and o == compiled.id]
+    for state in states:
+        axes: list[tuple[str, list[Any]]] = []
+        for name in sorted(names):
+            axes.append((name, _candidates(name, state, numbers)))
+        combos = 1
+        for _, values in axes:
+            combos *= max(1, len(values))
+        if combos > _MAX_PROBES:
+            continue
+        for values in itertools.product(*(v for _, v in axes)):
+            probe = _probe(state)
+            for (name, _), value in zip(axes, values):
+                _set_probe(probe, name, value)
+            total = 0.0
+            for outcome in compiled.outcomes:
+                try:
+                    applies = outcome.when is None or bool(outcome.when(probe))  # type: ignore[arg-type]
+                except (KeyError, TypeError, ValueError):
+                    applies = False
+                if applies:
+                    total += outcome.chance
+            if total > 1 + 1e-9:
+                shown = ", ".join(_show(name, value) for (name, _), value in zip(axes, values))
+                return shown or "no condition limits them", round(total, 6)
+    return None
+
+
+def _candidates(name: str, state: AState, numbers: set[float]) -> list[Any]:
+    parts = name.split(".")
+    head = parts[0]
+
+    def around(lo: float, hi: float) -> list[float]:
+        points = {lo, hi}
+        for n in numbers:
+            for p in (n - 0.5, n, n + 0.5):
+                if lo <= p <= hi:
+                    points.add(p)
+        return sorted(p for p in points if math.isfinite(p)) or [0.0]
+
+    if len(parts) == 1:
+        if head == "turn":
+            return around(state.turn[0], min(state.turn[1], state.turn[0] + 100))
+        if head in state.meters:
+            return around(*state.meters[head])
+        return [True]
+    if head == "peak" and parts[1] in state.peaks:
+        return around(*state.peaks[parts[1]])
+    if head == "flags" and parts[1] in state.flags:
+        return sorted(state.flags[parts[1]])
+    if head == "channels" and parts[1] in state.channels:
+        return sorted(state.channels[parts[1]])
+    if head == "contact":
+        return sorted(state.contact.get(parts[1], FALSE))
+    if head == "visited" and parts[1] in state.visited:
+        return sorted(state.visited[parts[1]])
+    if head == "call":
+        return sorted(state.call)
+    if head == "recent":
+        return [False, True]
+    return [None]
+
+
+def _probe(state: AState) -> _Probe:
+    probe = _Probe()
+    probe.meters = {k: v[0] for k, v in state.meters.items()}
+    probe.peaks = {k: v[0] for k, v in state.peaks.items()}
+    probe.flags = {k for k, v in state.flags.items() if v == TRUE}
+    probe.channels = {k: sorted(v)[0] for k, v in state.channels.items()}
+    probe.contact = {k for k, v in state.contact.items() if v == TRUE}
+    probe.visited = {k for k, v in state.visited.items() if v == TRUE}
+    probe.turn = int(state.turn[0])
+    status = sorted(state.call)[0]
+    probe.call_status = None if status == "none" else status
+    return probe
+
+
+def _set_probe(probe: _Probe, name: str, value: Any) -> None:
+    parts = name.split(".")
+    head = parts[0]
+    if len(parts) == 1:
+        if head == "turn":
+            probe.turn = int(value)
+        elif head in probe.meters:
+            probe.meters[head] = float(value)
+    elif head == "peak":
+        probe.peaks[parts[1]] = float(value)
+    elif head == "flags":
+        (probe.flags.add if value else probe.flags.discard)(parts[1])
+    elif head == "channels":
+        probe.channels[parts[1]] = str(value)
+    elif head == "contact":
+        (probe.contact.add if value else probe.contact.discard)(parts[1])
+    elif head == "visited":
+        (probe.visited.add if value else probe.visited.discard)(parts[1])
+    elif head == "call":
+        probe.call_status = None if value == "none" else str(value)
+    elif head == "recent":
+        if value:
+            probe.recent[parts[1]] = probe.turn
+        else:
+            probe.recent.pop(parts[1], None)
+
+
+def _show(name: str, value: Any) -> str:
+    head = name.split(".")[0]
+    if head == "call":
+        return "the call made no contact" if value == "none" else f"the call is {value}"
+    if head == "channels":
+        return f"{name.split('.')[1]} is {value}"
+    if isinstance(value, bool):
+        return name if value else f"not {name}"
+    if isinstance(value, float):
+        return f"{name} = {value:g}"
+    return f"{name} = {value}"
 
 
 def _changes_nothing(compiled: CompiledOption, read_tags: set[str]) -> bool:
@@ -1221,6 +1454,9 @@ def _expert_nodes(scenario: CompiledScenario) -> set[str]:
 # --- files, positions and the command ---------------------------------------------
 
 
+Positioner = Callable[[Loc], tuple[int, int]]
+
+
 @dataclass
 class LintResult:
     """Validation and lint of one file.
@@ -1229,11 +1465,14 @@ class LintResult:
         file: The file name as given.
         scenario: The compiled scenario, or None when it does not validate.
         diagnostics: Validation errors/warnings and lint findings, in file order.
+        locate: Maps a field path to its (line, column) in the text, when the
+            text could be parsed (the Studio uses it to jump from the graph).
     """
 
     file: str
     scenario: CompiledScenario | None
     diagnostics: list[Diagnostic]
+    locate: Positioner | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -1244,9 +1483,6 @@ class LintResult:
     def warnings(self) -> list[Diagnostic]:
         """The findings that are warnings."""
         return [d for d in self.diagnostics if d.severity == "warning"]
-
-
-Positioner = Callable[[Loc], tuple[int, int]]
 
 
 def problems_to_diagnostics(problems: Iterable[Problem], filename: str,
@@ -1314,7 +1550,7 @@ def lint_text(text: str, filename: str = "<scenario>") -> LintResult:
     if compiled is not None:
         diagnostics = list(diagnostics) + problems_to_diagnostics(
             lint_scenario(compiled), filename, positioner)
-    return LintResult(filename, compiled, sort_diagnostics(_dedupe(diagnostics)))
+    return LintResult(filename, compiled, sort_diagnostics(_dedupe(diagnostics)), positioner)
 
 
 def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
