@@ -1122,8 +1122,8 @@ def _overlap_example(scenario: CompiledScenario, facts: FlowFacts, node_id: str,
         for name in sorted(names):
             axes.append((name, _candidates(name, state, numbers)))
         combos = 1
-        for _, values in axes:
-            combos *= max(1, len(values))
+        for _, choices in axes:
+            combos *= max(1, len(choices))
         if combos > _MAX_PROBES:
             continue
         for values in itertools.product(*(v for _, v in axes)):
@@ -1133,7 +1133,7 @@ def _overlap_example(scenario: CompiledScenario, facts: FlowFacts, node_id: str,
             total = 0.0
             for outcome in compiled.outcomes:
                 try:
-                    applies = outcome.when is None or bool(outcome.when(probe))  # type: ignore[arg-type]
+                    applies = outcome.when is None or bool(outcome.when(probe))
                 except (KeyError, TypeError, ValueError):
                     applies = False
                 if applies:
