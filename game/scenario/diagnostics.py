@@ -73,8 +73,12 @@ class Diagnostic:
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Order by position in the file; problems without a position come first."""
-    return sorted(diagnostics, key=lambda d: (d.line, d.col, d.path, d.message))
+    """Order by position in the file; problems without a position come first.
+
+    Problems at the same place keep the order they were found in (for missing
+    fields, the order the format lists them).
+    """
+    return sorted(diagnostics, key=lambda d: (d.line, d.col))
 
 
 class ScenarioLoadError(Exception):

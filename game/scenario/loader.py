@@ -465,7 +465,7 @@ def _diagnose(err: _Err, parsed: ParsedYaml, filename: str) -> Diagnostic:
         line, col = _position(parsed, parent)
         path = format_path(parent)
         message = f"missing required field '{name}'"
-        fix = f"add a '{name}:' line here"
+        fix = f"add '{name}:' to this block" if parent else f"add '{name}:' at the left margin"
         if description:
             fix += f" ({description})"
         code = "missing"

@@ -639,9 +639,10 @@ def _check_characters(text: str, filename: str) -> None:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     code = ord(bad.group())
+    what = "a control character" if code < 0xA0 else "a character"
     raise _file_problem(
         filename,
-        f"the file contains a control character (U+{code:04X}) that YAML does not allow",
+        f"the file contains {what} (U+{code:04X}) that YAML does not allow",
         "delete it; it often comes from copying and pasting", "file-binary", line, col,
     )
 
