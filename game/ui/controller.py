@@ -1,0 +1,437 @@
+"""SessionController: the only bridge between the widgets and the engine.
+
+The controller owns one :class:`~game.engine.Session`, the
+:class:`~game.records.journal.Journal` it is recorded in and the session id.
+Every input goes the same way::
+
+    validate  →  journal.append_input (committed)  →  session.apply  →  signals
+
+so a choice is safe on disk before its consequences are shown, and quitting
+or crashing at any point loses nothing: :meth:`resume` rebuilds the session
+by replaying the journal's inputs.
+
+Widgets never call the engine; they connect to the signals, which carry the
+engine's change records (``TurnView``, ``TurnResult``, ``Outcome``), and read
+state through :attr:`session` (``meters``, ``channels``, ``events``).
+
+The decision clock (:class:`DecisionClock`) counts the seconds a trainee
+takes and, when the node sets a ``time_limit``, counts down; on time-out the
+controller takes the scenario's time-out option. The clock's time source is
+injected, so tests never wait in real time.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from .workers import run_in_background
+
+if TYPE_CHECKING:
+    from game.engine import Outcome, Session, TurnResult, TurnView
+    from game.records.journal import Journal
+    from game.scenario.compile import CompiledScenario
+
+
+class DecisionClock(QObject):
+    """Time spent on the current decision; a countdown when there is a limit.
+
+    Args:
+        now: Monotonic seconds (``time.monotonic``); tests pass a fake.
+        interval_ms: How often the Qt timer polls; ``0`` disables the timer
+            altogether (tests call :meth:`poll` after moving the fake time).
+
+    Signals:
+        ticked(remaining): Whole seconds left (-1 when there is no limit).
+        expired: The limit ran out (emitted once per decision).
+        pausedChanged(bool)
+    """
+
+    ticked = Signal(int)
+    expired = Signal()
+    pausedChanged = Signal(bool)
+
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        interval_ms: int = 200,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._now = now
+        self.limit: float | None = None
+        self._spent = 0.0
+        self._since: float | None = None
+        self._fired = False
+        self._last_shown: int | None = None
+        self._paused = False
+        self._timer: QTimer | None = None
+        if interval_ms > 0:
+            self._timer = QTimer(self)
+            self._timer.setInterval(interval_ms)
+            self._timer.timeout.connect(self.poll)
+
+    # -- control --
+    def start(self, limit: float | None, spent: float = 0.0) -> None:
+        """Start timing a decision (``limit`` seconds or None; ``spent`` already used)."""
+        self.limit = float(limit) if limit else None
+        self._spent = spent
+        self._fired = False
+        self._last_shown = None
+        self._since = None if self._paused else self._now()
+        if self._timer is not None:
+            self._timer.start()
+        self.poll()
+
+    def stop(self) -> float:
+        """Stop timing; return the seconds spent (pauses excluded)."""
+        spent = self.elapsed()
+        self._since = None
+        self._spent = spent
+        self.limit = None
+        if self._timer is not None:
+            self._timer.stop()
+        return spent
+
+    def set_paused(self, paused: bool) -> None:
+        if paused == self._paused:
+            return
+        if paused:
+            self._spent = self.elapsed()
+            self._since = None
+        elif self.limit is not None or self._timer is None or self._timer.isActive():
+            self._since = self._now()
+        self._paused = paused
+        self.pausedChanged.emit(paused)
+        self.poll()
+
+    # -- reading --
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def elapsed(self) -> float:
+        running = self._now() - self._since if self._since is not None else 0.0
+        return self._spent + running
+
+    def remaining(self) -> float | None:
+        if self.limit is None:
+            return None
+        return max(0.0, self.limit - self.elapsed())
+
+    def poll(self) -> None:
+        """Emit ``ticked`` when the shown second changes, ``expired`` at zero."""
+        left = self.remaining()
+        shown = -1 if left is None else int(left + 0.999)
+        if shown != self._last_shown:
+            self._last_shown = shown
+            self.ticked.emit(shown)
+        if left is not None and left <= 0 and not self._fired and not self._paused:
+            self._fired = True
+            if self._timer is not None:
+                self._timer.stop()
+            self.expired.emit()
+
+
+@dataclass
+class ResumeState:
+    """A session rebuilt from the journal, ready to hand to a controller."""
+
+    session_id: str
+    session: Session
+    last_result: TurnResult | None
+    trainee: str
+
+
+def rebuild(journal: Journal, session_id: str, scenario: CompiledScenario) -> ResumeState:
+    """Replay a journaled session (safe to run on a worker thread).
+
+    The last choice is applied separately so its consequences can be shown
+    again: a trainee who crashed right after confirming still sees them.
+    """
+    from game.engine import Session
+
+    record = journal.session(session_id)
+    if record.content_hash != scenario.content_hash:
+        raise ValueError(
+            f"session {record.id} was played on a different version of “{record.scenario_title}” "
+            f"(content {record.content_hash}, the file now has {scenario.content_hash}); "
+            "it cannot be replayed exactly."
+        )
+    inputs = journal.inputs(record.id)
+    last_choice = max((i for i, d in enumerate(inputs) if d.get("type") == "choose"), default=-1)
+    session = Session.replay(scenario, record.seed, inputs[:last_choice] if last_choice >= 0
+                             else inputs, roles=record.roles)
+    last_result = None
+    if last_choice >= 0:
+        last_result = session.apply(inputs[last_choice])
+        for data in inputs[last_choice + 1:]:
+            session.apply(data)
+    return ResumeState(record.id, session, last_result, record.trainee)
+
+
+class SessionController(QObject):
+    """Runs one session for the UI: journal first, engine second, then signals.
+
+    Args:
+        journal: Where inputs are recorded (shared with the rest of the app).
+        clock: The decision clock; tests pass one with a fake time source.
+
+    Signals:
+        sessionStarted(session_id): A session was started or resumed.
+        turnReady(TurnView): A decision to show (after start, resume or Continue).
+        resultReady(TurnResult): The consequences of the input just applied.
+        stateChanged(): Meters, channels or events changed; re-read :attr:`session`.
+        ended(Outcome): The session reached an ending (after ``resultReady``).
+        pausedChanged(bool)
+        errorRaised(str): Something the user should be told (input refused, disk full).
+        busyChanged(bool): Replaying a long session on a worker thread.
+    """
+
+    sessionStarted = Signal(str)
+    turnReady = Signal(object)
+    resultReady = Signal(object)
+    stateChanged = Signal()
+    ended = Signal(object)
+    pausedChanged = Signal(bool)
+    errorRaised = Signal(str)
+    busyChanged = Signal(bool)
+
+    def __init__(
+        self,
+        journal: Journal,
+        clock: DecisionClock | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.clock = clock if clock is not None else DecisionClock(parent=self)
+        if self.clock.parent() is None:
+            self.clock.setParent(self)
+        self.clock.expired.connect(self._time_out)
+        self.session: Session | None = None
+        self.session_id: str | None = None
+        self.trainee = ""
+        self.last_result: TurnResult | None = None
+        self.stage = "idle"  # idle | deciding | consequences | ended
+        self.busy = False
+
+    # -- reading ------------------------------------------------------------
+    @property
+    def scenario(self) -> CompiledScenario:
+        assert self.session is not None, "no session"
+        return self.session.scenario
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.session.roles if self.session is not None else ()
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.session.outcome if self.session is not None else None
+
+    @property
+    def paused(self) -> bool:
+        return self.session is not None and self.session.phase == "paused"
+
+    def current(self) -> TurnView | None:
+        if self.session is None or self.session.ended:
+            return None
+        return self.session.current()
+
+    # -- starting -----------------------------------------------------------
+    def start(
+        self,
+        scenario: CompiledScenario,
+        *,
+        seed: int | None = None,
+        roles: Sequence[str] = (),
+        trainee: str = "",
+        scenario_path: str | None = None,
+        mode: str = "trainee",
+    ) -> str:
+        """Create a journaled session and show its first decision."""
+        from game.engine import Session
+
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+        model = scenario.model
+        session_id = self.journal.create_session(
+            scenario_id=model.id, scenario_version=model.version,
+            content_hash=scenario.content_hash, scenario_title=model.title,
+            scenario_path=scenario_path if scenario_path is not None else scenario.source_path,
+            seed=seed, roles=list(roles), trainee=trainee, mode=mode,
+        )
+        self._adopt(ResumeState(session_id, Session.start(scenario, seed, roles), None, trainee))
+        return session_id
+
+    def resume(self, session_id: str, scenario: CompiledScenario) -> None:
+        """Rebuild a session from the journal on this thread."""
+        self._adopt(rebuild(self.journal, session_id, scenario))
+
+    def resume_in_background(self, session_id: str, scenario: CompiledScenario) -> None:
+        """Rebuild a session on a worker thread; signals follow as for :meth:`resume`."""
+        self._set_busy(True)
+        journal = self.journal
+
+        def done(state: ResumeState) -> None:
+            self._set_busy(False)
+            self._adopt(state)
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self.errorRaised.emit(f"Could not resume the session: {exc}")
+
+        run_in_background(lambda: rebuild(journal, session_id, scenario), done, failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busyChanged.emit(busy)
+
+    def _adopt(self, state: ResumeState) -> None:
+        self.session = state.session
+        self.session_id = state.session_id
+        self.trainee = state.trainee
+        self.last_result = state.last_result
+        session = state.session
+        self.sessionStarted.emit(state.session_id)
+        self.stateChanged.emit()
+        if session.ended:
+            self._record_ending()
+            if state.last_result is not None:
+                self.stage = "consequences"
+                self.resultReady.emit(state.last_result)
+            self.stage = "ended"
+            self.ended.emit(session.outcome)
+            return
+        self.clock.set_paused(session.phase == "paused")
+        self.pausedChanged.emit(self.paused)
+        if session.phase == "consequences" or (
+            session.phase == "paused" and session.paused_from == "consequences"
+        ):
+            self.stage = "consequences"
+            if state.last_result is not None:
+                self.resultReady.emit(state.last_result)
+                return
+        self._show_turn()
+
+    # -- playing ------------------------------------------------------------
+    def choose(
+        self,
+        option_id: str,
+        rationale: str = "",
+        *,
+        seconds: float | None = None,
+        timed_out: bool = False,
+    ) -> TurnResult | None:
+        """Journal and apply a choice; emit the consequences. None if refused."""
+        if self.session is None or self.session_id is None or self.stage != "deciding":
+            self.errorRaised.emit("There is no decision to take right now.")
+            return None
+        spent = self.clock.stop()
+        data: dict[str, Any] = {"type": "choose", "option": option_id}
+        if rationale.strip():
+            data["rationale"] = rationale.strip()
+        if self.session.roles:
+            role = self.current_role()
+            if role:
+                data["role"] = role
+        data["seconds"] = round(float(seconds if seconds is not None else spent), 1)
+        if timed_out:
+            data["timed_out"] = True
+        result = self._input(data)
+        if result is None:
+            self._restart_clock(spent)
+            return None
+        self.last_result = result
+        self.stage = "consequences"
+        self.resultReady.emit(result)
+        if result.ended:
+            self._record_ending()
+            self.stage = "ended"
+            self.ended.emit(self.session.outcome)
+        return result
+
+    def proceed(self) -> None:
+        """Leave the consequences and show the next decision (no engine input)."""
+        if self.session is None or self.session.ended:
+            return
+        self._show_turn()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the scenario (journaled) and the decision clock."""
+        if self.session is None or self.session.ended or paused == self.paused:
+            return
+        if self._input({"type": "pause" if paused else "resume"}) is None:
+            return
+        self.clock.set_paused(paused)
+        self.pausedChanged.emit(paused)
+
+    def current_role(self) -> str | None:
+        view = self.current()
+        if view is not None and view.role:
+            return view.role
+        return self.session.roles[0] if self.session is not None and self.session.roles else None
+
+    def close(self) -> None:
+        """Stop the clock and let go of the session (the journal stays open)."""
+        self.clock.stop()
+        self.session = None
+        self.stage = "idle"
+
+    # -- internals ----------------------------------------------------------
+    def _input(self, data: dict[str, Any]) -> TurnResult | None:
+        from game.engine import EngineError
+        from game.records.journal import JournalError
+
+        assert self.session is not None and self.session_id is not None
+        try:
+            self.session.validate_input(data)
+        except EngineError as exc:
+            self.errorRaised.emit(str(exc))
+            return None
+        try:
+            self.journal.append_input(self.session_id, data)
+        except JournalError as exc:
+            self.errorRaised.emit(f"Your choice could not be saved, so it was not applied: {exc}")
+            return None
+        result = self.session.apply(data)
+        self.stateChanged.emit()
+        return result
+
+    def _show_turn(self) -> None:
+        view = self.current()
+        if view is None:
+            return
+        self.stage = "deciding"
+        self.turnReady.emit(view)
+        self._restart_clock(0.0, view.time_limit)
+
+    def _restart_clock(self, spent: float, limit: int | None = None) -> None:
+        view = self.current()
+        self.clock.start(limit if limit is not None else (view.time_limit if view else None),
+                         spent)
+
+    def _time_out(self) -> None:
+        if self.session is None or self.stage != "deciding" or self.paused:
+            return
+        view = self.session.current()
+        self.choose(self.session.timeout_option(), "", seconds=float(view.time_limit or 0),
+                    timed_out=True)
+
+    def _record_ending(self) -> None:
+        from game.records.journal import JournalError
+
+        outcome = self.session.outcome if self.session is not None else None
+        if outcome is None or self.session_id is None:
+            return
+        try:
+            self.journal.finish(self.session_id, ending_id=outcome.ending_id,
+                                ending_title=outcome.title, score=outcome.score)
+        except JournalError as exc:
+            self.errorRaised.emit(f"The ending could not be recorded in the journal: {exc}")

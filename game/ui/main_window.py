@@ -1,0 +1,403 @@
+"""The main window: home → new session → the session itself, and back.
+
+The window owns the screens and moves between them; it creates one
+:class:`SessionController` per session and a :class:`SessionView` on it.
+Dialogs never block the event loop (they are opened window-modal with
+``open()``), so the app stays responsive and tests can close them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from . import theme
+from .controller import DecisionClock, SessionController
+from .error_dialog import ScenarioErrorDialog
+from .home_view import HomeView
+from .library import ScenarioEntry, ScenarioLibrary, load_entry
+from .new_session_view import NewSessionView
+from .session_view import SessionView
+from .widgets import label, vbox
+from .workers import run_in_background
+
+if TYPE_CHECKING:
+    from game.records.journal import Journal
+
+DEFAULT_SIZE = (1280, 800)
+
+SHORTCUTS_HELP = """\
+Home and set-up
+  Tab / Shift+Tab   move between buttons and fields
+  Enter             press the focused button (Begin on the new-session screen)
+  Esc               back to the scenario list
+
+Playing
+  1 … 9, 0          pick an option
+  Enter             confirm the picked option (also from the “why?” box)
+  Shift+Enter       new line in the “why?” box
+  Esc               clear the pick, or leave the “why?” box
+  P                 pause or resume the scenario and the decision timer
+
+Consequences and ending
+  Enter             continue / open the debrief
+
+Anywhere
+  Ctrl+H  home      Ctrl+O  open a scenario file      Ctrl+Q  quit
+  F1      this list"""
+
+
+class MainWindow(QMainWindow):
+    """The trainee's window.
+
+    Args:
+        journal: The session store (shared by every session in this window).
+        library: The scenario library (reloaded off the GUI thread).
+        settings: Where geometry, theme and the last trainee name are kept.
+        clock_factory: Makes each session's decision clock (tests inject a fake).
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        library: ScenarioLibrary,
+        settings: QSettings,
+        *,
+        clock_factory: type[DecisionClock] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.library = library
+        self.settings = settings
+        self.clock_factory = clock_factory
+        self.controller: SessionController | None = None
+        self.session_view: SessionView | None = None
+        self.new_session: NewSessionView | None = None
+        self.windows: list[QWidget] = []  # debriefs and timelines we opened
+        self.dialogs: list[QWidget] = []
+        self._pending_resume: str | None = None
+        self.setWindowTitle("Hotline")
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(1000, 680)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.home = HomeView(library, journal)
+        self.stack.addWidget(self.home)
+        self.loading = QWidget()
+        self.loading.setObjectName("page")
+        self.loading_text = label("Loading…", "h2")
+        self.loading.setLayout(vbox(None, self.loading_text, None, margins=(40, 40, 40, 40)))
+        self.loading_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self.home.startRequested.connect(self.show_new_session)
+        self.home.resumeRequested.connect(self.resume_session)
+        self.home.debriefRequested.connect(self.open_debrief)
+        self.home.problemsRequested.connect(
+            lambda e: self.show_problems(e.path, e.problems))
+        self.home.openFileRequested.connect(self.choose_scenario_file)
+        library.changed.connect(self._library_changed)
+        self._build_menus()
+        self.statusBar().showMessage("Every choice is saved the moment you confirm it; "
+                                     "you can quit and resume at any time.")
+        self._restore_geometry()
+
+    # -- menus --------------------------------------------------------------
+    def _build_menus(self) -> None:
+        session = self.menuBar().addMenu("&Session")
+        self.home_action = QAction("&Home", self)
+        self.home_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.home_action.triggered.connect(self.go_home)
+        open_action = QAction("&Open scenario file…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.choose_scenario_file)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        for action in (self.home_action, open_action):
+            session.addAction(action)
+        session.addSeparator()
+        session.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        group = QActionGroup(self)
+        current = self.theme_name()
+        self.theme_actions: dict[str, QAction] = {}
+        for name in theme.THEME_NAMES:
+            action = QAction(f"{name.title()} theme", self, checkable=True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            view.addAction(action)
+            self.theme_actions[name] = action
+        help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+
+    def theme_name(self) -> str:
+        name = self.settings.value("theme", "light")
+        return name if name in theme.THEME_NAMES else "light"
+
+    def set_theme(self, name: str) -> None:
+        self.settings.setValue("theme", name)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, name)
+        self.home.refresh() if self.library.loaded_once else None
+        if self.session_view is not None:
+            self.session_view.retint()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HELP,
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("shortcuts")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        self._open_dialog(box)
+
+    # -- screens ------------------------------------------------------------
+    def page(self) -> str:
+        """Which screen is showing: home, new-session, loading, play, consequences, end."""
+        current = self.stack.currentWidget()
+        if current is self.home:
+            return "home"
+        if current is self.loading:
+            return "loading"
+        if current is self.new_session:
+            return "new-session"
+        if current is self.session_view and self.session_view is not None:
+            return self.session_view.page_name()
+        return ""
+
+    def go_home(self) -> None:
+        self._drop_session()
+        self._drop_new_session()
+        self.stack.setCurrentWidget(self.home)
+        self.home.refresh_sessions()
+        if self.home.cards:
+            self.home.cards[0].start.setFocus()
+
+    def show_new_session(self, entry: ScenarioEntry) -> None:
+        if not entry.ok:
+            self.show_problems(entry.path, entry.problems)
+            return
+        self._drop_new_session()
+        view = NewSessionView(entry, trainee=str(self.settings.value("trainee", "") or ""))
+        view.beginRequested.connect(lambda choices: self.begin_session(entry, choices))
+        view.backRequested.connect(self.go_home)
+        self.new_session = view
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        view.name.setFocus()
+
+    def begin_session(self, entry: ScenarioEntry, choices: dict[str, object]) -> None:
+        assert entry.scenario is not None
+        trainee = str(choices.get("trainee") or "")
+        self.settings.setValue("trainee", trainee)
+        role = choices.get("role")
+        seed = choices.get("seed")
+        controller = self._new_controller()
+        try:
+            controller.start(entry.scenario, seed=seed if isinstance(seed, int) else None,
+                             roles=[str(role)] if role else [], trainee=trainee,
+                             scenario_path=str(entry.path))
+        except Exception as exc:  # the journal refused: say so, stay put
+            self._drop_session()
+            self.show_error("The session could not be started", str(exc))
+            return
+        self._drop_new_session()
+        self._last_entry = entry
+
+    def resume_session(self, session_id: str) -> None:
+        """Reopen a journaled session where it stopped (replayed off the GUI thread)."""
+        from game.records.journal import JournalError
+
+        if not self.library.loaded_once:
+            self._pending_resume = session_id
+            self.loading_text.setText("Loading scenarios…")
+            self.stack.setCurrentWidget(self.loading)
+            return
+        try:
+            record = self.journal.session(session_id)
+        except JournalError as exc:
+            self.show_error("The session cannot be found", str(exc))
+            return
+        entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
+        if entry is None or entry.scenario is None:
+            self.show_error(
+                "The scenario for this session is missing",
+                f"Session {record.id} was played on “{record.scenario_title}” "
+                f"(id {record.scenario_id}, content {record.content_hash}). No scenario file "
+                "with exactly that content is in the library, so it cannot be replayed. Put the "
+                "original file back in a scenarios folder and press Reload.")
+            return
+        self._last_entry = entry
+        if record.ended:
+            self.open_debrief(record.id)
+            return
+        self._drop_new_session()
+        self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
+        self.stack.setCurrentWidget(self.loading)
+        controller = self._new_controller()
+        controller.resume_in_background(record.id, entry.scenario)
+
+    def _library_changed(self) -> None:
+        if self._pending_resume is not None:
+            session_id, self._pending_resume = self._pending_resume, None
+            self.stack.setCurrentWidget(self.home)
+            self.resume_session(session_id)
+
+    def _new_controller(self) -> SessionController:
+        self._drop_session()
+        clock = self.clock_factory() if self.clock_factory is not None else None
+        controller = SessionController(self.journal, clock=clock, parent=self)
+        view = SessionView(controller)
+        view.debriefRequested.connect(self.open_debrief)
+        view.homeRequested.connect(self.go_home)
+        view.againRequested.connect(self._again)
+        controller.errorRaised.connect(lambda text: self.show_error("Hotline", text))
+        controller.sessionStarted.connect(self._session_started)
+        self.controller = controller
+        self.session_view = view
+        self.stack.addWidget(view)
+        return controller
+
+    def _session_started(self, session_id: str) -> None:
+        if self.session_view is not None:
+            self.stack.setCurrentWidget(self.session_view)
+            self.session_view.focus_first()
+        controller = self.controller
+        title = controller.scenario.model.title if controller and controller.session else ""
+        self.setWindowTitle(f"Hotline — {title}" if title else "Hotline")
+        self.statusBar().showMessage(
+            f"Session {session_id} · every choice is saved the moment you confirm it; "
+            "quit at any time and resume from the home screen.")
+
+    def _again(self) -> None:
+        entry = getattr(self, "_last_entry", None)
+        if entry is not None:
+            self.show_new_session(entry)
+
+    def _drop_session(self) -> None:
+        if self.controller is not None:
+            self.controller.close()
+            self.controller.deleteLater()
+            self.controller = None
+        if self.session_view is not None:
+            self.stack.removeWidget(self.session_view)
+            self.session_view.deleteLater()
+            self.session_view = None
+        self.setWindowTitle("Hotline")
+
+    def _drop_new_session(self) -> None:
+        if self.new_session is not None:
+            self.stack.removeWidget(self.new_session)
+            self.new_session.deleteLater()
+            self.new_session = None
+
+    # -- scenario files -------------------------------------------------------
+    def choose_scenario_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a scenario file", str(self.library.dirs[0] if self.library.dirs else ""),
+            "Scenario files (*.yaml *.yml);;All files (*)")
+        if path:
+            self.open_scenario_file(Path(path))
+
+    def open_scenario_file(self, path: Path) -> None:
+        """Load a scenario off the GUI thread; open set-up, or list its problems."""
+        self.statusBar().showMessage(f"Loading {path.name}…")
+
+        def done(entry: ScenarioEntry) -> None:
+            self.statusBar().clearMessage()
+            if entry.ok:
+                self.show_new_session(entry)
+            else:
+                self.show_problems(entry.path, entry.problems)
+
+        def failed(exc: BaseException) -> None:
+            self.show_problems(path, [f"{path}: {exc}"])
+
+        run_in_background(lambda: load_entry(path), done, failed)
+
+    def show_problems(self, path: Path | str, problems: list[str]) -> None:
+        dialog = ScenarioErrorDialog(path, problems, self)
+        self._open_dialog(dialog)
+
+    def show_error(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("error")
+        self._open_dialog(box)
+
+    def _open_dialog(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget(d))
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _forget(self, widget: QWidget) -> None:
+        if widget in self.dialogs:
+            self.dialogs.remove(widget)
+        if widget in self.windows:
+            self.windows.remove(widget)
+
+    # -- debrief --------------------------------------------------------------
+    def open_debrief(self, session_id: str) -> QWidget | None:
+        """Open the debrief window (or, until it exists, the session's timeline)."""
+        from game.records.journal import JournalError
+
+        try:
+            record = self.journal.session(session_id)
+        except JournalError as exc:
+            self.show_error("The session cannot be found", str(exc))
+            return None
+        entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
+        scenario = entry.scenario if entry is not None else None
+        ctrl = self.controller
+        if scenario is None and ctrl is not None and ctrl.session is not None \
+                and ctrl.session_id == record.id:
+            scenario = ctrl.scenario
+        window: QWidget
+        try:
+            from .debrief_window import DebriefWindow
+        except ImportError:
+            from .timeline_view import TimelineWindow
+
+            window = TimelineWindow(self.journal, record.id, scenario)
+        else:
+            window = DebriefWindow(self.journal, record.id, scenario)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setWindowIcon(self.windowIcon())
+        self.windows.append(window)
+        window.destroyed.connect(lambda _=None, w=window: self._forget(w))
+        window.show()
+        window.raise_()
+        return window
+
+    # -- geometry -----------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        self.resize(*DEFAULT_SIZE)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        for window in list(self.windows) + list(self.dialogs):
+            window.close()
+        if self.controller is not None:
+            self.controller.close()
+        super().closeEvent(event)

@@ -1,0 +1,184 @@
+"""The new-session screen: who is playing, which role, and a read-ahead briefing.
+
+The seed is hidden behind "Advanced" (a facilitator sets it to replay the
+same dice; a trainee never needs it). Enter begins, Esc goes back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .present import LEVEL_LABELS, STATUS_LABELS
+from .widgets import ScrollColumn, hbox, label
+
+if TYPE_CHECKING:
+    from .library import ScenarioEntry
+
+
+class NewSessionView(QWidget):
+    """Set up one session of ``entry``'s scenario.
+
+    Signals:
+        beginRequested(dict): ``{"trainee", "role", "seed"}`` (seed None = random)
+        backRequested()
+    """
+
+    beginRequested = Signal(dict)
+    backRequested = Signal()
+
+    def __init__(self, entry: ScenarioEntry, trainee: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        scenario = entry.scenario
+        assert scenario is not None
+        model = scenario.model
+        self.setObjectName("page")
+        self.setAccessibleName("New session")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        body = hbox(spacing=18, margins=(22, 18, 22, 12))
+
+        # Left: the form.
+        form_panel = QFrame()
+        form_panel.setProperty("panel", True)
+        form_panel.setMinimumWidth(360)
+        form_panel.setMaximumWidth(440)
+        left = QVBoxLayout(form_panel)
+        left.setContentsMargins(18, 14, 18, 16)
+        left.setSpacing(10)
+        left.addWidget(label("NEW SESSION", "eyebrow"))
+        left.addWidget(label(model.title, "h2"))
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setVerticalSpacing(6)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.name = QLineEdit(trainee)
+        self.name.setObjectName("trainee")
+        self.name.setPlaceholderText("e.g. Blue Team, or your name")
+        self.name.setAccessibleName("Trainee or team name")
+        form.addRow("Trainee or team", self.name)
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        self.role.setAccessibleName("Role")
+        for role in model.roles:
+            self.role.addItem(role.title, role.id)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        if len(model.roles) > 1:
+            form.addRow("Your role", self.role)
+        else:
+            self.role.hide()
+            form.addRow("Your role", label(model.roles[0].title, None))
+        left.addLayout(form)
+        self.advanced = QCheckBox("Advanced: set the random seed (facilitators)")
+        self.advanced.setObjectName("advanced")
+        self.advanced.setAccessibleName("Show advanced settings")
+        left.addWidget(self.advanced)
+        self.seed_row = QFrame()
+        seed_layout = QFormLayout(self.seed_row)
+        seed_layout.setContentsMargins(22, 0, 0, 0)
+        self.seed = QSpinBox()
+        self.seed.setObjectName("seed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setAccessibleName("Random seed")
+        self.fixed_seed = QCheckBox("Use this seed (same seed and choices → same session)")
+        self.fixed_seed.setObjectName("fixed-seed")
+        seed_layout.addRow("Seed", self.seed)
+        seed_layout.addRow(self.fixed_seed)
+        self.seed.valueChanged.connect(lambda _v: self.fixed_seed.setChecked(True))
+        self.seed_row.setVisible(False)
+        self.advanced.toggled.connect(self.seed_row.setVisible)
+        left.addWidget(self.seed_row)
+        left.addStretch(1)
+        self.back = QPushButton("Back")
+        self.back.setObjectName("back")
+        self.back.setAccessibleName("Back to the scenario list")
+        self.back.setAutoDefault(True)
+        self.back.clicked.connect(self.backRequested)
+        self.begin = QPushButton("Begin the session  ⏎")
+        self.begin.setObjectName("begin")
+        self.begin.setProperty("primary", True)
+        self.begin.setAutoDefault(True)
+        self.begin.setAccessibleName("Begin the session")
+        self.begin.clicked.connect(self._begin)
+        left.addLayout(hbox(self.back, None, self.begin))
+        left.addWidget(label("Enter begins · Esc goes back", "muted"))
+        body.addWidget(form_panel, 2)
+
+        # Right: the read-ahead briefing.
+        brief = ScrollColumn(spacing=8)
+        add = brief.body.addWidget
+        add(label("READ-AHEAD BRIEFING", "eyebrow"))
+        add(label(model.summary, "body", selectable=True))
+        add(label(f"Period: {model.period}  ·  about {model.length_minutes} minutes  ·  "
+                  f"counterpart: {model.counterpart.name}", "muted"))
+        self.role_brief = label("", "body", selectable=True)
+        self.role_title = label("", "h3")
+        add(self.role_title)
+        add(self.role_brief)
+        add(label("YOUR OBJECTIVES", "eyebrow"))
+        for objective in model.objectives:
+            add(label(f"•  {objective.text}", "body"))
+        add(label("CHANNELS YOU CAN USE", "eyebrow"))
+        for channel in model.channels:
+            status = STATUS_LABELS.get(channel.initial, channel.initial)
+            text = f"•  {channel.label} — {LEVEL_LABELS.get(channel.level, channel.level)} level"
+            if channel.initial != "open":
+                text += f" (starts {status.lower()})"
+            if channel.description:
+                text += f". {channel.description}"
+            add(label(text, "body"))
+        add(label("HOW TO PLAY", "eyebrow"))
+        add(label("At each decision, read the messages and the channel board, pick an option "
+                  "(click it or press its number), optionally say why, and confirm with Enter. "
+                  "You then see what followed and why each meter moved. Some decisions have a "
+                  "time limit; P pauses. You can leave at any time and resume later from the "
+                  "home screen.", "body"))
+        brief.body.addStretch(1)
+        body.addWidget(brief, 3)
+        outer.addLayout(body, 1)
+        self._role_changed()
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _role_changed(self, _index: int = 0) -> None:
+        model = self.entry.scenario.model  # type: ignore[union-attr]
+        role = model.roles[max(0, self.role.currentIndex())]
+        self.role_title.setText(f"Your role: {role.title}")
+        self.role_brief.setText(role.brief.strip())
+        self.role_brief.setVisible(bool(role.brief.strip()))
+
+    def choices(self) -> dict[str, object]:
+        return {
+            "trainee": self.name.text().strip(),
+            "role": self.role.currentData(),
+            "seed": self.seed.value() if self.advanced.isChecked() and self.fixed_seed.isChecked()
+            else None,
+        }
+
+    def _begin(self) -> None:
+        self.beginRequested.emit(self.choices())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.backRequested.emit()
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._begin()
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,97 @@
+"""A session's timeline, rebuilt from the journal: the debrief's stand-in.
+
+Shown by "Open debrief" when the full debrief window is not available. It
+replays the journaled inputs and lists what happened, oldest first: each
+situation, message, decision (with its rationale and time taken), the
+counterpart's answers, meter changes with their causes, and the ending.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .present import format_short, timeline_rows
+from .widgets import hbox, label
+
+if TYPE_CHECKING:
+    from game.records.journal import Journal
+    from game.scenario.compile import CompiledScenario
+
+
+class TimelineWindow(QWidget):
+    """A top-level window listing one session's events from the journal."""
+
+    def __init__(self, journal: Journal, session_id: str,
+                 scenario: CompiledScenario | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from game.engine import Session
+
+        record = journal.session(session_id)
+        self.setWindowTitle(f"Timeline — {record.scenario_title} — {record.id}")
+        self.setObjectName("page")
+        self.setAccessibleName("Session timeline")
+        self.resize(980, 640)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(8)
+        layout.addWidget(label("SESSION TIMELINE", "eyebrow"))
+        layout.addWidget(label(record.scenario_title, "h2"))
+        facts = [record.trainee or "Unnamed trainee", f"session {record.id}", f"seed {record.seed}"]
+        if record.ended:
+            facts.append(f"ending: {record.ending_title}")
+            if record.score is not None:
+                facts.append(f"score {record.score:.0f}")
+        else:
+            facts.append("not finished")
+        layout.addWidget(label("  ·  ".join(facts), "muted"))
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("timeline")
+        self.tree.setAccessibleName("Timeline of the session")
+        self.tree.setHeaderLabels(["Time", "Decision", "What", "Details"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setWordWrap(True)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.rows = []
+        if scenario is not None and scenario.content_hash == record.content_hash:
+            session = Session.replay(scenario, record.seed, journal.inputs(record.id),
+                                     roles=record.roles)
+            self.rows = timeline_rows(scenario, session.events)
+            for row in self.rows:
+                QTreeWidgetItem(self.tree, [format_short(row.clock), str(row.turn + 1), row.kind,
+                                            row.text])
+        else:
+            layout.addWidget(label("The scenario file for this session is not available (or has "
+                                   "changed), so only the recorded inputs are listed.", "body",
+                                   tone="bad"))
+            for i, data in enumerate(journal.inputs(record.id), start=1):
+                QTreeWidgetItem(self.tree, ["", str(i), str(data.get("type", "")),
+                                            ", ".join(f"{k}: {v}" for k, v in data.items()
+                                                      if k != "type")])
+        for col in range(3):
+            self.tree.resizeColumnToContents(col)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(label("This is the session's timeline from the journal. The full "
+                               "debrief (after-action review, comparison with the expert and "
+                               "historical paths) opens here when it is installed.", "muted"))
+        close = QPushButton("Close")
+        close.setObjectName("close")
+        close.clicked.connect(self.close)
+        layout.addLayout(hbox(None, close))
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)

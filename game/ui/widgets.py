@@ -1,0 +1,237 @@
+"""Small building blocks shared by the screens: labelled text, cards, pills, scroll columns.
+
+Styling is by dynamic property (``role``, ``card``, ``tone`` …) matched in
+``assets/themes/base.qss``; :func:`set_prop` re-polishes a widget after a
+property changes so the style sheet applies again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import theme
+
+
+def set_prop(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property and re-apply the style sheet to the widget."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def label(
+    text: str = "",
+    role: str | None = None,
+    *,
+    wrap: bool = True,
+    selectable: bool = False,
+    tone: str | None = None,
+    parent: QWidget | None = None,
+) -> QLabel:
+    """A QLabel with a text role from the style sheet (h1, h2, muted, eyebrow …)."""
+    widget = QLabel(text, parent)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if tone:
+        widget.setProperty("tone", tone)
+    if selectable:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
+
+
+def pill(text: str, tone: str = "neutral", parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(text, parent)
+    widget.setProperty("pill", True)
+    widget.setProperty("tone", tone)
+    widget.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+    return widget
+
+
+def card(kind: str = "true", parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setProperty("card", kind)
+    return frame
+
+
+def panel(parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setProperty("panel", True)
+    return frame
+
+
+def rule(parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setProperty("rule", True)
+    return frame
+
+
+def icon_label(name: str, color: str | None = None, size: int = 18,
+               parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(parent)
+    paint_icon(widget, name, color, size)
+    widget.setFixedSize(size, size)
+    return widget
+
+
+def paint_icon(widget: QLabel, name: str, color: str | None = None, size: int = 18) -> None:
+    if color is None:
+        color = widget.palette().color(QPalette.ColorRole.WindowText).name()
+    ratio = widget.devicePixelRatioF() if widget.window() is not None else None
+    widget.setPixmap(theme.pixmap(name, color, size, ratio or None))
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every item of a layout (widgets and nested layouts)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+def hbox(*items: QWidget | QLayout | int | None, spacing: int = 8,
+         margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    _fill(layout, items, spacing, margins)
+    return layout
+
+
+def vbox(*items: QWidget | QLayout | int | None, spacing: int = 8,
+         margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> QVBoxLayout:
+    layout = QVBoxLayout()
+    _fill(layout, items, spacing, margins)
+    return layout
+
+
+def _fill(layout: QBoxLayout, items: tuple[QWidget | QLayout | int | None, ...], spacing: int,
+          margins: tuple[int, int, int, int]) -> None:
+    layout.setSpacing(spacing)
+    layout.setContentsMargins(*margins)
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+        elif isinstance(item, int):
+            layout.addSpacing(item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+
+
+class _Body(QWidget):
+    """The scroll area's body: tells the area when its content changed size."""
+
+    def __init__(self, area: ScrollColumn) -> None:
+        super().__init__()
+        self._area = area
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._area.refit()
+        return super().event(event)
+
+
+class ScrollColumn(QScrollArea):
+    """A vertical scroll area whose body is a QVBoxLayout (``self.body``).
+
+    Word-wrapped labels make the body's height depend on its width; Qt's
+    scroll area only re-reads that height on some events, so content built
+    while hidden (or restyled later) could end up squeezed. :meth:`refit`
+    sizes the body from ``heightForWidth`` whenever its layout changes.
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8,
+                 margins: tuple[int, int, int, int] = (0, 0, 6, 0)) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = _Body(self)
+        inner.setObjectName("scrollBody")
+        self.body = QVBoxLayout(inner)
+        self.body.setSpacing(spacing)
+        self.body.setContentsMargins(*margins)
+        self.setWidget(inner)
+        self.viewport().setAutoFillBackground(False)
+        self._fitting = False
+
+    def refit(self) -> None:
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            inner = self.widget()
+            width = self.viewport().width()
+            if width > 0 and self.body.hasHeightForWidth():
+                inner.setMinimumHeight(self.body.totalHeightForWidth(width))
+            else:
+                inner.setMinimumHeight(self.body.totalMinimumSize().height())
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.refit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refit()
+
+
+class ElidedLabel(QLabel):
+    """One line of text, cut with … to fit; the full text is in the tooltip."""
+
+    def __init__(self, text: str = "", role: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        if role:
+            self.setProperty("role", role)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(width, 10)) if width > 0 else self._full
+        super().setText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
