@@ -1,0 +1,398 @@
+"""The balance panel: run the balance report off the GUI thread and chart it.
+
+The report (:func:`game.analysis.balance.balance_report`) runs in a
+``QThread`` with a progress bar and a Cancel button; a cancelled run still
+shows what was played. Charts use QtCharts: how games end per policy
+(stacked bars coloured by the endings' tone) and the score distribution per
+policy (box plots: 10th, 25th, 50th, 75th and 90th percentiles). Findings,
+the per-decision table and an HTML export complete it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QBoxPlotSeries,
+    QBoxSet,
+    QChart,
+    QChartView,
+    QHorizontalPercentBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, QThread, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from game.analysis.balance import BalanceReport
+    from game.scenario.compile import CompiledScenario
+
+
+class BalanceThread(QThread):
+    """Runs one balance report; ``cancel()`` stops it after the current chunk.
+
+    Signals:
+        progressed(done, total): Games played so far over all policies.
+        reported(BalanceReport): The report (possibly partial if cancelled).
+        failed(str): Why the run could not finish.
+    """
+
+    progressed = Signal(int, int)
+    reported = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, scenario: CompiledScenario, games: int, seed: int,
+                 workers: int | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.scenario = scenario
+        self.games = games
+        self.seed = seed
+        self.workers = workers
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Ask the run to stop (thread-safe)."""
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether Cancel was pressed."""
+        return self._cancelled
+
+    def run(self) -> None:
+        """The thread's body: play every policy."""
+        from game.analysis.balance import balance_report
+
+        try:
+            report = balance_report(
+                self.scenario, self.games, self.seed, workers=self.workers,
+                progress=lambda done, total: self.progressed.emit(done, total),
+                cancel=lambda: self._cancelled,
+            )
+        except Exception as exc:  # noqa: BLE001 - reported to the author, not swallowed
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.reported.emit(report)
+
+
+_TONE = {"good": ["#2e7d32", "#66bb6a", "#1b5e20"], "mixed": ["#f0a500", "#ffd54f", "#c77c00"],
+         "bad": ["#c62828", "#ef5350", "#8e0000"]}
+
+
+def _short_policy(name: str) -> str:
+    return name.replace("always-", "always ").replace("_", "-")
+
+
+class BalancePanel(QWidget):
+    """Run, cancel and read the balance report of the scenario in the editor.
+
+    Signals:
+        finished(BalanceReport)
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, workers: int | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Balance")
+        self.workers = workers
+        self.scenario: CompiledScenario | None = None
+        self.report: BalanceReport | None = None
+        self.worker: BalanceThread | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        outer.setSpacing(8)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Games per policy"))
+        self.games = QSpinBox()
+        self.games.setRange(10, 200_000)
+        self.games.setSingleStep(1000)
+        self.games.setValue(2000)
+        self.games.setAccessibleName("Games per policy")
+        self.games.setToolTip("More games give steadier figures; 10,000 is the usual check")
+        controls.addWidget(self.games)
+        controls.addWidget(QLabel("Seed"))
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setAccessibleName("Seed")
+        controls.addWidget(self.seed)
+        controls.addStretch(1)
+        outer.addLayout(controls)
+        controls = QHBoxLayout()
+        self.run_button = QPushButton("▶  Run balance report")
+        self.run_button.setProperty("primary", True)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.html_button = QPushButton("Save HTML report…")
+        self.html_button.setEnabled(False)
+        self.html_button.clicked.connect(self.save_html)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.cancel_button)
+        controls.addStretch(1)
+        controls.addWidget(self.html_button)
+        outer.addLayout(controls)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Balance progress")
+        self.progress.setFormat("%v of %m games (%p%)")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        outer.addWidget(self.progress)
+        self.status = QLabel("Plays the scenario thousands of times with each automatic "
+                             "policy (random, expert, historical, greedy, always-KIND) to see "
+                             "whether it rewards good judgement.")
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "muted")
+        outer.addWidget(self.status)
+        self.findings = QListWidget()
+        self.findings.setAccessibleName("Balance findings")
+        self.findings.setMaximumHeight(110)
+        outer.addWidget(self.findings)
+        self.tabs = QTabWidget()
+        self.endings_chart = QChartView()
+        self.endings_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scores_chart = QChartView()
+        self.scores_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.decisions = QTableWidget(0, 5)
+        self.decisions.setHorizontalHeaderLabels(["Decision point", "Option", "Kind", "Games",
+                                                  "Where it ended (random play)"])
+        self.decisions.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch)
+        self.decisions.verticalHeader().setVisible(False)
+        self.decisions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        charts = QSplitter(Qt.Orientation.Vertical)
+        charts.addWidget(self.endings_chart)
+        charts.addWidget(self.scores_chart)
+        self.tabs.addTab(charts, "Charts")
+        self.tabs.addTab(self.decisions, "Decision points")
+        outer.addWidget(self.tabs, 1)
+        self._clear_charts()
+
+    # --- running ---
+    def set_scenario(self, scenario: CompiledScenario | None) -> None:
+        """The scenario to report on (the latest valid text)."""
+        self.scenario = scenario
+        running = self.worker is not None
+        self.run_button.setEnabled(scenario is not None and not running)
+        if scenario is None and not running:
+            self.run_button.setToolTip("Fix the errors first: the scenario must validate")
+        else:
+            self.run_button.setToolTip("")
+
+    @property
+    def running(self) -> bool:
+        """Whether a report is being played."""
+        return self.worker is not None
+
+    def run(self) -> None:
+        """Start the report on a worker thread."""
+        if self.scenario is None or self.worker is not None:
+            return
+        thread = BalanceThread(self.scenario, self.games.value(), self.seed.value(),
+                               self.workers, self)
+        thread.progressed.connect(self._progressed)
+        thread.reported.connect(self._reported)
+        thread.failed.connect(self._failed)
+        thread.finished.connect(self._thread_done)
+        self.worker = thread
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.progress.setRange(0, 0)
+        self.status.setText("Starting…")
+        thread.start()
+
+    def cancel(self) -> None:
+        """Stop the running report (it shows the games already played)."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText("Cancelling…")
+            self.status.setText("Cancelling: finishing the games in progress…")
+
+    def wait(self, ms: int = 30_000) -> bool:
+        """Block until a running report stops (for closing the window)."""
+        if self.worker is None:
+            return True
+        return self.worker.wait(ms)
+
+    def _progressed(self, done: int, total: int) -> None:
+        if self.worker is None:
+            return
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        if not self.worker.cancelled:
+            self.status.setText(f"Playing… {done:,} of {total:,} games")
+
+    def _reported(self, report: BalanceReport) -> None:
+        self.report = report
+        self.show_report(report)
+        self.finished.emit(report)
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"The balance report failed: {message}")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+    def _thread_done(self) -> None:
+        thread = self.worker
+        self.worker = None
+        if thread is not None:
+            thread.deleteLater()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.run_button.setEnabled(self.scenario is not None)
+
+    # --- showing ---
+    def show_report(self, report: BalanceReport) -> None:
+        """Fill the findings, charts and table."""
+        played = report.games_played
+        self.progress.setRange(0, max(1, report.games * len(report.policies)))
+        self.progress.setValue(played)
+        state = "Cancelled — partial results: " if report.cancelled else ""
+        self.status.setText(
+            f"{state}{played:,} games ({report.games:,} per policy, seed {report.seed}) in "
+            f"{report.elapsed:.1f} s on {report.workers} process(es).")
+        self.findings.clear()
+        notes = report.findings()
+        if not notes:
+            item = QListWidgetItem("✓ No findings: the expert path beats random play and no "
+                                   "single habit wins everywhere.")
+            item.setForeground(QColor("#1e7a46"))
+            self.findings.addItem(item)
+        for note in notes:
+            item = QListWidgetItem(f"⚠ {note}")
+            item.setToolTip(note)
+            self.findings.addItem(item)
+        self.html_button.setEnabled(True)
+        self._endings(report)
+        self._scores(report)
+        self._table(report)
+
+    def _clear_charts(self) -> None:
+        for view, title in ((self.endings_chart, "How games end, by policy"),
+                            (self.scores_chart, "Score by policy")):
+            chart = QChart()
+            chart.setTitle(f"{title} — run the report to see it")
+            chart.legend().hide()
+            view.setChart(chart)
+
+    def _endings(self, report: BalanceReport) -> None:
+        chart = QChart()
+        chart.setTitle("How games end, by policy (share of games)")
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        series = QHorizontalPercentBarSeries()
+        names = list(report.policies)
+        used: dict[str, int] = {}
+        for ending, title, tone in report.endings:
+            bar = QBarSet(f"{title} ({tone})")
+            shades = _TONE.get(tone, _TONE["mixed"])
+            bar.setColor(QColor(shades[used.get(tone, 0) % len(shades)]))
+            bar.setBorderColor(QColor("white"))
+            used[tone] = used.get(tone, 0) + 1
+            for name in reversed(names):
+                bar.append(report.policies[name].endings.get(ending, 0))
+            series.append(bar)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([_short_policy(n) for n in reversed(names)])
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        self.endings_chart.setChart(chart)
+        self.endings_chart.setMinimumHeight(max(240, 34 * len(names) + 110))
+
+    def _scores(self, report: BalanceReport) -> None:
+        chart = QChart()
+        chart.setTitle("Score by policy (box 25th–75th percentile, whiskers 10th–90th)")
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        series = QBoxPlotSeries()
+        series.setBrush(QColor("#90caf9"))
+        names: list[str] = []
+        for name, r in report.policies.items():
+            if r.score is None:
+                continue
+            s = r.score
+            box = QBoxSet(s.p10, s.p25, s.p50, s.p75, s.p90, _short_policy(name))
+            series.append(box)
+            names.append(_short_policy(name))
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(names)
+        axis_x.setLabelsAngle(-35)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setRange(0, 100)
+        axis_y.setTitleText("Score")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        self.scores_chart.setChart(chart)
+        self.scores_chart.setMinimumHeight(260)
+
+    def _table(self, report: BalanceReport) -> None:
+        rows = report.decision_rows()
+        titles = dict(report.nodes)
+        ending_titles = {e: t for e, t, _ in report.endings}
+        self.decisions.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            where = ", ".join(f"{ending_titles.get(e, e)} {c / row.games:.0%}"
+                              for e, c in sorted(row.endings.items(), key=lambda kv: -kv[1])
+                              ) if row.games else "never taken"
+            cells = [titles.get(row.node, row.node), row.label, row.kind, f"{row.games:,}", where]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{row.node} / {row.option}" if j < 2 else text)
+                if j == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.decisions.setItem(i, j, item)
+        self.decisions.resizeColumnsToContents()
+        self.decisions.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch)
+
+    def save_html(self, path: str | None = None) -> str | None:
+        """Write the last report as a self-contained HTML page; returns the path."""
+        if self.report is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save balance report", f"balance-{self.report.scenario_id}.html",
+                "HTML pages (*.html)")
+            if not path:
+                return None
+        from pathlib import Path
+
+        from game.analysis.balance_html import render_html
+
+        Path(path).write_text(render_html(self.report), encoding="utf-8")
+        self.status.setText(f"Saved the report to {path}")
+        return path
