@@ -779,6 +779,8 @@ def _cmd_play(args: argparse.Namespace) -> int:
         raise CliError("--json needs --choices or --policy (interactive play prints text)")
     scenario = _load_or_report(args.scenario)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    if not -(2**63) <= seed < 2**63:
+        raise CliError(f"--seed {seed} is too large; use a number that fits in 64 bits")
     roles: list[str] = list(args.role)
     known_roles = {r.id for r in scenario.model.roles}
     for role in roles:
@@ -833,7 +835,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
         try:
             record = journal.session(args.session_id)
         except SessionNotFoundError as exc:
-            raise CliError(f"{exc} (see `hotline {_store_flag(args.store)}sessions`)") from None
+            raise CliError(str(exc)) from None
         except JournalError as exc:  # ambiguous prefix and the like
             raise CliError(str(exc)) from None
         if record.ended:

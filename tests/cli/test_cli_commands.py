@@ -184,6 +184,7 @@ def test_bad_choice_lists_valid_options_and_records_nothing(
         (["--json"], "--json needs --choices or --policy"),
         (["--policy", "clever"], "valid policies: random, expert"),
         (["--role", "pilot", "--policy", "random"], "unknown role 'pilot'"),
+        (["--seed", str(2**70), "--policy", "random"], "too large"),
     ],
 )
 def test_play_argument_errors(
