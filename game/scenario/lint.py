@@ -943,7 +943,7 @@ def _flow_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings)
         if not any((node.id, o.id) in facts.option_available for o in node.decision.options):
             out.add(("nodes", ni, "decision", "options"), "stuck",
                     f"at node '{node.id}' no option is ever available, so the trainee is stuck",
-                    "give at least one option no 'available' condition")
+                    "give at least one option no 'available' condition", "error")
     # Dead ends: reachable nodes with no way to an ending.
     can_finish: set[str] = set(facts.finishes)
     changed = True
