@@ -322,6 +322,69 @@ def _group(rows: Iterable[MselRow]) -> list[_Point]:
     return points
 
 
+_STANDARD_METERS = frozenset({"escalation", "openness", "standing", "allies"})
+_LEVELS = frozenset({"military", "diplomatic", "political", "third_party", "public", "any"})
+_FLAG_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class _ConditionNames:
+    meters: set[str] = field(default_factory=set)
+    flags: set[str] = field(default_factory=set)
+    channels: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    usable: set[str] = field(default_factory=set)
+
+
+def _condition_names(rows: Iterable[MselRow], nodes: set[str]) -> _ConditionNames:
+    """What the rows' conditions name, so the skeleton can declare it.
+
+    A condition is *usable* when everything it names can be declared (a
+    ``visited.<node>`` of a node the table does not have cannot).
+    """
+    from game.scenario.expr import referenced_names
+
+    found = _ConditionNames()
+    for row in rows:
+        if not row.condition:
+            continue
+        names = referenced_names(row.condition)
+        if not names and row.condition.strip() not in ("true", "false"):
+            continue  # unreadable: keep it as a TODO comment
+        meters: set[str] = set()
+        flags: set[str] = set()
+        channels: set[str] = set()
+        tags: set[str] = set()
+        ok = True
+        for name in names:
+            parts = name.split(".")
+            head = parts[0]
+            if len(parts) == 1:
+                if head not in ("turn", "true", "false", "True", "False"):
+                    meters.add(head)
+            elif head == "peak" and len(parts) == 2:
+                meters.add(parts[1])
+            elif head == "flags" and len(parts) == 2 and _FLAG_ID.match(parts[1]):
+                flags.add(parts[1])
+            elif head in ("channels", "contact") and len(parts) >= 2:
+                if parts[1] not in _LEVELS:
+                    channels.add(parts[1])
+            elif head == "recent" and len(parts) == 2 and _FLAG_ID.match(parts[1]):
+                tags.add(parts[1])
+            elif head == "visited" and len(parts) == 2 and parts[1] in nodes:
+                pass
+            else:
+                ok = False
+        if not ok or not all(_ID.match(m) for m in meters | channels):
+            continue
+        found.meters |= meters
+        found.flags |= flags
+        found.channels |= channels
+        found.tags |= tags
+        found.usable.add(row.condition)
+    return found
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -378,6 +441,9 @@ def skeleton_yaml(rows: Sequence[MselRow], *, scenario_id: str = "new-scenario",
     role_ids = set(roles)
     if not channels:
         channels["hotline"] = "Leaders' hotline"
+    extra = _condition_names(rows, {p.id for p in points})
+    for ident in extra.channels:
+        channels.setdefault(ident, ident.replace("-", " ").capitalize())
     first_channel = next(iter(channels))
     out: list[str] = []
     add = out.append
@@ -412,7 +478,15 @@ def skeleton_yaml(rows: Sequence[MselRow], *, scenario_id: str = "new-scenario",
     add("  - {id: openness, label: Channel openness, initial: 50, hidden: true}")
     add("  - {id: standing, label: Domestic standing, initial: 60}")
     add("  - {id: allies, label: Allied confidence, initial: 60}")
+    for ident in sorted(extra.meters - _STANDARD_METERS):
+        add(f"  - {{id: {ident}, label: {_q(ident.replace('-', ' ').capitalize())}, "
+            "initial: 50}  # TODO: named by an MSEL condition; check its label and start")
     add("")
+    if extra.flags:
+        add("flags:")
+        for ident in sorted(extra.flags):
+            add(f"  - id: {ident}  # TODO: named by an MSEL condition; set it somewhere")
+        add("")
     add("channels:")
     for ident, label in channels.items():
         add(f"  - id: {ident}")
@@ -443,8 +517,10 @@ def skeleton_yaml(rows: Sequence[MselRow], *, scenario_id: str = "new-scenario",
                 targets = [t for t in row.to if t in role_ids]
                 if targets:
                     add(f"        to: [{', '.join(targets)}]")
-                if row.condition:
+                if row.condition and row.condition in extra.usable:
                     add(f"        when: {_q(row.condition)}")
+                elif row.condition:
+                    add(f"        # TODO: the MSEL's condition could not be kept: {row.condition}")
                 add(f"        text: {_q(row.text)}")
         add("    decision:")
         add('      prompt: "TODO: the question the trainee must answer here"')
@@ -461,6 +537,9 @@ def skeleton_yaml(rows: Sequence[MselRow], *, scenario_id: str = "new-scenario",
         add("        - id: todo-option")
         add("          kind: wait  # TODO: write the real options (call, escalate, back_channel…)")
         add('          label: "TODO: an option"')
+        if index == 0 and extra.tags:
+            add(f"          tags: [{', '.join(sorted(extra.tags))}]  # TODO: named by MSEL "
+                "conditions (recent.<tag>)")
         add("          effects: [escalation += 5]  # TODO: what it changes")
         add(f"          next: {nxt}")
     add("")
@@ -589,10 +668,10 @@ def msel_import_command(csv_path: str, out_path: str | None, *, scenario_id: str
     return 0
 
 
-InjectKey = tuple[str, str, str, str | None, tuple[str, ...], str]
+InjectKey = tuple[str, str, str, str | None, tuple[str, ...], str, str | None]
 
 
 def scenario_model_injects(model: Scenario) -> list[InjectKey]:
-    """(node, sender, kind, channel, to, text) of every inject — for comparing round trips."""
-    return [(node.id, i.sender, i.kind, i.channel, tuple(i.to), i.text)
+    """(node, sender, kind, channel, to, text, when) of every inject, for comparing round trips."""
+    return [(node.id, i.sender, i.kind, i.channel, tuple(i.to), i.text, i.when)
             for node in model.nodes for i in node.injects]
