@@ -64,7 +64,7 @@ def _item(text: object, tip: str | None = None, align_right: bool = False) -> QT
     if tip:
         item.setToolTip(tip)
     if align_right:
-        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
 
@@ -407,8 +407,8 @@ class AARPanel(QWidget):
         for row in range(self.ratings.rowCount()):
             item = self.ratings.item(row, 0)
             if item is not None:
-                item.setTextAlignment(int(Qt.AlignmentFlag.AlignLeft
-                                          | Qt.AlignmentFlag.AlignVCenter))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft
+                                          | Qt.AlignmentFlag.AlignVCenter)
         fit_rows(self.ratings)
         layout.addWidget(self.ratings, 2)
 

@@ -307,7 +307,7 @@ class DebriefWindow(QWidget):
                               for c in turn.channel_changes) or None, None)
             for col, text in enumerate(cells):
                 item = _item(text, tips[col] or (text if len(text) > 60 else None))
-                item.setTextAlignment(int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.timeline.setItem(row, col, item)
         header = self.timeline.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -1,0 +1,87 @@
+"""What-if forks: deterministic, and every road is a real session."""
+
+from __future__ import annotations
+
+import pytest
+from debrief_fixtures import INPUTS, SEED
+
+from game.debrief.whatif import decision_inputs, fork_prefix, road_inputs, what_if
+from game.engine.session import Session
+from game.scenario.compile import CompiledScenario
+
+
+def test_fork_prefix_keeps_facilitator_inputs() -> None:
+    assert decision_inputs(INPUTS) == [0, 2, 3]
+    assert fork_prefix(INPUTS, 0) == []
+    assert [d["type"] for d in fork_prefix(INPUTS, 1)] == ["choose", "note"]
+    with pytest.raises(IndexError, match="decision 4 does not exist"):
+        fork_prefix(INPUTS, 3)
+
+
+def test_every_alternative_is_played(tiny: CompiledScenario) -> None:
+    result = what_if(tiny, SEED, INPUTS, 0, n=50)
+    assert [b.option for b in result.branches] == ["shoot", "call", "wait"]
+    chosen = [b.option for b in result.branches if b.chosen]
+    assert chosen == ["call"]
+    assert [b.option for b in result.branches if b.expert_pick] == ["call"]
+    for branch in result.branches:
+        assert branch.expert is not None and branch.random is not None
+        assert branch.random.n == 50
+        assert sum(c for _e, c in branch.random.endings) == 50
+        assert branch.random.min_score <= branch.random.mean_score <= branch.random.max_score
+    # Shooting first closes the military line: no contact on any random road.
+    assert result.branch("shoot").random.contact_rate == 0.0  # type: ignore[union-attr]
+
+
+def test_what_ifs_are_deterministic(tiny: CompiledScenario) -> None:
+    a = what_if(tiny, SEED, INPUTS, 1, n=40, keep_roads=True)
+    b = what_if(tiny, SEED, INPUTS, 1, n=40, keep_roads=True)
+    assert a == b
+    reused = Session(tiny, 999, batch=True)  # a reused batch session gives the same answer
+    c = what_if(tiny, SEED, INPUTS, 1, n=40, keep_roads=True, session=reused)
+    assert c == a
+
+
+@pytest.mark.parametrize("decision", [0, 1, 2])
+def test_roads_equal_a_fresh_play_of_the_same_inputs(tiny: CompiledScenario,
+                                                     decision: int) -> None:
+    result = what_if(tiny, SEED, INPUTS, decision, n=25, keep_roads=True)
+    prefix = fork_prefix(INPUTS, decision)
+    for branch in result.branches:
+        roads = [branch.expert, *branch.roads] if branch.expert else list(branch.roads)
+        for road in roads:
+            assert road is not None
+            fresh = Session.replay(tiny, SEED, road_inputs(prefix, road))
+            assert fresh.outcome is not None
+            assert fresh.outcome.ending_id == road.ending
+            assert fresh.outcome.score == road.score
+            assert fresh.peaks["escalation"] == road.peak_escalation
+
+
+def test_the_chosen_branch_with_the_recorded_continuation_is_the_session(
+        tiny: CompiledScenario) -> None:
+    # The expert made the same choices as this trainee, so the expert road from
+    # the trainee's own option at decision 1 is the recorded session itself.
+    recorded = Session.replay(tiny, SEED, INPUTS, batch=True)
+    result = what_if(tiny, SEED, INPUTS, 0, n=5)
+    expert = result.branch("call").expert
+    assert expert is not None and recorded.outcome is not None
+    assert expert.ending == recorded.outcome.ending_id
+    assert expert.score == recorded.outcome.score
+
+
+def test_progress_and_cancel(tiny: CompiledScenario) -> None:
+    seen: list[tuple[int, int]] = []
+    what_if(tiny, SEED, INPUTS, 0, n=30, progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1] == (93, 93)  # 3 alternatives × (1 expert + 30 random)
+    assert all(a <= b for (a, _), (b, _) in zip(seen, seen[1:], strict=False))
+    calls = {"n": 0}
+
+    def cancel() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 40
+
+    partial = what_if(tiny, SEED, INPUTS, 0, n=30, cancel=cancel)
+    assert partial.cancelled
+    assert len(partial.branches) == 2
+    assert partial.branches[0].random is not None and partial.branches[0].random.n == 30

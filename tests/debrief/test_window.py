@@ -1,0 +1,186 @@
+"""The Debrief window, driven with pytest-qt (offscreen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from debrief_fixtures import INPUTS, TINY, record
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCharts import QLineSeries  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from game.debrief.aar import PlanItem, load_aar  # noqa: E402
+from game.records.journal import Journal  # noqa: E402
+from game.scenario.compile import CompiledScenario  # noqa: E402
+from game.ui.debrief_window import TIMELINE_COLUMNS, DebriefWindow  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot: QtBot, journal: Journal, recorded: str,
+           tiny: CompiledScenario) -> DebriefWindow:
+    w = DebriefWindow(journal, recorded, tiny)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _cell(w: DebriefWindow, row: int, title: str) -> str:
+    item = w.timeline.item(row, TIMELINE_COLUMNS.index(title))
+    return item.text() if item is not None else ""
+
+
+def test_timeline_has_a_row_per_turn(window: DebriefWindow) -> None:
+    assert window.timeline.rowCount() == 3
+    assert _cell(window, 0, "Situation") == "Something in the sky"
+    assert _cell(window, 0, "Choice") == "Call the defense link"
+    assert _cell(window, 0, "Rationale") == "Ring them first."
+    assert _cell(window, 0, "Time") == "12.5 s"
+    assert _cell(window, 1, "Counterpart and channels") == "Political back-channel: declined"
+    assert "hesitated" in _cell(window, 1, "Facilitator")
+    assert _cell(window, 2, "Time").startswith("8 s")  # timed out
+    window.timeline.selectRow(1)
+    detail = window.timeline_detail.toPlainText()
+    assert "chance of acceptance 70%" in detail
+    assert "<script>alert('why')</script>" in detail  # shown as text, not run as markup
+    assert "Talking" in window.windowTitle() or "Tiny test crisis" in window.windowTitle()
+
+
+def test_a_chart_series_per_visible_meter(window: DebriefWindow) -> None:
+    window.show_tab("Charts")
+    views = window.visible_chart_views()
+    meters = [m for m in window.debrief.meters]
+    assert len(views) == len(meters)  # facilitator-only meters shown by default
+    for view in views:
+        chart = view.chart()
+        lines = [s for s in chart.series() if isinstance(s, QLineSeries)
+                 and s.name() == chart.title().replace(" (facilitator only)", "")]
+        assert len(lines) == 1 and lines[0].count() == 4  # start + three decisions
+    escalation = next(v for v in views if v.property("meter") == "escalation")
+    names = [s.name() for s in escalation.chart().series()]
+    assert {"Subcrisis", "Traditional crisis", "Intense crisis"} <= set(names)  # ladder bands
+    assert "First contact (turn 3)" in names
+    window.show_hidden.setChecked(False)
+    hidden = {m.id for m in window.debrief.meters if m.hidden}
+    assert hidden == {"openness"}
+    assert {v.property("meter") for v in window.visible_chart_views()} == {
+        m.id for m in window.debrief.meters if not m.hidden}
+    assert window.channel_strip is not None
+    assert window.channel_strip.status_at(window.channel_strip.left + 1, 30) is not None
+
+
+def test_what_if_results_appear(qtbot: QtBot, window: DebriefWindow) -> None:
+    window.show_tab("What-ifs")
+    panel = window.whatifs
+    assert panel.decision.count() == 3
+    panel.decision.setCurrentIndex(0)
+    panel.runs.setValue(40)
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=20_000)
+    assert panel.progress.value() == 100
+    assert panel.table.rowCount() == 3
+    labels = [panel.table.item(r, 0).text() for r in range(3)]
+    assert labels[1].startswith("Call the defense link") and "your choice" in labels[1]
+    assert panel.table.item(1, 1).text() == "Talking"  # the expert plays on to Talking
+    assert panel.chart.chart() is not None and panel.chart.chart().series()
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+
+
+def test_aar_edits_are_saved_to_the_journal(qtbot: QtBot, window: DebriefWindow,
+                                            journal: Journal, recorded: str) -> None:
+    panel = window.show_tab("After-action report")
+    assert panel is window.aar_panel
+    box = panel.rating_boxes[0]
+    box.setCurrentIndex(box.findData("M"))
+    panel.comment_edits[0].setText("Contact came late.")
+    panel.add_plan_row(PlanItem())
+    row = panel.plan.rowCount() - 1
+    for col, text in enumerate(("Slow first call", "Drill the DTL request", "J3", "2026-12-31")):
+        panel.plan.item(row, col).setText(text)
+    panel.notes.setPlainText("Solid restraint.")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    saved = load_aar(journal, recorded)
+    assert saved.ratings["contact"].rating == "M"
+    assert saved.ratings["contact"].comment == "Contact came late."
+    assert [(p.issue, p.due) for p in saved.plan] == [("Slow first call", "2026-12-31")]
+    assert saved.notes == "Solid restraint."
+    assert "Saved" in panel.status.text()
+    assert "Contact came late." in window.overview.toPlainText()  # the overview follows
+
+
+def test_bad_due_date_is_explained_not_saved(window: DebriefWindow, journal: Journal,
+                                             recorded: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    panel = window.aar_panel
+    panel.add_plan_row(PlanItem("x", "y", "z", "soon"))
+    assert not panel.save()
+    assert warned and "2026-12-31" in warned[0]
+    assert "aar" not in journal.session(recorded).meta
+
+
+def test_replay_steps_turn_by_turn(window: DebriefWindow) -> None:
+    replay = window.show_tab("Replay")
+    assert replay is window.replay
+    text = window.replay.view.toPlainText()
+    assert "Something in the sky" in text and "It is big." in text
+    assert "➜ Call the defense link (chosen)" in text
+    assert "Shoot it down" in text  # the options the trainee saw
+    assert "Channel openness" not in text.split("What happened")[0]  # hidden meter not shown
+    window.replay.next.click()
+    assert "The morning after" in window.replay.view.toPlainText()
+    window.replay.last.click()
+    last = window.replay.view.toPlainText()
+    assert "Last call" in last and "Ending: Talking" in last
+    assert not window.replay.next.isEnabled()
+
+
+def test_cohort_tab_lists_sessions(qtbot: QtBot, window: DebriefWindow, journal: Journal,
+                                   tiny: CompiledScenario) -> None:
+    record(journal, tiny, [{"type": "choose", "option": o} for o in ("shoot", "wait", "concede")],
+           seed=5, trainee="Other trainee")
+    window.show_tab("Cohort")
+    qtbot.waitUntil(lambda: window.cohort.cohort is not None, timeout=10_000)
+    assert window.cohort.sessions.rowCount() == 2
+    assert "2</b> session(s)" in window.cohort.summary.text()
+    assert window.cohort.choices.topLevelItemCount() == 3
+    opened: list[str] = []
+    window.openSession.connect(opened.append)
+    row = next(r for r in range(2) if window.cohort.sessions.item(r, 1).text() == "Other trainee")
+    window.cohort.sessions.selectRow(row)
+    window.cohort.open_selected()
+    assert len(opened) == 1 and window.children_windows
+    for child in window.children_windows:
+        child.close()
+
+
+def test_export_from_the_window(qtbot: QtBot, window: DebriefWindow, tmp_path: Path) -> None:
+    for name in ("report.html", "report.json", "report.pdf"):
+        job = window.export_to(tmp_path / name)
+        with qtbot.waitSignal(job.signals.done, timeout=20_000):
+            pass
+        assert (tmp_path / name).stat().st_size > 0
+    assert "Saved report.pdf" in window.export_status.text()
+
+
+def test_window_explains_a_scenario_that_no_longer_replays(qtbot: QtBot, journal: Journal,
+                                                           tiny: CompiledScenario,
+                                                           tmp_path: Path) -> None:
+    renamed = tmp_path / "tiny.yaml"
+    renamed.write_text(TINY.read_text(encoding="utf-8").replace(
+        "- id: back\n", "- id: back-channel\n").replace("option: back,", "option: back-channel,"),
+        encoding="utf-8")
+    sid = record(journal, tiny, INPUTS, path=str(renamed))
+    w = DebriefWindow(journal, sid)
+    qtbot.addWidget(w)
+    assert w.timeline.rowCount() == 3
+    assert not w.whatifs.run_button.isEnabled()
+    notices = [lbl.text() for lbl in w.findChildren(type(w.export_status), "notice")]
+    assert any("no longer replay" in n for n in notices)
