@@ -5,7 +5,7 @@ the journal's inputs) into a :class:`~game.debrief.model.Debrief` — timeline,
 meter series, channel strip, explained score, expert and historical
 comparison, objective ratings — and exports it as text, JSON, HTML or PDF.
 
-Nothing here imports QtWidgets; only :mod:`game.debrief.export_pdf` (and the
+Nothing here touches widgets; only :mod:`game.debrief.export_pdf` (and the
 chart rasteriser it uses) touch QtGui, and they import it lazily.
 """
 
