@@ -243,6 +243,8 @@ def compile_scenario(
     options: dict[str, tuple[CompiledOption, ...]] = {}
     injects_when: dict[tuple[str, int], Compiled] = {}
     for ni, node in enumerate(model.nodes):
+        if node.id in options:
+            continue  # a duplicate id, already reported; its options would shadow the first's
         nloc: Loc = ("nodes", ni)
         for ii, inject in enumerate(node.injects):
             iloc: Loc = (*nloc, "injects", ii)

@@ -72,7 +72,9 @@ DEFAULT_SEVERITY: dict[str, str] = {
 class Strict(BaseModel):
     """Base for every file-format model: unknown keys are errors, values frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Source(Strict):
@@ -112,10 +114,10 @@ class Meter(Strict):
     @model_validator(mode="after")
     def _in_range(self) -> Meter:
         if self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
         if not self.min <= self.initial <= self.max:
             raise ValueError(
-                f"initial value {self.initial} is outside the range {self.min}..{self.max}"
+                f"initial value {self.initial:g} is outside the range {self.min:g}..{self.max:g}"
             )
         uppers = [b.upto for b in self.bands]
         if uppers != sorted(uppers):

@@ -57,7 +57,25 @@ except ImportError:  # pragma: no cover - depends on what is installed
     except ImportError:
         _CParser = None
 
-HAVE_C_PARSER = _CParser is not None
+# PyYAML ships libyaml in its wheels on every common platform, so it is the
+# C parser a fresh machine has; only its event stream is used (never its
+# loaders), and its event classes carry the same fields as ruamel.yaml's.
+try:
+    import yaml as _pyyaml
+    import yaml.events as _py_events
+    from yaml._yaml import CParser as _PyCParser
+except ImportError:  # pragma: no cover - depends on what is installed
+    _pyyaml = None  # type: ignore[assignment]
+    _py_events = None  # type: ignore[assignment]
+    _PyCParser = None
+
+HAVE_C_PARSER = _CParser is not None or _PyCParser is not None
+_MAPPING_STARTS: frozenset[type] = frozenset(
+    {MappingStartEvent} | ({_py_events.MappingStartEvent} if _py_events is not None else set())
+)
+_C_ERRORS: tuple[type[BaseException], ...] = (
+    (YAMLError, _pyyaml.YAMLError) if _pyyaml is not None else (YAMLError,)
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file accepted (2 MiB); real scenarios are a few dozen KiB."""
@@ -526,7 +544,7 @@ class _Walker:
                 "a scenario never needs this much nesting; check the indentation",
                 "yaml-depth",
             )
-        is_map = ev.__class__ is MappingStartEvent
+        is_map = ev.__class__ in _MAPPING_STARTS
         if ev.tag is not None:
             self.check_tag(ev.tag, _MAPPING_TAGS if is_map else _SEQUENCE_TAGS, pos)
         self.count += 1
@@ -564,6 +582,16 @@ class _Walker:
             AliasEvent: self.alias,
             DocumentStartEvent: self.document,
         }
+        if _py_events is not None:
+            handlers.update({
+                _py_events.ScalarEvent: self.scalar,
+                _py_events.MappingStartEvent: self.start,
+                _py_events.SequenceStartEvent: self.start,
+                _py_events.MappingEndEvent: self.end,
+                _py_events.SequenceEndEvent: self.end,
+                _py_events.AliasEvent: self.alias,
+                _py_events.DocumentStartEvent: self.document,
+            })
         get = handlers.get
         for ev in events:
             handler = get(ev.__class__)
@@ -648,10 +676,10 @@ def _check_characters(text: str, filename: str) -> None:
 
 
 def _events(text: str, pure: bool) -> Iterator[Any]:
-    if pure or _CParser is None:
+    if pure or not HAVE_C_PARSER:
         yield from YAML(typ="safe", pure=True).parse(text)
         return
-    parser = _CParser(text)
+    parser = _CParser(text) if _CParser is not None else _PyCParser(text)
     try:
         while parser.check_event():
             yield parser.get_event()
@@ -690,8 +718,8 @@ def parse_yaml(text: str, filename: str, *, pure: bool = False) -> ParsedYaml:
         walker.run(_events(text, pure))
     except _Fatal as fatal:
         raise ScenarioLoadError([*walker.problems, fatal.diagnostic]) from None
-    except YAMLError as exc:
-        if not pure and _CParser is not None:
+    except _C_ERRORS as exc:
+        if not pure and HAVE_C_PARSER:
             return parse_yaml(text, filename, pure=True)  # for the same words everywhere
         if isinstance(exc, MarkedYAMLError):
             raise ScenarioLoadError([*walker.problems, _syntax_error(exc, filename)]) from None
