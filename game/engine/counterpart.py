@@ -79,8 +79,12 @@ def resolve_call(
     state: Reader,
     rng: random.Random,
     forced: str | None = None,
+    prior_status: str | None = None,
 ) -> CallResult:
     """Decide what happens to a call, drawing from ``rng`` in a fixed order.
+
+    ``prior_status`` is the channel's status before this request (the caller
+    has already marked it ``requested``); it defaults to the current one.
 
     Two numbers are always drawn (accept, then decline-or-silence) plus one for
     the delay, so a forced answer or a precondition does not shift the random
@@ -107,7 +111,8 @@ def resolve_call(
     for requirement, why in scenario.preconditions.get(channel, ()):
         if not requirement(state):
             return CallResult("declined", 0.0, 0, why, factors)
-    if state.channels[channel] == "suspended":
+    status_before = prior_status if prior_status is not None else state.channels[channel]
+    if status_before == "suspended":
         return CallResult(
             "unanswered", 0.0, 0, "The channel is suspended; nobody is on the other end.", factors
         )

@@ -636,11 +636,12 @@ class Session:
                 return
 
     def _call(self, node: Node, channel: str, option_id: str) -> None:
+        prior = self.channels[channel]
         self._set_channel(
             channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
         )
         forced = self.forced.pop(channel, None)
-        result = resolve_call(self.scenario, node, channel, self, self.rng, forced)
+        result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior)
         self.call_status = result.status
         self._emit(
             "call",
@@ -656,6 +657,9 @@ class Session:
             self._answered(channel, cause)
         else:
             self._set_channel(channel, result.status, cause)
+            if prior == "suspended" and result.status in ("declined", "unanswered"):
+                # A call into a suspended line does not reopen it.
+                self._set_channel(channel, "suspended", cause)
             if result.status == "ringing":
                 self.pending.append(
                     _Pending(channel, self.turn + result.delay, self.turn, option_id)

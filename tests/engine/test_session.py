@@ -225,3 +225,16 @@ def test_team_vote_majority_with_lead_tie_break(tiny: CompiledScenario) -> None:
     decision = result.of_type("decision")[0]
     assert decision["votes"] == {"lead": "concede", "deputy": "allies"}
     assert decision["vote_rule"] == "majority"
+
+
+def test_a_suspended_channel_stays_suspended_when_called(tiny: CompiledScenario) -> None:
+    for seed in range(30):
+        session = Session.start(tiny, seed=seed)
+        session.choose("wait")
+        session.channels["political"] = "suspended"  # as a scenario effect would set it
+        result = session.choose("back")
+        call = result.of_type("call")[0]
+        assert call["result"] == "unanswered"
+        assert "suspended" in call["reason"]
+        assert session.channels["political"] == "suspended"
+        assert "political" not in session.contact
