@@ -20,6 +20,10 @@ from game.scenario.compile import CompiledScenario
 
 from .model import Debrief, OptionSeen, build_debrief, recorded_debrief
 
+#: Scenarios loaded from files, by (path, modification time, size): opening
+#: several debriefs of one scenario parses the file once.
+_LOADED: dict[tuple[str, int, int], CompiledScenario] = {}
+
 
 class ScenarioLoadError(Exception):
     """The scenario file could not be loaded (missing or invalid)."""
@@ -44,13 +48,22 @@ def load_scenario_file(path: str | Path) -> CompiledScenario:
     file = Path(path)
     if not file.is_file():
         raise ScenarioLoadError(f"the scenario file {file} is not there any more")
+    stat = file.stat()
+    key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
     try:
-        return load_scenario(file)
+        compiled = load_scenario(file)
     except LoaderError as exc:
         errors = exc.errors or exc.diagnostics
         first = errors[0].format() if errors else "unknown error"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ScenarioLoadError(f"the scenario file {file} has errors: {first}{more}") from exc
+    if len(_LOADED) >= 16:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = compiled
+    return compiled
 
 
 def replay_with_views(

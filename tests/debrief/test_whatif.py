@@ -85,3 +85,11 @@ def test_progress_and_cancel(tiny: CompiledScenario) -> None:
     assert partial.cancelled
     assert len(partial.branches) == 2
     assert partial.branches[0].random is not None and partial.branches[0].random.n == 30
+
+
+@pytest.mark.parametrize("decision", [1, 2])
+def test_snapshot_at_the_fork_equals_replaying_the_prefix(tiny: CompiledScenario,
+                                                         decision: int) -> None:
+    fast = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True)
+    slow = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True, snapshot=False)
+    assert fast == slow
