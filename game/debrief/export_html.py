@@ -180,8 +180,8 @@ def section_plan(aar: AAR | None) -> str:
     if not plan:
         out.append('<p class="muted">No improvement items recorded.</p>')
         return "".join(out)
-    out.append(TABLE + _head([("Issue", 32), ("Corrective action", 40), ("Owner", 16),
-                              ("Due", 12)]))
+    out.append(TABLE + _head([("Issue", 30), ("Corrective action", 38), ("Owner", 17),
+                              ("Due", 15)]))
     for item in plan:
         out.append(f"<tr><td>{_multiline(item.issue)}</td><td>{_multiline(item.action)}</td>"
                    f"<td>{_e(item.owner)}</td><td>{_e(item.due)}</td></tr>")

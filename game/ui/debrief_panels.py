@@ -113,8 +113,8 @@ class WhatIfPanel(QWidget):
     """Fork the session at a decision and see where each alternative leads."""
 
     WHATIF_COLUMNS = ("Alternative", "Expert plays on", "Score", "Peak",
-                      "Random games end in", "Mean", "Score range", "Peak mean / max",
-                      "Contact")
+                      "Random games end in", "Mean", "Score range", "Peak mean/max",
+                      "Contact made")
     finished = Signal(object)
 
     def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,
@@ -177,7 +177,7 @@ class WhatIfPanel(QWidget):
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
         header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 260, 58, 100, 130)):
+        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128)):
             header.resizeSection(col, width)
         fit_rows(self.table)
         split.addWidget(self.table)
@@ -186,7 +186,7 @@ class WhatIfPanel(QWidget):
         self.chart.setMinimumHeight(220)
         self.chart.setAccessibleName("Endings of the random games for each alternative")
         split.addWidget(self.chart)
-        split.setSizes([260, 300])
+        split.setSizes([340, 250])
         layout.addWidget(split, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -726,7 +726,7 @@ class CohortPanel(QWidget):
                     font.setBold(True)
                     cell.setFont(font)
                 self.sessions.setItem(row, col, cell)
-        for col, width in enumerate((165, 150, 125, 230, 55, 70)):
+        for col, width in enumerate((180, 150, 140, 250, 55, 70)):
             self.sessions.horizontalHeader().resizeSection(col, width)
         self._histogram(cohort)
         self.choices.clear()
