@@ -191,6 +191,11 @@ class SessionController(QObject):
         pausedChanged(bool)
         errorRaised(str): Something the user should be told (input refused, disk full).
         busyChanged(bool): Replaying a long session on a worker thread.
+        facilitated(TurnResult): A facilitator input was journaled and applied.
+        facilitatorError(str): A facilitator input was refused (for the console, not the
+            trainee's screen).
+        activeRoleChanged(str): Team play: the role at the keyboard changed ('' for none).
+        votesChanged(dict): Team play: the votes cast so far on the current decision.
     """
 
     sessionStarted = Signal(str)
@@ -201,6 +206,10 @@ class SessionController(QObject):
     pausedChanged = Signal(bool)
     errorRaised = Signal(str)
     busyChanged = Signal(bool)
+    facilitated = Signal(object)
+    facilitatorError = Signal(str)
+    activeRoleChanged = Signal(str)
+    votesChanged = Signal(dict)
 
     def __init__(
         self,
@@ -220,6 +229,13 @@ class SessionController(QObject):
         self.last_result: TurnResult | None = None
         self.stage = "idle"  # idle | deciding | consequences | ended
         self.busy = False
+        # Team play: votes cast on the current decision (journaled with the choice once
+        # every role has voted) and the role whose screen is showing.
+        self.votes: dict[str, str] = {}
+        self.vote_rationales: dict[str, str] = {}
+        self.shown_role: str | None = None
+        # Facilitator: seconds per decision for every decision (None: the scenario's; 0: none).
+        self.default_time_limit: int | None = None
 
     # -- reading ------------------------------------------------------------
     @property
@@ -328,17 +344,29 @@ class SessionController(QObject):
         *,
         seconds: float | None = None,
         timed_out: bool = False,
+        votes: dict[str, str] | None = None,
     ) -> TurnResult | None:
-        """Journal and apply a choice; emit the consequences. None if refused."""
+        """Journal and apply a choice; emit the consequences. None if refused.
+
+        In team play, when the decision is a team vote, each call casts the vote
+        of the role at the keyboard (None is returned until every role has
+        voted); the last vote tallies them by the scenario's rule and takes the
+        decision with every role's vote recorded.
+        """
         if self.session is None or self.session_id is None or self.stage != "deciding":
             self.errorRaised.emit("There is no decision to take right now.")
             return None
+        if votes is None and not timed_out and self.vote_rule() is not None:
+            return self._cast_vote(option_id, rationale)
         spent = self.clock.stop()
         data: dict[str, Any] = {"type": "choose", "option": option_id}
+        if votes:
+            data["votes"] = dict(votes)
         if rationale.strip():
             data["rationale"] = rationale.strip()
         if self.session.roles:
-            role = self.current_role()
+            view = self.current()
+            role = (view.role if view is not None else None) if votes else self.current_role()
             if role:
                 data["role"] = role
         data["seconds"] = round(float(seconds if seconds is not None else spent), 1)
@@ -350,7 +378,10 @@ class SessionController(QObject):
             return None
         self.last_result = result
         self.stage = "consequences"
+        # Consequences first (the screen switches), then the state: the play screen is
+        # hidden by then and catches up only when it is shown again.
         self.resultReady.emit(result)
+        self.stateChanged.emit()
         if result.ended:
             self._record_ending()
             self.stage = "ended"
@@ -401,7 +432,8 @@ class SessionController(QObject):
             self.errorRaised.emit(f"Your choice could not be saved, so it was not applied: {exc}")
             return None
         result = self.session.apply(data)
-        self.stateChanged.emit()
+        if data.get("type") != "choose":
+            self.stateChanged.emit()
         return result
 
     def _show_turn(self) -> None:
@@ -409,20 +441,155 @@ class SessionController(QObject):
         if view is None:
             return
         self.stage = "deciding"
+        self.votes = {}
+        self.vote_rationales = {}
+        self._announce_role()
         self.turnReady.emit(view)
-        self._restart_clock(0.0, view.time_limit)
+        self._restart_clock(0.0)
 
     def _restart_clock(self, spent: float, limit: int | None = None) -> None:
         view = self.current()
-        self.clock.start(limit if limit is not None else (view.time_limit if view else None),
-                         spent)
+        self.clock.start(limit if limit is not None else self.time_limit_for(view), spent)
+
+    def time_limit_for(self, view: TurnView | None) -> int | None:
+        """Seconds allowed for a decision: the facilitator's setting, else the scenario's."""
+        if self.default_time_limit is not None:
+            return self.default_time_limit or None
+        return view.time_limit if view is not None else None
 
     def _time_out(self) -> None:
         if self.session is None or self.stage != "deciding" or self.paused:
             return
         view = self.session.current()
-        self.choose(self.session.timeout_option(), "", seconds=float(view.time_limit or 0),
-                    timed_out=True)
+        limit = self.clock.limit or view.time_limit or 0
+        self.choose(self.session.timeout_option(), "", seconds=float(limit), timed_out=True)
+
+    # -- team play (hot seat) -------------------------------------------------
+    @property
+    def team(self) -> bool:
+        """Several roles take turns at this machine."""
+        return self.session is not None and len(self.session.roles) > 1
+
+    def vote_rule(self) -> str | None:
+        """``majority`` or ``unanimous`` when the current decision is a team vote."""
+        session = self.session
+        if session is None or session.ended or not self.team:
+            return None
+        return session.scenario.nodes[session.node].decision.vote
+
+    def voter(self) -> str | None:
+        """The role whose vote is next (None when this is no team vote)."""
+        if self.session is None or self.vote_rule() is None:
+            return None
+        return next((r for r in self.session.team_roles() if r not in self.votes), None)
+
+    def active_role(self) -> str | None:
+        """The role at the keyboard: the next voter, else the decision's role."""
+        return self.voter() or self.current_role()
+
+    def viewer_roles(self) -> tuple[str, ...]:
+        """Whose messages the trainee's screen shows: in team play, the active role only."""
+        if self.team and self.shown_role:
+            return (self.shown_role,)
+        return self.roles
+
+    def _announce_role(self) -> None:
+        role = self.active_role() if self.team else None
+        if role != self.shown_role:
+            self.shown_role = role
+            self.activeRoleChanged.emit(role or "")
+
+    def _cast_vote(self, option_id: str, rationale: str) -> TurnResult | None:
+        from game.engine import EngineError
+
+        assert self.session is not None
+        role = self.voter()
+        if role is None:  # every vote is in but the choice was refused: vote again
+            self.votes, self.vote_rationales = {}, {}
+            role = self.voter()
+        assert role is not None
+        try:
+            self.session.validate_input({"type": "choose", "option": option_id})
+        except EngineError as exc:
+            self.errorRaised.emit(str(exc))
+            return None
+        self.votes[role] = option_id
+        if rationale.strip():
+            self.vote_rationales[role] = rationale.strip()
+        self.votesChanged.emit(dict(self.votes))
+        if self.voter() is not None:
+            self._announce_role()
+            view = self.current()
+            if view is not None:
+                self.turnReady.emit(view)  # a clean decision panel for the next voter
+            self.clock.start(self.clock.limit, self.clock.elapsed())  # same countdown
+            return None
+        votes = dict(self.votes)
+        scenario = self.session.scenario
+        why = "; ".join(
+            f"{next((r.title for r in scenario.model.roles if r.id == role), role)}: {text}"
+            for role, text in self.vote_rationales.items())
+        return self.choose(self.session.tally(votes), why, votes=votes)
+
+    # -- the facilitator ---------------------------------------------------------
+    def facilitate(self, data: dict[str, Any]) -> TurnResult | None:
+        """Journal, then apply, a facilitator input; None (and ``facilitatorError``) if refused.
+
+        ``data`` is an engine input: ``inject``, ``adjust``, ``set_flag``, ``jump``,
+        ``force_answer``, ``note``, ``pause`` or ``resume``. Pausing also stops the
+        decision clock; a jump shows the new decision at once (with a fresh clock).
+        """
+        from game.engine import EngineError
+
+        session = self.session
+        if session is None or self.session_id is None:
+            self.facilitatorError.emit("No session is running.")
+            return None
+        data = dict(data)
+        kind = data.get("type")
+        if kind in ("pause", "resume") and (kind == "pause") == self.paused:
+            self.facilitatorError.emit(
+                "The session is already paused." if self.paused else "The session is running.")
+            return None
+        if kind == "choose":
+            self.facilitatorError.emit("Choices are the trainees' to make.")
+            return None
+        try:
+            session.validate_input(data)
+        except EngineError as exc:
+            self.facilitatorError.emit(str(exc))
+            return None
+        result = self._input(data)
+        if result is None:
+            return None
+        if kind in ("pause", "resume"):
+            self.clock.set_paused(kind == "pause")
+            self.pausedChanged.emit(kind == "pause")
+        elif kind == "jump" and not session.ended:
+            self._show_turn()
+        self.facilitated.emit(result)
+        return result
+
+    def set_decision_time(self, seconds: int | None, *, every: bool = False) -> bool:
+        """Facilitator: give the current decision ``seconds`` from now (None or 0: no limit).
+
+        With ``every``, later decisions get the same limit (overriding the
+        scenario's). The change is journaled as a facilitator note.
+        """
+        if self.session is None or self.session.ended:
+            return False
+        seconds = int(seconds) if seconds else 0
+        text = (f"Decision clock set to {seconds} s" if seconds else "Decision clock removed")
+        text += " for this and every later decision" if every else " for this decision"
+        note = {"type": "note", "text": text, "time_limit": seconds, "every": every}
+        if self.facilitate(note) is None:
+            return False
+        if every:
+            self.default_time_limit = seconds
+        if self.stage == "deciding":
+            spent = self.clock.elapsed()
+            self.clock.start(spent + seconds if seconds else None, spent)
+        return True
 
     def _record_ending(self) -> None:
         from game.records.journal import JournalError
