@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PDF export (target < 2 s): best {best:.2f} s, median {median:.2f} s, "
           f"{pdf.stat().st_size // 1024} KiB — {verdict}")
 
-    k = min(options.decision, turns) - 1
+    k = k_mid = min(options.decision, turns) - 1
     best, median, result = timed(
         lambda: what_if(scenario, 42, opened.inputs, k, n=options.runs), options.repeat)
     games = len(result.branches) * (options.runs + 1)
@@ -226,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
             lambda k=k: what_if(scenario, 42, opened.inputs, k, n=options.runs), options.repeat)
         games = len(result.branches) * (options.runs + 1)
         print(f"what-ifs of decision {k + 1} ({games} games, {turns - k} decisions each): "
+              f"best {best:.2f} s, median {median:.2f} s")
+    cpus = os.cpu_count() or 1
+    for k in (k_mid, 0):
+        best, median, result = timed(
+            lambda k=k: what_if(scenario, 42, opened.inputs, k, n=options.runs, workers=cpus),
+            options.repeat)
+        print(f"what-ifs of decision {k + 1} in {cpus} worker processes (workers={cpus}): "
               f"best {best:.2f} s, median {median:.2f} s")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"(load average {load:.1f} on {os.cpu_count()} CPUs while measuring)")

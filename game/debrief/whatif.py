@@ -26,6 +26,7 @@ One batch :class:`~game.engine.session.Session` is reused through
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -212,6 +213,82 @@ class _Fork:
                 setattr(session, key, value)
 
 
+@dataclass
+class _Plan:
+    """Everything needed to play roads from the fork (shared with worker processes)."""
+
+    scenario: CompiledScenario
+    seed: int
+    roles: tuple[str, ...]
+    prefix: list[dict[str, Any]]
+    snapshot: bool
+    states: list[Any]
+    esc: str
+
+
+#: The plan a forked worker process plays from (set in the parent before forking).
+_WORKER_PLAN: _Plan | None = None
+
+
+class _Player:
+    """Plays roads from the fork in one reusable batch session."""
+
+    def __init__(self, plan: _Plan, session: Session | None = None) -> None:
+        self.plan = plan
+        if session is None:
+            session = Session(plan.scenario, plan.seed, plan.roles, batch=True)
+        else:
+            session.restart(plan.seed)
+        for data in plan.prefix:
+            session.apply(data)
+        self.session = session
+        self.fork = _Fork(session) if plan.snapshot and plan.prefix else None
+        self.expert: Policy = get_policy("expert")
+        self.random: Policy = get_policy("random")
+        self.rng = random.Random()
+
+    def play(self, option: str, index: int) -> Road:
+        """Play one road: ``index`` -1 is the expert, else random continuation ``index``."""
+        plan, session = self.plan, self.session
+        if index < 0:
+            name, policy, rng = "expert", self.expert, policy_rng(plan.seed)
+        else:
+            name, policy, rng = "random", self.random, self.rng
+            rng.setstate(plan.states[index])
+        if self.fork is not None:
+            self.fork.restore(session)
+        else:
+            session.restart(plan.seed)
+            for data in plan.prefix:
+                session.apply(data)
+        session.apply({"type": "choose", "option": option})
+        choices = play_out(session, policy, rng, MAX_TURNS)
+        outcome = session.outcome
+        return Road(
+            option=option, policy=name, index=max(index, 0),
+            ending=outcome.ending_id if outcome else "",
+            ending_title=outcome.title if outcome else "(did not end)",
+            tone=outcome.tone if outcome else "mixed",
+            score=outcome.score if outcome else 0.0,
+            peak_escalation=float(session.peaks.get(plan.esc, 0.0)),
+            first_contact_turn=_first_contact(session),
+            choices=tuple(choices),
+        )
+
+
+def _play_chunk(tasks: list[tuple[str, int]]) -> list[Road]:
+    """Worker process: play a chunk of roads from the inherited plan."""
+    global _WORKER_PLAYER
+    plan = _WORKER_PLAN
+    assert plan is not None, "the plan is set before the pool forks"
+    if _WORKER_PLAYER is None:
+        _WORKER_PLAYER = _Player(plan)
+    return [_WORKER_PLAYER.play(option, index) for option, index in tasks]
+
+
+_WORKER_PLAYER: _Player | None = None
+
+
 def what_if(
     scenario: CompiledScenario,
     seed: int,
@@ -225,6 +302,7 @@ def what_if(
     cancel: Cancel | None = None,
     session: Session | None = None,
     snapshot: bool = True,
+    workers: int = 1,
 ) -> WhatIf:
     """Fork a recorded session at one decision and play every alternative out.
 
@@ -237,11 +315,14 @@ def what_if(
         roles: The session's roles.
         keep_roads: Keep every random road (for inspection and tests).
         progress: Called as ``progress(done, total)`` now and then.
-        cancel: Polled between roads; returning True stops early.
+        cancel: Polled between roads (between chunks with workers); returning
+            True stops early.
         session: A batch session to reuse (one is made if None).
         snapshot: Keep the state at the fork and restore it for every road
             (see :class:`_Fork`) instead of restarting and replaying the prefix;
             both give identical results, the snapshot is faster for late forks.
+        workers: Processes to play in (Linux ``fork`` only; 1 plays in this
+            thread). The result does not depend on it.
 
     Returns:
         The what-ifs. When cancelled, ``cancelled`` is True and the branches
@@ -250,77 +331,71 @@ def what_if(
     Raises:
         IndexError: If the session has no such decision.
     """
-    prefix = fork_prefix(inputs, decision)
-    if session is None:
-        session = Session(scenario, seed, roles, batch=True)
-    else:
-        session.restart(seed)
-    for data in prefix:
-        session.apply(data)
-    fork = _Fork(session) if snapshot and prefix else None
-    node = scenario.nodes[session.node]
-    turn = session.turn
-    alternatives = [(o.id, o.option.label, o.option.kind) for o in session.available()]
+    plan = _Plan(scenario, seed, tuple(roles), fork_prefix(inputs, decision), snapshot,
+                 [policy_rng(seed + i).getstate() for i in range(n)],
+                 scenario.model.scoring.escalation_meter)
+    player = _Player(plan, session)
+    at = player.session
+    node = scenario.nodes[at.node]
+    alternatives = [(o.id, o.option.label, o.option.kind) for o in at.available()]
     chosen = str(inputs[decision_inputs(inputs)[decision]].get("option"))
     expert_pick = scenario.expert.get(node.id)
-    esc = scenario.model.scoring.escalation_meter
-    result = WhatIf(decision, turn, node.id, node.title, node.time, seed, n, [],
+    result = WhatIf(decision, at.turn, node.id, node.title, node.time, seed, n, [],
                     {e.ending.id: e.ending.title for e in scenario.endings})
-    per_branch = n + (1 if scenario.expert else 0)
-    total = per_branch * len(alternatives)
-    done = 0
-    expert: Policy = get_policy("expert")
-    randomly: Policy = get_policy("random")
-    # Seeding from a string hashes it; seed each stream once and restore its state per road.
-    states = [policy_rng(seed + i).getstate() for i in range(n)]
-    rng = random.Random()
-    step = max(1, total // 100)
-
+    first = -1 if scenario.expert else 0
+    tasks = [(option, i) for option, _label, _kind in alternatives for i in range(first, n)]
+    if workers > 1 and len(tasks) >= 100 and "fork" in multiprocessing.get_all_start_methods():
+        roads = _play_parallel(plan, tasks, workers, progress, cancel)
+    else:
+        roads = _play_here(player, tasks, progress, cancel)
+    result.cancelled = len(roads) < len(tasks)
     for option, label, kind in alternatives:
+        mine = [r for r in roads if r.option == option]
+        if not mine:
+            continue
         branch = Branch(option, label, kind, option == chosen, option == expert_pick)
-        result.branches.append(branch)
-        randoms: list[Road] = []
-        for i in range(-1 if scenario.expert else 0, n):
-            if cancel is not None and cancel():
-                result.cancelled = True
-                branch.random = _summarise(randoms) if randoms else None
-                return result
-            if i < 0:
-                name, index, policy = "expert", 0, expert
-                rng = policy_rng(seed)
-            else:
-                name, index, policy = "random", i, randomly
-                rng.setstate(states[i])
-            if fork is not None:
-                fork.restore(session)
-            else:
-                session.restart(seed)
-                for data in prefix:
-                    session.apply(data)
-            session.apply({"type": "choose", "option": option})
-            choices = play_out(session, policy, rng, MAX_TURNS)
-            outcome = session.outcome
-            road = Road(
-                option=option, policy=name, index=index,
-                ending=outcome.ending_id if outcome else "",
-                ending_title=outcome.title if outcome else "(did not end)",
-                tone=outcome.tone if outcome else "mixed",
-                score=outcome.score if outcome else 0.0,
-                peak_escalation=session.peaks.get(esc, 0.0),
-                first_contact_turn=_first_contact(session),
-                choices=tuple(choices),
-            )
-            if name == "expert":
-                branch.expert = road
-            else:
-                randoms.append(road)
-            done += 1
-            if progress is not None and (done % step == 0 or done == total):
-                progress(done, total)
+        branch.expert = next((r for r in mine if r.policy == "expert"), None)
+        randoms = [r for r in mine if r.policy == "random"]
         branch.random = _summarise(randoms) if randoms else None
         if keep_roads:
             branch.roads = randoms
+        result.branches.append(branch)
     return result
+
+
+def _play_here(player: _Player, tasks: Sequence[tuple[str, int]], progress: Progress | None,
+               cancel: Cancel | None) -> list[Road]:
+    roads: list[Road] = []
+    total = len(tasks)
+    step = max(1, total // 100)
+    for option, index in tasks:
+        if cancel is not None and cancel():
+            break
+        roads.append(player.play(option, index))
+        if progress is not None and (len(roads) % step == 0 or len(roads) == total):
+            progress(len(roads), total)
+    return roads
+
+
+def _play_parallel(plan: _Plan, tasks: Sequence[tuple[str, int]], workers: int,
+                   progress: Progress | None, cancel: Cancel | None) -> list[Road]:
+    global _WORKER_PLAN
+    size = max(10, len(tasks) // (workers * 8))
+    chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
+    roads: list[Road] = []
+    _WORKER_PLAN = plan
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk in pool.imap(_play_chunk, chunks):
+                roads.extend(chunk)
+                if progress is not None:
+                    progress(len(roads), len(tasks))
+                if cancel is not None and cancel():
+                    pool.terminate()
+                    break
+    finally:
+        _WORKER_PLAN = None
+    return roads
 
 
 def _summarise(roads: Sequence[Road]) -> Distribution:

@@ -93,3 +93,9 @@ def test_snapshot_at_the_fork_equals_replaying_the_prefix(tiny: CompiledScenario
     fast = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True)
     slow = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True, snapshot=False)
     assert fast == slow
+
+
+def test_worker_processes_give_the_same_answer(tiny: CompiledScenario) -> None:
+    alone = what_if(tiny, SEED, INPUTS, 1, n=60, keep_roads=True)
+    shared = what_if(tiny, SEED, INPUTS, 1, n=60, keep_roads=True, workers=2)
+    assert shared == alone
