@@ -111,7 +111,8 @@ def _play(session: Session, seed: int, policy: Policy, max_turns: int) -> None:
 
 
 def _visited_in_order(session: Session) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(e["node"] for e in session.events if e["type"] == "node_entered"))
+    # Every node entered is decided on (batch play has no facilitator jumps).
+    return tuple(dict.fromkeys(node for node, _ in session.path))
 
 
 def play_one(
@@ -208,7 +209,7 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(data: dict[str, Any], source_path: str | None) -> None:
     scenario = scenario_from_data(data, source_path)
-    _WORKER["session"] = Session(scenario, 0, batch=True)
+    _WORKER["session"] = Session(scenario, 0, batch=True, record=False)
     _WORKER["policies"] = {}
 
 
@@ -512,7 +513,7 @@ def simulate(
     done = 0
 
     if workers == 1:
-        session = Session(scenario, seed, batch=True)
+        session = Session(scenario, seed, batch=True, record=False)
         for start, count in chunks:
             if cancel is not None and cancel():
                 cancelled = True

@@ -164,6 +164,7 @@ class Session:
         roles: Sequence[str] = (),
         *,
         batch: bool = False,
+        record: bool = True,
     ) -> None:
         """Attach a new session to the scenario's machines.
 
@@ -174,11 +175,16 @@ class Session:
             batch: For headless batch play: no pause or consequence phases, and
                 the flow is walked from the flow machine's table instead of
                 dispatched event by event. The event log is identical.
+            record: Keep the event log. Monte Carlo play that only needs the
+                ending, score, meters and path turns it off (``ending`` and
+                ``score`` events are still kept).
         """
         self.scenario = scenario
         self.batch = batch
+        self.record = record
         self._flow = flow_machine(scenario)
         self._table = flow_table(scenario)
+        self._early = tuple(e for e in scenario.endings if e.ending.early)
         if not batch:
             lifecycle_machine().add_model(self)
             self._flow.add_model(self)
@@ -210,6 +216,8 @@ class Session:
         self.paused_from = "briefing"
         self.outcome: Outcome | None = None
         self.phase = "deciding" if self.batch else "briefing"
+        self._available: list[CompiledOption] | None = None
+        self._clock = self.scenario.nodes[self.scenario.start].time
         self.node = self.scenario.start
         self._shown: tuple[Event, ...] = ()
         self._emit(
@@ -269,16 +277,21 @@ class Session:
 
     @property
     def clock(self) -> str:
-        node = self.scenario.nodes.get(self.node)
-        return node.time if node is not None else (self.events[-1]["clock"] if self.events else "")
+        """The scenario clock: the time of the node being played (or last played)."""
+        return self._clock
 
     def available(self) -> list[CompiledOption]:
         """Options the trainee may pick at the current node."""
+        if self._available is not None:
+            return self._available
         if self.ended or self.node == END:
             return []
-        return [
+        found = [
             o for o in self.scenario.options[self.node] if o.available is None or o.available(self)
         ]
+        # State only changes inside apply(), which clears this.
+        self._available = found
+        return found
 
     def options(self) -> list[OptionView]:
         """The current options as the trainee sees them."""
@@ -402,7 +415,7 @@ class Session:
             if self.phase == "paused":
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")
-            if option not in {o.id for o in self.available()}:
+            if not any(o.id == option for o in self.available()):
                 ids = ", ".join(o.id for o in self.available())
                 raise EngineError(f"'{option}' is not an option here; choose one of: {ids}")
             votes = data.get("votes")
@@ -431,6 +444,7 @@ class Session:
         """Apply one recorded input (a choice or a facilitator action)."""
         self.validate_input(data)
         self.inputs.append(dict(data))
+        self._available = None
         first = len(self.events)
         kind = data["type"]
         if kind == "choose":
@@ -446,18 +460,23 @@ class Session:
         event: Event = {
             "seq": len(self.events),
             "turn": self.turn,
-            "clock": self.clock,
+            "clock": self._clock,
             "type": kind,
             **data,
         }
-        self.events.append(event)
+        if self.record or kind in ("ending", "score"):
+            self.events.append(event)
         return event
 
     def _enter_node(self, node_id: str) -> None:
         node = self.scenario.nodes[node_id]
+        self._clock = node.time
         self.visited.add(node_id)
-        self._emit("node_entered", node=node_id, title=node.title, time=node.time)
+        if self.record:
+            self._emit("node_entered", node=node_id, title=node.title, time=node.time)
         self._deliver_answers(node)
+        if not self.record:
+            return  # injects change nothing but what is shown
         shown: list[Event] = []
         for index, inject in enumerate(node.injects):
             when = self.scenario.injects_when.get((node_id, index))
@@ -522,25 +541,29 @@ class Session:
     def _set_channel(self, channel: str, status: str, cause: dict[str, str]) -> None:
         before = self.channels[channel]
         self.channels[channel] = status
-        self._emit("channel", channel=channel, before=before, after=status, cause=cause)
+        if self.record:
+            self._emit("channel", channel=channel, before=before, after=status, cause=cause)
 
-    def _set_meter(self, meter: str, value: float, cause: dict[str, str]) -> None:
+    def _set_meter(
+        self, meter: str, value: float, cause: dict[str, str], rule: str | None = None
+    ) -> None:
         spec = self.scenario.meters[meter]
         before = self.meters[meter]
-        after = min(spec.max, max(spec.min, value))
+        after = float(min(spec.max, max(spec.min, value)))
         if after == before:
             return
         self.meters[meter] = after
         if after > self.peaks[meter]:
             self.peaks[meter] = after
-        self._emit(
-            "meter",
-            meter=meter,
-            before=before,
-            after=after,
-            delta=round(after - before, 6),
-            cause=cause,
-        )
+        if self.record:
+            self._emit(
+                "meter",
+                meter=meter,
+                before=before,
+                after=after,
+                delta=round(after - before, 6),
+                cause=cause if rule is None else {**cause, "rule": rule},
+            )
 
     def _apply_effects(self, effects: Iterable[Effect], cause: dict[str, str]) -> None:
         for effect in effects:
@@ -554,7 +577,7 @@ class Session:
                     if effect.op == "-="
                     else amount
                 )
-                self._set_meter(effect.name, float(value), {**cause, "rule": effect.source})
+                self._set_meter(effect.name, float(value), cause, effect.source)
             elif effect.target == "flag":
                 present = effect.name in self.flags
                 if effect.constant and not present:
@@ -586,22 +609,23 @@ class Session:
         compiled = self.scenario.option(self.node, data["option"])
         option = compiled.option
         self.severity_total += compiled.severity_weight
-        self._emit(
-            "decision",
-            node=node.id,
-            option=option.id,
-            kind=option.kind,
-            label=option.label,
-            channel=option.channel,
-            severity=option.severity_class,
-            severity_weight=compiled.severity_weight,
-            rationale=data.get("rationale"),
-            role=data.get("role"),
-            votes=data.get("votes"),
-            vote_rule=node.decision.vote,
-            seconds=data.get("seconds"),
-            timed_out=bool(data.get("timed_out", False)),
-        )
+        if self.record:
+            self._emit(
+                "decision",
+                node=node.id,
+                option=option.id,
+                kind=option.kind,
+                label=option.label,
+                channel=option.channel,
+                severity=option.severity_class,
+                severity_weight=compiled.severity_weight,
+                rationale=data.get("rationale"),
+                role=data.get("role"),
+                votes=data.get("votes"),
+                vote_rule=node.decision.vote,
+                seconds=data.get("seconds"),
+                timed_out=bool(data.get("timed_out", False)),
+            )
         self.path.append((node.id, option.id))
         for tag in option.tags:
             self.recent[tag] = self.turn
@@ -643,15 +667,16 @@ class Session:
         forced = self.forced.pop(channel, None)
         result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior)
         self.call_status = result.status
-        self._emit(
-            "call",
-            channel=channel,
-            result=result.status,
-            acceptance=round(result.acceptance, 4),
-            delay=result.delay,
-            reason=result.reason,
-            factors=[[r, round(d, 4)] for r, d in result.factors],
-        )
+        if self.record:
+            self._emit(
+                "call",
+                channel=channel,
+                result=result.status,
+                acceptance=round(result.acceptance, 4),
+                delay=result.delay,
+                reason=result.reason,
+                factors=[[r, round(d, 4)] for r, d in result.factors],
+            )
         cause = {"type": "counterpart", "ref": channel, "text": result.reason}
         if result.status == "answered":
             self._answered(channel, cause)
@@ -683,8 +708,8 @@ class Session:
                 return
 
     def _early_ending(self) -> CompiledEnding | None:
-        for ending in self.scenario.endings:
-            if ending.ending.early and ending.when is not None and ending.when(self):
+        for ending in self._early:
+            if ending.when is not None and ending.when(self):
                 return ending
         return None
 

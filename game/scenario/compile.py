@@ -73,10 +73,11 @@ class CompiledOption:
     outcomes: tuple[CompiledOutcome, ...]
     branches: tuple[tuple[Compiled | None, str], ...]
     severity_weight: int
+    id: str = ""
 
-    @property
-    def id(self) -> str:
-        return self.option.id
+    def __post_init__(self) -> None:
+        # A plain attribute: read on every turn of batch play.
+        object.__setattr__(self, "id", self.option.id)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -126,10 +127,15 @@ class CompiledScenario:
         return self.model.id
 
     def option(self, node: str, option_id: str) -> CompiledOption:
-        for opt in self.options[node]:
-            if opt.id == option_id:
-                return opt
-        raise KeyError(f"node '{node}' has no option '{option_id}'")
+        index = self.runtime.get("option_index")
+        if not isinstance(index, dict):
+            index = {(o.node, o.id): o for opts in self.options.values() for o in opts}
+            self.runtime["option_index"] = index
+        try:
+            found: CompiledOption = index[(node, option_id)]
+        except KeyError:
+            raise KeyError(f"node '{node}' has no option '{option_id}'") from None
+        return found
 
 
 def content_hash(scenario: Scenario) -> str:
