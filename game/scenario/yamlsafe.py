@@ -65,8 +65,8 @@ try:
     import yaml.events as _py_events
     from yaml._yaml import CParser as _PyCParser
 except ImportError:  # pragma: no cover - depends on what is installed
-    _pyyaml = None  # type: ignore[assignment]
-    _py_events = None  # type: ignore[assignment]
+    _pyyaml = None
+    _py_events = None
     _PyCParser = None
 
 HAVE_C_PARSER = _CParser is not None or _PyCParser is not None
