@@ -8,6 +8,7 @@ the engine get imported), so the window is interactive at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,7 +53,11 @@ def run_app(args: list[str]) -> int:
     from .library import ScenarioLibrary, default_dirs
     from .main_window import MainWindow
 
-    settings = QSettings()
+    # HOTLINE_SETTINGS names an .ini file instead of the platform's settings store
+    # (tests and screenshot runs use it to leave the user's settings alone).
+    settings_file = os.environ.get("HOTLINE_SETTINGS", "").strip()
+    settings = (QSettings(settings_file, QSettings.Format.IniFormat) if settings_file
+                else QSettings())
     if options.theme:
         settings.setValue("theme", options.theme)
     theme.apply_theme(app, str(settings.value("theme", "light")))
@@ -68,15 +73,38 @@ def run_app(args: list[str]) -> int:
     library = ScenarioLibrary([*default_dirs(), *options.scenarios])
     window = MainWindow(journal, library, settings)
     window.show()
-    library.reload()
+    if os.environ.get("HOTLINE_BENCH_STARTUP"):  # bench/startup.py: report, then quit
+        _report_startup(app, window, library)
+    # Load the library once the window has painted: the worker's imports (pydantic,
+    # the YAML loader) would otherwise compete with the first paint for the GIL.
+    QTimer.singleShot(30, library.reload)
     if options.resume:
-        window.resume_session(options.resume)
+        QTimer.singleShot(0, lambda: window.resume_session(options.resume))
     elif options.scenario:
         QTimer.singleShot(0, lambda: window.open_scenario_file(options.scenario.resolve()))
     try:
         return int(app.exec())
     finally:
         journal.close()
+
+
+def _report_startup(app: object, window: object, library: object) -> None:
+    """Print when the home window is up and the event loop turning, then when cards are in."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def ready() -> None:
+        print(f"hotline-ready {time.time():.6f}", flush=True)
+
+    def cards() -> None:
+        window.repaint()  # type: ignore[attr-defined]
+        print(f"hotline-cards {time.time():.6f}", flush=True)
+        QTimer.singleShot(0, lambda: QApplication.exit(0))
+
+    QTimer.singleShot(0, ready)
+    library.changed.connect(cards)  # type: ignore[attr-defined]
 
 
 def main() -> int:  # python -m game.ui.app

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
 from .present import ChannelRow, channel_rows, format_short
-from .widgets import clear_layout, label, paint_icon, pill, set_prop
+from .widgets import LazyRefresh, clear_layout, label, paint_icon, pill, set_prop
 
 if TYPE_CHECKING:
     from .controller import SessionController
@@ -82,7 +82,7 @@ class ChannelRowWidget(QFrame):
         self.status.setAccessibleName(f"{row.label} status: {row.status_label}")
 
 
-class ChannelBoard(QFrame):
+class ChannelBoard(LazyRefresh, QFrame):
     """Live status of every channel; re-reads the session on ``stateChanged``."""
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
@@ -98,7 +98,7 @@ class ChannelBoard(QFrame):
         self.rows_layout.setSpacing(0)
         layout.addLayout(self.rows_layout)
         self.rows: dict[str, ChannelRowWidget] = {}
-        controller.stateChanged.connect(self.refresh)
+        controller.stateChanged.connect(self.request_refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -115,7 +115,9 @@ class ChannelBoard(QFrame):
                 self.rows_layout.addWidget(widget)
             return
         for row in rows:
-            self.rows[row.id].show_row(row)
+            widget = self.rows[row.id]
+            if widget.row != row:  # unchanged rows cost nothing
+                widget.show_row(row)
 
     def status_text(self, channel_id: str) -> str:
         """What the board says about a channel (for tests and screen readers)."""

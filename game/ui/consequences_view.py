@@ -2,41 +2,157 @@
 
 In reading order: the choice (and why), the counterpart's answer or its
 silence, what happened, each meter change with its cause, channel changes;
-then, as the clock moves on, late answers and the new messages. Continue
-(Enter) goes to the next decision, or to the ending.
+then, as the clock moves on, late answers and the new messages. Beside it,
+the channel board and the meters as they now stand. Continue (Enter) goes to
+the next decision, or to the ending.
+
+The story is one rich-text document (a read-only QTextBrowser) rather than
+dozens of labels: it is built in a few milliseconds each turn, scrolls as one
+page, and a screen reader reads it top to bottom. All scenario text is
+HTML-escaped before it goes in.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QTextDocument
+from PySide6.QtWidgets import QFrame, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from . import theme
 from .channel_board import ChannelBoard
+from .inject_feed import KIND_ICONS
 from .meters_view import MeterPanel
 from .present import (
     KIND_LABELS,
     CallView,
     ConsequenceView,
+    FeedItem,
     MeterChangeView,
     consequence_view,
     format_clock,
     format_delta,
+    format_short,
     format_value,
 )
-from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill
+from .widgets import ScrollColumn, hbox, label
 
 if TYPE_CHECKING:
     from game.engine import TurnResult
 
     from .controller import SessionController
 
+TONE_KEYS = {"good": "good", "bad": "bad", "waiting": "warn", "neutral": "muted", "mixed": "warn"}
+SOFT_KEYS = {"good": "good_soft", "bad": "bad_soft", "waiting": "warn_soft",
+             "neutral": "neutral_soft", "mixed": "warn_soft"}
+
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else ""
+
+
+class ConsequenceDocument:
+    """Builds the HTML of one turn's consequences in the current theme's colours."""
+
+    def __init__(self, document: QTextDocument, colors: dict[str, str]) -> None:
+        self.doc = document
+        self.c = colors
+        self.parts: list[str] = []
+
+    # -- pieces --
+    def icon(self, name: str, color: str, size: int = 18) -> str:
+        url = f"icon:{name}/{color.lstrip('#')}/{size}"
+        pixmap = theme.pixmap(name, color, size, 2.0)
+        self.doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
+                             pixmap.toImage())
+        return f'<img src="{url}" width="{size}" height="{size}" style="vertical-align: middle">'
+
+    def pill(self, text: str, tone: str) -> str:
+        fg = self.c[TONE_KEYS.get(tone, "muted")]
+        bg = self.c[SOFT_KEYS.get(tone, "neutral_soft")]
+        return (f'<span style="background-color:{bg}; color:{fg}; font-weight:600;">'
+                f'&nbsp;{escape(text)}&nbsp;</span>')
+
+    def section(self, title: str) -> None:
+        self.parts.append(
+            f'<p style="margin-top:18px; margin-bottom:6px; color:{self.c["muted"]}; '
+            f'font-size:8.5pt; font-weight:600; letter-spacing:1px;">{escape(title.upper())}</p>')
+
+    def para(self, text: str, muted: bool = False, size: str = "10.5pt") -> None:
+        color = f' color:{self.c["muted"]};' if muted else ""
+        self.parts.append(f'<p style="margin:2px 0 6px 0; font-size:{size};{color}">'
+                          f"{escape(text)}</p>")
+
+    def card(self, inner: str, edge: str | None = None) -> None:
+        """A bordered box (a one-cell table); ``edge`` draws a coloured left stripe."""
+        border = self.c["border"]
+        stripe = (f'<td width="4" style="background-color:{edge}; padding:0;"></td>'
+                  if edge else "")
+        self.parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="0" '
+            f'style="border: 1px solid {border}; border-style: solid; border-collapse: collapse; '
+            f'background-color:{self.c["surface"]}; margin-bottom:8px;"><tr>{stripe}'
+            f'<td style="padding:10px 12px 10px 12px; border: none;">{inner}</td></tr></table>')
+
+    def call(self, call: CallView) -> None:
+        tone_color = self.c[TONE_KEYS.get(call.tone, "muted")]
+        title = ("Late answer on " if call.late else "Your call on ") + call.channel_label
+        inner = (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+                 f'<td width="26">{self.icon(f"status-{call.status}", tone_color, 20)}</td>'
+                 f'<td><b style="font-size:11pt;">{escape(title)}</b></td>'
+                 f'<td align="right">{self.pill(call.status_label, call.tone)}</td></tr></table>')
+        if call.text:
+            inner += f'<p style="margin-top:6px; font-size:10.5pt;">{escape(call.text)}</p>'
+        note = ""
+        if call.status in ("unanswered", "declined"):
+            note = ("Silence or a refusal is itself a signal; the channel board shows how long "
+                    "the line has gone unanswered.")
+        elif call.status == "ringing":
+            note = "The request is with them. An answer may come in a later turn — or never."
+        if note:
+            inner += f'<p style="color:{self.c["muted"]};">{escape(note)}</p>'
+        self.card(inner)
+
+    def changes(self, changes: list[MeterChangeView], view: ConsequenceView | None) -> None:
+        muted = self.c["muted"]
+        rows = [f'<tr><td></td><td></td><td></td><td style="color:{muted}; font-size:8.5pt; '
+                f'font-weight:600;">WHY</td></tr>']
+        for change in changes:
+            tone = self.c["good"] if change.good else self.c["bad"]
+            rows.append(
+                f'<tr><td style="padding-right:14px;"><b style="font-size:11pt;">'
+                f'{escape(change.label)}</b></td>'
+                f'<td style="padding-right:10px;">{format_value(change.before)} → '
+                f'{format_value(change.after)}</td>'
+                f'<td style="padding-right:14px; color:{tone}; font-weight:600;">'
+                f'{format_delta(change.delta)}</td>'
+                f'<td style="color:{muted};">{escape(_capital(change.why))}</td></tr>')
+        for cc in view.channel_changes if view is not None else ():
+            rows.append(
+                f'<tr><td style="padding-right:14px;"><b style="font-size:11pt;">'
+                f'{escape(cc.channel_label)}</b></td>'
+                f'<td style="padding-right:10px;">{escape(cc.before_label)} → '
+                f'{escape(cc.after_label)}</td>'
+                f'<td style="padding-right:14px;">{self.pill(cc.after_label, cc.tone)}</td>'
+                f'<td style="color:{muted};">{escape(_capital(cc.why))}</td></tr>')
+        self.card(f'<table cellspacing="0" cellpadding="3">{"".join(rows)}</table>')
+
+    def message(self, item: FeedItem) -> None:
+        color = self.c.get(item.kind, self.c["staff"])
+        icon = self.icon(KIND_ICONS.get(item.kind, "staff"), color, 16)
+        via = (f'<br><span style="color:{self.c["muted"]};">via {escape(item.channel_label)}'
+               "</span>" if item.channel_label else "")
+        inner = (f'<span style="color:{color}; font-size:8.5pt; font-weight:600;">{icon} '
+                 f'{escape(item.kind_label.upper())}</span>'
+                 f'<span style="color:{self.c["muted"]};"> · {escape(format_short(item.clock))}'
+                 f'</span><br><b style="font-size:11pt;">{escape(item.sender)}</b>{via}'
+                 f'<p style="margin-top:4px; font-size:10.5pt;">{escape(item.text)}</p>')
+        self.card(inner, edge=color)
+
+    def html(self) -> str:
+        return (f'<body style="color:{self.c["text"]};">' + "".join(self.parts) + "</body>")
 
 
 class ConsequencesView(QWidget):
@@ -54,15 +170,15 @@ class ConsequencesView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         columns = hbox(spacing=16, margins=(14, 0, 14, 0))
-        self.scroll = ScrollColumn(spacing=12, margins=(0, 0, 0, 0))
-        columns.addWidget(self.scroll, 1)
-        self.page = QWidget()
-        self.page.setMaximumWidth(820)
-        self.body = QVBoxLayout(self.page)
-        self.body.setContentsMargins(18, 20, 18, 22)
-        self.body.setSpacing(12)
-        self.scroll.body.addLayout(hbox(None, self.page, None))
-        self.scroll.body.addStretch(1)
+        self.story = QTextBrowser()
+        self.story.setObjectName("story")
+        self.story.setOpenLinks(False)
+        self.story.setFrameShape(QFrame.Shape.NoFrame)
+        self.story.setMaximumWidth(860)
+        self.story.setAccessibleName("What happened after your choice")
+        self.story.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.story.document().setDocumentMargin(18)
+        columns.addWidget(self.story, 1)
         # The channels and meters as they stand now, beside the story of the turn.
         side = ScrollColumn(spacing=10, margins=(0, 14, 4, 14))
         side.setMinimumWidth(340)
@@ -80,6 +196,7 @@ class ConsequencesView(QWidget):
         self.continue_button = QPushButton("Continue")
         self.continue_button.setObjectName("continue")
         self.continue_button.setProperty("primary", True)
+        self.continue_button.setAutoDefault(True)
         self.continue_button.setMinimumWidth(220)
         self.continue_button.setAccessibleName("Continue to the next decision")
         self.continue_button.clicked.connect(self.go_on)
@@ -94,64 +211,62 @@ class ConsequencesView(QWidget):
     # -- showing ------------------------------------------------------------
     def show_result(self, result: TurnResult) -> None:
         ctrl = self.controller
-        view = consequence_view(ctrl.scenario, result.events, roles=ctrl.roles)
+        view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles())
         self.view = view
-        clear_layout(self.body)
-        add = self.body.addWidget
-        add(label("WHAT HAPPENED", "eyebrow"))
+        doc = ConsequenceDocument(self.story.document(), theme.colors(theme.current_theme()))
+        doc.section("What happened")
         if view.timed_out:
-            add(label("Time ran out.", "h1", tone="bad"))
-            add(label(f"No decision was taken in time, so the situation developed as if you had "
-                      f"chosen “{view.decision_label}”.", "body"))
+            doc.parts.append(f'<p style="font-size:20pt; font-weight:600; color:{doc.c["bad"]};">'
+                             "Time ran out.</p>")
+            doc.para(f"No decision was taken in time, so the situation developed as if you had "
+                     f"chosen “{view.decision_label}”.")
         elif view.decision_label:
-            add(label(f"You chose: {view.decision_label}", "h1"))
+            doc.parts.append('<p style="font-size:20pt; font-weight:600; margin-bottom:4px;">'
+                             f"You chose: {escape(view.decision_label)}</p>")
         kind = KIND_LABELS.get(view.decision_kind, "")
         meta = " · ".join(x for x in (kind, f"via {view.channel_label}" if view.channel_label
                                       else "") if x)
         if meta:
-            add(label(meta, "muted"))
+            doc.para(meta, muted=True)
         if view.rationale:
-            add(label(f"Your reasoning: “{view.rationale}”", "body"))
+            doc.para(f"Your reasoning: “{view.rationale}”")
 
-        self._section("The counterpart")
+        doc.section("The counterpart")
         if view.calls:
             for call in view.calls:
-                add(self._call_card(call))
+                doc.call(call)
         else:
-            add(label("You did not call this turn, and the counterpart sent nothing.", "muted"))
-
+            doc.para("You did not call this turn, and the counterpart sent nothing.", muted=True)
         if view.outcomes:
-            self._section("What followed")
+            doc.section("What followed")
             for text in view.outcomes:
-                add(label(text, "body"))
-
-        self._section("Changes and why")
+                doc.para(text)
+        doc.section("Changes and why")
         if view.meter_changes or view.channel_changes:
-            add(self._changes_grid(view.meter_changes, view))
+            doc.changes(view.meter_changes, view)
         else:
-            add(label("No visible change.", "muted"))
-
+            doc.para("No visible change.", muted=True)
         if view.next_title or view.later_calls or view.injects or view.later_changes:
             when = format_clock(view.next_clock) if view.next_clock else ""
-            self._section(f"Then — {when}" if when else "Then")
+            doc.section(f"Then — {when}" if when else "Then")
             if view.next_title:
-                add(label(view.next_title, "h3"))
+                doc.parts.append(f'<p style="font-size:12pt; font-weight:600;">'
+                                 f"{escape(view.next_title)}</p>")
             for call in view.later_calls:
-                add(self._call_card(call))
+                doc.call(call)
             if view.later_changes:
-                add(self._changes_grid(view.later_changes, None))
+                doc.changes(view.later_changes, None)
             for item in view.injects:
-                from .inject_feed import FeedCard
-
-                add(FeedCard(item, fresh=True))
+                doc.message(item)
         if view.ending_title:
-            self._section("The crisis ends")
-            tone = {"good": "good", "bad": "bad"}.get(view.ending_tone, "mixed")
-            add(label(view.ending_title, "h2", tone=tone))
-            add(label(view.ending_text, "body"))
-        self.body.addStretch(1)
+            doc.section("The crisis ends")
+            tone = doc.c[TONE_KEYS.get(view.ending_tone, "warn")]
+            doc.parts.append(f'<p style="font-size:15pt; font-weight:600; color:{tone};">'
+                             f"{escape(view.ending_title)}</p>")
+            doc.para(view.ending_text)
+        self.story.setHtml(doc.html())
+        self.story.verticalScrollBar().setValue(0)
         self._set_continue_text()
-        self.scroll.verticalScrollBar().setValue(0)
         if self.isVisible():
             self.focus_first()
 
@@ -166,69 +281,6 @@ class ConsequencesView(QWidget):
             self.continue_button.setText("Continue to the next decision  ⏎")
             self.continue_button.setAccessibleName("Continue to the next decision")
 
-    def _section(self, title: str) -> None:
-        self.body.addSpacing(4)
-        self.body.addWidget(label(title.upper(), "eyebrow"))
-
-    def _call_card(self, call: CallView) -> QFrame:
-        frame = QFrame()
-        frame.setProperty("panel", True)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(4)
-        color = theme.tone_color(self.palette(), call.tone).name()
-        status = pill(call.status_label, call.tone)
-        title = ("Late answer on " if call.late else "Your call on ") + call.channel_label
-        layout.addLayout(hbox(icon_label(f"status-{call.status}", color, 20), label(title, "h3"),
-                              None, status, spacing=8))
-        if call.text:
-            layout.addWidget(label(call.text, "body"))
-        if call.status in ("unanswered", "declined"):
-            layout.addWidget(label("Silence or a refusal is itself a signal; the channel board "
-                                   "shows how long the line has gone unanswered.", "muted"))
-        elif call.status == "ringing":
-            layout.addWidget(label("The request is with them. An answer may come in a later "
-                                   "turn — or never.", "muted"))
-        frame.setAccessibleName(f"{title}: {call.status_label}. {call.text}")
-        return frame
-
-    def _changes_grid(self, changes: list[MeterChangeView], view: ConsequenceView | None) -> QFrame:
-        frame = QFrame()
-        frame.setProperty("panel", True)
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(14, 10, 14, 10)
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(6)
-        row = 0
-        for col, title in enumerate(("", "", "", "WHY")):
-            if title:
-                grid.addWidget(label(title, "eyebrow", wrap=False), row, col)
-        row += 1
-        for change in changes:
-            tone = "good" if change.good else "bad"
-            name = label(change.label, "h3", wrap=False)
-            values = label(f"{format_value(change.before)} → {format_value(change.after)}", None,
-                           wrap=False)
-            delta = label(format_delta(change.delta), None, wrap=False, tone=tone)
-            why = label(_capital(change.why), "muted")
-            for col, widget in enumerate((name, values, delta, why)):
-                grid.addWidget(widget, row, col, Qt.AlignmentFlag.AlignTop)
-            name.setAccessibleName(
-                f"{change.label} {format_value(change.before)} to {format_value(change.after)}, "
-                f"{format_delta(change.delta)}, because of {change.why}")
-            row += 1
-        if view is not None:
-            for cc in view.channel_changes:
-                name = label(cc.channel_label, "h3", wrap=True)
-                values = label(f"{cc.before_label} → {cc.after_label}", None, wrap=False)
-                status = pill(cc.after_label, cc.tone)
-                why = label(_capital(cc.why), "muted")
-                for col, widget in enumerate((name, values, status, why)):
-                    grid.addWidget(widget, row, col, Qt.AlignmentFlag.AlignTop)
-                row += 1
-        grid.setColumnStretch(3, 1)
-        return frame
-
     # -- acting -------------------------------------------------------------
     def go_on(self) -> None:
         self.continued.emit()
@@ -241,7 +293,5 @@ class ConsequencesView(QWidget):
         super().keyPressEvent(event)
 
     def texts(self) -> list[str]:
-        """Every text shown (for tests)."""
-        from PySide6.QtWidgets import QLabel
-
-        return [w.text() for w in self.page.findChildren(QLabel) if w.text()]
+        """The story's lines as the trainee reads them (for tests)."""
+        return [line.strip() for line in self.story.toPlainText().splitlines() if line.strip()]

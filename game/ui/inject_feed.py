@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from . import theme
 from .present import FeedItem, feed_items, format_short
-from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill
+from .widgets import (
+    LazyRefresh,
+    ScrollColumn,
+    clear_layout,
+    hbox,
+    icon_label,
+    label,
+    pill,
+    set_prop,
+)
 
 if TYPE_CHECKING:
     from .controller import SessionController
@@ -40,8 +48,9 @@ class FeedCard(QFrame):
         kind.setProperty("feedKind", item.kind)
         header = hbox(icon_label(KIND_ICONS.get(item.kind, "staff"), color, 16), kind, None,
                       spacing=6)
-        if fresh:
-            header.addWidget(pill("NEW", "accent"))
+        self.new_mark = pill("NEW", "accent")
+        self.new_mark.setVisible(fresh)
+        header.addWidget(self.new_mark)
         header.addWidget(label(format_short(item.clock), "muted", wrap=False))
         layout.addLayout(header)
         layout.addWidget(label(item.sender, "h3"))
@@ -54,7 +63,7 @@ class FeedCard(QFrame):
         self.setAccessibleName(f"{item.kind_label} from {item.sender}: {item.text}")
 
 
-class InjectFeed(QFrame):
+class InjectFeed(LazyRefresh, QFrame):
     """All messages, newest first; re-reads the session on ``stateChanged``."""
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
@@ -67,39 +76,53 @@ class InjectFeed(QFrame):
         self.heading = label("MESSAGES · NEWEST FIRST", "eyebrow")
         layout.addWidget(self.heading)
         self.scroll = ScrollColumn(spacing=8)
+        self.scroll.body.addStretch(1)
         layout.addWidget(self.scroll, 1)
         self.empty = label("No messages yet.", "muted")
         self.shown: list[int] = []
         self.cards: list[FeedCard] = []
-        controller.stateChanged.connect(self.refresh)
+        controller.activeRoleChanged.connect(self.refresh)  # team play: another role's view
+        controller.stateChanged.connect(self.request_refresh)
         self.refresh()
 
     def refresh(self) -> None:
+        """Add the new messages on top; older cards stay (only their NEW mark changes)."""
         session = self.controller.session
         if session is None:
             return
-        items = feed_items(session.scenario, session.events, session.roles)
+        # Team play shows only the messages for the role at the keyboard (and for everyone).
+        items = feed_items(session.scenario, session.events, self.controller.viewer_roles())
         seqs = [i.seq for i in items]
         if seqs == self.shown:
             return
-        self.shown = seqs
-        clear_layout(self.scroll.body)
-        self.cards = []
         last_decision = max((e["seq"] for e in session.events if e["type"] == "decision"),
                             default=-1)
+        known = {card.item.seq: card for card in self.cards}
+        if not set(known) <= set(seqs):  # history rewritten (another session?): rebuild
+            clear_layout(self.scroll.body)
+            known = {}
+            self.scroll.body.addStretch(1)
+        if self.empty.parent() is not None:
+            self.empty.hide()
+        new_cards = []
         for item in items:
-            card = FeedCard(item, fresh=item.seq > last_decision and not session.ended)
-            self.cards.append(card)
-            self.scroll.body.addWidget(card)
+            if item.seq not in known:
+                new_cards.append(FeedCard(item, fresh=item.seq > last_decision
+                                          and not session.ended))
+        for index, card in enumerate(new_cards):
+            self.scroll.body.insertWidget(index, card)
+        for card in known.values():
+            set_prop(card, "fresh", card.item.seq > last_decision and not session.ended)
+            card.new_mark.setVisible(card.property("fresh"))
+        self.cards = new_cards + [known[s] for s in seqs if s in known]
+        self.shown = seqs
         if not items:
-            self.empty = label("No messages yet.", "muted")
-            self.scroll.body.addWidget(self.empty)
-        self.scroll.body.addStretch(1)
+            self.scroll.body.insertWidget(0, self.empty)
+            self.empty.show()
         self.scroll.verticalScrollBar().setValue(0)
         fresh = sum(1 for c in self.cards if c.property("fresh"))
         self.heading.setText(
             f"MESSAGES · NEWEST FIRST · {fresh} NEW" if fresh else "MESSAGES · NEWEST FIRST")
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def texts(self) -> list[str]:
         return [c.item.text for c in self.cards]

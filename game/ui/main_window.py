@@ -23,17 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
-from .controller import DecisionClock, SessionController
-from .error_dialog import ScenarioErrorDialog
 from .home_view import HomeView
 from .library import ScenarioEntry, ScenarioLibrary, load_entry
-from .new_session_view import NewSessionView
-from .session_view import SessionView
 from .widgets import label, vbox
 from .workers import run_in_background
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
     from game.records.journal import Journal
+
+    from .controller import DecisionClock, SessionController
+    from .new_session_view import NewSessionView
+    from .session_view import SessionView
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
             self.show_problems(entry.path, entry.problems)
             return
         self._drop_new_session()
+        from .new_session_view import NewSessionView
+
         view = NewSessionView(entry, trainee=str(self.settings.value("trainee", "") or ""))
         view.beginRequested.connect(lambda choices: self.begin_session(entry, choices))
         view.backRequested.connect(self.go_home)
@@ -260,6 +262,9 @@ class MainWindow(QMainWindow):
             self.resume_session(session_id)
 
     def _new_controller(self) -> SessionController:
+        from .controller import SessionController
+        from .session_view import SessionView
+
         self._drop_session()
         clock = self.clock_factory() if self.clock_factory is not None else None
         controller = SessionController(self.journal, clock=clock, parent=self)
@@ -332,6 +337,8 @@ class MainWindow(QMainWindow):
         run_in_background(lambda: load_entry(path), done, failed)
 
     def show_problems(self, path: Path | str, problems: list[str]) -> None:
+        from .error_dialog import ScenarioErrorDialog
+
         dialog = ScenarioErrorDialog(path, problems, self)
         self._open_dialog(dialog)
 

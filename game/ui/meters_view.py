@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from .present import MeterRow, format_delta, format_value, meter_rows
-from .widgets import clear_layout, label, set_prop
+from .widgets import LazyRefresh, clear_layout, label, set_prop
 
 if TYPE_CHECKING:
     from .controller import SessionController
@@ -234,7 +234,7 @@ class MeterWidget(QFrame):
         self.setAccessibleName(name)
 
 
-class MeterPanel(QFrame):
+class MeterPanel(LazyRefresh, QFrame):
     """The visible meters (escalation first); ``include_hidden`` is for facilitators only."""
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None,
@@ -252,7 +252,7 @@ class MeterPanel(QFrame):
         self.meters_layout.setSpacing(4)
         layout.addLayout(self.meters_layout)
         self.meters: dict[str, MeterWidget] = {}
-        controller.stateChanged.connect(self.refresh)
+        controller.stateChanged.connect(self.request_refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -270,4 +270,6 @@ class MeterPanel(QFrame):
                 self.meters_layout.addWidget(widget)
             return
         for row in rows:
-            self.meters[row.id].show_row(row)
+            widget = self.meters[row.id]
+            if widget.row != row:
+                widget.show_row(row)

@@ -7,7 +7,7 @@ property changes so the style sheet applies again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -104,8 +104,8 @@ def clear_layout(layout: QLayout) -> None:
         item = layout.takeAt(0)
         widget = item.widget()
         if widget is not None:
+            # No setParent(None): that briefly makes each widget a window (slow).
             widget.hide()
-            widget.setParent(None)
             widget.deleteLater()
         elif item.layout() is not None:
             clear_layout(item.layout())
@@ -178,18 +178,23 @@ class ScrollColumn(QScrollArea):
         self._fitting = False
 
     def refit(self) -> None:
-        if self._fitting:
+        """Schedule a refit; several layout changes in one go cost one computation."""
+        if not self._fitting:
+            self._fitting = True
+            QTimer.singleShot(0, self._refit_now)
+
+    def _refit_now(self) -> None:
+        self._fitting = False
+        inner = self.widget()
+        if inner is None or not self.isVisible():
             return
-        self._fitting = True
-        try:
-            inner = self.widget()
-            width = self.viewport().width()
-            if width > 0 and self.body.hasHeightForWidth():
-                inner.setMinimumHeight(self.body.totalHeightForWidth(width))
-            else:
-                inner.setMinimumHeight(self.body.totalMinimumSize().height())
-        finally:
-            self._fitting = False
+        width = self.viewport().width()
+        if width > 0 and self.body.hasHeightForWidth():
+            height = self.body.totalHeightForWidth(width)
+        else:
+            height = self.body.totalMinimumSize().height()
+        if inner.minimumHeight() != height:
+            inner.setMinimumHeight(height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -235,3 +240,26 @@ class ElidedLabel(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._elide()
+
+
+class LazyRefresh:
+    """Mixin: refresh now when visible, else once the widget is next shown.
+
+    A hidden screen (the play view while the consequences show) then costs
+    nothing on each change; it catches up when it reappears.
+    """
+
+    _dirty = False
+
+    def request_refresh(self) -> None:
+        if self.isVisible():  # type: ignore[attr-defined]
+            self._dirty = False
+            self.refresh()  # type: ignore[attr-defined]
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh()  # type: ignore[attr-defined]
+        super().showEvent(event)  # type: ignore[misc]

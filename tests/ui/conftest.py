@@ -104,7 +104,9 @@ def make_window(qtbot, journal, library, settings, clock_factory):  # type: igno
                             overrides.get("settings", settings),
                             clock_factory=overrides.get("clock_factory", clock_factory))
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        size = overrides.get("size", (1280, 800))
+        if size:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         return window
