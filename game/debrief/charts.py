@@ -108,6 +108,13 @@ def meter_chart_svg(debrief: Debrief, meter: MeterSeries, width: int = 680,
                     f'stroke="{CONTACT}" stroke-width="2" stroke-dasharray="5,3"/>')
         body.append(f'<text x="{cx + 4:.1f}" y="{top + 11}" font-size="10" fill="{CONTACT}">'
                     'first contact</text>')
+    for ref in debrief.references:
+        if ref.real and ref.turn is not None and len(meter.values) > 1:
+            hx = x(min(ref.turn + 0.5, n))
+            body.append(f'<line x1="{hx:.1f}" y1="{top}" x2="{hx:.1f}" y2="{top + plot_h}" '
+                        'stroke="#7d6b91" stroke-width="2" stroke-dasharray="2,3"/>')
+            body.append(f'<text x="{hx + 4:.1f}" y="{top + 23}" font-size="10" fill="#7d6b91">'
+                        'first contact in reality</text>')
     # The series and decision markers.
     points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(meter.values))
     body.append(f'<polyline points="{points}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')

@@ -143,6 +143,10 @@ def section_outcome(d: Debrief) -> str:
             out.append(f"<tr><td>{_e(run.name)}, played with the same seed</td>"
                        f"<td>{_e(run.contact.describe())}</td><td>{_e(run.ending_title)}</td>"
                        f"<td>{run.score:g}</td><td>{run.peak_escalation:g}</td></tr>")
+    for ref in d.references:
+        if ref.real:
+            out.append(f"<tr><td><b>What really happened</b></td><td>{_e(ref.describe())}</td>"
+                       "<td></td><td></td><td></td></tr>")
     out.append("</table>")
     if d.contact.elapsed_hours is not None:
         out.append(f'<p class="small muted">Scenario time from the start to this session\'s '

@@ -284,10 +284,13 @@ class ContactMark:
 
     Attributes:
         label: Whose road (``This session``, ``Expert path``, ``Historical path``).
-        turn: 0-based turn of the first answered non-public call (None: never).
+        turn: 0-based turn of the first answered non-public call (None: never);
+            for the real-world reference, the session turn at that scenario time.
         clock: Scenario clock at that turn.
         elapsed_hours: Scenario hours from the start to that contact.
-        channel: Channel label of the first contact.
+        channel: Channel label of the first contact (or the scenario's words).
+        real: The reference is what really happened (from the scenario's
+            ``historical.first_contact``), not a replayed path.
     """
 
     label: str
@@ -295,9 +298,13 @@ class ContactMark:
     clock: str | None = None
     elapsed_hours: float | None = None
     channel: str | None = None
+    real: bool = False
 
     def describe(self) -> str:
         """Plain words, e.g. ``turn 3 (2 days after the start) on Defense link``."""
+        if self.real and self.elapsed_hours is not None:
+            text = f"{describe_hours(self.elapsed_hours)} after the start"
+            return text + (f", {self.channel}" if self.channel else "")
         if self.turn is None:
             return "no contact"
         text = f"turn {self.turn + 1}"
@@ -879,9 +886,38 @@ def build_debrief(
                                                   "Historical path", roles)
                 debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 
+    real = _real_contact(model, debrief)
+    if real is not None:
+        debrief.references.append(real)
     if record is not None:
         _check_record(debrief, record)
     return debrief
+
+
+def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:
+    """When the real actors first spoke, if the scenario says (``historical.first_contact``).
+
+    The field is optional and read defensively: ``after_hours`` (scenario hours
+    from the first node's time) and, optionally, ``channel`` (words). It is
+    placed on the session's turns at the first turn whose clock reaches it.
+    """
+    historical = getattr(model, "historical", None) if model is not None else None
+    mark = getattr(historical, "first_contact", None)
+    hours = getattr(mark, "after_hours", None)
+    if mark is None or not isinstance(hours, (int, float)):
+        return None
+    start = parse_clock(debrief.turns[0].clock) if debrief.turns else None
+    turn: int | None = None
+    clock: str | None = None
+    if start is not None:
+        for t in debrief.turns:
+            moment = parse_clock(t.clock)
+            if moment is not None and (moment - start).total_seconds() / 3600.0 >= hours:
+                turn, clock = t.index, t.clock
+                break
+    channel = getattr(mark, "channel", None)
+    return ContactMark("What really happened", turn, clock, float(hours),
+                       str(channel) if channel else None, real=True)
 
 
 def _cause(data: Mapping[str, Any], turn: Turn, scenario: CompiledScenario | None,

@@ -126,6 +126,22 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
         contact.attachAxis(axis_x)
         contact.attachAxis(axis_y)
 
+    for ref in debrief.references:
+        if not (ref.real and ref.turn is not None):
+            continue
+        real = QLineSeries()
+        real.setName(f"First contact in reality ({ref.describe()})")
+        real_pen = QPen(QColor("#7d6b91"))
+        real_pen.setWidthF(2.0)
+        real_pen.setStyle(Qt.PenStyle.DotLine)
+        real.setPen(real_pen)
+        hx = min(ref.turn + 0.5, float(n))
+        real.append(hx, meter.min)
+        real.append(hx, meter.max)
+        chart.addSeries(real)
+        real.attachAxis(axis_x)
+        real.attachAxis(axis_y)
+
     for series in (line, markers):
         chart.addSeries(series)
         series.attachAxis(axis_x)

@@ -9,6 +9,7 @@ and read the diff before committing it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -197,3 +198,28 @@ def test_describe_hours() -> None:
     assert describe_hours(6) == "6 h"
     assert describe_hours(48) == "2 days"
     assert describe_hours(24 * 11) == "11 days"
+
+
+def test_real_world_first_contact_is_compared(tiny: CompiledScenario) -> None:
+    """``historical.first_contact`` (a proposed optional scenario field) is shown when present."""
+    from types import SimpleNamespace
+
+    from game.debrief.charts import meter_chart_svg
+    from game.debrief.export_html import section_outcome
+
+    historical = tiny.model.historical
+    assert historical is not None
+    model = tiny.model.model_copy(update={"historical": historical.model_copy(update={
+        "first_contact": SimpleNamespace(after_hours=26.0, channel="a phone call")})})
+    scenario = dataclasses.replace(tiny, model=model)
+    session = Session.replay(scenario, SEED, INPUTS, batch=True)
+    d = build_debrief(scenario, session.events, INPUTS)
+    real = d.references[-1]
+    assert real.real and real.label == "What really happened"
+    assert real.turn == 2  # the first turn at or after 26 scenario hours
+    assert real.describe() == "26 h after the start, a phone call"
+    assert "What really happened: 26 h after the start" in summary_text(d)
+    assert "26 h after the start, a phone call" in section_outcome(d)
+    escalation = d.escalation
+    assert escalation is not None
+    assert "first contact in reality" in meter_chart_svg(d, escalation)
