@@ -87,6 +87,8 @@ def summary_text(debrief: Debrief) -> str:
             lines += _wrap(f"Choice: {decision.label}{timing}", "      ")
             if decision.rationale:
                 lines += _wrap(f"Why: {decision.rationale}", "      ")
+        elif turn is d.turns[-1] and d.ending is None:
+            lines.append("      (no decision yet: the session is still running)")
         if turn.answer:
             lines += _wrap(f"Counterpart: {turn.answer}", "      ")
         for note in turn.facilitator:
