@@ -66,7 +66,7 @@ def main() -> int:
         path = options.out / f"{name}.png"
         widget.grab().save(str(path))
         written.append(path)
-        print(path.relative_to(ROOT))
+        print(path)
 
     themes = ["light", "dark"] if options.theme == "both" else [options.theme]
     for theme_name in themes:
@@ -80,6 +80,7 @@ def main() -> int:
         window = MainWindow(journal, library, settings, clock_factory=ShotClock)
         window.resize(width, height)
         window.show()
+        window.activateWindow()  # Xvfb has no window manager to do it
         prefix = f"{theme_name}-"
         shot(window, prefix + "01-home")
         entry = library.default_entry()
@@ -94,6 +95,9 @@ def main() -> int:
         shot(window, prefix + "03-new-session-advanced")
         view._begin()
         settle()
+        focus = app.focusWidget()
+        print(f"  keyboard focus on the play screen: {type(focus).__name__ if focus else None}"
+              f", window active: {window.isActiveWindow()}")
         session_view = window.session_view
         controller = window.controller
         assert session_view is not None and controller is not None
@@ -122,6 +126,10 @@ def main() -> int:
                 controller.clock.poll()
                 shot(window, prefix + "07-play-timer")
                 timed_shot = True
+                fake_now[0] += 10  # let it run out: the scenario's time-out rule applies
+                controller.clock.poll()
+                shot(window, prefix + "07b-consequences-timed-out")
+                continue
             if step == 3 and not paused_shot:
                 controller.set_paused(True)
                 shot(window, prefix + "08-play-paused")
@@ -155,7 +163,7 @@ def main() -> int:
         dialog.close()
         window.close()
         journal.close()
-    print(f"{len(written)} screenshots in {options.out.relative_to(ROOT)}")
+    print(f"{len(written)} screenshots in {options.out}")
     return 0
 
 

@@ -73,6 +73,8 @@ def run_app(args: list[str]) -> int:
     library = ScenarioLibrary([*default_dirs(), *options.scenarios])
     window = MainWindow(journal, library, settings)
     window.show()
+    window.raise_()
+    window.activateWindow()  # keyboard play starts at once, even without a window manager
     if os.environ.get("HOTLINE_BENCH_STARTUP"):  # bench/startup.py: report, then quit
         _report_startup(app, window, library)
     # Load the library once the window has painted: the worker's imports (pydantic,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 from . import theme
 from .present import FeedItem, feed_items, format_short
 from .widgets import (
+    ElidedLabel,
     LazyRefresh,
     ScrollColumn,
     clear_layout,
@@ -44,10 +45,10 @@ class FeedCard(QFrame):
         layout.setContentsMargins(10, 7, 10, 8)
         layout.setSpacing(3)
         color = theme.colors(theme.current_theme()).get(item.kind, None)
-        kind = label(item.kind_label.upper(), "eyebrow", wrap=False)
+        kind = ElidedLabel(item.kind_label.upper(), "eyebrow")  # shrinks in a narrow column
         kind.setProperty("feedKind", item.kind)
-        header = hbox(icon_label(KIND_ICONS.get(item.kind, "staff"), color, 16), kind, None,
-                      spacing=6)
+        header = hbox(icon_label(KIND_ICONS.get(item.kind, "staff"), color, 16), spacing=6)
+        header.addWidget(kind, 1)
         self.new_mark = pill("NEW", "accent")
         self.new_mark.setVisible(fresh)
         header.addWidget(self.new_mark)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -220,10 +220,11 @@ class PlayView(QWidget):
 
     def _fit_brief(self) -> None:
         """The brief takes the height it needs, up to 45% of the column; it scrolls beyond."""
+        self.brief.ensurePolished()  # the style sheet's font, not the default one
         width = self.brief_scroll.viewport().width() - 6
         if width <= 0:
             return
-        needed = self.brief.heightForWidth(width) + 6
+        needed = self.brief.heightForWidth(width) + 8
         cap = max(120, int(self.left.height() * 0.45))
         self.brief_scroll.setFixedHeight(max(40, min(needed, cap)))
 
@@ -234,6 +235,7 @@ class PlayView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_brief()
+        QTimer.singleShot(0, self._fit_brief)  # again once the layout has settled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.decision.handle_key(event):

@@ -72,3 +72,17 @@ def test_icons_render_at_high_dpi(qapp) -> None:  # type: ignore[no-untyped-def]
     drawn = [image.pixelColor(x, y) for x in range(36) for y in range(36)
              if image.pixelColor(x, y).alpha() > 128]
     assert drawn and drawn[0].name() == "#112233"
+
+
+def test_switching_theme_mid_session_keeps_the_session(qtbot, make_window, library, qapp) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.show_new_session(library.default_entry())
+    window.new_session._begin()
+    panel = window.session_view.play.decision
+    panel.pick(0)
+    window.theme_actions["dark"].trigger()
+    assert qapp.property("hotlineTheme") == "dark"
+    assert window.settings.value("theme") == "dark"
+    assert panel.selected() is panel.buttons[0], "the pick survives a theme change"
+    window.theme_actions["light"].trigger()
+    assert qapp.property("hotlineTheme") == "light"
