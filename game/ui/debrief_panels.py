@@ -417,7 +417,9 @@ class AARPanel(QWidget):
         self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
         self.plan.verticalHeader().setVisible(False)
         self.plan.setAccessibleName("Improvement plan")
-        self.plan.horizontalHeaderItem(3).setToolTip("Write dates like 2026-12-31")
+        due = self.plan.horizontalHeaderItem(3)
+        if due is not None:
+            due.setToolTip("Write dates like 2026-12-31")
         plan_header = self.plan.horizontalHeader()
         plan_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         plan_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -425,8 +427,8 @@ class AARPanel(QWidget):
         plan_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
         plan_header.resizeSection(2, 200)
         plan_header.resizeSection(3, 150)
-        for item in self.aar.plan:
-            self.add_plan_row(item)
+        for planned in self.aar.plan:
+            self.add_plan_row(planned)
         layout.addWidget(self.plan, 2)
         buttons = QHBoxLayout()
         add = QPushButton("Add row")

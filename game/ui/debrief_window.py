@@ -153,7 +153,8 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self.cohort, "Cohort")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._fill_overview()
-        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
         self.resize(1280, 860)
 
     # -- header and export ----------------------------------------------------
@@ -314,7 +315,9 @@ class DebriefWindow(QWidget):
         for col, width in enumerate(TIMELINE_WIDTHS):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
-        self.timeline.horizontalHeaderItem(6).setToolTip("Time the trainee took to decide")
+        time_header = self.timeline.horizontalHeaderItem(6)
+        if time_header is not None:
+            time_header.setToolTip("Time the trainee took to decide")
         fit_rows(self.timeline)
 
     def _show_turn_detail(self, row: int) -> None:
@@ -407,7 +410,9 @@ class DebriefWindow(QWidget):
         for index in range(self.tabs.count()):
             if self.tabs.tabText(index) == title:
                 self.tabs.setCurrentIndex(index)
-                return self.tabs.widget(index)
+                page = self.tabs.widget(index)
+                assert page is not None
+                return page
         raise KeyError(title)
 
     def open_other(self, session_id: str) -> None:
