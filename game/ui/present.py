@@ -169,6 +169,13 @@ def cause_words(cause: Mapping[str, Any] | None) -> str:
     return text
 
 
+def _why(cause: Mapping[str, Any] | None, timed_out: bool) -> str:
+    """Cause words, saying so when the 'choice' was the scenario's time-out rule."""
+    if timed_out and cause and cause.get("type") == "option":
+        return f"running out of time (the scenario's rule: “{cause.get('text', '')}”)"
+    return cause_words(cause)
+
+
 # --- channels ---------------------------------------------------------------
 
 
@@ -338,9 +345,14 @@ def meter_rows(
 ) -> list[MeterRow]:
     """The meters to show, each with its band and its latest change and cause."""
     last: dict[str, Event] = {}
+    timed_out: dict[str, bool] = {}
+    decision_timed_out = False
     for event in events:
-        if event.get("type") == "meter":
+        if event.get("type") == "decision":
+            decision_timed_out = bool(event.get("timed_out"))
+        elif event.get("type") == "meter":
             last[str(event.get("meter"))] = event
+            timed_out[str(event.get("meter"))] = decision_timed_out
     escalation = scenario.model.scoring.escalation_meter
     rows = []
     for spec in visible_meters(scenario, include_hidden):
@@ -361,7 +373,7 @@ def meter_rows(
             band_label=bands[index].label if index is not None else "",
             is_escalation=spec.id == escalation,
             last_delta=float(change["delta"]) if change else None,
-            last_why=cause_words(change.get("cause")) if change else "",
+            last_why=_why(change.get("cause"), timed_out.get(spec.id, False)) if change else "",
             last_clock=str(change.get("clock", "")) if change else "",
         ))
     rows.sort(key=lambda r: not r.is_escalation)  # escalation first
@@ -509,12 +521,15 @@ def consequence_view(
     after_move = False
     events = list(events)
 
+    def why(cause: Mapping[str, Any] | None) -> str:
+        return _why(cause, view.timed_out)
+
     def meter_change(event: Event) -> MeterChangeView:
         spec = scenario.meters[event["meter"]]
         delta = float(event["delta"])
         return MeterChangeView(
             spec.id, spec.label, float(event["before"]), float(event["after"]), delta,
-            (delta > 0) == (spec.higher_is == "better"), cause_words(event.get("cause")),
+            (delta > 0) == (spec.higher_is == "better"), why(event.get("cause")),
         )
 
     for event in events:
@@ -553,7 +568,7 @@ def consequence_view(
             view.channel_changes.append(ChannelChangeView(
                 channel_label, STATUS_LABELS.get(str(event.get("before")), ""),
                 STATUS_LABELS.get(after, after), STATUS_TONE.get(after, "neutral"),
-                cause_words(event.get("cause")),
+                why(event.get("cause")),
             ))
         elif kind == "ending":
             view.ending_title = str(event.get("title", ""))

@@ -91,3 +91,14 @@ def test_feed_is_newest_first_and_includes_silences(tiny: object) -> None:
     assert [i.seq for i in items] == sorted((i.seq for i in items), reverse=True)
     assert any(i.kind == "counterpart" for i in items)
     assert items[-1].text == "It is big."
+
+
+def test_a_timed_out_choice_is_not_called_the_trainees_choice(tiny: object) -> None:
+    session = Session.start(tiny, seed=1)
+    session.choose("wait")
+    result = session.choose("war", timed_out=True)  # pretend the rule picked it
+    view = present.consequence_view(tiny, result.events)
+    assert view.timed_out
+    change = next(c for c in view.meter_changes if c.meter == "escalation")
+    assert change.why.startswith("running out of time")
+    assert "your choice" not in change.why
