@@ -236,7 +236,7 @@ class _Player:
     def __init__(self, plan: _Plan, session: Session | None = None) -> None:
         self.plan = plan
         if session is None:
-            session = Session(plan.scenario, plan.seed, plan.roles, batch=True)
+            session = Session(plan.scenario, plan.seed, plan.roles, batch=True, record=False)
         else:
             session.restart(plan.seed)
         for data in plan.prefix:

@@ -337,12 +337,22 @@ class PathStep(Strict):
     reason: Text
 
 
+class HistoricalContact(Strict):
+    """When the real actors first spoke, for the debrief's time-to-contact comparison."""
+
+    after_hours: float = Field(
+        ge=0, description="Hours after the first node's time, e.g. 264 for 11 days."
+    )
+    channel: str = Field("", description="How, in words, e.g. 'Austin–Shoigu call'.")
+
+
 class HistoricalPath(Strict):
     """What the real actors did, and how it ended."""
 
     steps: tuple[PathStep, ...] = Field(min_length=1)
     ending: Ident
     outcome: Text
+    first_contact: HistoricalContact | None = None
 
 
 class Rating(Strict):
