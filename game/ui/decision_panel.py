@@ -47,15 +47,15 @@ class OptionButton(QPushButton):
         self.setObjectName(f"option-{option.id}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        row = QHBoxLayout(self)
+        row = self.row = QHBoxLayout(self)
         row.setContentsMargins(10, 8, 12, 8)
         row.setSpacing(10)
         keycap = label(key, "kbd", wrap=False)
         keycap.setAlignment(Qt.AlignmentFlag.AlignCenter)
         keycap.setFixedWidth(22)
-        self.icon = QLabel()
-        self.icon.setFixedSize(20, 20)
-        paint_icon(self.icon, option.kind, None, 20)
+        self.kind_icon = QLabel()
+        self.kind_icon.setFixedSize(20, 20)
+        paint_icon(self.kind_icon, option.kind, None, 20)
         text = QVBoxLayout()
         text.setSpacing(1)
         self.title = label(option.label, "optionTitle")
@@ -74,10 +74,10 @@ class OptionButton(QPushButton):
         text.addWidget(self.meta)
         text.addWidget(self.meta_full)
         self.toggled.connect(self._expand)
-        for child in (keycap, self.icon, self.title, self.meta, self.meta_full):
+        for child in (keycap, self.kind_icon, self.title, self.meta, self.meta_full):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         row.addWidget(keycap, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.kind_icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -99,10 +99,10 @@ class OptionButton(QPushButton):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self.layout().totalHeightForWidth(width)
+        return self.row.totalHeightForWidth(width)
 
     def sizeHint(self) -> QSize:
-        hint = self.layout().totalSizeHint()
+        hint = self.row.totalSizeHint()
         return QSize(hint.width(), self.heightForWidth(max(hint.width(), self.width())))
 
     def minimumSizeHint(self) -> QSize:
@@ -131,8 +131,8 @@ class DecisionPanel(QFrame):
         layout.addWidget(self.eyebrow)
         layout.addWidget(self.prompt)
         layout.addWidget(self.role)
-        self.scroll = ScrollColumn(spacing=6)
-        layout.addWidget(self.scroll, 1)
+        self.list_area = ScrollColumn(spacing=6)
+        layout.addWidget(self.list_area, 1)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.group.buttonToggled.connect(self._toggled)
@@ -173,7 +173,7 @@ class DecisionPanel(QFrame):
             self.role.hide()
         for button in self.buttons:
             self.group.removeButton(button)
-        clear_layout(self.scroll.body)
+        clear_layout(self.list_area.body)
         self.buttons = []
         by_kind: dict[str, list[OptionView]] = {}
         for option in view.options:
@@ -182,16 +182,16 @@ class DecisionPanel(QFrame):
         kinds += [k for k in by_kind if k not in KIND_ORDER]
         for kind in kinds:
             header = label(KIND_LABELS.get(kind, kind.title()).upper(), "kind", wrap=False)
-            self.scroll.body.addWidget(header)
+            self.list_area.body.addWidget(header)
             for option in by_kind[kind]:
                 index = len(self.buttons)
                 key = KEYS[index] if index < len(KEYS) else ""
                 button = OptionButton(option, key)
                 self.group.addButton(button)
                 self.buttons.append(button)
-                self.scroll.body.addWidget(button)
-        self.scroll.body.addStretch(1)
-        self.scroll.verticalScrollBar().setValue(0)
+                self.list_area.body.addWidget(button)
+        self.list_area.body.addStretch(1)
+        self.list_area.verticalScrollBar().setValue(0)
         self.rationale.clear()
         self._paused(self.controller.paused)
         self._update_confirm()
@@ -205,7 +205,7 @@ class DecisionPanel(QFrame):
     def _toggled(self, button: OptionButton, checked: bool) -> None:
         if checked:
             self.picked.emit(button.option.id)
-            self.scroll.ensureWidgetVisible(button, 0, 10)
+            self.list_area.ensureWidgetVisible(button, 0, 10)
         self._update_confirm()
 
     def _update_confirm(self) -> None:
@@ -297,5 +297,5 @@ class DecisionPanel(QFrame):
     def retint(self) -> None:
         """Redraw icons after a theme change."""
         for button in self.buttons:
-            paint_icon(button.icon, button.option.kind, None, 20)
+            paint_icon(button.kind_icon, button.option.kind, None, 20)
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, vbox
@@ -292,10 +293,10 @@ class HomeView(QWidget):
             add(row)
         self.sessions.body.addStretch(1)
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         if self.library.loaded_once:
             self.refresh_sessions()
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)
         self.focus_first_action()
 
     def focus_first_action(self) -> None:

@@ -76,9 +76,9 @@ class InjectFeed(LazyRefresh, QFrame):
         layout.setSpacing(6)
         self.heading = label("MESSAGES · NEWEST FIRST", "eyebrow")
         layout.addWidget(self.heading)
-        self.scroll = ScrollColumn(spacing=8)
-        self.scroll.body.addStretch(1)
-        layout.addWidget(self.scroll, 1)
+        self.list_area = ScrollColumn(spacing=8)
+        self.list_area.body.addStretch(1)
+        layout.addWidget(self.list_area, 1)
         self.empty = label("No messages yet.", "muted")
         self.shown: list[int] = []
         self.cards: list[FeedCard] = []
@@ -100,9 +100,9 @@ class InjectFeed(LazyRefresh, QFrame):
                             default=-1)
         known = {card.item.seq: card for card in self.cards}
         if not set(known) <= set(seqs):  # history rewritten (another session?): rebuild
-            clear_layout(self.scroll.body)
+            clear_layout(self.list_area.body)
             known = {}
-            self.scroll.body.addStretch(1)
+            self.list_area.body.addStretch(1)
         if self.empty.parent() is not None:
             self.empty.hide()
         new_cards = []
@@ -111,16 +111,16 @@ class InjectFeed(LazyRefresh, QFrame):
                 new_cards.append(FeedCard(item, fresh=item.seq > last_decision
                                           and not session.ended))
         for index, card in enumerate(new_cards):
-            self.scroll.body.insertWidget(index, card)
+            self.list_area.body.insertWidget(index, card)
         for card in known.values():
             set_prop(card, "fresh", card.item.seq > last_decision and not session.ended)
             card.new_mark.setVisible(card.property("fresh"))
         self.cards = new_cards + [known[s] for s in seqs if s in known]
         self.shown = seqs
         if not items:
-            self.scroll.body.insertWidget(0, self.empty)
+            self.list_area.body.insertWidget(0, self.empty)
             self.empty.show()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.list_area.verticalScrollBar().setValue(0)
         fresh = sum(1 for c in self.cards if c.property("fresh"))
         self.heading.setText(
             f"MESSAGES · NEWEST FIRST · {fresh} NEW" if fresh else "MESSAGES · NEWEST FIRST")

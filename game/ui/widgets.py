@@ -102,13 +102,17 @@ def clear_layout(layout: QLayout) -> None:
     """Remove and delete every item of a layout (widgets and nested layouts)."""
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             # No setParent(None): that briefly makes each widget a window (slow).
             widget.hide()
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        else:
+            inner = item.layout()
+            if inner is not None:
+                clear_layout(inner)
 
 
 def hbox(*items: QWidget | QLayout | int | None, spacing: int = 8,
@@ -218,7 +222,7 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # type: ignore[override]
+    def setText(self, text: str) -> None:
         self._full = text
         self.setToolTip(text)
         self._elide()
