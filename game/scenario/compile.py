@@ -139,9 +139,13 @@ class CompiledScenario:
 
 
 def content_hash(scenario: Scenario) -> str:
-    """A stable hash of what the scenario means (not of its layout or comments)."""
+    """A stable hash of what the scenario means (not of its layout or comments).
+
+    Values left at their defaults are not hashed, so a new optional field in a
+    later version of the format does not make every recorded session "changed".
+    """
     canonical = json.dumps(
-        scenario.model_dump(mode="json", by_alias=True),
+        scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
