@@ -151,6 +151,16 @@ def main() -> int:
             debrief.resize(1100, 720)
             shot(debrief, prefix + "12-debrief")
             debrief.close()
+        # Leave a second session half-played so home offers Resume.
+        window.show_new_session(entry)
+        assert window.new_session is not None
+        window.new_session.name.setText("Red Team")
+        window.new_session._begin()
+        settle()
+        assert window.session_view is not None
+        window.session_view.play.decision.pick(0)
+        window.session_view.play.decision.confirm_choice()
+        settle()
         window.go_home()
         shot(window, prefix + "13-home-with-sessions")
         bad = tmp / "broken.yaml"

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QFrame, QPushButton, QTextBrowser, QVBoxLayout, QW
 
 from . import theme
 from .channel_board import ChannelBoard
-from .inject_feed import KIND_ICONS
 from .meters_view import MeterPanel
 from .present import (
     KIND_LABELS,
@@ -141,10 +140,9 @@ class ConsequenceDocument:
 
     def message(self, item: FeedItem) -> None:
         color = self.c.get(item.kind, self.c["staff"])
-        icon = self.icon(KIND_ICONS.get(item.kind, "staff"), color, 16)
         via = (f'<br><span style="color:{self.c["muted"]};">via {escape(item.channel_label)}'
                "</span>" if item.channel_label else "")
-        inner = (f'<span style="color:{color}; font-size:8.5pt; font-weight:600;">{icon} '
+        inner = (f'<span style="color:{color}; font-size:8.5pt; font-weight:600;">'
                  f'{escape(item.kind_label.upper())}</span>'
                  f'<span style="color:{self.c["muted"]};"> · {escape(format_short(item.clock))}'
                  f'</span><br><b style="font-size:11pt;">{escape(item.sender)}</b>{via}'

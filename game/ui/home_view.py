@@ -119,8 +119,8 @@ class ProblemCard(QFrame):
 class SessionRow(QFrame):
     """A saved session with Resume or Debrief."""
 
-    def __init__(self, record: SessionRecord, can_resume: bool, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, record: SessionRecord, can_resume: bool, parent: QWidget | None = None,
+                 decisions: int = 0) -> None:
         super().__init__(parent)
         self.record = record
         self.setProperty("channelRow", True)
@@ -137,8 +137,8 @@ class SessionRow(QFrame):
             self.button = _button("Debrief", "debrief",
                                   accessible=f"Debrief of {record.scenario_title}, {who}")
         else:
-            n = record.n_inputs
-            detail = f"{who} · {n} input{'s' if n != 1 else ''} so far"
+            n = decisions
+            detail = f"{who} · {n} decision{'s' if n != 1 else ''} taken so far"
             self.button = _button("Resume", "resume", primary=True,
                                   accessible=f"Resume {record.scenario_title}, {who}")
             if not can_resume:
@@ -278,7 +278,12 @@ class HomeView(QWidget):
                       "exactly where you stopped.", "muted"))
         for record in unfinished:
             can = self.library.find(record.scenario_id, record.content_hash) is not None
-            row = SessionRow(record, can)
+            try:
+                decisions = sum(1 for d in self.journal.inputs(record.id)
+                                if d.get("type") == "choose")
+            except JournalError:
+                decisions = 0
+            row = SessionRow(record, can, decisions=decisions)
             row.button.clicked.connect(lambda _=False, r=record: self.resumeRequested.emit(r.id))
             self.session_rows.append(row)
             add(row)
