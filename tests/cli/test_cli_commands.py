@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from game import cli
+from game import commands as cli
 from game.cli import main
 from game.records import Journal
 
