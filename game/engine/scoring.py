@@ -76,7 +76,7 @@ def score_parts(
             "Real contact with the counterpart",
             w.contact if contact else 0.0,
             w.contact,
-            f"first answered call at turn {first_contact_turn + 1}"
+            f"first answered call at decision {first_contact_turn + 1}"
             if first_contact_turn is not None
             else "no call was ever answered",
         )
@@ -119,7 +119,7 @@ def score_parts(
     )
     if first_contact_turn is not None:
         speed = 1 - first_contact_turn / max(turns, 1)
-        detail = f"contact after {first_contact_turn} of {turns} decisions"
+        detail = f"first contact at decision {first_contact_turn + 1} of {turns}"
     else:
         speed, detail = 0.0, "no contact"
     parts.append(
