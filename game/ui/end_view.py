@@ -96,7 +96,7 @@ class EndView(QWidget):
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(6)
-        self.score = label(f"{outcome.score:.0f}", "big", wrap=False)
+        self.score = label(f"{outcome.score:g}", "big", wrap=False)
         self.score.setAccessibleName(f"Score: {outcome.score:.1f} out of 100")
         grid.addWidget(label("SCORE", "eyebrow"), 0, 0)
         grid.addLayout(hbox(self.score, label("/ 100", "muted", wrap=False), None,

@@ -118,7 +118,7 @@ def test_play_the_flagship_to_an_ending_with_mouse_and_keyboard(  # type: ignore
     outcome = controller.outcome
     end = view.end
     assert end.ending_title.text() == outcome.title
-    assert end.score.text() == f"{outcome.score:.0f}"
+    assert end.score.text() == f"{outcome.score:g}"
     texts = visible_texts(end)
     for part in outcome.parts:
         assert part.label in texts
