@@ -196,6 +196,7 @@ class SessionController(QObject):
             trainee's screen).
         activeRoleChanged(str): Team play: the role at the keyboard changed ('' for none).
         votesChanged(dict): Team play: the votes cast so far on the current decision.
+        closed(): The controller let go of its session (the window went home or quit).
     """
 
     sessionStarted = Signal(str)
@@ -210,6 +211,7 @@ class SessionController(QObject):
     facilitatorError = Signal(str)
     activeRoleChanged = Signal(str)
     votesChanged = Signal(dict)
+    closed = Signal()
 
     def __init__(
         self,
@@ -414,22 +416,26 @@ class SessionController(QObject):
         self.clock.stop()
         self.session = None
         self.stage = "idle"
+        self.closed.emit()
 
     # -- internals ----------------------------------------------------------
-    def _input(self, data: dict[str, Any]) -> TurnResult | None:
+    def _input(self, data: dict[str, Any], errors: Any = None) -> TurnResult | None:
+        """Validate, journal, apply; refusals go to ``errors`` (default ``errorRaised``)."""
         from game.engine import EngineError
         from game.records.journal import JournalError
 
         assert self.session is not None and self.session_id is not None
+        errors = errors if errors is not None else self.errorRaised
         try:
             self.session.validate_input(data)
         except EngineError as exc:
-            self.errorRaised.emit(str(exc))
+            errors.emit(str(exc))
             return None
         try:
             self.journal.append_input(self.session_id, data)
         except JournalError as exc:
-            self.errorRaised.emit(f"Your choice could not be saved, so it was not applied: {exc}")
+            what = "choice" if data.get("type") == "choose" else "action"
+            errors.emit(f"Your {what} could not be saved, so it was not applied: {exc}")
             return None
         result = self.session.apply(data)
         if data.get("type") != "choose":
@@ -559,7 +565,7 @@ class SessionController(QObject):
         except EngineError as exc:
             self.facilitatorError.emit(str(exc))
             return None
-        result = self._input(data)
+        result = self._input(data, self.facilitatorError)
         if result is None:
             return None
         if kind in ("pause", "resume"):

@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             view.addAction(action)
             self.theme_actions[name] = action
+        from .facilitator.hookup import add_actions
+
+        add_actions(self, session, view)  # facilitator console, larger type
         help_menu = self.menuBar().addMenu("&Help")
         keys = QAction("&Keyboard shortcuts", self)
         keys.setShortcut(QKeySequence("F1"))
@@ -208,12 +211,14 @@ class MainWindow(QMainWindow):
         assert entry.scenario is not None
         trainee = str(choices.get("trainee") or "")
         self.settings.setValue("trainee", trainee)
-        role = choices.get("role")
+        from .facilitator.hookup import start_options
+
+        roles, mode = start_options(entry.scenario, choices)  # team play, facilitator mode
         seed = choices.get("seed")
         controller = self._new_controller()
         try:
             controller.start(entry.scenario, seed=seed if isinstance(seed, int) else None,
-                             roles=[str(role)] if role else [], trainee=trainee,
+                             roles=roles, trainee=trainee, mode=mode,
                              scenario_path=str(entry.path))
         except Exception as exc:  # the journal refused: say so, stay put
             self._drop_session()
@@ -289,6 +294,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Session {session_id} · every choice is saved the moment you confirm it; "
             "quit at any time and resume from the home screen.")
+        from .facilitator.hookup import session_started
+
+        session_started(self, session_id)  # facilitator mode: the console, larger type
 
     def _again(self) -> None:
         entry = getattr(self, "_last_entry", None)

@@ -33,7 +33,9 @@ class NewSessionView(QWidget):
     """Set up one session of ``entry``'s scenario.
 
     Signals:
-        beginRequested(dict): ``{"trainee", "role", "seed"}`` (seed None = random)
+        beginRequested(dict): ``{"trainee", "role", "seed", "team", "facilitator"}``
+            (seed None = random; team: every role at this machine; facilitator: open
+            the facilitator console)
         backRequested()
     """
 
@@ -84,6 +86,23 @@ class NewSessionView(QWidget):
             self.role.hide()
             form.addRow("Your role", label(model.roles[0].title, None))
         left.addLayout(form)
+        # A team around one machine (hot seat), and a facilitator running the room.
+        self.team = QCheckBox(f"Team play: all {len(model.roles)} roles take turns here")
+        self.team.setObjectName("team")
+        self.team.setAccessibleName("Team play: every role plays on this machine")
+        self.team.setToolTip("Hot seat: each decision shows whose it is; team votes are "
+                             "cast in turn; each role sees only its own messages")
+        self.team.setVisible(len(model.roles) > 1)
+        self.team.toggled.connect(lambda on: self.role.setEnabled(not on))
+        self.team.toggled.connect(lambda _on: self._role_changed())
+        left.addWidget(self.team)
+        self.facilitator = QCheckBox("Facilitator mode: console on a second screen")
+        self.facilitator.setObjectName("facilitator")
+        self.facilitator.setAccessibleName("Facilitator mode")
+        self.facilitator.setToolTip("The console shows hidden meters, the counterpart's odds "
+                                    "and the expert's choice, and lets you pause, inject, "
+                                    "override and take notes. Keep it off the projector.")
+        left.addWidget(self.facilitator)
         self.advanced = QCheckBox("Advanced: set the random seed (facilitators)")
         self.advanced.setObjectName("advanced")
         self.advanced.setAccessibleName("Show advanced settings")
@@ -156,6 +175,13 @@ class NewSessionView(QWidget):
 
     def _role_changed(self, _index: int = 0) -> None:
         model = self.entry.scenario.model  # type: ignore[union-attr]
+        if getattr(self, "team", None) is not None and self.team.isChecked():
+            self.role_title.setText(f"The roles at the table ({len(model.roles)})")
+            self.role_brief.setText("\n\n".join(
+                f"{r.title}: {' '.join(r.brief.split())}" if r.brief.strip() else r.title
+                for r in model.roles))
+            self.role_brief.setVisible(True)
+            return
         role = model.roles[max(0, self.role.currentIndex())]
         self.role_title.setText(f"Your role: {role.title}")
         self.role_brief.setText(role.brief.strip())
@@ -167,6 +193,8 @@ class NewSessionView(QWidget):
             "role": self.role.currentData(),
             "seed": self.seed.value() if self.advanced.isChecked() and self.fixed_seed.isChecked()
             else None,
+            "team": self.team.isChecked() and len(self.entry.scenario.model.roles) > 1,  # type: ignore[union-attr]
+            "facilitator": self.facilitator.isChecked(),
         }
 
     def _begin(self) -> None:

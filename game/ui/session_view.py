@@ -45,6 +45,9 @@ class SessionView(QStackedWidget):
         self.end.debriefRequested.connect(self.debriefRequested)
         self.end.homeRequested.connect(self.homeRequested)
         self.end.againRequested.connect(self.againRequested)
+        from .team_play import attach_team_play
+
+        attach_team_play(self, controller)  # hot-seat team play: role banner, hand-over, votes
         if controller.stage == "consequences" and controller.last_result is not None:
             self.consequences.show_result(controller.last_result)
             self.show_page(self.consequences)

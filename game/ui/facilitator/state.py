@@ -1,0 +1,411 @@
+"""What the facilitator reads about a running session (pure functions, no Qt).
+
+Everything here is derived from the engine's public state (``session.meters``,
+``channels``, ``pending``, ``forced``, ``events``) and the compiled scenario
+(``preconditions``, ``expert``, option branches), the same way the trainee's
+``present`` module is, but with the hidden parts left in: hidden meters, the
+counterpart's chance of accepting a call and why, answers on their way,
+preconditions that would make a call fail, where each option leads and what
+the expert would do here. Nothing in this module may be shown on the
+trainee's screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from game.ui.present import (
+    INJECT_KIND_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    STATUS_TONE,
+    format_delta,
+    format_short,
+)
+
+if TYPE_CHECKING:
+    from game.engine import Session
+    from game.scenario.compile import CompiledScenario
+
+END = "end"
+
+#: The trainee's number keys for options (as in the decision panel).
+KEYS = "1234567890"
+
+#: Results a facilitator can force on a call, in the order the buttons show them.
+FORCE_RESULTS: tuple[tuple[str, str], ...] = (
+    ("answered", "Answer"),
+    ("declined", "Decline"),
+    ("unanswered", "No answer"),
+)
+
+
+def role_title(scenario: CompiledScenario, role: str | None) -> str:
+    if not role:
+        return ""
+    return next((r.title for r in scenario.model.roles if r.id == role), role)
+
+
+def node_title(scenario: CompiledScenario, node: str) -> str:
+    if node == END:
+        return "the end"
+    found = scenario.nodes.get(node)
+    return found.title if found is not None else node
+
+
+def percent(chance: float) -> str:
+    return f"{chance * 100:.0f}%"
+
+
+def signed_percent(delta: float) -> str:
+    return ("+" if delta > 0 else "−" if delta < 0 else "±") + f"{abs(delta) * 100:.0f}%"
+
+
+# --- meters ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeterLine:
+    id: str
+    label: str
+    value: float
+    max: float
+    band: str
+    hidden: bool
+    higher_is: str
+    last: str  # "+5 — the facilitator: …" or ""
+
+
+def meter_lines(session: Session) -> list[MeterLine]:
+    """Every meter, hidden ones included (marked), in the scenario's order."""
+    from game.ui.present import cause_words
+
+    last: dict[str, Mapping[str, Any]] = {}
+    for event in session.events:
+        if event.get("type") == "meter":
+            last[str(event["meter"])] = event
+    lines = []
+    for spec in session.scenario.model.meters:
+        value = session.meters[spec.id]
+        band = next((b.label for b in spec.bands if value <= b.upto), "")
+        change = last.get(spec.id)
+        text = ""
+        if change is not None:
+            why = cause_words(change.get("cause"))
+            text = format_delta(float(change["delta"])) + (f" — {why}" if why else "")
+        lines.append(MeterLine(spec.id, spec.label, value, spec.max, band, spec.hidden,
+                               spec.higher_is, text))
+    return lines
+
+
+# --- the counterpart -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """One channel as the counterpart model sees it right now."""
+
+    id: str
+    label: str
+    level_label: str
+    status: str
+    status_label: str
+    tone: str
+    chance: float | None  # chance of acceptance if called now (None: session over)
+    factors: tuple[tuple[str, float], ...]
+    unmet: tuple[str, ...]  # preconditions that fail now: "reason (requires: expr)"
+    pending: str  # a ringing call on its way: when it will be answered
+    forced: str | None  # a result the facilitator fixed for the next call
+    outlook: str  # one line: what a call now would meet
+
+    @property
+    def ringing(self) -> bool:
+        return bool(self.pending)
+
+
+def _decisions_word(n: int) -> str:
+    return "the next decision" if n <= 1 else f"{n} more decisions"
+
+
+def channel_states(session: Session) -> list[ChannelState]:
+    """The counterpart's side of every channel: chance, factors, gates, pending, forced."""
+    from game.engine import acceptance
+
+    scenario = session.scenario
+    model = scenario.model
+    node = scenario.nodes.get(session.node) if not session.ended else None
+    requires: dict[str, list[str]] = {}
+    for pre in model.counterpart.preconditions:
+        requires.setdefault(pre.channel, []).append(pre.requires)
+    out = []
+    for channel in model.channels:
+        cid = channel.id
+        status = session.channels[cid]
+        chance: float | None = None
+        factors: tuple[tuple[str, float], ...] = ()
+        if node is not None:
+            chance, factors = acceptance(scenario, node, cid, session)
+        unmet = []
+        for (check, why), expr in zip(scenario.preconditions.get(cid, ()), requires.get(cid, []),
+                                      strict=False):
+            if not check(session):
+                unmet.append(f"{why} (requires: {expr})")
+        pending = ""
+        for item in session.pending:
+            if item.channel == cid:
+                wait = max(1, item.due_turn - session.turn)
+                pending = (f"Ringing since decision {item.requested_turn + 1}; the answer comes "
+                           f"after {_decisions_word(wait)} (at decision {item.due_turn + 1}).")
+        forced = session.forced.get(cid)
+        if session.ended:
+            outlook = "Session over."
+        elif forced:
+            outlook = f"Next call: {STATUS_LABELS.get(forced, forced).lower()} (forced by you)."
+        elif pending:
+            outlook = "Ringing: answer it now or veto it below."
+        elif unmet:
+            outlook = "A call now is declined (precondition)."
+        elif status == "suspended":
+            outlook = "Suspended: a call now goes unanswered."
+        elif chance is not None:
+            outlook = f"A call now is accepted with {percent(chance)} chance."
+        else:
+            outlook = ""
+        out.append(ChannelState(
+            cid, channel.label, LEVEL_LABELS.get(channel.level, channel.level), status,
+            STATUS_LABELS.get(status, status), STATUS_TONE.get(status, "neutral"), chance,
+            factors, tuple(unmet), pending, forced, outlook,
+        ))
+    return out
+
+
+def factor_text(factors: Sequence[tuple[str, float]]) -> str:
+    """``base 50% · channel openness +5% · Right after a kinetic act −60%``."""
+    parts = []
+    for reason, delta in factors:
+        if reason == "base":
+            parts.append(f"base {percent(delta)}")
+        elif reason != "facilitator":
+            parts.append(f"{reason} {signed_percent(delta)}")
+    return "  ·  ".join(parts)
+
+
+# --- where the options lead, and the expert's choice -------------------------------
+
+
+@dataclass(frozen=True)
+class OptionLine:
+    key: str
+    id: str
+    kind: str
+    label: str
+    channel_label: str
+    leads_to: str  # "Last call" or "Last call if call.answered; else Freeze"
+    expert: bool
+    historical: bool
+
+
+def _leads_to(scenario: CompiledScenario, node: str, option_id: str) -> str:
+    compiled = scenario.option(node, option_id)
+    nxt = compiled.option.next
+    if isinstance(nxt, str):
+        return node_title(scenario, nxt)
+    parts: list[str] = []
+    for branch in nxt:
+        title = node_title(scenario, branch.goto)
+        parts.append(f"{title} if {branch.when}" if branch.when else
+                     (f"else {title}" if parts else title))
+    return "; ".join(parts)
+
+
+def option_lines(session: Session) -> list[OptionLine]:
+    """The current options in the trainee's order, with where each leads."""
+    from game.ui.present import KIND_ORDER
+
+    if session.ended:
+        return []
+    scenario = session.scenario
+    node = session.node
+    expert = scenario.expert.get(node)
+    historical = scenario.historical.get(node)
+    options = session.options()
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    options = sorted(options, key=lambda o: order.get(o.kind, len(order)))  # stable: panel order
+    lines = []
+    for index, option in enumerate(options):
+        lines.append(OptionLine(
+            KEYS[index] if index < len(KEYS) else "", option.id, option.kind, option.label,
+            option.channel_label or "", _leads_to(scenario, node, option.id),
+            option.id == expert, option.id == historical,
+        ))
+    return lines
+
+
+@dataclass(frozen=True)
+class Guidance:
+    expert_label: str
+    expert_reason: str
+    historical_label: str
+    historical_reason: str
+    timeout_label: str  # what a time-out takes here
+
+
+def guidance(session: Session) -> Guidance:
+    """The expert's (and history's) choice at the current node, and the time-out rule."""
+    if session.ended:
+        return Guidance("", "", "", "", "")
+    scenario = session.scenario
+    node = session.node
+
+    def label_of(option_id: str | None) -> str:
+        if not option_id:
+            return ""
+        try:
+            return scenario.option(node, option_id).option.label
+        except (KeyError, ValueError, LookupError):
+            return option_id
+
+    model = scenario.model
+    expert_id = scenario.expert.get(node)
+    expert_reason = next((s.reason for s in model.expert if s.node == node), "")
+    hist_id = scenario.historical.get(node)
+    hist_reason = ""
+    if model.historical is not None:
+        hist_reason = next((s.reason for s in model.historical.steps if s.node == node), "")
+    timeout = session.timeout_option() if session.available() else ""
+    return Guidance(label_of(expert_id), expert_reason, label_of(hist_id), hist_reason,
+                    label_of(timeout))
+
+
+# --- injects -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedInject:
+    """An inject written in the scenario, offered for delivery at any time."""
+
+    node: str
+    node_title: str
+    index: int
+    sender: str
+    kind: str
+    channel: str | None
+    text: str
+    to: tuple[str, ...]
+
+    def title(self) -> str:
+        text = self.text if len(self.text) <= 70 else self.text[:69] + "…"
+        return f"{self.node_title} · {self.sender}: {text}"
+
+
+def prepared_injects(scenario: CompiledScenario) -> list[PreparedInject]:
+    """Every inject in the scenario file, in file order."""
+    out = []
+    for node in scenario.model.nodes:
+        for index, inject in enumerate(node.injects):
+            out.append(PreparedInject(node.id, node.title, index, inject.sender, inject.kind,
+                                      inject.channel, " ".join(inject.text.split()),
+                                      tuple(inject.to)))
+    return out
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    seq: int
+    when: str
+    kind_label: str
+    sender: str
+    text: str
+    to: str  # "everyone" or role titles
+    facilitator: bool
+
+
+def message_lines(session: Session) -> list[MessageLine]:
+    """Every inject delivered so far (all roles), newest first, with its recipients."""
+    scenario = session.scenario
+    lines = []
+    for event in session.events:
+        if event.get("type") != "inject":
+            continue
+        to = event.get("to") or []
+        who = ", ".join(role_title(scenario, r) for r in to) if to else "everyone"
+        kind = str(event.get("kind") or "intel")
+        lines.append(MessageLine(
+            int(event["seq"]), f"D{int(event.get('turn', 0)) + 1} · "
+            f"{format_short(str(event.get('clock', '')))}",
+            INJECT_KIND_LABELS.get(kind, kind.title()), str(event.get("sender", "")),
+            " ".join(str(event.get("text", "")).split()), who,
+            bool(event.get("facilitator", False)),
+        ))
+    lines.reverse()
+    return lines
+
+
+# --- the facilitator's own log -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogLine:
+    seq: int
+    turn: int
+    when: str
+    action: str
+    text: str
+
+
+ACTION_LABELS = {
+    "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
+    "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
+}
+
+
+def log_lines(session: Session) -> list[LogLine]:
+    """Every facilitator action and note in this session, newest first."""
+    scenario = session.scenario
+    lines = []
+    for event in session.events:
+        kind = event.get("type")
+        if kind == "inject" and event.get("facilitator"):
+            action = "inject"
+            to = event.get("to") or []
+            who = ", ".join(role_title(scenario, r) for r in to) if to else "everyone"
+            text = f"{event.get('sender', '')} → {who}: {' '.join(str(event['text']).split())}"
+        elif kind == "facilitator":
+            action = str(event.get("action"))
+            text = _action_text(scenario, event)
+        else:
+            continue
+        lines.append(LogLine(int(event["seq"]), int(event.get("turn", 0)),
+                             f"D{int(event.get('turn', 0)) + 1} · "
+                             f"{format_short(str(event.get('clock', '')))}",
+                             ACTION_LABELS.get(action, action.title()), text))
+    lines.reverse()
+    return lines
+
+
+def _action_text(scenario: CompiledScenario, event: Mapping[str, Any]) -> str:
+    action = event.get("action")
+    reason = str(event.get("reason") or "").strip()
+    tail = f" — {reason}" if reason else ""
+    if action == "note":
+        return str(event.get("text", ""))
+    if action == "adjust":
+        meter = scenario.meters.get(str(event.get("meter")))
+        name = meter.label if meter is not None else str(event.get("meter"))
+        return f"{name} {format_delta(float(event.get('delta', 0)))}{tail}"
+    if action == "set_flag":
+        return f"{event.get('flag')} = {'on' if event.get('value', True) else 'off'}{tail}"
+    if action == "jump":
+        return f"to “{node_title(scenario, str(event.get('node')))}”{tail}"
+    if action == "force_answer":
+        channel = scenario.channels.get(str(event.get("channel")))
+        name = channel.label if channel is not None else str(event.get("channel"))
+        result = STATUS_LABELS.get(str(event.get("result")), str(event.get("result")))
+        return f"{name}: {result.lower()}{tail}"
+    if action in ("pause", "resume"):
+        return "scenario clock and decision timer " + ("stopped" if action == "pause"
+                                                        else "running again")
+    return tail.strip(" —")
+
