@@ -86,11 +86,14 @@ def main() -> int:
             path = options.out / f"facilitator-{name}{suffix}.png"
             image.save(str(path))
             written.append(path)
+        screens = app.screens()
+
+        def where(widget) -> str:  # type: ignore[no-untyped-def]
+            return f"screen {screens.index(widget.screen())}" if widget is not None else "-"
+
         print(_show(options.out / f"facilitator-{name}.png"),
-              f"(screens: {len(app.screens())}; trainees on {window.screen().name()}"
-              f"@{window.screen().geometry().topLeft().toTuple()}, console on "
-              f"{console.screen().name() if console else '-'}"
-              f"@{console.screen().geometry().topLeft().toTuple() if console else ''})")
+              f"(trainees on {where(window)}, console on {where(console)} "
+              f"of {len(screens)})")
 
     theme.apply_theme(app, options.theme)
     journal = Journal(tmp / "journal.sqlite3")

@@ -185,7 +185,7 @@ class ScrollColumn(QScrollArea):
         """Schedule a refit; several layout changes in one go cost one computation."""
         if not self._fitting:
             self._fitting = True
-            QTimer.singleShot(0, self._refit_now)
+            QTimer.singleShot(0, self, self._refit_now)  # not called once self is deleted
 
     def _refit_now(self) -> None:
         self._fitting = False

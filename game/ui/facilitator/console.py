@@ -122,7 +122,7 @@ class ChannelCard(QFrame):
                             else "—")
         self.chance.setToolTip("Chance the counterpart accepts a call on this channel now")
         self.outlook.setText(state.outlook)
-        self.factors.setText(factor_text(state.factors))
+        self.factors.setText(factor_text(state.factors, state.label))
         self.factors.setVisible(bool(state.factors))
         self.unmet.setText("\n".join(f"✗ {u}" for u in state.unmet))
         self.unmet.setVisible(bool(state.unmet))
@@ -212,18 +212,18 @@ class FacilitatorConsole(QMainWindow):
         titles.addWidget(self.eyebrow)
         titles.addWidget(self.title)
         row.addLayout(titles, 1)
-        self.clock = label("", "clock", wrap=False)
+        self.clock = label("", None, wrap=False)
         self.clock.setAccessibleName("Scenario clock")
         self.stage = pill("")
         self.stage.setObjectName("console-stage")
         self.timer_icon = icon_label("wait", None, 18)
         self.timer = label("", "clock", wrap=False)
         self.timer.setObjectName("console-timer")
-        self.timer.setMinimumWidth(120)
+        self.timer.setMinimumWidth(96)
         self.timer.setAccessibleName("Decision timer")
         self.pause = QPushButton("Pause")
         self.pause.setObjectName("console-pause")
-        self.pause.setMinimumWidth(170)
+        self.pause.setMinimumWidth(140)
         self.pause.setMinimumHeight(38)
         self.pause.setToolTip(f"Pause or resume the scenario and the decision timer ({PAUSE_KEY})")
         self.pause.clicked.connect(self.toggle_pause)
@@ -248,7 +248,8 @@ class FacilitatorConsole(QMainWindow):
         box = QVBoxLayout(panel)
         box.setContentsMargins(14, 10, 14, 12)
         box.setSpacing(5)
-        box.addWidget(label("ON THE TRAINEES' SCREEN", "eyebrow"))
+        self.screen_eyebrow = label("ON THE TRAINEES' SCREEN", "eyebrow")
+        box.addWidget(self.screen_eyebrow)
         self.team_line = label("", "h3")
         self.team_line.setObjectName("console-team")
         self.votes_line = label("", "muted")
@@ -441,6 +442,10 @@ class FacilitatorConsole(QMainWindow):
         assert session is not None
         scenario = session.scenario
         clear_layout(self.options_box)
+        self.screen_eyebrow.setText(
+            "NEXT ON THE TRAINEES' SCREEN · THEY ARE READING THE CONSEQUENCES"
+            if ctrl.stage == "consequences" and not session.ended else
+            "ON THE TRAINEES' SCREEN")
         if ctrl.team and not session.ended:
             rule = ctrl.vote_rule()
             role = ctrl.active_role()

@@ -181,12 +181,18 @@ def channel_states(session: Session) -> list[ChannelState]:
     return out
 
 
-def factor_text(factors: Sequence[tuple[str, float]]) -> str:
-    """``base 50% · channel openness +5% · Right after a kinetic act −60%``."""
+def factor_text(factors: Sequence[tuple[str, float]], channel_label: str = "") -> str:
+    """``base 50% · this channel +20% · channel openness +5% · Right after a kinetic act −60%``.
+
+    The engine names a channel's own bonus after the channel (``<label> channel``);
+    beside that channel's name it reads better as "this channel".
+    """
     parts = []
     for reason, delta in factors:
         if reason == "base":
             parts.append(f"base {percent(delta)}")
+        elif reason == f"{channel_label} channel":
+            parts.append(f"this channel {signed_percent(delta)}")
         elif reason != "facilitator":
             parts.append(f"{reason} {signed_percent(delta)}")
     return "  ·  ".join(parts)

@@ -323,3 +323,24 @@ def test_the_decision_clock_can_be_set_from_the_console(  # type: ignore[no-unty
     last = journal.inputs(controller.session_id)[-1]
     assert last["timed_out"] is True and last["seconds"] == 90
     assert last["option"] == "wait"  # no on_timeout here: the scenario's wait option
+
+
+def test_resuming_a_facilitated_session_reopens_the_console(  # type: ignore[no-untyped-def]
+        qtbot, facilitated, make_window) -> None:
+    from game.ui.facilitator.hookup import find_console
+
+    window, console, controller = facilitated(team=True, seed=0)
+    session_id = controller.session_id
+    console.notes.text.setPlainText("Before the break.")
+    console.notes.add_note()
+    window.close()
+    settle()
+    again = make_window()
+    again.resume_session(session_id)
+    qtbot.waitUntil(lambda: again.controller is not None and again.controller.session is not None
+                    and find_console(again) is not None, timeout=5000)
+    console = find_console(again)
+    assert console.controller is again.controller
+    assert again.controller.team
+    assert "Note: Before the break." in texts(console.log_scroll)
+    assert again.session_view.play.handover.covering
