@@ -174,6 +174,10 @@ def _build_parser() -> argparse.ArgumentParser:
     debrief.add_argument("--export", metavar="FILE", help="write .pdf, .html or .json")
     debrief.add_argument("--scenario", metavar="PATH",
                          help="scenario file to use instead of the recorded path")
+    # --store is accepted after the command too (hotline play X --store P).
+    for command in sub.choices.values():
+        command.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
+                             help="session journal file (as before the command)")
     return parser
 
 

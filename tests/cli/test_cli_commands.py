@@ -453,3 +453,14 @@ def test_terminal_commands_do_not_import_qt() -> None:
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_store_may_follow_the_command(
+    capsys: pytest.CaptureFixture[str], tiny_path: str, tmp_path: Path
+) -> None:
+    other = str(tmp_path / "elsewhere.sqlite3")
+    code, _, _ = run(capsys, "play", tiny_path, "--policy", "expert", "--seed", "1",
+                     "--store", other)
+    assert code == 0
+    code, out, _ = run(capsys, "--store", other, "sessions", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
