@@ -265,7 +265,7 @@ def render_html(report: BalanceReport) -> str:
 <body><main>
 <h1>Balance report — {_e(report.title)}</h1>
 <p class="meta">Scenario <code>{_e(report.scenario_id)}</code> version {_e(report.version)},
-content {_e(report.content_hash)} · {report.games:,} games per policy, seed {report.seed} ·
+content {_e(report.content_hash)} · {_e(report.per_policy_note)}, seed {report.seed} ·
 {report.games_played:,} games in {report.elapsed:.1f} s{status}</p>
 {find_html}
 <h2>How games end</h2>{_legend(report, colors)}{_endings_chart(report, colors)}

@@ -91,7 +91,7 @@ def test_typing_an_error_marks_its_line_and_lists_it(qtbot: Any, studio: StudioW
     assert studio.editor.marker_severity(line) == "error"
     assert "'secnd' is not a node" in studio.editor.marker_text(line)
     texts = [studio.issues.list.item(i).text() for i in range(studio.issues.list.count())]
-    assert any(t.startswith(f"⛔  line {line}:") and "secnd" in t for t in texts)
+    assert any(t.startswith(f"✗  line {line}:") and "secnd" in t for t in texts)
     assert studio.issues.summary.text().startswith("✗ 1 error")
     # Undo puts it right again.
     studio.editor.undo()

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -166,7 +165,8 @@ class BalancePanel(QWidget):
         outer.addWidget(self.status)
         self.findings = QListWidget()
         self.findings.setAccessibleName("Balance findings")
-        self.findings.setMaximumHeight(110)
+        self.findings.setWordWrap(True)
+        self.findings.setMaximumHeight(120)
         outer.addWidget(self.findings)
         self.tabs = QTabWidget()
         self.endings_chart = QChartView()
@@ -180,10 +180,26 @@ class BalancePanel(QWidget):
             4, QHeaderView.ResizeMode.Stretch)
         self.decisions.verticalHeader().setVisible(False)
         self.decisions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        charts = QSplitter(Qt.Orientation.Vertical)
-        charts.addWidget(self.endings_chart)
-        charts.addWidget(self.scores_chart)
-        self.tabs.addTab(charts, "Charts")
+        endings_page = QWidget()
+        endings_layout = QVBoxLayout(endings_page)
+        endings_layout.setContentsMargins(0, 0, 0, 0)
+        endings_layout.addWidget(self.endings_chart, 1)
+        self.endings_legend = QLabel("")
+        self.endings_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.endings_legend.setWordWrap(True)
+        self.endings_legend.setContentsMargins(8, 2, 8, 6)
+        endings_layout.addWidget(self.endings_legend)
+        self.tabs.addTab(endings_page, "Endings")
+        scores_page = QWidget()
+        scores_layout = QVBoxLayout(scores_page)
+        scores_layout.setContentsMargins(0, 0, 0, 0)
+        scores_layout.addWidget(self.scores_chart, 1)
+        self.scores_legend = QLabel("")
+        self.scores_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.scores_legend.setWordWrap(True)
+        self.scores_legend.setContentsMargins(8, 2, 8, 6)
+        scores_layout.addWidget(self.scores_legend)
+        self.tabs.addTab(scores_page, "Scores")
         self.tabs.addTab(self.decisions, "Decision points")
         outer.addWidget(self.tabs, 1)
         self._clear_charts()
@@ -267,11 +283,11 @@ class BalancePanel(QWidget):
     def show_report(self, report: BalanceReport) -> None:
         """Fill the findings, charts and table."""
         played = report.games_played
-        self.progress.setRange(0, max(1, report.games * len(report.policies)))
+        self.progress.setRange(0, max(1, report.games_requested))
         self.progress.setValue(played)
         state = "Cancelled — partial results: " if report.cancelled else ""
         self.status.setText(
-            f"{state}{played:,} games ({report.games:,} per policy, seed {report.seed}) in "
+            f"{state}{played:,} games ({report.per_policy_note}, seed {report.seed}) in "
             f"{report.elapsed:.1f} s on {report.workers} process(es).")
         self.findings.clear()
         notes = report.findings()
@@ -284,6 +300,7 @@ class BalancePanel(QWidget):
             item = QListWidgetItem(f"⚠ {note}")
             item.setToolTip(note)
             self.findings.addItem(item)
+        self.findings.setMaximumHeight(min(140, 14 + 36 * max(1, len(notes))))
         self.html_button.setEnabled(True)
         self._endings(report)
         self._scores(report)
@@ -323,10 +340,12 @@ class BalancePanel(QWidget):
         axis_x.setLabelFormat("%d%%")
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().hide()
         chart.setMargins(QMargins(4, 4, 4, 4))
         self.endings_chart.setChart(chart)
-        self.endings_chart.setMinimumHeight(max(240, 34 * len(names) + 110))
+        self.endings_legend.setText("  ".join(
+            f'<span style="color:{b.color().name()}">■</span>&nbsp;{b.label()}'
+            for b in series.barSets()))
 
     def _scores(self, report: BalanceReport) -> None:
         chart = QChart()
@@ -335,17 +354,37 @@ class BalancePanel(QWidget):
         series = QBoxPlotSeries()
         series.setBrush(QColor("#90caf9"))
         names: list[str] = []
+        tips: dict[str, str] = {}
         for name, r in report.policies.items():
             if r.score is None:
                 continue
             s = r.score
-            box = QBoxSet(s.p10, s.p25, s.p50, s.p75, s.p90, _short_policy(name))
+            number = str(len(names) + 1)
+            box = QBoxSet(s.p10, s.p25, s.p50, s.p75, s.p90, number)
             series.append(box)
-            names.append(_short_policy(name))
+            names.append(number)
+            tips[number] = (f"{_short_policy(name)}: mean {s.mean:.1f}, median {s.p50:.1f}, "
+                            f"25th–75th {s.p25:.1f}–{s.p75:.1f}, 10th–90th {s.p10:.1f}–"
+                            f"{s.p90:.1f}")
+        series.setBoxWidth(0.6)
+
+        def hovered(status: bool, box: QBoxSet) -> None:
+            from PySide6.QtGui import QCursor
+            from PySide6.QtWidgets import QToolTip
+
+            if status:
+                QToolTip.showText(QCursor.pos(), tips.get(box.label(), ""), self.scores_chart)
+            else:
+                QToolTip.hideText()
+
+        series.hovered.connect(hovered)
+        self.scores_legend.setText(" · ".join(
+            f"<b>{i}</b>&nbsp;{_short_policy(n).replace(' ', '&nbsp;')}"
+            for i, n in enumerate((n for n, r in report.policies.items() if r.score), 1)))
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append(names)
-        axis_x.setLabelsAngle(-35)
+
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
@@ -356,7 +395,6 @@ class BalancePanel(QWidget):
         chart.legend().hide()
         chart.setMargins(QMargins(4, 4, 4, 4))
         self.scores_chart.setChart(chart)
-        self.scores_chart.setMinimumHeight(260)
 
     def _table(self, report: BalanceReport) -> None:
         rows = report.decision_rows()

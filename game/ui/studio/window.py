@@ -211,11 +211,12 @@ class IssueList(QWidget):
     def _refill(self) -> None:
         self.list.clear()
         show_warnings = self.show_warnings.isChecked()
-        for d in self.diagnostics:
+        ordered = sorted(self.diagnostics, key=lambda d: (d.severity != "error", d.line, d.col))
+        for d in ordered:
             if d.severity == "warning" and not show_warnings:
                 continue
             where = f"line {d.line}" if d.line else "file"
-            icon = "⛔" if d.severity == "error" else "⚠"
+            icon = "✗" if d.severity == "error" else "⚠"
             text = f"{icon}  {where}: {d.message}"
             if d.fix:
                 text += f"\n      fix: {d.fix}"
@@ -735,8 +736,9 @@ class StudioWindow(QMainWindow):
             self.graph_note.setStyleSheet("")
             self.playtest.set_scenario(result.scenario)
             self.balance.set_scenario(result.scenario)
+            verdict = (f"Loads, but lint found {errors} error(s)" if errors else "Valid")
             self.check_status.setText(
-                f"Valid · {len(result.warnings)} warning(s) · checked in "
+                f"{verdict} · {len(result.warnings)} warning(s) · checked in "
                 f"{outcome.seconds * 1000:.0f} ms")
             if self._replay_after_check is not None and self._replay_after_check == outcome.text:
                 self._replay_after_check = None
