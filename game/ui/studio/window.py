@@ -192,18 +192,18 @@ class IssueList(QWidget):
         warnings = len(diagnostics) - errors
         if errors:
             text = f"✗ {errors} error{'s' if errors != 1 else ''}"
-            color = "#c62828"
+            color = self._tone("bad").name()
         elif warnings:
             text = "✓ Valid"
-            color = "#9a5b00"
+            color = self._tone("warn").name()
         else:
             text = "✓ Valid, nothing to report"
-            color = "#1e7a46"
+            color = self._tone("good").name()
         if warnings:
             text += f" · {warnings} warning{'s' if warnings != 1 else ''}"
         if not valid and not errors:
             text = "✗ Does not load"
-            color = "#c62828"
+            color = self._tone("bad").name()
         self.summary.setText(f"{text}   ({seconds * 1000:.0f} ms)")
         self.summary.setStyleSheet(f"color: {color}")
         self._refill()
@@ -224,8 +224,14 @@ class IssueList(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (d.line, d.col))
             tip = f"{d.severity} [{d.code}] at {d.path or 'the file'}"
             item.setToolTip(tip)
-            item.setForeground(QColor("#b3261e") if d.severity == "error" else QColor("#8a5a00"))
+            item.setForeground(self._tone("bad" if d.severity == "error" else "warn"))
             self.list.addItem(item)
+
+    @staticmethod
+    def _tone(name: str) -> QColor:
+        from game.ui import theme
+
+        return QColor(theme.colors(theme.current_theme()).get(name, "#b3261e"))
 
     def _clicked(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)
