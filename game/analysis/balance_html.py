@@ -31,6 +31,12 @@ def ending_colors(report: BalanceReport) -> dict[str, str]:
     return colors
 
 
+def _light(color: str) -> bool:
+    """Whether dark text reads better than white on ``#rrggbb``."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b > 160
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -67,8 +73,9 @@ def _endings_chart(report: BalanceReport, colors: dict[str, str]) -> str:
                 f'fill="{colors[ending]}"><title>{_e(title)}: {share:.1%} of {r.games:,} games'
                 "</title></rect>")
             if w > 34:
-                parts.append(f'<text class="in" x="{x + w / 2:.1f}" y="{y + 15}" '
-                             f'text-anchor="middle">{share:.0%}</text>')
+                ink = "#1d2430" if _light(colors[ending]) else "#ffffff"
+                parts.append(f'<text class="in" style="fill:{ink}" x="{x + w / 2:.1f}" '
+                             f'y="{y + 15}" text-anchor="middle">{share:.0%}</text>')
             x += w
     parts.append("</svg>")
     return "".join(parts)
