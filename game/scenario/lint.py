@@ -501,7 +501,9 @@ class _Analyzer:
         profile = self.model.counterpart
         prev = self.facts.call_states.get(channel)
         self.facts.call_states[channel] = state if prev is None else prev.join(state)
-        suspended_possible = "suspended" in state.channels[channel]
+        before = state.channels[channel]
+        suspended_possible = "suspended" in before
+        only_suspended = before == frozenset(("suspended",))
         state = state.copy()
         state.channels[channel] = frozenset(("requested",))
         # Preconditions (hard gates).
@@ -521,9 +523,7 @@ class _Analyzer:
         results: set[str] = set()
         if gate_may_fail:
             results.add("declined")
-        if suspended_possible:
-            results.add("unanswered")
-        if gate_may_pass:
+        if gate_may_pass and not only_suspended:
             lo, hi = self._acceptance(node_id, channel, state)
             override = node.counterpart
             share = profile.decline_share
@@ -551,6 +551,14 @@ class _Analyzer:
                 branch.channels[channel] = frozenset((status,))
             branch.call = frozenset((status,))
             out.append(branch)
+        if suspended_possible:
+            # A call into a suspended line goes unanswered (declined when a
+            # precondition fails first) and leaves the line suspended.
+            for status in ("declined",) * gate_may_fail + ("unanswered",) * gate_may_pass:
+                branch = state.copy()
+                branch.channels[channel] = frozenset(("suspended",))
+                branch.call = frozenset((status,))
+                out.append(branch)
         return out
 
     def _acceptance(self, node_id: str, channel: str, state: AState) -> Interval:
