@@ -345,6 +345,7 @@ class FacilitatorConsole(QMainWindow):
         self.clock_control = ClockControl(ctrl)
         self.controls: list[Control] = [self.inject, self.counterpart, self.meters, self.jump,
                                         self.clock_control]
+        self._ringing: list[str] = []
         for control, name in zip(self.controls, ("Inject", "Counterpart", "Meters && flags",
                                                  "Jump", "Clock"), strict=True):
             self.tabs.addTab(control, name)
@@ -429,6 +430,7 @@ class FacilitatorConsole(QMainWindow):
         self.swap.setVisible(self.trainee_window is not None and other_screen(self) is not None)
         self._show_trainee_side()
         self._show_hidden_side()
+        self._show_ringing()
         for control in self.controls:
             control.refresh()
         self.notes.refresh()
@@ -554,6 +556,19 @@ class FacilitatorConsole(QMainWindow):
             card = self.cards.get(state.id)
             if card is not None:
                 card.show_state(state)
+
+    def _show_ringing(self) -> None:
+        """Name ringing calls on the Counterpart tab; select a call that just started ringing."""
+        session = self.controller.session
+        assert session is not None
+        ringing = [p.channel for p in session.pending]
+        index = self.tabs.indexOf(self.counterpart)
+        self.tabs.setTabText(index, f"Counterpart ({len(ringing)} ringing)" if ringing
+                             else "Counterpart")
+        new = [c for c in ringing if c not in self._ringing]
+        if new:
+            self.counterpart.select(new[0])
+        self._ringing = ringing
 
     def _show_log(self) -> None:
         session = self.controller.session

@@ -184,6 +184,9 @@ def test_a_ringing_call_can_be_vetoed_now(qtbot, facilitated, journal, team) -> 
     state = console.cards["dtl"]
     assert "Ringing since decision 1" in state.pending.text()
     assert "at decision 3" in state.pending.text()
+    tab = console.tabs.tabText(console.tabs.indexOf(console.counterpart))
+    assert tab == "Counterpart (1 ringing)"
+    assert console.counterpart.channel.currentData() == "dtl", "a new ringing call is selected"
     console.select_channel("dtl")
     cp = console.counterpart
     assert cp.buttons["declined"].text() == "Veto: decline"
