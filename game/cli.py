@@ -17,7 +17,7 @@ from game.records import STORE_ENV
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS = ("app", "validate", "lint", "schema", "play", "resume", "sessions", "simulate",
-            "balance", "debrief")
+            "balance", "debrief", "msel")
 EXIT_FAULT = 1
 
 

@@ -157,6 +157,8 @@ def _build_parser() -> argparse.ArgumentParser:
     simulate_p.add_argument("--workers", type=int, metavar="W",
                             help="processes (default: every core for 2000 games or more)")
     simulate_p.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate_p.add_argument("--html", metavar="FILE",
+                            help="with --balance: also write an HTML report")
     simulate_p.add_argument("--balance", action="store_true",
                             help="the balance report: every policy, -n games each")
 
@@ -174,6 +176,20 @@ def _build_parser() -> argparse.ArgumentParser:
     debrief.add_argument("--export", metavar="FILE", help="write .pdf, .html or .json")
     debrief.add_argument("--scenario", metavar="PATH",
                          help="scenario file to use instead of the recorded path")
+    msel = sub.add_parser("msel", help="export or import a Master Scenario Events List (CSV)")
+    msel_sub = msel.add_subparsers(dest="msel_command", required=True, metavar="export|import")
+    msel_export = msel_sub.add_parser("export", help="write a scenario's injects as an MSEL CSV")
+    msel_export.add_argument("scenario", metavar="FILE")
+    msel_export.add_argument("--csv", metavar="OUT", default="-",
+                             help="CSV to write (default: standard output)")
+    msel_import = msel_sub.add_parser("import", help="turn an MSEL CSV into a scenario skeleton")
+    msel_import.add_argument("csv", metavar="CSV")
+    msel_import.add_argument("--out", metavar="SCENARIO.yaml", default="-")
+    msel_import.add_argument("--id", dest="scenario_id", default=None,
+                             help="scenario id (default: from the file name)")
+    msel_import.add_argument("--title", default=None)
+    msel_import.add_argument("--force", action="store_true", help="overwrite --out")
+
     # --store is accepted after the command too (hotline play X --store P).
     for command in sub.choices.values():
         command.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
@@ -247,6 +263,7 @@ def _main(argv: list[str]) -> int:
         "resume": _cmd_resume,
         "sessions": _cmd_sessions,
         "simulate": _cmd_simulate,
+        "msel": _cmd_msel,
     }
     return handlers[args.command](args)
 
@@ -320,6 +337,15 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from game.scenario.lint import lint_command
 
     return int(lint_command(list(args.files), bool(args.json), strict=bool(args.strict)))
+
+
+def _cmd_msel(args: argparse.Namespace) -> int:
+    from game.analysis.msel import msel_export_command, msel_import_command
+
+    if args.msel_command == "export":
+        return int(msel_export_command(args.scenario, args.csv))
+    return int(msel_import_command(args.csv, args.out, scenario_id=args.scenario_id,
+                                   title=args.title, force=bool(args.force)))
 
 
 def _cmd_balance(args: argparse.Namespace) -> int:

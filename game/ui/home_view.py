@@ -156,7 +156,7 @@ class HomeView(QWidget):
     Signals:
         startRequested(ScenarioEntry), resumeRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested()
+        openFileRequested(), studioRequested()
     """
 
     startRequested = Signal(object)
@@ -164,6 +164,7 @@ class HomeView(QWidget):
     debriefRequested = Signal(str)
     problemsRequested = Signal(object)
     openFileRequested = Signal()
+    studioRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -181,12 +182,15 @@ class HomeView(QWidget):
         self.open_button.clicked.connect(self.openFileRequested)
         self.reload_button = _button("Reload", "reload", accessible="Reload the scenario library")
         self.reload_button.clicked.connect(library.reload)
+        self.studio_button = _button("Authoring Studio…", "studio",
+                                     accessible="Open the Authoring Studio to write scenarios")
+        self.studio_button.clicked.connect(self.studioRequested)
         header.setLayout(hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
                        "side may not pick up the phone.", "muted", wrap=False), spacing=0),
-            None, self.reload_button, self.open_button, spacing=14, margins=(22, 12, 22, 12)))
+            None, self.reload_button, self.studio_button, self.open_button, spacing=14, margins=(22, 12, 22, 12)))
         outer.addWidget(header)
 
         body = hbox(spacing=18, margins=(22, 16, 22, 16))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 from . import theme
 from .home_view import HomeView
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         self.home.problemsRequested.connect(
             lambda e: self.show_problems(e.path, e.problems))
         self.home.openFileRequested.connect(self.choose_scenario_file)
+        self.home.studioRequested.connect(lambda: self.open_studio())
+        self._studios: list[QWidget] = []
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage("Every choice is saved the moment you confirm it; "
@@ -126,7 +129,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        for action in (self.home_action, open_action):
+        studio_action = QAction("Authoring &Studio…", self)
+        studio_action.setShortcut(QKeySequence("Ctrl+E"))
+        studio_action.triggered.connect(lambda: self.open_studio())
+        for action in (self.home_action, open_action, studio_action):
             session.addAction(action)
         session.addSeparator()
         session.addAction(quit_action)
@@ -149,6 +155,18 @@ class MainWindow(QMainWindow):
         keys.setShortcut(QKeySequence("F1"))
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
+
+    def open_studio(self, path: Path | None = None) -> QWidget:
+        """Open the Authoring Studio in its own window (it asks before losing edits)."""
+        from .studio.window import StudioWindow
+
+        studio = StudioWindow(path)
+        studio.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        studio.saved.connect(lambda _path: self.library.reload())
+        # Keep a reference while it is open; closed ones are deleted by Qt.
+        self._studios = [w for w in self._studios if isValid(w)] + [studio]
+        studio.show()
+        return studio
 
     def theme_name(self) -> str:
         name = self.settings.value("theme", "light")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 
 class TaskSignals(QObject):
@@ -52,6 +53,9 @@ def run_in_background(
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _RUNNING.discard(task)
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not isValid(owner):
+            return  # its window was closed while the work ran; nobody is left to tell
         callback(value)
 
     task.signals.done.connect(lambda value: finish(on_done, value))

@@ -464,3 +464,14 @@ def test_store_may_follow_the_command(
     assert code == 0
     code, out, _ = run(capsys, "--store", other, "sessions", "--json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_msel_round_trip_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = str(Path(__file__).resolve().parents[2] / "scenarios" / "ep3-hainan-2001.yaml")
+    csv_path, skeleton = tmp_path / "msel.csv", tmp_path / "skeleton.yaml"
+    assert run(capsys, "msel", "export", scenario, "--csv", str(csv_path))[0] == 0
+    assert "Serial" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert run(capsys, "msel", "import", str(csv_path), "--out", str(skeleton))[0] == 0
+    assert run(capsys, "validate", str(skeleton))[0] == 0

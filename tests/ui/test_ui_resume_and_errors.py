@@ -216,3 +216,16 @@ def test_every_control_has_a_name(qtbot, make_window, library) -> None:  # type:
         for button in page.findChildren(QAbstractButton):
             if button.isVisibleTo(page):
                 assert button.text().strip() or button.accessibleName().strip(), button
+
+
+def test_home_opens_the_authoring_studio(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    from game.ui.studio.window import StudioWindow
+
+    window = make_window()
+    qtbot.mouseClick(window.home.studio_button, Qt.MouseButton.LeftButton)
+    studios = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, StudioWindow) and w.isVisible()]
+    assert len(studios) == 1
+    studios[0].close()
+    qtbot.waitUntil(lambda: not any(
+        isinstance(w, StudioWindow) and w.isVisible() for w in QApplication.topLevelWidgets()))

@@ -288,6 +288,9 @@ class StudioWindow(QMainWindow):
             self.open_file(Path(path))
         else:
             self.new_from_template(title="New scenario", ask=False)
+            # An untouched template holds nothing of the author's: closing need not ask.
+            self.editor.document().setModified(False)
+            self._update_title()
 
     # --- construction ---
     @staticmethod
