@@ -22,17 +22,17 @@ Named policies (see :func:`get_policy`):
     option of that kind when one is available, else a random option.
 ``greedy``
     One-step lookahead: every available option is tried in a scratch batch
-    session rebuilt from the same seed and inputs, and the option whose
-    immediate result scores best (:func:`position_value`) is taken. Because the
-    scratch session replays the same seed it sees the dice of the very next
-    turn, so ``greedy`` is an optimistic, myopic player rather than a fair one.
+    session restored to the live session's state (:meth:`Session.snapshot`),
+    and the option whose immediate result scores best (:func:`position_value`)
+    is taken. The snapshot includes the random stream, so it sees the dice of
+    the very next turn: ``greedy`` is an optimistic, myopic player rather than
+    a fair one.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from game.engine import Session
 from game.scenario import OPTION_KINDS, CompiledOption, CompiledScenario
@@ -173,7 +173,8 @@ class GreedyPolicy:
     def _scratch_for(self, session: Session) -> Session:
         scratch = self._scratch
         if scratch is None or scratch.scenario is not session.scenario:
-            scratch = Session(session.scenario, session.seed, session.roles, batch=True)
+            scratch = Session(session.scenario, session.seed, session.roles, batch=True,
+                              record=False)
             self._scratch = scratch
         return scratch
 
@@ -191,12 +192,10 @@ class GreedyPolicy:
         if len(options) == 1:
             return options[0].id
         scratch = self._scratch_for(session)
-        inputs: list[dict[str, Any]] = [dict(i) for i in session.inputs]
+        here = session.snapshot()
         best_id, best_value = options[0].id, float("-inf")
         for option in options:
-            scratch.restart(session.seed)
-            for data in inputs:
-                scratch.apply(data)
+            scratch.restore(here)
             scratch.apply({"type": "choose", "option": option.id})
             value = position_value(scratch)
             if value > best_value:

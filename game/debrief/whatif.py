@@ -179,40 +179,6 @@ def _first_contact(session: Session) -> int | None:
     return session.first_contact_turn
 
 
-class _Fork:
-    """The state of a batch session at the fork, restorable many times.
-
-    The engine keeps a session's state in plain attributes: numbers, strings,
-    one-level containers (meters, flags, channels, the event and input logs,
-    whose entries are never changed once written) and the random generator.
-    Saving a shallow copy of each container and the generator's state, and
-    handing out fresh copies on restore, rebuilds the session exactly as a
-    replay of the prefix would — the tests check every road against a fresh
-    play of its inputs.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.state: dict[str, tuple[str, Any]] = {}
-        for key, value in vars(session).items():
-            if isinstance(value, random.Random):
-                self.state[key] = ("rng", value.getstate())
-            elif isinstance(value, (list, dict, set)):
-                self.state[key] = ("copy", value.copy())
-            else:
-                self.state[key] = ("same", value)
-
-    def restore(self, session: Session) -> None:
-        """Put the session back in the state it had at the fork."""
-        for key, (how, value) in self.state.items():
-            if how == "rng":
-                rng = getattr(session, key)
-                rng.setstate(value)
-            elif how == "copy":
-                setattr(session, key, value.copy())
-            else:
-                setattr(session, key, value)
-
-
 @dataclass
 class _Plan:
     """Everything needed to play roads from the fork (shared with worker processes)."""
@@ -242,7 +208,7 @@ class _Player:
         for data in plan.prefix:
             session.apply(data)
         self.session = session
-        self.fork = _Fork(session) if plan.snapshot and plan.prefix else None
+        self.fork = session.snapshot() if plan.snapshot and plan.prefix else None
         self.expert: Policy = get_policy("expert")
         self.random: Policy = get_policy("random")
         self.rng = random.Random()
@@ -256,7 +222,7 @@ class _Player:
             name, policy, rng = "random", self.random, self.rng
             rng.setstate(plan.states[index])
         if self.fork is not None:
-            self.fork.restore(session)
+            session.restore(self.fork)
         else:
             session.restart(plan.seed)
             for data in plan.prefix:
@@ -319,7 +285,7 @@ def what_if(
             True stops early.
         session: A batch session to reuse (one is made if None).
         snapshot: Keep the state at the fork and restore it for every road
-            (see :class:`_Fork`) instead of restarting and replaying the prefix;
+            (:meth:`Session.snapshot`) instead of restarting and replaying the prefix;
             both give identical results, the snapshot is faster for late forks.
         workers: Processes to play in (Linux ``fork`` only; 1 plays in this
             thread). The result does not depend on it.

@@ -6,7 +6,16 @@ the UI.
 
 from .counterpart import CallResult, acceptance, resolve_call
 from .scoring import RATING_LABELS, ScorePart
-from .session import EngineError, Event, OptionView, Outcome, Session, TurnResult, TurnView
+from .session import (
+    EngineError,
+    Event,
+    OptionView,
+    Outcome,
+    Session,
+    Snapshot,
+    TurnResult,
+    TurnView,
+)
 
 __all__ = [
     "RATING_LABELS",
@@ -17,6 +26,7 @@ __all__ = [
     "Outcome",
     "ScorePart",
     "Session",
+    "Snapshot",
     "TurnResult",
     "TurnView",
     "acceptance",

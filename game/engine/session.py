@@ -110,6 +110,29 @@ class _Pending:
     option: str
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A session's whole state at one moment (see :meth:`Session.snapshot`)."""
+
+    rng_state: Any
+    values: dict[str, Any]
+
+
+# Every attribute that _reset() initialises and play changes.
+_STATE = (
+    "seed", "meters", "peaks", "flags", "channels", "contact", "visited", "recent", "turn",
+    "call_status", "events", "inputs", "path", "severity_total", "answered_calls",
+    "first_contact_turn", "pending", "forced", "paused_from", "outcome", "phase", "node",
+    "_shown", "_clock",
+)
+
+
+def _copied(value: Any) -> Any:
+    # Containers are copied one level deep: their items (events, inputs,
+    # pending answers) are never changed once written.
+    return value.copy() if isinstance(value, (list, dict, set)) else value
+
+
 @dataclass
 class Outcome:
     """How a finished session ended."""
@@ -254,6 +277,20 @@ class Session:
     def restart(self, seed: int) -> None:
         """Reuse this object for a fresh game (batch play avoids re-attaching models)."""
         self._reset(seed)
+
+    def snapshot(self) -> Snapshot:
+        """Save the whole state, to try moves and come back (forks, lookahead)."""
+        return Snapshot(self.rng.getstate(), {k: _copied(getattr(self, k)) for k in _STATE})
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Return to a saved state exactly, random stream included.
+
+        The snapshot may come from another session of the same scenario.
+        """
+        self.rng.setstate(snapshot.rng_state)
+        for key, value in snapshot.values.items():
+            setattr(self, key, _copied(value))
+        self._available = None
 
     # --- reading -----------------------------------------------------------
     @property

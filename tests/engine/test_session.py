@@ -238,3 +238,22 @@ def test_a_suspended_channel_stays_suspended_when_called(tiny: CompiledScenario)
         assert "suspended" in call["reason"]
         assert session.channels["political"] == "suspended"
         assert "political" not in session.contact
+
+
+@pytest.mark.parametrize("batch", [True, False])
+def test_snapshot_and_restore_fork_exactly(tiny: CompiledScenario, batch: bool) -> None:
+    for seed in range(15):
+        session = Session(tiny, seed, batch=batch)
+        session.choose("call")
+        fork = session.snapshot()
+        before = session.events_json()
+        session.choose("back")
+        session.choose("allies")
+        session.restore(fork)
+        assert session.events_json() == before and not session.ended
+        session.choose("wait")
+        session.choose("concede")
+        fresh = Session.replay(tiny, seed, [{"type": "choose", "option": o}
+                                            for o in ("call", "wait", "concede")])
+        assert session.events_json() == fresh.events_json()
+        assert session.outcome == fresh.outcome
