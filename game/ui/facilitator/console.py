@@ -267,6 +267,7 @@ class FacilitatorConsole(QMainWindow):
         add(panel)
         guide = QFrame()
         guide.setProperty("panel", True)
+        self.guide_panel = guide
         g = QVBoxLayout(guide)
         g.setContentsMargins(14, 10, 14, 12)
         g.setSpacing(4)
@@ -468,10 +469,12 @@ class FacilitatorConsole(QMainWindow):
             self.votes_line.hide()
         if session.ended:
             self.brief.setText(session.outcome.title if session.outcome else "")
-            self.prompt.setText("The session has ended. Notes can still be added.")
+            self.prompt.setText("The session has ended. Notes you add now go to the "
+                                "after-action report.")
             self.expert.setText("")
             self.historical.hide()
             self.timeout.hide()
+            self.guide_panel.hide()
         else:
             view = session.current()
             self.brief.setText(" ".join(view.brief.split()))
@@ -496,6 +499,7 @@ class FacilitatorConsole(QMainWindow):
                 row.addWidget(title)
                 row.addWidget(label(meta, "muted"))
                 self.options_box.addLayout(row)
+            self.guide_panel.show()
             guide = guidance(session)
             self.expert.setText(f"★ Expert: {guide.expert_label} — {guide.expert_reason}"
                                 if guide.expert_label else "No expert choice recorded here.")

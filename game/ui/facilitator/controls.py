@@ -634,9 +634,9 @@ class NotesControl(QFrame):
         session = self.controller.session
         if session is None:
             return
-        where = ("Goes to the after-action report" if session.ended else
+        where = ("For the after-action report" if session.ended else
                  f"Tied to decision {session.turn + 1}")
-        self.where.setText(f"{where} · Ctrl+Enter adds it")
+        self.where.setText(f"{where} · Ctrl+Enter")
         self._update()
 
     def _update(self) -> None:
