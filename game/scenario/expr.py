@@ -104,7 +104,8 @@ def _suggest(word: str, choices: frozenset[str] | set[str] | tuple[str, ...]) ->
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def _dotted(node: ast.expr) -> list[str] | None:
+def dotted_name(node: ast.expr) -> list[str] | None:
+    """The parts of ``a.b.c`` (None when the node is not a plain dotted name)."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -240,7 +241,7 @@ def _compile(node: ast.AST, names: Names, depth: int) -> Compiled:
         value = node.value
         return lambda r: value
     if isinstance(node, (ast.Name, ast.Attribute)):
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted is None:
             raise ExprError("names are written like flags.sanctions_waived", "")
         return _name(dotted, names)
@@ -383,7 +384,7 @@ def referenced_names(source: str) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Name, ast.Attribute)):
-            parts = _dotted(node)
+            parts = dotted_name(node)
             if parts:
                 found.add(".".join(parts))
     # ast.walk also yields the inner parts of a dotted name (``flags`` of ``flags.x``).

@@ -44,6 +44,7 @@ from typing import Any, Union
 
 from .compile import CompiledOption, CompiledScenario, Loc, Problem
 from .diagnostics import Diagnostic, format_path, sort_diagnostics
+from .expr import dotted_name
 from .expr import referenced_names as _referenced_names
 from .models import END, Scenario
 
@@ -214,17 +215,6 @@ def _mul(a: Interval, b: Interval) -> Interval:
     return (min(products), max(products))
 
 
-def _dotted(node: ast.expr) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return parts[::-1]
-    return None
-
-
 class _Evaluator:
     """Evaluates condition texts over an :class:`AState` (three-valued logic)."""
 
@@ -312,7 +302,7 @@ class _Evaluator:
                 return (float(node.value), float(node.value))
             return BOTH
         if isinstance(node, (ast.Name, ast.Attribute)):
-            parts = _dotted(node)
+            parts = dotted_name(node)
             if parts is None:
                 return BOTH
             return self._name(parts, s)
