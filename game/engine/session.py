@@ -837,11 +837,21 @@ class Session:
                 reason=cause["text"],
             )
             if ringing:
+                pending = next(p for p in self.pending if p.channel == channel)
                 self.pending = [p for p in self.pending if p.channel != channel]
+                # The trainees hear the counterpart, not the facilitator (the
+                # facilitator event above keeps the override for the debrief).
+                signals = self.scenario.model.counterpart.signals
+                said = {"answered": signals.answered, "declined": signals.declined,
+                        "unanswered": signals.unanswered}[result]
+                answer = {"type": "counterpart", "ref": channel, "text": said}
                 if result == "answered":
-                    self._answered(channel, cause)
+                    self._emit("call_answered_late", channel=channel,
+                               requested_turn=pending.requested_turn, text=said)
+                    self._answered(channel, answer)
                 else:
-                    self._set_channel(channel, result, cause)
+                    self._set_channel(channel, result, answer)
+                    self._emit("signal", channel=channel, status=result, text=said)
             else:
                 self.forced[channel] = result
             return
