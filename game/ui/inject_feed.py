@@ -59,8 +59,6 @@ class FeedCard(QFrame):
             layout.addWidget(label(f"via {item.channel_label}", "muted"))
         text = label(item.text, "body", selectable=True)
         layout.addWidget(text)
-        if item.facilitator:
-            layout.addWidget(label("Delivered by the facilitator", "muted"))
         self.setAccessibleName(f"{item.kind_label} from {item.sender}: {item.text}")
 
 
