@@ -278,6 +278,13 @@ class Session:
         """Reuse this object for a fresh game (batch play avoids re-attaching models)."""
         self._reset(seed)
 
+    def detach(self) -> None:
+        """Let go of the machines (they keep every attached model until told)."""
+        if not self.batch:
+            for machine in (lifecycle_machine(), self._flow):
+                if self in machine.models:
+                    machine.remove_model(self)
+
     def snapshot(self) -> Snapshot:
         """Save the whole state, to try moves and come back (forks, lookahead)."""
         return Snapshot(self.rng.getstate(), {k: _copied(getattr(self, k)) for k in _STATE})

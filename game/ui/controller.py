@@ -312,6 +312,8 @@ class SessionController(QObject):
         self.busyChanged.emit(busy)
 
     def _adopt(self, state: ResumeState) -> None:
+        if self.session is not None and self.session is not state.session:
+            self.session.detach()
         self.session = state.session
         self.session_id = state.session_id
         self.trainee = state.trainee
@@ -414,6 +416,8 @@ class SessionController(QObject):
     def close(self) -> None:
         """Stop the clock and let go of the session (the journal stays open)."""
         self.clock.stop()
+        if self.session is not None:
+            self.session.detach()
         self.session = None
         self.stage = "idle"
         self.closed.emit()

@@ -257,3 +257,13 @@ def test_snapshot_and_restore_fork_exactly(tiny: CompiledScenario, batch: bool) 
                                             for o in ("call", "wait", "concede")])
         assert session.events_json() == fresh.events_json()
         assert session.outcome == fresh.outcome
+
+
+def test_detach_lets_go_of_the_machines(tiny: CompiledScenario) -> None:
+    from game.engine.machines import flow_machine, lifecycle_machine
+
+    session = Session.start(tiny, seed=1)
+    assert session in lifecycle_machine().models and session in flow_machine(tiny).models
+    session.detach()
+    assert session not in lifecycle_machine().models
+    assert session not in flow_machine(tiny).models
