@@ -21,13 +21,15 @@ export HOTLINE_ROOT HOTLINE_VENV
 _hl_say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages Qt needs at run time (xcb platform plugin and offscreen),
-# plus Xvfb for real-window tests and poppler-utils (pdftotext) for PDF tests.
+# plus Xvfb for real-window tests, poppler-utils (pdftotext) for PDF tests and a
+# font, since a minimal Debian has none and Qt would draw empty boxes.
 _HL_APT_PACKAGES=(
     libglib2.0-0 libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3
     xvfb xauth
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxkbcommon-x11-0
     libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0
     poppler-utils
+    fonts-dejavu-core
 )
 
 _hl_apt_updated=0
