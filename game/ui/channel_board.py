@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
 from .present import ChannelRow, channel_rows, format_short
-from .widgets import LazyRefresh, clear_layout, label, paint_icon, pill, set_prop
+from .widgets import LazyRefresh, label, paint_icon, pill, set_prop, sync_rows
 
 if TYPE_CHECKING:
     from .controller import SessionController
@@ -106,18 +106,7 @@ class ChannelBoard(LazyRefresh, QFrame):
         if session is None:
             return
         rows = channel_rows(session.scenario, session.channels, session.events, session.clock)
-        if [r.id for r in rows] != list(self.rows):
-            clear_layout(self.rows_layout)
-            self.rows = {}
-            for row in rows:
-                widget = ChannelRowWidget(row)
-                self.rows[row.id] = widget
-                self.rows_layout.addWidget(widget)
-            return
-        for row in rows:
-            widget = self.rows[row.id]
-            if widget.row != row:  # unchanged rows cost nothing
-                widget.show_row(row)
+        self.rows = sync_rows(self.rows_layout, self.rows, rows, ChannelRowWidget)
 
     def status_text(self, channel_id: str) -> str:
         """What the board says about a channel (for tests and screen readers)."""

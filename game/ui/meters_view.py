@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from .present import MeterRow, format_delta, format_value, meter_rows
-from .widgets import LazyRefresh, clear_layout, label, set_prop
+from .widgets import LazyRefresh, label, set_prop, sync_rows
 
 if TYPE_CHECKING:
     from .controller import SessionController
@@ -261,15 +261,4 @@ class MeterPanel(LazyRefresh, QFrame):
             return
         rows = meter_rows(session.scenario, session.meters, session.events,
                           include_hidden=self.include_hidden)
-        if [r.id for r in rows] != list(self.meters):
-            clear_layout(self.meters_layout)
-            self.meters = {}
-            for row in rows:
-                widget = MeterWidget(row)
-                self.meters[row.id] = widget
-                self.meters_layout.addWidget(widget)
-            return
-        for row in rows:
-            widget = self.meters[row.id]
-            if widget.row != row:
-                widget.show_row(row)
+        self.meters = sync_rows(self.meters_layout, self.meters, rows, MeterWidget)

@@ -7,6 +7,9 @@ property changes so the style sheet applies again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -113,6 +116,32 @@ def clear_layout(layout: QLayout) -> None:
             inner = item.layout()
             if inner is not None:
                 clear_layout(inner)
+
+
+def sync_rows(layout: QLayout, widgets: dict[str, Any], rows: Sequence[Any],
+              make: Callable[[Any], QWidget]) -> dict[str, Any]:
+    """Show ``rows`` (each with an ``id``) as widgets in ``layout``.
+
+    When the set of ids changed the widgets are rebuilt with ``make``;
+    otherwise only widgets whose row changed are told (``show_row``), so an
+    unchanged panel costs nothing on every refresh.
+
+    Returns:
+        The widgets by row id (pass it back in next time).
+    """
+    if [r.id for r in rows] != list(widgets):
+        clear_layout(layout)
+        widgets = {}
+        for row in rows:
+            widget = make(row)
+            widgets[row.id] = widget
+            layout.addWidget(widget)
+        return widgets
+    for row in rows:
+        widget = widgets[row.id]
+        if widget.row != row:
+            widget.show_row(row)
+    return widgets
 
 
 def hbox(*items: QWidget | QLayout | int | None, spacing: int = 8,
