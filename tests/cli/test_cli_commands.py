@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from game import commands as cli
 from game.cli import main
+from game.commands import validate as validate_command
 from game.records import Journal
+from game.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -88,7 +89,7 @@ def test_validate_internal_fault_exits_1_without_traceback(
     def boom(path: object) -> Any:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "check_scenario_file", boom)
+    monkeypatch.setattr(validate_command, "check_scenario_file", boom)
     monkeypatch.delenv("HOTLINE_DEBUG", raising=False)
     code, out, err = run(capsys, "validate", tiny_path)
     assert code == 1
@@ -312,7 +313,7 @@ def test_resume_finishes_a_session_killed_after_its_last_input(
     with Journal(store) as journal:
         sid = journal.create_session(
             scenario_id="tiny", scenario_version="1",
-            content_hash=cli.load_scenario(tiny_path).content_hash, scenario_title="Tiny",
+            content_hash=load_scenario(tiny_path).content_hash, scenario_title="Tiny",
             scenario_path=tiny_path, seed=1, roles=[])
         for option in ("call", "back", "allies"):
             journal.append_input(sid, {"type": "choose", "option": option})
@@ -475,3 +476,12 @@ def test_msel_round_trip_from_the_command_line(
     assert "Serial" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert run(capsys, "msel", "import", str(csv_path), "--out", str(skeleton))[0] == 0
     assert run(capsys, "validate", str(skeleton))[0] == 0
+
+
+def test_the_app_launcher_knows_every_command() -> None:
+    # game.launch keeps the command names without importing the commands, so
+    # that `hotline` alone opens the app fast; the two lists must agree.
+    from game.commands import COMMAND_MODULES
+    from game.launch import COMMANDS
+
+    assert tuple(m.NAME for m in COMMAND_MODULES) == COMMANDS

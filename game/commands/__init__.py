@@ -1,0 +1,120 @@
+"""The ``hotline`` terminal commands, one module each.
+
+Each command module has ``NAME``, ``register(subparsers)`` and ``run(args)``;
+:data:`COMMAND_MODULES` is the one list of them. :mod:`game.cli` opens the
+app without importing this package.
+
+Exit status: 0 success, 2 bad input (invalid scenario, unknown option, unknown
+session...), 1 an internal fault or an environment problem (store cannot be
+opened, app cannot start). Qt is imported only when the app is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from types import ModuleType
+
+from game import __version__
+from game.launch import COMMANDS, open_app, split_app_args
+from game.records import STORE_ENV, JournalError, default_store_path
+
+from . import (
+    app,
+    balance,
+    debrief,
+    lint,
+    msel,
+    play,
+    resume,
+    schema,
+    sessions,
+    simulate,
+    validate,
+)
+from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, err
+
+__all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
+
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="hotline",
+        description="Hotline: a crisis-communication training wargame. "
+        "Run without a command to open the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"hotline {__version__}")
+    parser.add_argument(
+        "--store", metavar="PATH",
+        help=f"session journal file (default: ${STORE_ENV}, else {default_store_path()})",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        command = module.register(sub)
+        command.set_defaults(run=module.run)
+        # --store is accepted after the command too (hotline play X --store P).
+        command.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
+                             help="session journal file (as before the command)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``hotline`` command (terminal commands; see :mod:`game.cli`).
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 success, 2 bad input, 1 internal fault.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(args_list)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_INVALID)
+    except CliError as exc:
+        err(f"hotline: {exc}")
+        return exc.status
+    except JournalError as exc:
+        err(f"hotline: journal: {exc}")
+        return EXIT_FAULT
+    except KeyboardInterrupt:
+        err("hotline: interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `hotline sessions | head`); not an error.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        err(f"hotline: internal error: {type(exc).__name__}: {exc}")
+        if os.environ.get("HOTLINE_DEBUG"):
+            traceback.print_exc()
+        else:
+            err("This is a bug in Hotline, not in your input. Please report it with the "
+                "command you ran (set HOTLINE_DEBUG=1 to see the traceback).")
+        return EXIT_FAULT
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    split = split_app_args(argv)
+    if split is not None:
+        global_args, app_args = split
+        args = parser.parse_args(global_args)
+        return open_app(app_args, args.store)
+    args = parser.parse_args(argv)
+    runner: Callable[[argparse.Namespace], int] = args.run
+    return runner(args)

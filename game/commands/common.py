@@ -1,0 +1,64 @@
+"""What every terminal command shares: exit codes, errors, the journal, loading."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+from game.records import Journal
+from game.scenario import CompiledScenario
+from game.scenario.diagnostics import ScenarioLoadError
+from game.scenario.loader import load_scenario
+
+EXIT_OK = 0
+EXIT_FAULT = 1
+EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """Bad input from the user: printed as ``hotline: message`` with exit status 2."""
+
+    def __init__(self, message: str, status: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def err(*parts: object) -> None:
+    """Print to standard error."""
+    print(*parts, file=sys.stderr)
+
+
+def open_journal(store: str | None) -> Journal:
+    """The journal named by ``--store``, else ``$HOTLINE_STORE``, else the user data folder."""
+    return Journal(store)
+
+
+def store_flag(store: str | None) -> str:
+    """``--store PATH `` to repeat in advice, or nothing for the default store."""
+    return f"--store {shlex.quote(store)} " if store else ""
+
+
+def load_or_report(path: str) -> CompiledScenario:
+    """Load a scenario for play/simulate; print diagnostics and exit 2 if it is bad."""
+    try:
+        return load_scenario(path)
+    except ScenarioLoadError as exc:
+        for diagnostic in exc.diagnostics:
+            err(diagnostic.format())
+        errors = len(exc.errors)
+        raise CliError(f"{path}: cannot load the scenario ({errors} error(s); "
+                       f"run `hotline validate {shlex.quote(path)}`)") from None
+
+
+def num(value: float) -> str:
+    """A number without a needless ``.0``."""
+    return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(int(round(value)))
+
+
+def band(scenario: CompiledScenario, meter: str, value: float) -> str:
+    """The label of the meter band ``value`` falls in ('' when none)."""
+    for item in scenario.meters[meter].bands:
+        if value <= item.upto:
+            return item.label
+    return ""

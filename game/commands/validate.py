@@ -1,0 +1,41 @@
+"""``hotline validate FILE...``: check scenario files and report every problem."""
+
+from __future__ import annotations
+
+import argparse
+
+from game.scenario.loader import check_scenario_file
+
+from .common import EXIT_INVALID, EXIT_OK
+
+NAME = "validate"
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = sub.add_parser(NAME, help="check scenario files and report every problem")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    files: list[str] = args.files
+    invalid = errors = warnings = 0
+    for path in files:
+        scenario, diagnostics = check_scenario_file(path)
+        for diagnostic in diagnostics:
+            print(diagnostic.format())
+        problems = [d for d in diagnostics if d.severity == "error"]
+        errors += len(problems)
+        warnings += len(diagnostics) - len(problems)
+        if scenario is None:
+            invalid += 1
+            if not problems:  # cannot happen, but never call a file valid silently
+                print(f"{path}: cannot be loaded")
+            continue
+        model = scenario.model
+        print(f"{path}: ok ({model.id} v{model.version}: {len(model.nodes)} nodes, "
+              f"{len(model.endings)} endings)")
+    valid = len(files) - invalid
+    print(f"{len(files)} file(s) checked: {valid} valid, {invalid} invalid "
+          f"({errors} error(s), {warnings} warning(s))")
+    return EXIT_INVALID if invalid else EXIT_OK

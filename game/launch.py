@@ -1,0 +1,87 @@
+"""Opening the desktop app, and telling an app start from a terminal command.
+
+Both :mod:`game.cli` (the entry point) and :mod:`game.commands` (the terminal
+commands) use this module, so neither imports the other. It imports nothing
+heavy: Qt is imported only inside :func:`open_app`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from game.records import STORE_ENV
+
+__all__ = ["COMMANDS", "EXIT_FAULT", "open_app", "split_app_args"]
+
+# The names of the terminal commands. Kept here, not read from
+# game.commands, so that `hotline` can open the app without importing the
+# engine; tests/cli checks that this tuple matches the command registry.
+COMMANDS = ("app", "validate", "lint", "schema", "play", "resume", "sessions", "simulate",
+            "balance", "debrief", "msel")
+EXIT_FAULT = 1
+
+
+def _err(*parts: object) -> None:
+    print(*parts, file=sys.stderr)
+
+
+def split_app_args(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """Tell ``hotline [--store P] [app args]`` (open the app) from a command line.
+
+    Returns:
+        ``(global_args, app_args)`` when no command is named, else None.
+    """
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--store":
+            i += 2
+            continue
+        if token.startswith("--store="):
+            i += 1
+            continue
+        if token in ("-h", "--help", "--version"):
+            return None
+        if token == "app":
+            rest = argv[i + 1:]
+            return (None if rest[:1] in (["-h"], ["--help"]) else (argv[:i], rest))
+        if token in COMMANDS:
+            return None
+        return argv[:i], argv[i:]
+    return argv, []
+
+
+def store_from_global_args(global_args: list[str]) -> str | None:
+    """The ``--store`` value among the options given before the command, if any."""
+    store = None
+    for i, token in enumerate(global_args):
+        if token == "--store" and i + 1 < len(global_args):
+            store = global_args[i + 1]
+        elif token.startswith("--store="):
+            store = token.split("=", 1)[1]
+    return store
+
+
+def open_app(app_args: list[str], store: str | None) -> int:
+    """Open the desktop app; Qt is imported only here."""
+    if store:
+        os.environ[STORE_ENV] = str(Path(store).expanduser())
+    try:
+        from game.ui.app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name in ("game.ui", "game.ui.app"):
+            _err("hotline: the desktop app is not part of this build yet (game.ui.app is "
+                 "missing). The terminal commands work: see `hotline --help`.")
+            return EXIT_FAULT
+        if exc.name and exc.name.split(".")[0] == "PySide6":
+            _err(f"hotline: the desktop app needs PySide6, which is not installed ({exc}). "
+                 "Run the setup command from the README.")
+            return EXIT_FAULT
+        raise
+    except ImportError as exc:
+        _err(f"hotline: cannot start the desktop app: {exc}. A system library Qt needs is "
+             "probably missing; run the setup command from the README.")
+        return EXIT_FAULT
+    return int(run_app(app_args))
