@@ -1,17 +1,28 @@
 """Score and learning-objective ratings at the end of a session.
 
-The score rewards low peak escalation (peak counts more than final), real
-contact with the counterpart and a line still working at the end, no loss of
-life, standing at home and with allies, and an early first contact. Each part
-is reported separately so the debrief can explain it.
+The score rewards a low rise in escalation above the scenario's start (the
+peak counts more than the final value), real contact with the counterpart
+weighted by the channel's substance (a chargé taking a démarche is not a
+defense-chief call) and follow-up contact, no loss of life, standing at home
+and with allies (and any other meter the scenario marks ``scored``), and an
+early first contact. Each part is reported separately so the debrief can
+explain it. The parts' maxima and the largest ending bonus share the 100
+points: when the weights and that bonus add up to more, the weights are
+scaled down, so no ending can lift the total above 100.
+
+Objective ratings read the scenario's rules (which should judge what the
+trainee controlled, e.g. ``asked.political`` rather than
+``contact.political``) and each carries its reason in words.
 """
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.scenario.compile import CompiledScenario
-from game.scenario.expr import Reader
+from game.scenario.expr import NEVER, Reader, dotted_name
 
 RATING_LABELS = {
     "P": "Performed without challenges",
@@ -20,6 +31,7 @@ RATING_LABELS = {
     "U": "Unable to be performed",
 }
 _RATING_CODES = {"performed": "P", "some": "S", "major": "M"}
+_CODE_LEVELS = {"P": "performed", "S": "some", "M": "major", "U": "unable"}
 
 
 @dataclass(frozen=True)
@@ -38,57 +50,97 @@ def _norm(scenario: CompiledScenario, meter: str, value: float) -> float:
     return (value - spec.min) / (spec.max - spec.min)
 
 
+def weight_scale(scenario: CompiledScenario) -> tuple[float, float]:
+    """``(scale, top_bonus)``: how the weights are scaled so parts and bonus fit in 100."""
+    cached = scenario.runtime.get("weight_scale")
+    if isinstance(cached, tuple):
+        return cached
+    w = scenario.model.scoring.weights
+    weights = (w.peak_escalation + w.final_escalation + w.contact + w.channel_open
+               + w.no_loss_of_life + w.standing + w.time_to_contact)
+    top = max([0.0, *(e.bonus for e in scenario.model.endings)])
+    scale = 1.0 if weights + top <= 100.0 or weights <= 0 else (100.0 - top) / weights
+    scenario.runtime["weight_scale"] = (scale, top)
+    return scale, top
+
+
+def _scored_meters(scenario: CompiledScenario) -> list[str]:
+    scoring = scenario.model.scoring
+    listed = [m for m in scoring.standing_meters if m in scenario.meters]
+    return listed + [m.id for m in scenario.model.meters if m.scored and m.id not in listed]
+
+
 def score_parts(
     scenario: CompiledScenario,
     state: Reader,
     *,
-    answered_calls: int,
-    first_contact_turn: int | None,
+    answers: Sequence[tuple[int, str]],
     turns: int,
     ending_bonus: float,
 ) -> list[ScorePart]:
-    """Break the final score into its parts (see the module docstring)."""
+    """Break the final score into its parts (see the module docstring).
+
+    Args:
+        scenario: The compiled scenario.
+        state: The final session state.
+        answers: ``(turn, channel)`` of every answered non-public call, in order.
+        turns: Decisions taken.
+        ending_bonus: The ending's bonus or penalty.
+    """
     scoring = scenario.model.scoring
     w = scoring.weights
+    scale, top_bonus = weight_scale(scenario)
     esc = scoring.escalation_meter
+    spec = scenario.meters[esc]
+    start = float(spec.initial)
     peak = state.peaks[esc]
     final = state.meters[esc]
+    room = max(spec.max - start, 1e-9)
+    rise = max(0.0, peak - start)
     parts = [
         ScorePart(
             "peak_escalation",
-            "Low peak escalation",
-            w.peak_escalation * (1 - _norm(scenario, esc, peak)),
-            w.peak_escalation,
-            f"peak {scenario.meters[esc].label.lower()} {peak:.0f}",
+            "Low rise in escalation",
+            scale * w.peak_escalation * (1 - min(1.0, rise / room)),
+            scale * w.peak_escalation,
+            f"peak {spec.label.lower()} {peak:.0f}, {rise:.0f} above the start ({start:.0f})",
         ),
         ScorePart(
             "final_escalation",
             "Low final escalation",
-            w.final_escalation * (1 - _norm(scenario, esc, final)),
-            w.final_escalation,
-            f"final {scenario.meters[esc].label.lower()} {final:.0f}",
+            scale * w.final_escalation * (1 - _norm(scenario, esc, final)),
+            scale * w.final_escalation,
+            f"final {spec.label.lower()} {final:.0f}",
         ),
     ]
-    contact = first_contact_turn is not None
-    parts.append(
-        ScorePart(
-            "contact",
-            "Real contact with the counterpart",
-            w.contact if contact else 0.0,
-            w.contact,
-            f"first answered call at decision {first_contact_turn + 1}"
-            if first_contact_turn is not None
-            else "no call was ever answered",
-        )
-    )
-    follow_up = min(answered_calls, 2) / 2
+    channels = scenario.channels
+    best_channel, best = "", 0.0
+    total_substance = 0.0
+    early = 0.0
+    for turn, channel in answers:
+        weight = channels[channel].contact_weight
+        total_substance += weight
+        if weight > best:
+            best_channel, best = channel, weight
+        early = max(early, weight * (1 - turn / max(turns, 1)))
+    if best_channel:
+        detail = (f"best answered call: {channels[best_channel].label} "
+                  f"(counts {best:.0%} as real contact)")
+    elif answers:
+        detail = "only calls that count for nothing as real contact were answered"
+    else:
+        detail = "no call was ever answered"
+    parts.append(ScorePart("contact", "Real contact with the counterpart",
+                           scale * w.contact * best, scale * w.contact, detail))
+    follow_up = min(total_substance, 2.0) / 2
     parts.append(
         ScorePart(
             "channel_open",
             "A channel kept open with follow-up",
-            w.channel_open * follow_up,
-            w.channel_open,
-            f"{answered_calls} answered call(s)",
+            scale * w.channel_open * follow_up,
+            scale * w.channel_open,
+            f"{len(answers)} answered call(s), together worth {total_substance:.1f} "
+            "real contact(s) (2 earn it all)",
         )
     )
     flag = scoring.loss_of_life_flag
@@ -97,47 +149,47 @@ def score_parts(
         ScorePart(
             "no_loss_of_life",
             "No loss of life",
-            0.0 if lost else w.no_loss_of_life,
-            w.no_loss_of_life,
+            0.0 if lost else scale * w.no_loss_of_life,
+            scale * w.no_loss_of_life,
             "lives were lost" if lost else "no lives lost",
         )
     )
-    standing_meters = [m for m in scoring.standing_meters if m in state.meters]
-    if standing_meters:
-        mean = sum(_norm(scenario, m, state.meters[m]) for m in standing_meters) / len(
-            standing_meters
-        )
+    meters = _scored_meters(scenario)
+    if meters:
+        values = []
+        for m in meters:
+            value = _norm(scenario, m, state.meters[m])
+            values.append(1 - value if scenario.meters[m].higher_is == "worse" else value)
+        mean = sum(values) / len(values)
         detail = ", ".join(
-            f"{scenario.meters[m].label.lower()} {state.meters[m]:.0f}" for m in standing_meters
+            f"{scenario.meters[m].label.lower()} {state.meters[m]:.0f}" for m in meters
         )
     else:
         mean, detail = 0.0, "no standing meters"
     parts.append(
         ScorePart(
-            "standing", "Standing at home and with allies", w.standing * mean, w.standing, detail
+            "standing", "Standing at home and with allies", scale * w.standing * mean,
+            scale * w.standing, detail,
         )
     )
-    if first_contact_turn is not None:
-        speed = 1 - first_contact_turn / max(turns, 1)
-        detail = f"first contact at decision {first_contact_turn + 1} of {turns}"
-    else:
-        speed, detail = 0.0, "no contact"
+    first = answers[0][0] if answers else None
     parts.append(
         ScorePart(
             "time_to_contact",
-            "Early first contact",
-            w.time_to_contact * speed,
-            w.time_to_contact,
-            detail,
+            "Early real contact",
+            scale * w.time_to_contact * early,
+            scale * w.time_to_contact,
+            f"first answered call at decision {first + 1} of {turns}; earlier and more "
+            "substantial contact earns more" if first is not None else "no contact",
         )
     )
-    if ending_bonus:
+    if ending_bonus or top_bonus:
         parts.append(
             ScorePart(
                 "ending",
                 "Ending",
                 ending_bonus,
-                max(ending_bonus, 0.0),
+                top_bonus,
                 "bonus or penalty the ending carries",
             )
         )
@@ -161,3 +213,104 @@ def rate_objectives(scenario: CompiledScenario, state: Reader) -> dict[str, str 
             (_RATING_CODES[level] for level, rule in rules if rule(state)), "U"
         )
     return ratings
+
+
+def rating_reasons(
+    scenario: CompiledScenario, state: Reader, ratings: dict[str, str | None]
+) -> dict[str, str]:
+    """The reason for each rating, in words.
+
+    The objective's ``rating.why`` text for the level it got, when the author
+    wrote one; otherwise the rule that decided, with each of its parts marked
+    met or not met (for U, the parts of the 'performed' rule that were not met).
+    """
+    reasons: dict[str, str] = {}
+    for objective in scenario.model.objectives:
+        code = ratings.get(objective.id)
+        if code is None:
+            continue
+        level = _CODE_LEVELS[code]
+        written = getattr(objective.rating.why, level)
+        if written:
+            reasons[objective.id] = written
+            continue
+        if code == "U":
+            rule = objective.rating.performed or objective.rating.some or objective.rating.major
+            reasons[objective.id] = ("None of the rating rules held. "
+                                     + (explain(rule, scenario, state) if rule else ""))
+        else:
+            rule = getattr(objective.rating, level)
+            reasons[objective.id] = (f"Rated {code} because its rule held: "
+                                     + explain(rule, scenario, state))
+    return reasons
+
+
+def explain(rule: str, scenario: CompiledScenario, state: Reader) -> str:
+    """A rule's top-level 'and' parts in words, each marked met or not met."""
+    from game.scenario.expr import compile_condition
+
+    try:
+        tree = ast.parse(rule.replace("&&", " and ").replace("||", " or "), mode="eval").body
+    except SyntaxError:
+        return rule
+    clauses = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) \
+        else [tree]
+    words: list[str] = []
+    for clause in clauses:
+        text = ast.unparse(clause)
+        try:
+            held = bool(compile_condition(text, scenario.names.with_call())(state))
+        except Exception:  # noqa: BLE001 - a description must never break the ending
+            held = False
+        words.append(f"{describe(clause, scenario)} ({'met' if held else 'not met'})")
+    return "; ".join(words) + "."
+
+
+_NAME_WORDS = {
+    "asked": "a call was placed on {x}",
+    "contact": "{x} contact was made",
+    "leadership": "the counterpart's leadership authorised {x} contact",
+    "visited": "the decision '{x}' was reached",
+    "recent": "'{x}' was done recently",
+}
+
+
+def describe(node: ast.expr, scenario: CompiledScenario) -> str:
+    """A condition in plain words (best effort; unknown shapes keep their text)."""
+    if isinstance(node, ast.BoolOp):
+        joiner = " and " if isinstance(node.op, ast.And) else " or "
+        return "(" + joiner.join(describe(v, scenario) for v in node.values) + ")"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return "not: " + describe(node.operand, scenario)
+    parts = dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if parts:
+        head = parts[0]
+        what = parts[1].replace("__", "-") if len(parts) > 1 else ""
+        label = _label(what, scenario)
+        if head == "flags":
+            flag = next((f for f in scenario.model.flags if f.id == what), None)
+            return flag.description.rstrip(".") if flag and flag.description else what
+        if head == "channels" and len(parts) == 3:
+            return f"the {label} is {parts[2]}"
+        if head == "prices" and len(parts) == 3:
+            return f"the demand '{what}' is {parts[2]}"
+        if head in _NAME_WORDS:
+            return _NAME_WORDS[head].format(x=label)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        left = ast.unparse(node.left)
+        right = ast.unparse(node.comparators[0])
+        names = {"peak.": "peak ", "asked_at.": "turn of the first call on "}
+        for prefix, word in names.items():
+            left = left.replace(prefix, word)
+            right = right.replace(prefix, word)
+        right = right.replace(str(NEVER), "never")
+        op = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥", ast.Eq: "=",
+              ast.NotEq: "≠"}.get(type(node.ops[0]), "?")
+        return f"{left} {op} {right}"
+    return ast.unparse(node)
+
+
+def _label(what: str, scenario: CompiledScenario) -> str:
+    if what in scenario.channels:
+        return scenario.channels[what].label
+    return {"any": "any", "working": "working-level"}.get(what, what)

@@ -17,17 +17,25 @@ time) and ``type``; the other keys by type:
 * ``meter``: meter, before, after, delta, cause
 * ``flag``: flag, value, cause
 * ``channel``: channel, before, after, cause
-* ``call``: channel, result, acceptance, delay, reason, factors
+* ``call``: channel, result, acceptance, delay, reason, factors, level (the
+  leadership level the channel needs, or None), gate (what decided: facilitator,
+  precondition, suspended, withheld, standing or roll)
 * ``signal``: channel, status, text (what a refusal or silence says)
 * ``call_answered_late``: channel, requested_turn, text
+* ``leadership``: event, text, levels [{level, before, after}] (authorised or
+  withheld): a decision of the counterpart's leadership the scenario names
+* ``price``: price, demand, before, after, cause (none, demanded, deferred,
+  paid, refused)
+* ``pressure``: level, channel, pressure, text: a repeated request refused
+  again, read as pressure
 * ``outcome``: option, outcome, text
 * ``facilitator``: action (inject, adjust, set_flag, jump, force_answer,
   note, pause, resume) and its fields
 * ``ending``: ending, title, tone, text
 * ``score``: total, severity_total, parts [{key, label, points, max, detail}],
-  ratings {objective: P|S|M|U|None}
+  ratings {objective: P|S|M|U|None}, reasons {objective: why, in words}
 
-A ``cause`` is ``{"type": option|outcome|counterpart|answer|facilitator,
+A ``cause`` is ``{"type": option|outcome|counterpart|answer|price|facilitator,
 "ref": id, "text": words, "rule": the effect's source text}``.
 
 Typical use::
@@ -50,8 +58,8 @@ from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenar
 from game.scenario.expr import Effect, compile_effect
 from game.scenario.models import END, Node
 
-from . import scoring
-from .counterpart import resolve_call
+from . import leadership, prices, scoring
+from .counterpart import resolve_call, signal
 from .machines import flow_machine, flow_table, flow_trigger, lifecycle_machine
 
 Event = dict[str, Any]
@@ -124,6 +132,9 @@ _STATE = (
     "call_status", "events", "inputs", "path", "severity_total", "answered_calls",
     "first_contact_turn", "pending", "forced", "paused_from", "outcome", "phase", "node",
     "_shown", "_clock",
+    # the counterpart's leadership, prices and the trainee's requests (see leadership.py)
+    "leadership", "leader_why", "fired", "refusals", "decided", "pressure", "prices", "asked",
+    "answers",
 )
 
 
@@ -143,6 +154,7 @@ class Outcome:
     score: float
     parts: list[scoring.ScorePart] = field(default_factory=list)
     ratings: dict[str, str | None] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 class Session:
@@ -238,6 +250,14 @@ class Session:
         self.forced: dict[str, str] = {}
         self.paused_from = "briefing"
         self.outcome: Outcome | None = None
+        self.leadership, self.leader_why = leadership.initial(self.scenario)
+        self.fired: set[int] = set()
+        self.refusals: dict[str, str] = dict.fromkeys(self.leadership, "")
+        self.decided: dict[str, str] = dict.fromkeys(self.leadership, "")
+        self.pressure: dict[str, int] = dict.fromkeys(self.leadership, 0)
+        self.prices: dict[str, str] = prices.initial(self.scenario)
+        self.asked: dict[str, int] = {}
+        self.answers: list[tuple[int, str]] = []
         self.phase = "deciding" if self.batch else "briefing"
         self._available: list[CompiledOption] | None = None
         self._clock = self.scenario.nodes[self.scenario.start].time
@@ -519,6 +539,7 @@ class Session:
         if self.record:
             self._emit("node_entered", node=node_id, title=node.title, time=node.time)
         self._deliver_answers(node)
+        self._counterpart_update()
         if not self.record:
             return  # injects change nothing but what is shown
         shown: list[Event] = []
@@ -552,7 +573,7 @@ class Session:
                 "call_answered_late",
                 channel=pending.channel,
                 requested_turn=pending.requested_turn,
-                text=self.scenario.model.counterpart.signals.answered,
+                text=signal(self.scenario, pending.channel, "answered"),
             )
             self._answered(
                 pending.channel,
@@ -568,6 +589,7 @@ class Session:
         level = self.scenario.channels[channel].level
         if level != "public":
             self.contact.update((channel, level, "any"))
+            self.answers.append((self.turn, channel))
             self.answered_calls += 1
             if self.first_contact_turn is None:
                 self.first_contact_turn = self.turn
@@ -641,6 +663,49 @@ class Session:
                     self._set_channel(
                         effect.name, str(effect.constant), {**cause, "rule": effect.source}
                     )
+            elif effect.target == "price":
+                self._set_price(effect.name, str(effect.constant),
+                                {**cause, "rule": effect.source})
+
+    def _set_price(self, price_id: str, status: str, cause: dict[str, str]) -> None:
+        before = self.prices[price_id]
+        if before == status:
+            return
+        self.prices[price_id] = status
+        price = prices.by_id(self.scenario, price_id)
+        if self.record:
+            self._emit("price", price=price_id, demand=price.demand, before=before,
+                       after=status, cause=cause)
+        if status == "paid" and price.cost:
+            paid = {"type": "price", "ref": price_id, "text": f"price paid: {price.demand}"}
+            self._apply_effects(price.cost, paid)
+
+    def _counterpart_update(self) -> None:
+        """Raise the prices and take the leadership decisions whose time has come.
+
+        Called on entering a node and after every decision, never by a call:
+        only the events a scenario names change who may pick up.
+        """
+        scenario = self.scenario
+        if scenario.prices:
+            for price in prices.due(scenario, self):
+                self._set_price(price.id, "demanded",
+                                {"type": "counterpart", "ref": price.id, "text": price.demand})
+        if scenario.leadership_events:
+            for event in leadership.due(scenario, self):
+                changes = leadership.take(event, self)
+                if self.record:
+                    self._emit(
+                        "leadership",
+                        event=event.id,
+                        text=event.text,
+                        levels=[
+                            {"level": c.level,
+                             "before": "authorised" if c.before else "withheld",
+                             "after": "authorised" if c.after else "withheld"}
+                            for c in changes
+                        ],
+                    )
 
     def _turn(self, data: Mapping[str, Any]) -> None:
         if not self.batch:
@@ -677,8 +742,9 @@ class Session:
         self._apply_effects(compiled.effects, cause)
         self.call_status = None
         if option.kind in ("call", "back_channel") and option.channel is not None:
-            self._call(node, option.channel, option.id)
+            self._call(node, option.channel, option.id, option.subject)
         self._draw_outcome(compiled)
+        self._counterpart_update()
         self.turn += 1
         ending = self._early_ending()
         if ending is None:
@@ -703,14 +769,27 @@ class Session:
                 self.node = dest
                 return
 
-    def _call(self, node: Node, channel: str, option_id: str) -> None:
+    def _call(self, node: Node, channel: str, option_id: str, subject: str | None = None) -> None:
         prior = self.channels[channel]
+        spec_level = self.scenario.channels[channel].level
+        if spec_level != "public":
+            for key in (channel, spec_level, "any"):
+                self.asked.setdefault(key, self.turn)
         self._set_channel(
             channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
         )
         forced = self.forced.pop(channel, None)
-        result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior)
+        result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior, subject)
         self.call_status = result.status
+        reason = result.reason
+        level = result.level
+        pressed = False
+        if level is not None and result.status in ("declined", "unanswered"):
+            pressed = leadership.record_refusal(
+                self, level, result.status, result.gate in ("withheld", "standing", "roll")
+            )
+            if pressed:
+                reason = leadership.with_pressure(reason)
         if self.record:
             self._emit(
                 "call",
@@ -718,10 +797,16 @@ class Session:
                 result=result.status,
                 acceptance=round(result.acceptance, 4),
                 delay=result.delay,
-                reason=result.reason,
+                reason=reason,
                 factors=[[r, round(d, 4)] for r, d in result.factors],
+                level=level,
+                gate=result.gate,
             )
-        cause = {"type": "counterpart", "ref": channel, "text": result.reason}
+            if pressed:
+                assert level is not None
+                self._emit("pressure", level=level, channel=channel,
+                           pressure=self.pressure[level], text=reason)
+        cause = {"type": "counterpart", "ref": channel, "text": reason}
         if result.status == "answered":
             self._answered(channel, cause)
         else:
@@ -733,7 +818,7 @@ class Session:
                 self.pending.append(
                     _Pending(channel, self.turn + result.delay, self.turn, option_id)
                 )
-            self._emit("signal", channel=channel, status=result.status, text=result.reason)
+            self._emit("signal", channel=channel, status=result.status, text=reason)
 
     def _draw_outcome(self, compiled: CompiledOption) -> None:
         if not compiled.outcomes:
@@ -769,14 +854,15 @@ class Session:
         parts = scoring.score_parts(
             self.scenario,
             self,
-            answered_calls=self.answered_calls,
-            first_contact_turn=self.first_contact_turn,
+            answers=self.answers,
             turns=self.turn,
             ending_bonus=ending.bonus,
         )
         total = scoring.total(parts)
         ratings = scoring.rate_objectives(self.scenario, self)
-        self.outcome = Outcome(ending.id, ending.title, ending.tone, total, parts, ratings)
+        reasons = scoring.rating_reasons(self.scenario, self, ratings)
+        self.outcome = Outcome(ending.id, ending.title, ending.tone, total, parts, ratings,
+                               reasons)
         self._emit(
             "ending", ending=ending.id, title=ending.title, tone=ending.tone, text=ending.text
         )
@@ -795,6 +881,7 @@ class Session:
                 for p in parts
             ],
             ratings=ratings,
+            reasons=reasons,
         )
         if self.batch:
             self.phase = "ended"
@@ -848,9 +935,7 @@ class Session:
                 self.pending = [p for p in self.pending if p.channel != channel]
                 # The trainees hear the counterpart, not the facilitator (the
                 # facilitator event above keeps the override for the debrief).
-                signals = self.scenario.model.counterpart.signals
-                said = {"answered": signals.answered, "declined": signals.declined,
-                        "unanswered": signals.unanswered}[result]
+                said = signal(self.scenario, channel, result)
                 answer = {"type": "counterpart", "ref": channel, "text": said}
                 if result == "answered":
                     self._emit("call_answered_late", channel=channel,

@@ -36,6 +36,11 @@ RESERVED = frozenset(
         "or",
         "not",
         "any",
+        "leadership",
+        "pressure",
+        "prices",
+        "asked",
+        "asked_at",
         END,
     }
 )
@@ -95,6 +100,29 @@ class CompiledModifier:
     when: Compiled
     delta: float
     reason: str
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledLeadershipEvent:
+    """A leadership decision: taken once, the first time ``when`` holds at a check."""
+
+    index: int
+    id: str
+    when: Compiled
+    authorise: tuple[str, ...]
+    withhold: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class CompiledPrice:
+    """A demand of the counterpart: raised when ``when`` holds (None: from the start)."""
+
+    id: str
+    demand: str
+    when: Compiled | None
+    cost: tuple[Effect, ...]
 
 
 @dataclass
@@ -117,6 +145,10 @@ class CompiledScenario:
     injects_when: dict[tuple[str, int], Compiled]
     expert: dict[str, str]
     historical: dict[str, str]
+    leadership_events: tuple[CompiledLeadershipEvent, ...] = ()
+    prices: tuple[CompiledPrice, ...] = ()
+    authority: dict[str, str | None] = field(default_factory=dict)
+    """Channel id -> the leadership level a call there needs (None: no gate)."""
     source_path: str | None = None
     warnings: tuple[Problem, ...] = field(default=())
     runtime: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -233,6 +265,7 @@ def compile_scenario(
                 "choose another node id",
             )
 
+    _duplicates([p.id for p in model.counterpart.prices], ("counterpart", "prices"), "price", out)
     tags = frozenset(t for n in model.nodes for o in n.decision.options for t in o.tags)
     node_ids = frozenset(n.id for n in model.nodes)
     names = Names(
@@ -241,6 +274,7 @@ def compile_scenario(
         channels=frozenset(c.id for c in model.channels),
         nodes=node_ids,
         tags=tags,
+        prices=frozenset(p.id for p in model.counterpart.prices),
     )
     call_names = names.with_call()
     roles = {r.id for r in model.roles}
@@ -313,7 +347,20 @@ def compile_scenario(
     for i, mod in enumerate(counterpart.modifiers):
         when = out.cond(mod.when, names, ("counterpart", "modifiers", i, "when"))
         if when is not None:
-            modifiers.append(CompiledModifier(when, mod.delta, mod.reason))
+            modifiers.append(CompiledModifier(when, mod.delta, mod.reason, mod.subject))
+    leadership_events: list[CompiledLeadershipEvent] = []
+    for i, event in enumerate(counterpart.leadership.events):
+        when = out.cond(event.when, names, ("counterpart", "leadership", "events", i, "when"))
+        if when is not None:
+            leadership_events.append(CompiledLeadershipEvent(
+                i, event.id or f"event-{i + 1}", when, event.authorise, event.withhold,
+                event.text))
+    prices: list[CompiledPrice] = []
+    for i, price in enumerate(counterpart.prices):
+        ploc: Loc = ("counterpart", "prices", i)
+        prices.append(CompiledPrice(
+            price.id, price.demand, out.cond(price.when, names, (*ploc, "when")),
+            out.effects(price.cost, names, (*ploc, "cost"))))
     preconditions: dict[str, list[tuple[Compiled, str]]] = {}
     for i, pre in enumerate(counterpart.preconditions):
         if pre.channel not in channels:
@@ -413,6 +460,9 @@ def compile_scenario(
         injects_when=injects_when,
         expert=expert,
         historical=historical,
+        leadership_events=tuple(leadership_events),
+        prices=tuple(prices),
+        authority={c.id: c.authority_level for c in model.channels},
         source_path=source_path,
         warnings=tuple(out.problems),
     )

@@ -19,10 +19,21 @@ Names a condition may use:
 * ``recent.<tag>`` — whether an option with that tag was chosen within the
   counterpart's ``recent_turns``;
 * ``turn`` — the number of decisions taken so far;
+* ``leadership.<level>`` — whether the counterpart's leadership has authorised
+  contact at that level (``political``, ``military``, ``working``);
+* ``pressure.<level>`` — how many repeated requests on that level were
+  refused (each one reads as pressure);
+* ``prices.<price>.<status>`` — a demand's status: ``none``, ``demanded``,
+  ``deferred``, ``paid`` or ``refused``;
+* ``asked.<channel>``, ``asked.<level>``, ``asked.any`` — whether the trainee
+  ever placed a call there (whatever the answer: what the trainee controlled);
+* ``asked_at.<channel|level|any>`` — the turn of that first call (0-based),
+  :data:`NEVER` when there was none;
 * ``true`` / ``false`` and numbers.
 
 Effects are statements: ``escalation += 12``, ``openness -= 10``,
-``standing = 40``, ``flags.shot_down = true``, ``channels.dtl = suspended``.
+``standing = 40``, ``flags.shot_down = true``, ``channels.dtl = suspended``,
+``prices.li-sanctions = paid``.
 """
 
 from __future__ import annotations
@@ -31,11 +42,14 @@ import ast
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import Any, Protocol
 
-from .models import CHANNEL_LEVELS, CHANNEL_STATUSES
+from .models import AUTHORITY_LEVELS, CHANNEL_LEVELS, CHANNEL_STATUSES, PRICE_STATUSES
+
+#: ``asked_at.<x>`` of a channel or level never called: later than any turn.
+NEVER = 1000
 
 
 class Reader(Protocol):
@@ -51,6 +65,10 @@ class Reader(Protocol):
     turn: int
     call_status: str | None
     recent_turns: int
+    leadership: dict[str, bool]
+    pressure: dict[str, int]
+    prices: dict[str, str]
+    asked: dict[str, int]
 
 
 Value = float | bool
@@ -77,9 +95,10 @@ class Names:
     tags: frozenset[str]
     allow_call: bool = False
     levels: frozenset[str] = field(default_factory=lambda: frozenset(CHANNEL_LEVELS))
+    prices: frozenset[str] = frozenset()
 
     def with_call(self) -> Names:
-        return Names(self.meters, self.flags, self.channels, self.nodes, self.tags, True)
+        return replace(self, allow_call=True)
 
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
@@ -172,6 +191,33 @@ def _name(parts: list[str], names: Names) -> Compiled:
         if status not in CHANNEL_STATUSES:
             raise _unknown("call status", status, CHANNEL_STATUSES, full)
         return lambda r: r.call_status == status
+    if head == "leadership" and len(parts) == 2:
+        level = parts[1]
+        if level not in AUTHORITY_LEVELS:
+            raise _unknown("leadership level", level, AUTHORITY_LEVELS, full)
+        return lambda r: r.leadership[level]
+    if head == "pressure" and len(parts) == 2:
+        level = parts[1]
+        if level not in AUTHORITY_LEVELS:
+            raise _unknown("leadership level", level, AUTHORITY_LEVELS, full)
+        return lambda r: r.pressure[level]
+    if head == "prices" and len(parts) == 3:
+        price, status = parts[1], parts[2]
+        if price not in names.prices:
+            raise ExprError(
+                f"unknown price '{price}' in '{full}'",
+                _suggest(price, names.prices) or "declare it under 'counterpart: prices:'",
+            )
+        if status not in PRICE_STATUSES:
+            raise _unknown("price status", status, PRICE_STATUSES, full)
+        return lambda r: r.prices[price] == status
+    if head in ("asked", "asked_at") and len(parts) == 2:
+        what = parts[1]
+        if what != "any" and what not in names.channels and what not in names.levels:
+            raise _unknown("channel or level", what, names.channels | names.levels, full)
+        if head == "asked":
+            return lambda r: what in r.asked
+        return lambda r: r.asked.get(what, NEVER)
     if head == "visited" and len(parts) == 2:
         node = parts[1]
         if node not in names.nodes:
@@ -188,7 +234,9 @@ def _name(parts: list[str], names: Names) -> Compiled:
     raise ExprError(
         f"'{full}' is not a name this language knows",
         "use a meter, peak.<meter>, flags.<flag>, channels.<channel>.<status>, "
-        "contact.<channel>, call.<status>, visited.<node>, recent.<tag> or turn",
+        "contact.<channel>, call.<status>, visited.<node>, recent.<tag>, turn, "
+        "leadership.<level>, pressure.<level>, prices.<price>.<status>, asked.<channel> "
+        "or asked_at.<channel>",
     )
 
 
@@ -260,7 +308,9 @@ def _compile(node: ast.AST, names: Names, depth: int) -> Compiled:
 # Channel and node ids may contain '-', which Python would read as minus; after
 # these prefixes it is part of the id, so it is swapped for '__' (which ids
 # cannot contain) before parsing and swapped back when the name is resolved.
-_HYPHENATED = re.compile(r"\b(channels|contact|visited)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")
+_HYPHENATED = re.compile(
+    r"\b(channels|contact|visited|prices|asked|asked_at)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
+)
 
 
 def _parse(source: str) -> ast.Expression:
@@ -305,12 +355,12 @@ class Effect:
     """A compiled effect statement.
 
     Attributes:
-        target: What it changes: ``meter``, ``flag`` or ``channel``.
-        name: The meter, flag or channel id.
+        target: What it changes: ``meter``, ``flag``, ``channel`` or ``price``.
+        name: The meter, flag, channel or price id.
         op: ``+=``, ``-=`` or ``=``.
         value: For meters a closure giving the number; unused otherwise.
-        constant: For flags the bool, for channels the status, for meters with
-            a literal right-hand side the number.
+        constant: For flags the bool, for channels and prices the status, for
+            meters with a literal right-hand side the number.
         source: The author's text, kept for explanations.
     """
 
@@ -359,6 +409,20 @@ def compile_effect(source: str, names: Names) -> Effect:
                 "statuses: " + ", ".join(CHANNEL_STATUSES),
             )
         return Effect("channel", channel, "=", None, rhs, source)
+    if parts[0] == "prices" and len(parts) == 2:
+        price = parts[1]
+        if price not in names.prices:
+            raise ExprError(
+                f"unknown price '{price}' in '{source}'",
+                _suggest(price, names.prices) or "declare it under 'counterpart: prices:'",
+            )
+        if op != "=" or rhs not in PRICE_STATUSES[1:]:
+            raise ExprError(
+                f"a price is set with '= paid', '= refused', '= deferred' or '= demanded', "
+                f"got '{op} {rhs}'",
+                "for example: prices." + price + " = paid",
+            )
+        return Effect("price", price, "=", None, rhs, source)
     if len(parts) == 1 and parts[0] in names.meters:
         value = compile_condition(rhs, names)
         constant: float | None = None
@@ -371,7 +435,7 @@ def compile_effect(source: str, names: Names) -> Effect:
         raise _unknown("meter", parts[0], names.meters, source)
     raise ExprError(
         f"'{target}' cannot be changed by an effect",
-        "effects change a meter, flags.<flag> or channels.<channel>",
+        "effects change a meter, flags.<flag>, channels.<channel> or prices.<price>",
     )
 
 

@@ -44,9 +44,10 @@ from typing import Any, Union
 
 from .compile import CompiledOption, CompiledScenario, Loc, Problem
 from .diagnostics import Diagnostic, format_path, sort_diagnostics
-from .expr import dotted_name
+from .expr import NEVER, ExprError, dotted_name
+from .expr import _parse as parse_condition
 from .expr import referenced_names as _referenced_names
-from .models import END, Scenario
+from .models import AUTHORITY_LEVELS, END, Scenario
 
 __all__ = [
     "LINT_CODES",
@@ -79,6 +80,10 @@ LINT_CODES: dict[str, str] = {
     "sources-missing": "a scenario without sources",
     "rating-missing": "a learning objective without rating rules",
     "expert-gap": "a decision the expert path does not cover",
+    "leadership-event-never": "a leadership event whose condition never holds",
+    "price-never-raised": "a price the counterpart never demands",
+    "price-unanswered": "a price no option pays, refuses or defers",
+    "rating-luck": "a rating rule that reads the counterpart's answers, not the trainee's acts",
 }
 
 @lru_cache(maxsize=8192)
@@ -113,6 +118,12 @@ class AState:
         turn: Interval of the number of decisions taken.
         call: Possible statuses of the call the current option made
             (``none`` when it made none); only meaningful inside an option.
+        leadership: Possible values of ``leadership.<level>``.
+        pressure: Interval of ``pressure.<level>``.
+        prices: Possible statuses of each price.
+        asked: Possible values of ``asked.<x>`` (channel ids, levels, ``any``).
+        asked_at: Interval of ``asked_at.<x>``.
+        fired: Whether each leadership event (by index) may have been taken.
     """
 
     meters: dict[str, Interval]
@@ -123,11 +134,19 @@ class AState:
     visited: dict[str, Bools]
     turn: Interval
     call: Strs = frozenset(("none",))
+    leadership: dict[str, Bools] = field(default_factory=dict)
+    pressure: dict[str, Interval] = field(default_factory=dict)
+    prices: dict[str, Strs] = field(default_factory=dict)
+    asked: dict[str, Bools] = field(default_factory=dict)
+    asked_at: dict[str, Interval] = field(default_factory=dict)
+    fired: dict[int, Bools] = field(default_factory=dict)
 
     def copy(self) -> AState:
         """A copy that can be changed without touching this state."""
         return AState(dict(self.meters), dict(self.peaks), dict(self.flags), dict(self.channels),
-                      dict(self.contact), dict(self.visited), self.turn, self.call)
+                      dict(self.contact), dict(self.visited), self.turn, self.call,
+                      dict(self.leadership), dict(self.pressure), dict(self.prices),
+                      dict(self.asked), dict(self.asked_at), dict(self.fired))
 
     def join(self, other: AState) -> AState:
         """The least state holding every value of both."""
@@ -140,6 +159,12 @@ class AState:
             {k: v | other.visited[k] for k, v in self.visited.items()},
             _hull(self.turn, other.turn),
             self.call | other.call,
+            {k: v | other.leadership[k] for k, v in self.leadership.items()},
+            {k: _hull(v, other.pressure[k]) for k, v in self.pressure.items()},
+            {k: v | other.prices[k] for k, v in self.prices.items()},
+            {k: v | other.asked[k] for k, v in self.asked.items()},
+            {k: _hull(v, other.asked_at[k]) for k, v in self.asked_at.items()},
+            {k: v | other.fired[k] for k, v in self.fired.items()},
         )
 
     def same(self, other: AState) -> bool:
@@ -147,7 +172,10 @@ class AState:
         return (self.meters == other.meters and self.peaks == other.peaks
                 and self.flags == other.flags and self.channels == other.channels
                 and self.contact == other.contact and self.visited == other.visited
-                and self.turn == other.turn)
+                and self.turn == other.turn and self.leadership == other.leadership
+                and self.pressure == other.pressure and self.prices == other.prices
+                and self.asked == other.asked and self.asked_at == other.asked_at
+                and self.fired == other.fired)
 
 
 def _hull(a: Interval, b: Interval) -> Interval:
@@ -227,9 +255,9 @@ class _Evaluator:
             return self._trees[text]
         tree: ast.Expression | None
         try:
-            source = text.replace("&&", " and ").replace("||", " or ").strip()
-            tree = ast.parse(source, mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            # The loader's own parse, so hyphenated ids read as the engine reads them.
+            tree = parse_condition(text)
+        except ExprError:
             tree = None
         self._trees[text] = tree
         return tree
@@ -309,6 +337,7 @@ class _Evaluator:
         return BOTH
 
     def _name(self, parts: list[str], s: AState) -> AValue:
+        parts = [p.replace("__", "-") for p in parts]
         head = parts[0]
         if len(parts) == 1:
             if head in ("true", "True"):
@@ -335,6 +364,19 @@ class _Evaluator:
                                              (False, bool(s.call - {wanted}))) if ok)
         if head == "visited":
             return s.visited[parts[1]]
+        if head == "leadership":
+            return s.leadership[parts[1]]
+        if head == "pressure":
+            return s.pressure[parts[1]]
+        if head == "prices":
+            statuses = s.prices[parts[1]]
+            wanted = parts[2]
+            return frozenset(v for v, ok in ((True, wanted in statuses),
+                                             (False, bool(statuses - {wanted}))) if ok)
+        if head == "asked":
+            return s.asked.get(parts[1], FALSE)
+        if head == "asked_at":
+            return s.asked_at.get(parts[1], (float(NEVER), float(NEVER)))
         return BOTH  # recent.<tag> and anything new: unknown
 
 
@@ -363,6 +405,8 @@ def _parse_effect(source: str, scenario: CompiledScenario) -> _AEffect | None:
         return _AEffect("flag", parts[1], op, rhs.lower(), None, source)
     if parts[0] == "channels" and len(parts) == 2:
         return _AEffect("channel", parts[1], op, rhs, None, source)
+    if parts[0] == "prices" and len(parts) == 2:
+        return _AEffect("price", parts[1], op, rhs, None, source)
     if len(parts) == 1 and parts[0] in scenario.meters:
         try:
             constant: float | None = float(rhs)
@@ -398,6 +442,8 @@ class FlowFacts:
         pre_branch: For (node, option), the join of states in which its ``next``
             branches are chosen.
         static_reachable: Nodes reachable when every condition is ignored.
+        leadership_fired: Leadership events (by index) that can be taken.
+        prices_raised: Prices the counterpart can demand.
     """
 
     entry: dict[str, AState] = field(default_factory=dict)
@@ -416,6 +462,8 @@ class FlowFacts:
     pre_outcome: dict[tuple[str, str, Strs], AState] = field(default_factory=dict)
     pre_branch: dict[tuple[str, str], AState] = field(default_factory=dict)
     static_reachable: set[str] = field(default_factory=set)
+    leadership_fired: set[int] = field(default_factory=set)
+    prices_raised: set[str] = field(default_factory=set)
 
 
 _WIDEN_AFTER = 6
@@ -431,6 +479,8 @@ class _Analyzer:
         self._effects: dict[str, _AEffect | None] = {}
         self._ranges = {m.id: (float(m.min), float(m.max)) for m in self.model.meters}
         self._levels = {c.id: c.level for c in self.model.channels}
+        self._price_costs = {p.id: p.cost for p in self.model.counterpart.prices}
+        self._subject: str | None = None
 
     # effects ------------------------------------------------------------------
     def effect(self, source: str) -> _AEffect | None:
@@ -466,6 +516,47 @@ class _Analyzer:
                 state.flags[eff.name] = TRUE if eff.rhs == "true" else FALSE
             elif eff.target == "channel":
                 state.channels[eff.name] = frozenset((eff.rhs,))
+            elif eff.target == "price" and eff.name in state.prices:
+                before = state.prices[eff.name]
+                state.prices[eff.name] = frozenset((eff.rhs,))
+                if eff.rhs == "paid" and before != frozenset(("paid",)):
+                    cost = self._price_costs.get(eff.name, ())
+                    if cost:
+                        paid = self.apply(state, cost)
+                        state = paid if "paid" not in before else state.join(paid)
+        return state
+
+    def update(self, state: AState) -> AState:
+        """Prices raised and leadership events taken at a check (node entry, end of turn)."""
+        counterpart = self.model.counterpart
+        for price in counterpart.prices:
+            statuses = state.prices[price.id]
+            if "none" not in statuses:
+                continue
+            truth = self.ev.truth(price.when, state)
+            if True not in truth:
+                continue
+            self.facts.prices_raised.add(price.id)
+            state = state.copy()
+            if truth == TRUE and statuses == frozenset(("none",)):
+                state.prices[price.id] = frozenset(("demanded",))
+            else:
+                state.prices[price.id] = statuses | {"demanded"}
+        for index, event in enumerate(counterpart.leadership.events):
+            fired = state.fired[index]
+            if fired == TRUE:
+                continue
+            truth = self.ev.truth(event.when, state)
+            if True not in truth:
+                continue
+            self.facts.leadership_fired.add(index)
+            taken = state.copy()
+            for level in event.authorise:
+                taken.leadership[level] = TRUE
+            for level in event.withhold:
+                taken.leadership[level] = FALSE
+            taken.fired[index] = TRUE
+            state = taken if (truth == TRUE and fired == FALSE) else state.join(taken)
         return state
 
     def answered(self, state: AState, channel: str) -> AState:
@@ -496,6 +587,20 @@ class _Analyzer:
         only_suspended = before == frozenset(("suspended",))
         state = state.copy()
         state.channels[channel] = frozenset(("requested",))
+        level_name = self._levels[channel]
+        if level_name != "public":
+            for key in (channel, level_name, "any"):
+                asked = state.asked.get(key, FALSE)
+                if asked == FALSE:
+                    state.asked_at[key] = state.turn
+                elif asked != TRUE:
+                    state.asked_at[key] = _hull(state.asked_at[key], state.turn)
+                state.asked[key] = TRUE
+        authority = self.sc.authority.get(channel)
+        if authority is not None:
+            # A refused request may be a repeated one: pressure may rise by one.
+            lo, hi = state.pressure[authority]
+            state.pressure[authority] = (lo, hi + 1)
         # Preconditions (hard gates).
         gate_may_fail = False
         gate_may_pass = True
@@ -513,7 +618,18 @@ class _Analyzer:
         results: set[str] = set()
         if gate_may_fail:
             results.add("declined")
-        if gate_may_pass and not only_suspended:
+        authorised = state.leadership[authority] if authority is not None else TRUE
+        if gate_may_pass and not only_suspended and True not in authorised:
+            # The level is withheld: declined or unanswered, never answered.
+            share = profile.decline_share
+            override = node.counterpart
+            if override is not None and override.decline_share is not None:
+                share = override.decline_share
+            if share > 0:
+                results.add("declined")
+            if share < 1:
+                results.add("unanswered")
+        elif gate_may_pass and not only_suspended:
             lo, hi = self._acceptance(node_id, channel, state)
             override = node.counterpart
             share = profile.decline_share
@@ -564,12 +680,19 @@ class _Analyzer:
             hi += profile.openness_weight * (mhi - 50.0) / 100.0
         for mod in profile.modifiers:
             truth = self.ev.truth(mod.when, state)
+            if mod.subject is not None and mod.subject != self._subject:
+                continue
             if truth == TRUE:
                 lo += mod.delta
                 hi += mod.delta
             elif True in truth:
                 lo += min(0.0, mod.delta)
                 hi += max(0.0, mod.delta)
+        authority = self.sc.authority.get(channel)
+        if authority is not None:
+            plo, phi = state.pressure[authority]
+            lo -= profile.pressure_weight * phi
+            hi -= profile.pressure_weight * plo
         return (max(0.0, min(1.0, lo)), max(0.0, min(1.0, hi)))
 
     # one option ---------------------------------------------------------------
@@ -581,6 +704,7 @@ class _Analyzer:
         self.facts.option_played.add(key)
         after = self.apply(state, option.effects)
         after.call = frozenset(("none",))
+        self._subject = option.subject
         if option.kind in ("call", "back_channel") and option.channel is not None:
             called = self.call(node_id, option.channel, after)
         else:
@@ -589,7 +713,7 @@ class _Analyzer:
         for s in called:
             drawn.extend(self.outcomes(node_id, compiled, s))
         results: list[tuple[str, AState]] = []
-        for s in drawn:
+        for s in [self.update(d) for d in drawn]:
             s.turn = (s.turn[0] + 1, s.turn[1] + 1)
             ended_for_sure = False
             for ending in self.model.endings:
@@ -668,7 +792,7 @@ class _Analyzer:
         for channel, statuses in list(state.channels.items()):
             if "ringing" in statuses:
                 state = state.join(self.answered(state, channel))
-        return state
+        return self.update(state)
 
     def initial(self) -> AState:
         model = self.model
@@ -682,6 +806,13 @@ class _Analyzer:
             contact={k: FALSE for k in contact_keys},
             visited={n.id: FALSE for n in model.nodes},
             turn=(0.0, 0.0),
+            leadership={level: (TRUE if getattr(model.counterpart.leadership, level).initial
+                                == "authorised" else FALSE) for level in AUTHORITY_LEVELS},
+            pressure={level: (0.0, 0.0) for level in AUTHORITY_LEVELS},
+            prices={p.id: frozenset(("none",)) for p in model.counterpart.prices},
+            asked={k: FALSE for k in contact_keys},
+            asked_at={k: (float(NEVER), float(NEVER)) for k in contact_keys},
+            fired={i: FALSE for i in range(len(model.counterpart.leadership.events))},
         )
 
     def widen(self, old: AState, new: AState) -> AState:
@@ -696,6 +827,9 @@ class _Analyzer:
             wide.peaks[k] = (lo, mhi if hi > ohi else hi)
         if new.turn[1] > old.turn[1]:
             wide.turn = (new.turn[0], INF)
+        for k, (lo, hi) in new.pressure.items():
+            if hi > old.pressure[k][1]:
+                wide.pressure[k] = (lo, INF)
         return wide
 
     def run(self) -> FlowFacts:
@@ -857,6 +991,11 @@ def _reads(scenario: CompiledScenario) -> tuple[set[str], list[str]]:
     texts.extend(e.when for e in model.endings if e.when)
     texts.extend(m.when for m in model.counterpart.modifiers)
     texts.extend(p.requires for p in model.counterpart.preconditions)
+    texts.extend(e.when for e in model.counterpart.leadership.events)
+    for price in model.counterpart.prices:
+        if price.when:
+            texts.append(price.when)
+        texts.extend(_rhs(e) for e in price.cost)
     for channel in model.channels:
         texts.extend(_rhs(e) for e in channel.answer_effects)
     for objective in model.objectives:
@@ -887,6 +1026,9 @@ def _all_effects(model: Scenario) -> Iterable[tuple[Loc, str]]:
     for ci, channel in enumerate(model.channels):
         for ei, effect in enumerate(channel.answer_effects):
             yield ("channels", ci, "answer_effects", ei), effect
+    for pi, price in enumerate(model.counterpart.prices):
+        for ei, effect in enumerate(price.cost):
+            yield ("counterpart", "prices", pi, "cost", ei), effect
 
 
 def _option_loc(scenario: CompiledScenario, node_id: str, option_index: int) -> Loc:
@@ -1093,6 +1235,10 @@ class _Probe:
         self.turn = 0
         self.call_status: str | None = None
         self.recent_turns = 1
+        self.leadership: dict[str, bool] = {}
+        self.pressure: dict[str, int] = {}
+        self.prices: dict[str, str] = {}
+        self.asked: dict[str, int] = {}
 
 
 _MAX_PROBES = 4096
@@ -1174,6 +1320,16 @@ def _candidates(name: str, state: AState, numbers: set[float]) -> list[Any]:
         return sorted(state.call)
     if head == "recent":
         return [False, True]
+    if head == "leadership" and parts[1] in state.leadership:
+        return sorted(state.leadership[parts[1]])
+    if head == "pressure" and parts[1] in state.pressure:
+        return around(*state.pressure[parts[1]])
+    if head == "prices" and len(parts) == 3 and parts[1] in state.prices:
+        return sorted(state.prices[parts[1]])
+    if head == "asked":
+        return sorted(state.asked.get(parts[1], FALSE))
+    if head == "asked_at":
+        return around(*state.asked_at.get(parts[1], (float(NEVER), float(NEVER))))
     return [None]
 
 
@@ -1186,6 +1342,10 @@ def _probe(state: AState) -> _Probe:
     probe.contact = {k for k, v in state.contact.items() if v == TRUE}
     probe.visited = {k for k, v in state.visited.items() if v == TRUE}
     probe.turn = int(state.turn[0])
+    probe.leadership = {k: min(v) for k, v in state.leadership.items()}
+    probe.pressure = {k: int(v[0]) for k, v in state.pressure.items()}
+    probe.prices = {k: sorted(v)[0] for k, v in state.prices.items()}
+    probe.asked = {k: int(state.asked_at[k][0]) for k, v in state.asked.items() if v == TRUE}
     status = sorted(state.call)[0]
     probe.call_status = None if status == "none" else status
     return probe
@@ -1216,6 +1376,22 @@ def _set_probe(probe: _Probe, name: str, value: Any) -> None:
             probe.recent[parts[1]] = probe.turn
         else:
             probe.recent.pop(parts[1], None)
+    elif head == "leadership":
+        probe.leadership[parts[1]] = bool(value)
+    elif head == "pressure":
+        probe.pressure[parts[1]] = int(value)
+    elif head == "prices" and len(parts) == 3:
+        probe.prices[parts[1]] = str(value)
+    elif head == "asked":
+        if value:
+            probe.asked.setdefault(parts[1], probe.turn)
+        else:
+            probe.asked.pop(parts[1], None)
+    elif head == "asked_at":
+        if value < NEVER:
+            probe.asked[parts[1]] = int(value)
+        else:
+            probe.asked.pop(parts[1], None)
 
 
 def _show(name: str, value: Any) -> str:
@@ -1377,7 +1553,8 @@ def _usage_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings
                     "change",
                     f"add an effect 'flags.{flag.id} = true' where it should happen")
     channel_reads = {n.split(".")[1] for n in reads
-                     if n.startswith(("channels.", "contact.")) and n.count(".") >= 1}
+                     if n.startswith(("channels.", "contact.", "asked.", "asked_at."))
+                     and n.count(".") >= 1}
     for node in model.nodes:
         for option in node.decision.options:
             if option.channel:
@@ -1391,6 +1568,7 @@ def _usage_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings
                     f"channel '{channel.id}' is never used: no option calls it, no inject arrives "
                     "on it and no rule reads it",
                     "add an option that uses it, or remove it")
+    _counterpart_findings(scenario, facts, out)
     for i, pre in enumerate(model.counterpart.preconditions):
         if i in facts.precondition_checked and i not in facts.precondition_met:
             out.add(("counterpart", "preconditions", i, "requires"), "precondition-never-met",
@@ -1398,6 +1576,50 @@ def _usage_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings
                     f"that channel is called, so every call on it is declined"
                     + _ranges_note(pre.requires, facts.call_states.get(pre.channel), model),
                     "make the condition reachable (an option that sets what it needs), or drop it")
+
+
+def _counterpart_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Findings) -> None:
+    """Leadership events that never happen, prices never raised or never answered."""
+    counterpart = scenario.model.counterpart
+    for i, event in enumerate(counterpart.leadership.events):
+        if i not in facts.leadership_fired:
+            out.add(("counterpart", "leadership", "events", i, "when"), "leadership-event-never",
+                    f"leadership event {event.id or i + 1} never happens: its condition "
+                    f"'{event.when}' never holds when the leadership is checked (on entering a "
+                    "node and after each decision)",
+                    "loosen the condition, or make play able to reach it")
+    answered: set[str] = set()
+    for _loc, effect in _all_effects(scenario.model):
+        match = _EFFECT.match(effect)
+        if match and match.group(1).startswith("prices."):
+            answered.add(match.group(1).split(".", 1)[1])
+    for i, price in enumerate(counterpart.prices):
+        loc: Loc = ("counterpart", "prices", i)
+        if price.id not in facts.prices_raised:
+            out.add((*loc, "when"), "price-never-raised",
+                    f"price '{price.id}' is never demanded: its condition '{price.when}' never "
+                    "holds", "loosen the condition or remove the price")
+        elif price.id not in answered:
+            out.add((*loc, "id"), "price-unanswered",
+                    f"no option pays, refuses or defers price '{price.id}'",
+                    f"add an option with the effect 'prices.{price.id} = paid' (or refused, "
+                    "deferred)")
+    luck = ("contact.", "call.")
+    for i, objective in enumerate(scenario.model.objectives):
+        for level in ("performed", "some", "major"):
+            text = getattr(objective.rating, level)
+            if not text:
+                continue
+            names = referenced_names(text)
+            read = sorted(n for n in names if n.startswith(luck)
+                          or (n.startswith("channels.") and n.endswith(".answered")))
+            if read:
+                out.add(("objectives", i, "rating", level), "rating-luck",
+                        f"the '{level}' rule of objective '{objective.id}' reads "
+                        f"{', '.join(read)}: whether the counterpart answered, which the "
+                        "trainee does not control",
+                        "rate what the trainee did: asked.<channel or level>, "
+                        "asked_at.<...>, flags the options set")
 
 
 def _content_findings(scenario: CompiledScenario, out: _Findings) -> None:

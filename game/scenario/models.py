@@ -48,6 +48,30 @@ CHANNEL_STATUSES: tuple[str, ...] = (
     "suspended",
 )
 InjectKind = Literal["intel", "press", "allied", "counterpart", "staff", "domestic"]
+AuthorityLevel = Literal["political", "military", "working"]
+AUTHORITY_LEVELS: tuple[str, ...] = ("political", "military", "working")
+#: The leadership decision a channel needs, by channel level, when the channel
+#: does not say (third parties and the press need none).
+DEFAULT_AUTHORITY: dict[str, str | None] = {
+    "military": "military",
+    "political": "political",
+    "diplomatic": "working",
+    "third_party": None,
+    "public": None,
+}
+#: How much an answered call counts as real contact, by channel level, when the
+#: channel does not say: a chargé taking a démarche is not a defense-chief call.
+DEFAULT_SUBSTANCE: dict[str, float] = {
+    "military": 1.0,
+    "political": 1.0,
+    "diplomatic": 0.4,
+    "third_party": 0.3,
+    "public": 0.0,
+}
+PriceStatus = Literal["none", "demanded", "deferred", "paid", "refused"]
+PRICE_STATUSES: tuple[str, ...] = ("none", "demanded", "deferred", "paid", "refused")
+CallSubject = Literal["operations", "technical", "reassurance"]
+CALL_SUBJECTS: tuple[str, ...] = ("operations", "technical", "reassurance")
 
 # Rivera et al. (2024) escalation weights per action class.
 SEVERITY_WEIGHT: dict[str, int] = {
@@ -110,6 +134,9 @@ class Meter(Strict):
     higher_is: Literal["better", "worse"] = "better"
     description: str = ""
     bands: tuple[Band, ...] = ()
+    scored: bool = Field(
+        False, description="Counts in the score's standing part (read with higher_is)."
+    )
 
     @model_validator(mode="after")
     def _in_range(self) -> Meter:
@@ -146,6 +173,15 @@ class Delay(Strict):
         return self
 
 
+class ChannelSignals(Strict):
+    """What a refusal or an answer says on one channel (or level); unset texts fall back."""
+
+    answered: str | None = None
+    ringing: str | None = None
+    declined: str | None = None
+    unanswered: str | None = None
+
+
 class Channel(Strict):
     """A way to reach the counterpart; its status is game state."""
 
@@ -163,12 +199,46 @@ class Channel(Strict):
     answer_effects: tuple[Expr, ...] = Field(
         (), description="Effects applied whenever a call on this channel is answered."
     )
+    authority: AuthorityLevel | Literal["none"] | None = Field(
+        None,
+        description=(
+            "Which decision of the counterpart's leadership a call here needs: political, "
+            "military or working ('none': nobody's). Default by level: military->military, "
+            "political->political, diplomatic->working, third_party and public->none."
+        ),
+    )
+    substance: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description=(
+            "How much an answered call here counts as real contact in the score (0-1). "
+            "Default by level: military and political 1, diplomatic 0.4, third_party 0.3, "
+            "public 0."
+        ),
+    )
+    signals: ChannelSignals | None = Field(
+        None, description="What an answer, refusal or silence says on this channel."
+    )
+
+    @property
+    def authority_level(self) -> str | None:
+        """The leadership decision this channel needs (None: no gate)."""
+        if self.authority == "none":
+            return None
+        return self.authority or DEFAULT_AUTHORITY[self.level]
+
+    @property
+    def contact_weight(self) -> float:
+        """How much an answered call here counts as real contact (0-1)."""
+        return DEFAULT_SUBSTANCE[self.level] if self.substance is None else self.substance
 
 
 class Modifier(Strict):
     """Changes the counterpart's acceptance chance while a condition holds."""
 
-    when: Expr
+    when: Expr = "true"
+    subject: CallSubject | None = Field(
+        None, description="Applies only to calls whose option has this subject."
+    )
     delta: float = Field(ge=-1.0, le=1.0)
     reason: Text
 
@@ -190,6 +260,58 @@ class Signals(Strict):
     unanswered: str = "No answer."
 
 
+class LevelAuthority(Strict):
+    """Whether the counterpart's leadership lets one level of its system talk, at the start."""
+
+    initial: Literal["authorised", "withheld"] = "authorised"
+    why: Text = Field(
+        "The leadership has not decided to allow contact at this level.",
+        description="Why contact is withheld, in words (the debrief quotes it).",
+    )
+
+
+class LeadershipEvent(Strict):
+    """A decision of the counterpart's leadership, taken once when its condition first holds."""
+
+    id: Ident | None = None
+    when: Expr = Field(
+        description="The scenario event it answers: a leaders' call, political contact, a "
+        "price paid, time (visited.<node>, turn)."
+    )
+    authorise: tuple[AuthorityLevel, ...] = ()
+    withhold: tuple[AuthorityLevel, ...] = ()
+    text: Text = Field(description="What the leadership decided, in words.")
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> LeadershipEvent:
+        if not self.authorise and not self.withhold:
+            raise ValueError("a leadership event needs 'authorise' or 'withhold' (or both)")
+        both = set(self.authorise) & set(self.withhold)
+        if both:
+            raise ValueError(f"level(s) {sorted(both)} both authorised and withheld")
+        return self
+
+
+class Leadership(Strict):
+    """Per level (political, military, working): has the leadership allowed contact?"""
+
+    political: LevelAuthority = LevelAuthority()
+    military: LevelAuthority = LevelAuthority()
+    working: LevelAuthority = LevelAuthority()
+    events: tuple[LeadershipEvent, ...] = ()
+
+
+class Price(Strict):
+    """A demand the counterpart makes before it will talk (lift sanctions, halt flights...)."""
+
+    id: Ident
+    demand: Text = Field(description="The demand in words, as the counterpart puts it.")
+    when: Expr | None = Field(
+        None, description="The counterpart raises it once this holds; omit: from the start."
+    )
+    cost: tuple[Expr, ...] = Field((), description="Effects applied when it is paid.")
+
+
 class Counterpart(Strict):
     """How the other side decides whether to pick up."""
 
@@ -207,6 +329,16 @@ class Counterpart(Strict):
     modifiers: tuple[Modifier, ...] = ()
     preconditions: tuple[Precondition, ...] = ()
     signals: Signals = Signals()
+    level_signals: dict[AuthorityLevel, ChannelSignals] = Field(
+        default_factory=dict,
+        description="What answers and refusals say per leadership level (a channel's own win).",
+    )
+    leadership: Leadership = Leadership()
+    pressure_weight: float = Field(
+        0.1, ge=0.0, le=1.0,
+        description="Acceptance lost on a level per repeated request refused there.",
+    )
+    prices: tuple[Price, ...] = ()
 
 
 class CounterpartOverride(Strict):
@@ -254,6 +386,11 @@ class Option(Strict):
     description: str = ""
     channel: Ident | None = None
     severity: Severity | None = None
+    subject: CallSubject | None = Field(
+        None,
+        description="What a call is about: operations (one's own near the other's coast), "
+        "technical (a narrow request), reassurance.",
+    )
     tags: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = ()
     available: Expr | None = Field(None, description="Shown only while this holds.")
     effects: tuple[Expr, ...] = ()
@@ -355,12 +492,22 @@ class HistoricalPath(Strict):
     first_contact: HistoricalContact | None = None
 
 
+class RatingWhy(Strict):
+    """The reason for each rating, in words, as the debrief states it."""
+
+    performed: str | None = None
+    some: str | None = None
+    major: str | None = None
+    unable: str | None = None
+
+
 class Rating(Strict):
     """HSEEP rating rules: the first condition that holds gives the rating."""
 
     performed: Expr | None = None
     some: Expr | None = None
     major: Expr | None = None
+    why: RatingWhy = RatingWhy()
 
 
 class Objective(Strict):

@@ -116,7 +116,9 @@ def test_fallback_ending_and_score_breakdown(tiny: CompiledScenario) -> None:
     assert session.outcome.ending_id == "freeze"
     parts = {p.key: p for p in session.outcome.parts}
     assert parts["contact"].points == 0
-    assert parts["peak_escalation"].detail == "peak escalation risk 50"
+    # The peak part counts the rise above the start (20), not the peak itself.
+    assert parts["peak_escalation"].detail == "peak escalation risk 50, 30 above the start (20)"
+    assert parts["peak_escalation"].points == pytest.approx(30 * (1 - 30 / 80))
     assert session.outcome.score == round(sum(p.points for p in session.outcome.parts), 1)
     assert session.outcome.ratings == {"contact": "U"}
     score_event = session.events[-1]

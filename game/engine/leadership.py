@@ -1,0 +1,146 @@
+"""The counterpart's leadership: who on the other side may pick up, and why not.
+
+The record's central lesson is that the other side's military (and often its
+diplomats) answer only once the political leadership has decided they may:
+contact is withheld as leverage and granted as a reward, and the persistence
+of the caller reads as pressure. This module holds that part of the model.
+
+The state is flat and explicit, so batch kernels can replicate it exactly:
+
+* ``leadership[level] -> bool`` — contact authorised at ``political``,
+  ``military`` or ``working`` level;
+* ``leader_why[level] -> str`` — why it stands so, in words;
+* ``fired: set[int]`` — leadership events already taken (each fires once);
+* ``refusals[level] -> str`` — the last refusal (``declined`` or
+  ``unanswered``) on the level since its leadership state last changed, for
+  any reason ('' when none);
+* ``decided[level] -> str`` — the same, but only refusals that were the
+  counterpart's own decision (a withheld level, a failed roll): while it is
+  set, a new request on the level gets the same answer without a new roll;
+* ``pressure[level] -> int`` — repeated requests refused on the level.
+
+Only the events a scenario names change ``leadership`` (a leaders' call, a
+political contact answered, a price paid, time); a retry never does. A
+leadership event touching a level clears its ``refusals`` and ``decided``.
+Pressure is never cleared: it lowers acceptance on the level for the rest of
+the session (``counterpart.pressure_weight`` per request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from game.scenario.compile import CompiledLeadershipEvent, CompiledScenario
+from game.scenario.expr import Reader
+from game.scenario.models import AUTHORITY_LEVELS
+
+LEVEL_WORDS: dict[str, str] = {
+    "political": "political",
+    "military": "military",
+    "working": "working-level",
+}
+PRESSURE_WORDS = "the repeated request read as pressure"
+
+
+class LeadershipState(Reader, Protocol):
+    """The session attributes this module reads and changes."""
+
+    leader_why: dict[str, str]
+    fired: set[int]
+    refusals: dict[str, str]
+    decided: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """One level's state after a leadership event (``before`` may equal ``after``)."""
+
+    level: str
+    before: bool
+    after: bool
+
+
+def initial(scenario: CompiledScenario) -> tuple[dict[str, bool], dict[str, str]]:
+    """The leadership state at the start: authorised per level, and why."""
+    spec = scenario.model.counterpart.leadership
+    authorised: dict[str, bool] = {}
+    why: dict[str, str] = {}
+    for level in AUTHORITY_LEVELS:
+        entry = getattr(spec, level)
+        authorised[level] = entry.initial == "authorised"
+        why[level] = (f"{_counterpart(scenario)} allows {LEVEL_WORDS[level]} contact."
+                      if authorised[level] else entry.why)
+    return authorised, why
+
+
+def due(scenario: CompiledScenario, state: LeadershipState) -> Iterator[CompiledLeadershipEvent]:
+    """Leadership events not taken yet whose condition holds now, in file order.
+
+    Each one is marked taken before the next is tested, so a later event can
+    read the state an earlier one left.
+    """
+    for event in scenario.leadership_events:
+        if event.index in state.fired or not event.when(state):
+            continue
+        yield event
+
+
+def take(event: CompiledLeadershipEvent, state: LeadershipState) -> list[LevelChange]:
+    """Apply one leadership event; returns each touched level's change."""
+    state.fired.add(event.index)
+    changes: list[LevelChange] = []
+    for levels, value in ((event.authorise, True), (event.withhold, False)):
+        for level in levels:
+            before = state.leadership[level]
+            state.leadership[level] = value
+            state.leader_why[level] = event.text
+            # A new decision: earlier refusals on this level no longer stand.
+            state.refusals[level] = ""
+            state.decided[level] = ""
+            changes.append(LevelChange(level, before, value))
+    return changes
+
+
+def withheld_reason(state: LeadershipState, level: str) -> str:
+    """Why a call on a withheld level is not taken, in words."""
+    return state.leader_why[level]
+
+
+def standing_reason(level: str) -> str:
+    """Why a repeated request gets the answer the last one got."""
+    return (f"The answer on {LEVEL_WORDS[level]} contact stands: nothing the leadership "
+            "weighs has changed since the last request")
+
+
+def with_pressure(reason: str) -> str:
+    """A refusal's reason, adding that the repeated request read as pressure."""
+    text = reason.rstrip().rstrip(".")
+    return f"{text}; {PRESSURE_WORDS}."
+
+
+def record_refusal(state: LeadershipState, level: str, status: str, decision: bool) -> bool:
+    """Note a refused request on ``level``; returns True when it added pressure.
+
+    A request refused while an earlier refusal on the level still stands (no
+    leadership event since) is a repeated request: it adds one to the
+    level's pressure.
+    """
+    repeated = bool(state.refusals[level])
+    if repeated:
+        state.pressure[level] += 1
+    state.refusals[level] = status
+    if decision:
+        state.decided[level] = status
+    return repeated
+
+
+def summary(state: LeadershipState) -> list[tuple[str, bool, str, int]]:
+    """``(level, authorised, why, pressure)`` for every level, for displays."""
+    return [(level, state.leadership[level], state.leader_why[level], state.pressure[level])
+            for level in AUTHORITY_LEVELS]
+
+
+def _counterpart(scenario: CompiledScenario) -> str:
+    return "The leadership"
