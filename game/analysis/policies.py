@@ -20,6 +20,11 @@ Named policies (see :func:`get_policy`):
 ``always-KIND``
     For each option kind (``always-call``, ``always-escalate``, …): a random
     option of that kind when one is available, else a random option.
+``retry``
+    The reflex the game must not reward: after a call on a military line is
+    refused, ask again on a military line at every chance; otherwise a random
+    option. The calibration checks use it to show that persistence does not
+    stand in for the counterpart's decision.
 ``greedy``
     One-step lookahead: every available option is tried in a scratch batch
     session restored to the live session's state (:meth:`Session.snapshot`),
@@ -123,6 +128,23 @@ def _always(kind: str) -> Policy:
     return policy
 
 
+_REFUSED = ("declined", "unanswered")
+
+
+def _retry(session: Session, rng: random.Random) -> str:
+    options = _available(session)
+    channels = session.scenario.channels
+    refused = any(status in _REFUSED and channels[c].level == "military"
+                  for c, status in session.channels.items())
+    if refused:
+        again = [o for o in options if o.option.kind in ("call", "back_channel")
+                 and o.option.channel is not None
+                 and channels[o.option.channel].level == "military"]
+        if again:
+            return rng.choice(again).id
+    return rng.choice(options).id
+
+
 def _norm(scenario: CompiledScenario, meter: str, value: float) -> float:
     spec = scenario.meters[meter]
     return (value - spec.min) / (spec.max - spec.min)
@@ -209,7 +231,8 @@ def policy_names() -> list[str]:
     Returns:
         The names, in a stable order.
     """
-    return ["random", "expert", "historical", "greedy", *(f"always-{k}" for k in OPTION_KINDS)]
+    return ["random", "expert", "historical", "greedy", "retry",
+            *(f"always-{k}" for k in OPTION_KINDS)]
 
 
 def get_policy(name: str) -> Policy:
@@ -234,6 +257,8 @@ def get_policy(name: str) -> Policy:
         return _path_policy("historical")
     if key == "greedy":
         return GreedyPolicy()
+    if key == "retry":
+        return _retry
     if key.startswith("always-"):
         kind = key[len("always-"):].replace("-", "_")
         if kind in OPTION_KINDS:

@@ -165,9 +165,10 @@ def resolve_call(
     if level is not None and not state.leadership[level]:
         return CallResult(refused, 0.0, 0, leadership.withheld_reason(state, level), factors,
                           level, "withheld")
-    if level is not None and state.decided[level]:
-        return CallResult(state.decided[level], 0.0, 0, leadership.standing_reason(level),
-                          factors, level, "standing")
+    stands = leadership.standing(state, level) if level is not None else ""
+    if level is not None and stands:
+        return CallResult(stands, 0.0, 0, leadership.standing_reason(level), factors, level,
+                          "standing")
     if roll_accept < chance:
         if delay > 0:
             return CallResult("ringing", chance, delay, signal(scenario, channel, "ringing"),

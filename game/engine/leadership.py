@@ -14,9 +14,13 @@ The state is flat and explicit, so batch kernels can replicate it exactly:
 * ``refusals[level] -> str`` — the last refusal (``declined`` or
   ``unanswered``) on the level since its leadership state last changed, for
   any reason ('' when none);
-* ``decided[level] -> str`` — the same, but only refusals that were the
-  counterpart's own decision (a withheld level, a failed roll): while it is
-  set, a new request on the level gets the same answer without a new roll;
+* ``decided[level] -> str`` and ``decided_turn[level] -> int`` — the last
+  refusal that was the counterpart's own decision (a withheld level, a failed
+  roll, or a request turned down again because such a refusal stood), and the
+  turn it was given. Within the counterpart's ``recent_turns`` of that turn,
+  a new request on the level gets the same answer without a new roll (and
+  restarts the count): asking again at once never changes the answer; left
+  alone for a while, the counterpart decides afresh;
 * ``pressure[level] -> int`` — repeated requests refused on the level.
 
 Only the events a scenario names change ``leadership`` (a leaders' call, a
@@ -51,6 +55,7 @@ class LeadershipState(Reader, Protocol):
     fired: set[int]
     refusals: dict[str, str]
     decided: dict[str, str]
+    decided_turn: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,14 @@ def withheld_reason(state: LeadershipState, level: str) -> str:
     return state.leader_why[level]
 
 
+def standing(state: LeadershipState, level: str) -> str:
+    """The refusal that still stands on ``level`` ('' when none does)."""
+    status = state.decided[level]
+    if status and state.turn - state.decided_turn[level] < state.recent_turns:
+        return status
+    return ""
+
+
 def standing_reason(level: str) -> str:
     """Why a repeated request gets the answer the last one got."""
     return (f"The answer on {LEVEL_WORDS[level]} contact stands: nothing the leadership "
@@ -133,6 +146,7 @@ def record_refusal(state: LeadershipState, level: str, status: str, decision: bo
     state.refusals[level] = status
     if decision:
         state.decided[level] = status
+        state.decided_turn[level] = state.turn
     return repeated
 
 

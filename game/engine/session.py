@@ -133,8 +133,8 @@ _STATE = (
     "first_contact_turn", "pending", "forced", "paused_from", "outcome", "phase", "node",
     "_shown", "_clock",
     # the counterpart's leadership, prices and the trainee's requests (see leadership.py)
-    "leadership", "leader_why", "fired", "refusals", "decided", "pressure", "prices", "asked",
-    "answers",
+    "leadership", "leader_why", "fired", "refusals", "decided", "decided_turn", "pressure",
+    "prices", "asked", "answers",
 )
 
 
@@ -254,6 +254,7 @@ class Session:
         self.fired: set[int] = set()
         self.refusals: dict[str, str] = dict.fromkeys(self.leadership, "")
         self.decided: dict[str, str] = dict.fromkeys(self.leadership, "")
+        self.decided_turn: dict[str, int] = dict.fromkeys(self.leadership, 0)
         self.pressure: dict[str, int] = dict.fromkeys(self.leadership, 0)
         self.prices: dict[str, str] = prices.initial(self.scenario)
         self.asked: dict[str, int] = {}
@@ -569,6 +570,16 @@ class Session:
         for pending in due:
             if self.channels[pending.channel] != "ringing":
                 continue  # the facilitator or an effect settled it meanwhile
+            level = self.scenario.authority.get(pending.channel)
+            if level is not None and not self.leadership[level]:
+                # The leadership withheld the level while the request waited:
+                # nobody calls back.
+                why = self.leader_why[level]
+                self._set_channel(pending.channel, "unanswered",
+                                  {"type": "counterpart", "ref": pending.channel, "text": why})
+                if self.record:
+                    self._emit("signal", channel=pending.channel, status="unanswered", text=why)
+                continue
             self._emit(
                 "call_answered_late",
                 channel=pending.channel,
@@ -807,6 +818,10 @@ class Session:
                 self._emit("pressure", level=level, channel=channel,
                            pressure=self.pressure[level], text=reason)
         cause = {"type": "counterpart", "ref": channel, "text": reason}
+        if pressed and self.scenario.pressure_effects:
+            self._apply_effects(self.scenario.pressure_effects,
+                                {"type": "counterpart", "ref": channel,
+                                 "text": "the repeated request read as pressure"})
         if result.status == "answered":
             self._answered(channel, cause)
         else:

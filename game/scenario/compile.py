@@ -147,6 +147,7 @@ class CompiledScenario:
     historical: dict[str, str]
     leadership_events: tuple[CompiledLeadershipEvent, ...] = ()
     prices: tuple[CompiledPrice, ...] = ()
+    pressure_effects: tuple[Effect, ...] = ()
     authority: dict[str, str | None] = field(default_factory=dict)
     """Channel id -> the leadership level a call there needs (None: no gate)."""
     source_path: str | None = None
@@ -355,6 +356,8 @@ def compile_scenario(
             leadership_events.append(CompiledLeadershipEvent(
                 i, event.id or f"event-{i + 1}", when, event.authorise, event.withhold,
                 event.text))
+    pressure_effects = out.effects(counterpart.pressure_effects, names,
+                                   ("counterpart", "pressure_effects"))
     prices: list[CompiledPrice] = []
     for i, price in enumerate(counterpart.prices):
         ploc: Loc = ("counterpart", "prices", i)
@@ -408,6 +411,10 @@ def compile_scenario(
         ratings[objective.id] = tuple(rules)
 
     expert = _path_steps(model.expert, ("expert",), options, out)
+    for i, step in enumerate(model.expert):
+        if step.mistake:
+            out.error(("expert", i, "mistake"), "the expert path cannot mark a mistake",
+                      "mark the historical step the scenario teaches against instead")
     historical: dict[str, str] = {}
     if model.historical is not None:
         historical = _path_steps(model.historical.steps, ("historical", "steps"), options, out)
@@ -462,6 +469,7 @@ def compile_scenario(
         historical=historical,
         leadership_events=tuple(leadership_events),
         prices=tuple(prices),
+        pressure_effects=pressure_effects,
         authority={c.id: c.authority_level for c in model.channels},
         source_path=source_path,
         warnings=tuple(out.problems),

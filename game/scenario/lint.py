@@ -651,10 +651,14 @@ class _Analyzer:
                 if share < 1:
                     results.add("unanswered")
         out: list[AState] = []
+        pressure_effects = profile.pressure_effects if authority is not None else ()
         for status in sorted(results):
             branch = self.answered(state, channel) if status == "answered" else state.copy()
             if status != "answered":
                 branch.channels[channel] = frozenset((status,))
+                if pressure_effects:
+                    # A refused request may be a repeated one, read as pressure.
+                    branch = branch.join(self.apply(branch, pressure_effects))
             branch.call = frozenset((status,))
             out.append(branch)
         if suspended_possible:
@@ -663,6 +667,8 @@ class _Analyzer:
             for status in ("declined",) * gate_may_fail + ("unanswered",) * gate_may_pass:
                 branch = state.copy()
                 branch.channels[channel] = frozenset(("suspended",))
+                if pressure_effects:
+                    branch = branch.join(self.apply(branch, pressure_effects))
                 branch.call = frozenset((status,))
                 out.append(branch)
         return out
@@ -992,6 +998,7 @@ def _reads(scenario: CompiledScenario) -> tuple[set[str], list[str]]:
     texts.extend(m.when for m in model.counterpart.modifiers)
     texts.extend(p.requires for p in model.counterpart.preconditions)
     texts.extend(e.when for e in model.counterpart.leadership.events)
+    texts.extend(_rhs(e) for e in model.counterpart.pressure_effects)
     for price in model.counterpart.prices:
         if price.when:
             texts.append(price.when)
@@ -1029,6 +1036,8 @@ def _all_effects(model: Scenario) -> Iterable[tuple[Loc, str]]:
     for pi, price in enumerate(model.counterpart.prices):
         for ei, effect in enumerate(price.cost):
             yield ("counterpart", "prices", pi, "cost", ei), effect
+    for ei, effect in enumerate(model.counterpart.pressure_effects):
+        yield ("counterpart", "pressure_effects", ei), effect
 
 
 def _option_loc(scenario: CompiledScenario, node_id: str, option_index: int) -> Loc:
@@ -1599,7 +1608,9 @@ def _counterpart_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Fi
             out.add((*loc, "when"), "price-never-raised",
                     f"price '{price.id}' is never demanded: its condition '{price.when}' never "
                     "holds", "loosen the condition or remove the price")
-        elif price.id not in answered:
+        elif price.id not in answered and any(
+                {"demanded", "deferred"} & state.prices[price.id] for state in facts.entry.values()):
+            # Only a demand standing while a decision is made could be answered.
             out.add((*loc, "id"), "price-unanswered",
                     f"no option pays, refuses or defers price '{price.id}'",
                     f"add an option with the effect 'prices.{price.id} = paid' (or refused, "

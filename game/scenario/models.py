@@ -338,6 +338,11 @@ class Counterpart(Strict):
         0.1, ge=0.0, le=1.0,
         description="Acceptance lost on a level per repeated request refused there.",
     )
+    pressure_effects: tuple[Expr, ...] = Field(
+        (),
+        description="Effects applied each time a repeated request reads as pressure "
+        "(e.g. 'openness -= 3': withholding the line is now worth more to the counterpart).",
+    )
     prices: tuple[Price, ...] = ()
 
 
@@ -472,6 +477,11 @@ class PathStep(Strict):
     node: Ident
     option: Ident
     reason: Text
+    mistake: bool = Field(
+        False,
+        description="Historical path only: the choice the scenario teaches against. "
+        "`hotline check` measures what it costs against the expert's choice there.",
+    )
 
 
 class HistoricalContact(Strict):
