@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 HISTORICAL_MIN = 0.98
+# Call gates that are the counterpart's own decision (see CallResult.gate).
+_DECISIONS = ("withheld", "standing", "roll")
 ALWAYS_CALL_GAP = 15.0
 RETRY_MAX = 0.10
 MISTAKE_MIN = 8.0
@@ -126,6 +128,12 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
     was refused, with no leadership event touching that level in between. It
     counts as answered when the retry is answered or put through (ringing).
 
+    A refusal by a scenario rule (a precondition such as "there is no
+    minister", or a suspended line) is a stated obstacle, not a decision: a
+    retry that gets through after one was made when the obstacle had gone,
+    which is a change, so it is not counted; a retry the rule still refuses
+    is counted (as not answered).
+
     Returns:
         ``(rate, games)``: the share of games with a retry in which a retry
         was answered, and how many games had a retry (0: the rate is 0).
@@ -137,21 +145,23 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
     for game in range(seed, seed + n):
         session.restart(game)
         rng = policy_rng(game)
-        refused: set[str] = set()
+        refused: dict[str, bool] = {}  # level -> the last refusal was a decision
         retried = got = False
         while not session.ended:
             start = len(session.events)
             session.apply({"type": "choose", "option": policy(session, rng)})
             for event in session.events[start:]:
                 if event["type"] == "leadership":
-                    refused -= {change["level"] for change in event["levels"]}
+                    for change in event["levels"]:
+                        refused.pop(change["level"], None)
                 elif event["type"] == "call" and channels[event["channel"]].level == "military":
                     level = event["level"] or event["channel"]
-                    if level in refused:
+                    through = event["result"] in ("answered", "ringing")
+                    if level in refused and (refused[level] or not through):
                         retried = True
-                        got = got or event["result"] in ("answered", "ringing")
-                    if event["result"] in ("declined", "unanswered"):
-                        refused.add(level)
+                        got = got or through
+                    if not through:
+                        refused[level] = event["gate"] in _DECISIONS
         with_retry += retried
         answered += got
     return (answered / with_retry if with_retry else 0.0), with_retry
