@@ -124,9 +124,11 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
     """How often a refused military call, asked again, is then answered.
 
     Plays ``n`` games with the ``retry`` policy. A *retry* is a call on a
-    military line after an earlier one on a line of the same leadership level
-    was refused, with no leadership event touching that level in between. It
-    counts as answered when the retry is answered or put through (ringing).
+    military line after an earlier call on the same line was refused, with no
+    leadership event touching the line's level in between. It counts as
+    answered when the retry is answered or put through (ringing). Lines that
+    need no leadership decision (``authority: none``, such as ship-to-ship
+    radio, where hailing again is ordinary seamanship) are left out.
 
     A refusal by a scenario rule (a precondition such as "there is no
     minister", or a suspended line) is a stated obstacle, not a decision: a
@@ -145,23 +147,25 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
     for game in range(seed, seed + n):
         session.restart(game)
         rng = policy_rng(game)
-        refused: dict[str, bool] = {}  # level -> the last refusal was a decision
+        refused: dict[str, bool] = {}  # channel -> its last refusal was a decision
         retried = got = False
         while not session.ended:
             start = len(session.events)
             session.apply({"type": "choose", "option": policy(session, rng)})
             for event in session.events[start:]:
                 if event["type"] == "leadership":
-                    for change in event["levels"]:
-                        refused.pop(change["level"], None)
-                elif event["type"] == "call" and channels[event["channel"]].level == "military":
-                    level = event["level"] or event["channel"]
+                    levels = {change["level"] for change in event["levels"]}
+                    for line in [c for c in refused if scenario.authority.get(c) in levels]:
+                        del refused[line]
+                elif (event["type"] == "call" and event["level"] is not None
+                      and channels[event["channel"]].level == "military"):
+                    line = event["channel"]
                     through = event["result"] in ("answered", "ringing")
-                    if level in refused and (refused[level] or not through):
+                    if line in refused and (refused[line] or not through):
                         retried = True
                         got = got or through
                     if not through:
-                        refused[level] = event["gate"] in _DECISIONS
+                        refused[line] = event["gate"] in _DECISIONS
         with_retry += retried
         answered += got
     return (answered / with_retry if with_retry else 0.0), with_retry

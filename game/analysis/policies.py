@@ -21,9 +21,9 @@ Named policies (see :func:`get_policy`):
     For each option kind (``always-call``, ``always-escalate``, …): a random
     option of that kind when one is available, else a random option.
 ``retry``
-    The reflex the game must not reward: after a call on a military line is
-    refused, ask again on a military line at every chance; otherwise a random
-    option. The calibration checks use it to show that persistence does not
+    The reflex the game must not reward: after a call on a military line
+    (one that needs a leadership decision) is refused, call that line again
+    at every chance; otherwise a random option. The calibration checks use it to show that persistence does not
     stand in for the counterpart's decision.
 ``greedy``
     One-step lookahead: every available option is tried in a scratch batch
@@ -134,14 +134,14 @@ _REFUSED = ("declined", "unanswered")
 def _retry(session: Session, rng: random.Random) -> str:
     options = _available(session)
     channels = session.scenario.channels
-    refused = any(status in _REFUSED and channels[c].level == "military"
-                  for c, status in session.channels.items())
-    if refused:
-        again = [o for o in options if o.option.kind in ("call", "back_channel")
-                 and o.option.channel is not None
-                 and channels[o.option.channel].level == "military"]
-        if again:
-            return rng.choice(again).id
+    authority = session.scenario.authority
+    refused = {c for c, status in session.channels.items()
+               if status in _REFUSED and channels[c].level == "military"
+               and authority.get(c) is not None}
+    again = [o for o in options if o.option.kind in ("call", "back_channel")
+             and o.option.channel in refused]
+    if again:
+        return rng.choice(again).id
     return rng.choice(options).id
 
 

@@ -11,9 +11,9 @@ The state is flat and explicit, so batch kernels can replicate it exactly:
   ``military`` or ``working`` level;
 * ``leader_why[level] -> str`` — why it stands so, in words;
 * ``fired: set[int]`` — leadership events already taken (each fires once);
-* ``refusals[level] -> str`` — the last refusal (``declined`` or
-  ``unanswered``) on the level since its leadership state last changed, for
-  any reason ('' when none);
+* ``refusals[level] -> str`` — the outstanding refusal (``declined`` or
+  ``unanswered``) on the level: given since its leadership state last
+  changed, for any reason, and not followed by an answer ('' when none);
 * ``decided[level] -> str`` and ``decided_turn[level] -> int`` — the last
   refusal that was the counterpart's own decision (a withheld level, a failed
   roll, or a request turned down again because such a refusal stood), and the
@@ -21,13 +21,15 @@ The state is flat and explicit, so batch kernels can replicate it exactly:
   a new request on the level gets the same answer without a new roll (and
   restarts the count): asking again at once never changes the answer; left
   alone for a while, the counterpart decides afresh;
-* ``pressure[level] -> int`` — repeated requests refused on the level.
+* ``pressure[level] -> int`` — requests repeated on the level while a
+  refusal there was outstanding.
 
 Only the events a scenario names change ``leadership`` (a leaders' call, a
 political contact answered, a price paid, time); a retry never does. A
 leadership event touching a level clears its ``refusals`` and ``decided``.
 Pressure is never cleared: it lowers acceptance on the level for the rest of
-the session (``counterpart.pressure_weight`` per request).
+the session (``counterpart.pressure_weight`` per request, the repeated
+request itself included) and applies ``counterpart.pressure_effects``.
 """
 
 from __future__ import annotations
@@ -133,21 +135,34 @@ def with_pressure(reason: str) -> str:
     return f"{text}; {PRESSURE_WORDS}."
 
 
-def record_refusal(state: LeadershipState, level: str, status: str, decision: bool) -> bool:
-    """Note a refused request on ``level``; returns True when it added pressure.
+def press(state: LeadershipState, level: str) -> bool:
+    """A request on ``level`` is about to be decided; True when it is a repeated one.
 
-    A request refused while an earlier refusal on the level still stands (no
-    leadership event since) is a repeated request: it adds one to the
-    level's pressure.
+    A request made while an earlier refusal on the level is outstanding (no
+    answer and no leadership event since) is a repeated request: it adds one
+    to the level's pressure before the counterpart decides, so the pressure
+    already weighs on its own answer.
     """
-    repeated = bool(state.refusals[level])
-    if repeated:
-        state.pressure[level] += 1
+    if not state.refusals[level]:
+        return False
+    state.pressure[level] += 1
+    return True
+
+
+def settle(state: LeadershipState, level: str, status: str, decision: bool) -> None:
+    """Record how a request on ``level`` was answered.
+
+    A refusal becomes the outstanding one (and, when it was the
+    counterpart's own decision, the standing answer); a call answered or put
+    through clears the outstanding refusal.
+    """
+    if status in ("answered", "ringing"):
+        state.refusals[level] = ""
+        return
     state.refusals[level] = status
     if decision:
         state.decided[level] = status
         state.decided_turn[level] = state.turn
-    return repeated
 
 
 def summary(state: LeadershipState) -> list[tuple[str, bool, str, int]]:

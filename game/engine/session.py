@@ -26,8 +26,8 @@ time) and ``type``; the other keys by type:
   withheld): a decision of the counterpart's leadership the scenario names
 * ``price``: price, demand, before, after, cause (none, demanded, deferred,
   paid, refused)
-* ``pressure``: level, channel, pressure, text: a repeated request refused
-  again, read as pressure
+* ``pressure``: level, channel, pressure, text: a request repeated while a
+  refusal on its level was outstanding, read as pressure
 * ``outcome``: option, outcome, text
 * ``facilitator``: action (inject, adjust, set_flag, jump, force_answer,
   note, pause, resume) and its fields
@@ -790,16 +790,15 @@ class Session:
             channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
         )
         forced = self.forced.pop(channel, None)
+        level = self.scenario.authority.get(channel)
+        pressed = level is not None and leadership.press(self, level)
         result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior, subject)
         self.call_status = result.status
         reason = result.reason
-        level = result.level
-        pressed = False
-        if level is not None and result.status in ("declined", "unanswered"):
-            pressed = leadership.record_refusal(
-                self, level, result.status, result.gate in ("withheld", "standing", "roll")
-            )
-            if pressed:
+        if level is not None:
+            leadership.settle(self, level, result.status,
+                              result.gate in ("withheld", "standing", "roll"))
+            if pressed and result.status in ("declined", "unanswered"):
                 reason = leadership.with_pressure(reason)
         if self.record:
             self._emit(

@@ -598,7 +598,7 @@ class _Analyzer:
                 state.asked[key] = TRUE
         authority = self.sc.authority.get(channel)
         if authority is not None:
-            # A refused request may be a repeated one: pressure may rise by one.
+            # The request may be a repeated one: pressure may rise by one.
             lo, hi = state.pressure[authority]
             state.pressure[authority] = (lo, hi + 1)
         # Preconditions (hard gates).
@@ -656,9 +656,9 @@ class _Analyzer:
             branch = self.answered(state, channel) if status == "answered" else state.copy()
             if status != "answered":
                 branch.channels[channel] = frozenset((status,))
-                if pressure_effects:
-                    # A refused request may be a repeated one, read as pressure.
-                    branch = branch.join(self.apply(branch, pressure_effects))
+            if pressure_effects:
+                # The request may be a repeated one, read as pressure.
+                branch = branch.join(self.apply(branch, pressure_effects))
             branch.call = frozenset((status,))
             out.append(branch)
         if suspended_possible:
