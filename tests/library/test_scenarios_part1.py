@@ -10,7 +10,8 @@ Every check is seeded and deterministic:
   of random play, and "always escalate" does clearly worse than the expert;
 * reachability: every node and every ending is reached by seeded random play;
 * each counterpart is true to its period (no defense link in 2001, military
-  channels suspended after 5 August 2022, the minister gated by sanctions in 2023).
+  contact withheld after 5 August 2022 and the cancelled talks suspended, the
+  minister's sanctions named as Beijing's price in 2023).
 
 About 1,300 games per scenario in total.
 """
@@ -187,25 +188,34 @@ def test_2001_has_no_defense_link_and_the_leaders_line_goes_unanswered() -> None
         leaders = [e["result"] for e in session.events
                    if e["type"] == "call" and e["channel"] == "leaders"]
         assert leaders and "answered" not in leaders
-    # The wording ladder: regret, sorry, apology are concessions with a standing cost.
+    # The wording ladder: regret, sorry, apology are concessions with a standing cost;
+    # the apology is Beijing's price, and its cost is the price's.
     options = {o.id: o for n in compiled.model.nodes for o in n.decision.options}
     for rung in ("regret", "say-sorry", "apologise"):
         assert options[rung].kind == "concede"
+    for rung in ("regret", "say-sorry"):
         assert any(e.startswith("standing -=") for e in options[rung].effects)
+    assert "prices.apology = paid" in options["apologise"].effects
+    apology = next(p for p in compiled.model.counterpart.prices if p.id == "apology")
+    assert any(e.startswith("standing -=") for e in apology.cost)
+    assert "prices.apology = refused" in options["say-sorry"].effects
 
 
-def test_2022_military_channels_are_suspended_after_the_countermeasures() -> None:
+def test_2022_military_contact_is_withheld_after_the_countermeasures() -> None:
     compiled = scenario("pelosi-2022")
     for seed in range(20):
         session = _play_until(compiled, seed, "countermeasures", compiled.historical)
-        for channel in ("dtl", "cjcs", "theater", "mmca"):
+        # The cancelled talks are suspended; the senior lines are not returned.
+        for channel in ("theater", "mmca"):
             assert session.channels[channel] == "suspended"
-        assert session.channels["nsa"] != "suspended"
+        assert not session.leadership["military"] and not session.leadership["working"]
+        assert session.leadership["political"] and session.channels["nsa"] != "suspended"
         session.choose("attache-ask")
         session.choose("dtl-again")
         calls = [e for e in session.events if e["type"] == "call" and e["channel"] == "dtl"]
-        assert calls[-1]["result"] == "unanswered"
-        assert session.channels["dtl"] == "suspended"
+        assert calls[-1]["gate"] == "withheld"
+        assert calls[-1]["result"] in ("declined", "unanswered")
+        assert "no PLA leader would return the Pentagon's calls" in calls[-1]["reason"]
         assert "dtl" not in session.contact
 
 
@@ -213,14 +223,19 @@ def test_2023_the_minister_is_gated_by_sanctions() -> None:
     compiled = scenario("shangri-la-2023")
     for seed in range(20):
         session = Session(compiled, seed, batch=True)
+        assert session.prices["sanctions"] == "demanded"
         session.choose("request-meeting")
         call = next(e for e in session.events if e["type"] == "call")
-        assert call["result"] == "declined" and "sanctions" in call["reason"]
-    # Waiving opens the gate (the call is then decided by the counterpart model).
+        assert call["gate"] == "withheld" and call["result"] in ("declined", "unanswered")
+        assert "sanctions on Minister Li" in call["reason"]
+    # Paying the price authorises the level (the call is then decided by the
+    # counterpart model), and new conditions follow.
     results = set()
     for seed in range(40):
         session = Session(compiled, seed, batch=True)
         session.choose("waive")
+        assert session.leadership["military"]
+        assert session.prices["reconnaissance"] == "demanded"
         session.choose("release-video")
         session.choose("disclose-refusal")
         session.choose("minister-aside")

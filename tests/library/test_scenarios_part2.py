@@ -148,10 +148,12 @@ def test_close_encounters_theater_line_can_be_discovered() -> None:
     assert "theater_asked" in session.flags
 
 
-def test_woodside_channels_start_suspended() -> None:
+def test_woodside_military_contact_starts_withheld() -> None:
     scenario = _scenario("woodside-2023")
-    initial = {c.id: c.initial for c in scenario.model.channels}
-    assert initial["cjcs"] == initial["dtl"] == initial["mmca"] == "suspended"
+    leadership = scenario.model.counterpart.leadership
+    assert leadership.military.initial == leadership.working.initial == "withheld"
+    assert scenario.authority["cjcs"] == scenario.authority["dtl"] == "military"
+    assert scenario.authority["mmca"] == "working"
 
 
 def test_woodside_lines_stay_off_without_political_go_ahead() -> None:
@@ -164,7 +166,8 @@ def test_woodside_lines_stay_off_without_political_go_ahead() -> None:
         for option in ("public-test", "leave-it-out", "parallel-tracks", "joint-credit"):
             session.choose(option)
         calls = session.choose("cjcs-call").of_type("call")
-        assert calls[0]["result"] == "declined"
+        assert calls[0]["gate"] == "withheld"
+        assert calls[0]["result"] in ("declined", "unanswered")
         assert "switched off" in calls[0]["reason"]
         assert "cjcs" not in session.contact
 
