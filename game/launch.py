@@ -18,8 +18,8 @@ __all__ = ["COMMANDS", "EXIT_FAULT", "open_app", "split_app_args"]
 # The names of the terminal commands. Kept here, not read from
 # game.commands, so that `hotline` can open the app without importing the
 # engine; tests/cli checks that this tuple matches the command registry.
-COMMANDS = ("app", "validate", "lint", "schema", "play", "resume", "sessions", "simulate",
-            "balance", "debrief", "msel")
+COMMANDS = ("app", "validate", "lint", "check", "schema", "play", "resume", "sessions",
+            "simulate", "balance", "debrief", "msel")
 EXIT_FAULT = 1
 
 

@@ -25,6 +25,7 @@ from game.records import STORE_ENV, JournalError, default_store_path
 from . import (
     app,
     balance,
+    check,
     debrief,
     lint,
     msel,
@@ -40,7 +41,7 @@ from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliErro
 __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
-    app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
+    app, validate, lint, check, schema, play, resume, sessions, simulate, balance, debrief, msel,
 )
 
 

@@ -140,7 +140,7 @@ def test_play_transcript(capsys: pytest.CaptureFixture[str], tiny_path: str, sto
     assert "Escalation risk: 20 -> 50 (+30)  <- Shoot it down (escalation += 30)" in out
     assert "flag shot set" in out
     assert "== Ending: Freeze (mixed) ==" in out
-    assert "Low peak escalation" in out and "Objectives" in out
+    assert "Low rise in escalation" in out and "Objectives" in out
     assert f"recorded in {store}" in out
 
 
