@@ -194,7 +194,7 @@ def mistake_cost(scenario: CompiledScenario, n: int, seed: int = 0) -> tuple[flo
         if live.ended or not any(o.id == step.option for o in live.available()):
             continue
         fork = live.snapshot()
-        scores = []
+        scores: list[float] = []
         for first in (step.option, scenario.expert.get(step.node) or expert(live, rng)):
             live.restore(fork)
             live.apply({"type": "choose", "option": first})

@@ -23,8 +23,9 @@ Named policies (see :func:`get_policy`):
 ``retry``
     The reflex the game must not reward: after a call on a military line
     (one that needs a leadership decision) is refused, call that line again
-    at every chance; otherwise a random option. The calibration checks use it to show that persistence does not
-    stand in for the counterpart's decision.
+    at every chance; otherwise a random option. The calibration checks use
+    it to show that persistence does not stand in for the counterpart's
+    decision.
 ``greedy``
     One-step lookahead: every available option is tried in a scratch batch
     session restored to the live session's state (:meth:`Session.snapshot`),

@@ -24,8 +24,16 @@ from game.engine.scoring import RATING_LABELS
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
-from .model import STATUS_WORDS, Debrief, MeterChange, Turn, describe_hours, format_clock
-from .whatif import WhatIf
+from .model import (
+    PRICE_WORDS,
+    STATUS_WORDS,
+    Debrief,
+    MeterChange,
+    Turn,
+    describe_hours,
+    format_clock,
+)
+from .whatif import WhatIf, who_could_pick_up
 
 TABLE = '<table width="100%" cellspacing="0" cellpadding="4">'
 RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#c77c00", "U": "#c0392b"}
@@ -156,6 +164,48 @@ def section_outcome(d: Debrief) -> str:
     return "".join(out)
 
 
+def section_counterpart(d: Debrief) -> str:
+    """Who on the other side could pick up, when and why; the prices it named.
+
+    Empty when the scenario gives its counterpart no leadership model and no prices.
+    """
+    if not d.leadership and not d.prices:
+        return ""
+    out = [f"<h2>Who could pick up: {_e(d.counterpart or 'the counterpart')}'s leadership</h2>",
+           '<p class="small muted">The other side answers only at levels its leadership has '
+           "authorised; only the events the scenario names change that, never a repeated "
+           "request, which reads as pressure.</p>"]
+    if d.leadership:
+        out.append(TABLE + _head([("Level", 16), ("At the start", 16), ("At the end", 16),
+                                  ("Why, at the end", 40), ("Pressure", 12)]))
+        for track in d.leadership:
+            start, end = track.statuses[0], track.final
+            tone = "same" if end == "authorised" else "differs"
+            out.append(f"<tr><td><b>{_e(track.label)}</b></td><td>{_e(start)}</td>"
+                       f'<td><span class="{tone}">{_e(end)}</span></td>'
+                       f"<td>{_e(track.whys[-1])}</td>"
+                       f"<td>{track.pressure or ''}"
+                       + (" repeated request(s)" if track.pressure else "") + "</td></tr>")
+        out.append("</table>")
+        decisions = [c for t in d.turns for c in t.leadership]
+        if decisions:
+            out.append("<p><b>Decisions of the leadership</b></p><ul>")
+            out.extend(f"<li>Turn {c.turn + 1}: {_e(c.describe())}</li>" for c in decisions)
+            out.append("</ul>")
+    if d.prices:
+        out.append("<p><b>Prices the counterpart named</b></p>" + TABLE
+                   + _head([("Demand", 60), ("What became of it", 40)]))
+        for price in d.prices:
+            history = ", ".join(f"turn {turn + 1}: {PRICE_WORDS.get(st, st)}"
+                                for turn, st in price.history)
+            out.append(f"<tr><td>{_e(price.demand)}</td><td><b>"
+                       f"{_e(PRICE_WORDS.get(price.status, price.status))}</b>"
+                       + (f'<br/><span class="small muted">{_e(history)}</span>' if history
+                          else "") + "</td></tr>")
+        out.append("</table>")
+    return "".join(out)
+
+
 def section_objectives(d: Debrief, aar: AAR | None = None) -> str:
     """Objective ratings (rules or instructor), comments and the instructor's notes."""
     out = ["<h2>Learning objectives (HSEEP ratings)</h2>", TABLE,
@@ -165,8 +215,10 @@ def section_objectives(d: Debrief, aar: AAR | None = None) -> str:
         by = "instructor" if o.override else ("scenario rules" if o.rating else "—")
         if o.override and o.rating and o.override != o.rating:
             by += f" (rules: {o.rating})"
+        why = (f'<br/><span class="small">{_e(o.reason)}</span>' if o.reason
+               and not o.override else "")
         out.append(f"<tr><td>{_e(o.text)}</td><td>{_pill(code, RATING_COLOURS)} "
-                   f'{_e(RATING_LABELS.get(code or "", "Not rated"))}</td>'
+                   f'{_e(RATING_LABELS.get(code or "", "Not rated"))}{why}</td>'
                    f"<td>{_e(by)}</td><td>{_multiline(o.comment)}</td></tr>")
     out.append("</table>")
     out.append('<p class="small muted">P = performed without challenges · S = performed with '
@@ -287,6 +339,10 @@ def _turn_cells(turn: Turn) -> tuple[str, str, str, str, str]:
         if facts:
             choice += f'<br/><span class="muted small">{"; ".join(facts)}</span>'
     answer = _e(turn.answer) if turn.answer else '<span class="muted">no call</span>'
+    for change in turn.leadership:
+        answer += f'<br/><span class="small"><b>Leadership:</b> {_e(change.describe())}</span>'
+    for price in turn.prices:
+        answer += f'<br/><span class="small"><b>Price:</b> {_e(price.describe())}</span>'
     for text in turn.outcomes:
         answer += f'<br/><span class="small">Outcome: {_e(text)}</span>'
     channels = "<br/>".join(
@@ -383,9 +439,9 @@ def section_whatif(w: WhatIf) -> str:
            f'<p class="small muted">Each alternative is taken with the session\'s seed, then '
            f"the game is played to the end once by the expert policy and {w.n} times at "
            "random.</p>",
-           TABLE + _head([("Alternative", 24), ("Expert plays on", 18), ("Score", 7),
-                          ("Peak", 6), ("Random play: endings", 27), ("Mean score", 9),
-                          ("Peak mean / max", 9)])]
+           TABLE + _head([("Alternative", 22), ("Expert plays on", 16), ("Score", 6),
+                          ("Peak", 5), ("Random play: endings", 20), ("Mean score", 7),
+                          ("Peak mean / max", 8), ("Who could pick up at the end", 16)])]
     for b in w.branches:
         tags = []
         if b.chosen:
@@ -404,7 +460,8 @@ def section_whatif(w: WhatIf) -> str:
                    f"<td>{f'{e.peak_escalation:g}' if e else ''}</td>"
                    f'<td class="small">{endings}</td>'
                    f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
-                   f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td></tr>")
+                   f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td>"
+                   f'<td class="small">{_e(who_could_pick_up(b))}</td></tr>')
     out.append("</table>")
     if w.cancelled:
         out.append('<p class="small muted">Stopped early: partial results.</p>')
@@ -447,7 +504,8 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
            f"<title>After-action report — {_e(d.scenario_title)}</title>",
            f"<style>{css}</style></head><body>",
-           section_header(d), section_outcome(d), section_objectives(d, aar), section_plan(aar)]
+           section_header(d), section_outcome(d), section_counterpart(d),
+           section_objectives(d, aar), section_plan(aar)]
     charts = debrief_charts(d, include_hidden=include_hidden, width=chart_width)
     score_chart = next((i for i, (title, _svg) in enumerate(charts) if title == "Score"), None)
 

@@ -127,6 +127,87 @@ class CallItem:
     late: bool = False
     requested_turn: int | None = None
     factors: tuple[tuple[str, float], ...] = ()
+    level: str | None = None
+    gate: str = ""
+
+
+#: Words for a leadership level.
+LEVEL_WORDS: dict[str, str] = {"political": "Political", "military": "Military",
+                               "working": "Working level"}
+#: Words for a price's status.
+PRICE_WORDS: dict[str, str] = {"none": "not raised", "demanded": "demanded",
+                               "deferred": "deferred", "paid": "paid", "refused": "refused"}
+
+
+@dataclass(frozen=True)
+class LeadershipChange:
+    """A decision of the counterpart's leadership (a ``leadership`` event).
+
+    Attributes:
+        turn: The turn it was taken in.
+        event: The scenario's event id.
+        text: What was decided, in words.
+        levels: ``(level, before, after)`` with ``authorised`` / ``withheld``.
+    """
+
+    turn: int
+    event: str
+    text: str
+    levels: tuple[tuple[str, str, str], ...]
+
+    def describe(self) -> str:
+        """``Military: withheld → authorised. <text>``"""
+        moves = "; ".join(f"{LEVEL_WORDS.get(lv, lv)}: " + (f"stays {a}" if a == b else
+                                                             f"{b} → {a}")
+                          for lv, b, a in self.levels)
+        return f"{moves}. {self.text}"
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """A price raised or answered (a ``price`` event)."""
+
+    turn: int
+    price: str
+    demand: str
+    before: str
+    after: str
+    cause: str
+
+    def describe(self) -> str:
+        """``Lift the sanctions…: demanded → paid (decision: …)``"""
+        why = f" ({self.cause})" if self.cause else ""
+        return (f"{self.demand}: {PRICE_WORDS.get(self.before, self.before)} → "
+                f"{PRICE_WORDS.get(self.after, self.after)}{why}")
+
+
+@dataclass(frozen=True)
+class LevelTrack:
+    """One leadership level over the session (``statuses[0]`` at the start).
+
+    ``whys`` holds, for the same points, why the level stood as it did.
+    """
+
+    level: str
+    label: str
+    statuses: tuple[str, ...]
+    whys: tuple[str, ...]
+    pressure: int = 0
+
+    @property
+    def final(self) -> str:
+        """The status at the end."""
+        return self.statuses[-1]
+
+
+@dataclass(frozen=True)
+class PriceTrack:
+    """One of the counterpart's prices over the session."""
+
+    id: str
+    demand: str
+    status: str
+    history: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +272,8 @@ class Turn:
         flag_changes: Flags set or cleared.
         facilitator: Facilitator actions and notes.
         signals: What refusals or silence said.
+        leadership: Decisions of the counterpart's leadership this turn.
+        prices: Prices raised or answered this turn.
         meters: Every meter's value at the end of the turn.
         channels: Every channel's status at the end of the turn.
         options_seen: What the trainee could choose from (when known).
@@ -212,6 +295,8 @@ class Turn:
     flag_changes: list[FlagChange] = field(default_factory=list)
     facilitator: list[FacilitatorItem] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
+    leadership: list[LeadershipChange] = field(default_factory=list)
+    prices: list[PriceChange] = field(default_factory=list)
     meters: dict[str, float] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
     options_seen: list[OptionSeen] = field(default_factory=list)
@@ -384,6 +469,7 @@ class ObjectiveRating:
         rules: The rule text for each level (``performed``, ``some``, ``major``).
         override: The instructor's rating, if adjusted (see :mod:`game.debrief.aar`).
         comment: The instructor's comment.
+        reason: Why the rules gave that rating, in words.
     """
 
     id: str
@@ -392,6 +478,7 @@ class ObjectiveRating:
     rules: tuple[tuple[str, str], ...] = ()
     override: str | None = None
     comment: str = ""
+    reason: str = ""
 
     @property
     def effective(self) -> str | None:
@@ -424,6 +511,9 @@ class Debrief:
         turns: The timeline.
         meters: Each meter over the turns.
         channels: Each channel's status over the turns.
+        leadership: The counterpart's leadership per level over the turns
+            (empty when the scenario gives it no leadership model).
+        prices: The counterpart's prices and what became of them.
         escalation_meter: Id of the meter scored as escalation.
         contact: First real contact in this session.
         references: First contact on the expert and historical paths.
@@ -459,6 +549,8 @@ class Debrief:
     turns: list[Turn] = field(default_factory=list)
     meters: list[MeterSeries] = field(default_factory=list)
     channels: list[ChannelTrack] = field(default_factory=list)
+    leadership: list[LevelTrack] = field(default_factory=list)
+    prices: list[PriceTrack] = field(default_factory=list)
     escalation_meter: str = "escalation"
     contact: ContactMark = ContactMark("This session", None)
     references: list[ContactMark] = field(default_factory=list)
@@ -634,10 +726,18 @@ def _answer_line(calls: Sequence[CallItem]) -> str:
         elif call.result == "ringing":
             parts.append(f"{call.label}: ringing, answer expected in {call.delay} turn(s)")
         elif call.result == "unanswered":
-            parts.append(f"{call.label}: silence")
+            parts.append(f"{call.label}: silence" + _because(call))
         else:
-            parts.append(f"{call.label}: {call.result}")
+            parts.append(f"{call.label}: {call.result}" + _because(call))
     return "; ".join(parts)
+
+
+def _because(call: CallItem) -> str:
+    """A refusal's reason, when a decision or a rule (not the dice) explains it."""
+    if call.result in ("declined", "unanswered") and call.reason and call.gate in (
+            "withheld", "standing", "precondition", "suspended"):
+        return f" — {call.reason}"
+    return ""
 
 
 # --------------------------------------------------------------------------
@@ -721,6 +821,15 @@ def build_debrief(
 
     series: dict[str, list[float]] = {k: [v] for k, v in values.items()}
     strips: dict[str, list[str]] = {k: [v] for k, v in statuses.items()}
+    # The counterpart's leadership: level -> (status, why), its values after each
+    # turn, prices and pressure (all read from the events; see game.engine.leadership).
+    authority: dict[str, tuple[str, str]] = _initial_authority(model)
+    authority_start = dict(authority)
+    authority_at: dict[int, dict[str, tuple[str, str]]] = {}
+    price_state: dict[str, tuple[str, str]] = {}
+    price_history: dict[str, list[tuple[int, str]]] = {}
+    pressure: dict[str, int] = {}
+    uses_leadership = model is not None and _uses_leadership(model)
 
     choose_times: list[str | None] = []
     if recorded_at is not None:
@@ -814,7 +923,25 @@ def build_debrief(
             turn.calls.append(CallItem(
                 channel, channel_defs.get(channel, (channel, ""))[0], str(event["result"]),
                 str(event["reason"]), float(event["acceptance"]), int(event["delay"]),
-                factors=tuple((str(r), float(d)) for r, d in event.get("factors", ()))))
+                factors=tuple((str(r), float(d)) for r, d in event.get("factors", ())),
+                level=event.get("level"), gate=str(event.get("gate", ""))))
+        elif kind == "leadership":
+            decided = LeadershipChange(index, str(event["event"]), str(event["text"]), tuple(
+                (str(x["level"]), str(x["before"]), str(x["after"])) for x in event["levels"]))
+            turn.leadership.append(decided)
+            for level, _before, after in decided.levels:
+                authority[level] = (after, decided.text)
+        elif kind == "price":
+            why: Mapping[str, Any] = event.get("cause") or {}
+            turn.prices.append(PriceChange(
+                index, str(event["price"]), str(event["demand"]), str(event["before"]),
+                str(event["after"]), "" if why.get("type") == "counterpart"
+                else _cause(why, turn, scenario, channel_defs).describe()))
+            price_state[str(event["price"])] = (str(event["demand"]), str(event["after"]))
+            price_history.setdefault(str(event["price"]), []).append(
+                (index, str(event["after"])))
+        elif kind == "pressure":
+            pressure[str(event["level"])] = int(event["pressure"])
         elif kind == "call_answered_late":
             channel = event["channel"]
             turn.calls.append(CallItem(
@@ -830,6 +957,7 @@ def build_debrief(
         # Snapshot values after each event; the last snapshot of a turn wins.
         turn.meters = dict(values)
         turn.channels = dict(statuses)
+        authority_at[index] = dict(authority)
 
     ordered = [turns[i] for i in sorted(turns)]
     # A trailing turn without a decision is the node the session stopped at
@@ -853,7 +981,24 @@ def build_debrief(
 
     debrief.contact = _first_contact(events, scenario, "This session")
 
+    if uses_leadership or any(t.leadership for t in ordered):
+        for level in ("political", "military", "working"):
+            states = [authority_start.get(level, ("authorised", ""))]
+            for t in ordered:
+                if t.decision is not None:
+                    states.append(authority_at.get(t.index, {}).get(level, states[-1]))
+            debrief.leadership.append(LevelTrack(
+                level, LEVEL_WORDS[level], tuple(st for st, _why in states),
+                tuple(why for _st, why in states), pressure.get(level, 0)))
+    if model is not None:
+        for price in model.counterpart.prices:
+            demand, status = price_state.get(price.id, (price.demand, "none"))
+            debrief.prices.append(PriceTrack(price.id, demand, status,
+                                             tuple(price_history.get(price.id, ()))))
+
+    reasons: Mapping[str, str] = {}
     if score_event is not None:
+        reasons = score_event.get("reasons", {})
         debrief.score = float(score_event["total"])
         debrief.severity_total = int(score_event["severity_total"])
         debrief.score_lines = [
@@ -871,7 +1016,8 @@ def build_debrief(
             rules = tuple((level, text) for level in ("performed", "some", "major")
                           if (text := getattr(objective.rating, level)) is not None)
             debrief.objectives.append(ObjectiveRating(objective.id, objective.text,
-                                                      ratings.get(objective.id), rules))
+                                                      ratings.get(objective.id), rules,
+                                                      reason=str(reasons.get(objective.id, ""))))
     else:
         debrief.objectives = [ObjectiveRating(k, k, v) for k, v in ratings.items()]
 
@@ -892,6 +1038,24 @@ def build_debrief(
     if record is not None:
         _check_record(debrief, record)
     return debrief
+
+
+def _uses_leadership(model: Any) -> bool:
+    """Whether the scenario gives its counterpart a leadership model worth showing."""
+    spec = model.counterpart.leadership
+    return bool(spec.events) or any(getattr(spec, level).initial == "withheld"
+                                    for level in ("political", "military", "working"))
+
+
+def _initial_authority(model: Any) -> dict[str, tuple[str, str]]:
+    if model is None:
+        return {}
+    spec = model.counterpart.leadership
+    out: dict[str, tuple[str, str]] = {}
+    for level in ("political", "military", "working"):
+        entry = getattr(spec, level)
+        out[level] = (entry.initial, entry.why if entry.initial == "withheld" else "")
+    return out
 
 
 def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:

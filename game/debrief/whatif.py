@@ -36,6 +36,7 @@ from typing import Any
 from game.engine.session import Session
 from game.scenario.compile import CompiledScenario
 
+from .model import LEVEL_WORDS
 from .policies import MAX_TURNS, Policy, get_policy, play_out, policy_rng
 
 Progress = Callable[[int, int], None]
@@ -63,6 +64,10 @@ class Road:
         peak_escalation: Highest escalation reached on the whole road.
         first_contact_turn: First answered non-public call (None: never).
         choices: Option ids chosen after the fork (the alternative not included).
+        withheld: Leadership levels still withheld at the end, each with why
+            (``(level, why)``): who on the other side could not pick up.
+        prices: Each price's status at the end (``(price id, status)``).
+        pressure: Requests repeated after a refusal, over all levels.
     """
 
     option: str
@@ -75,6 +80,9 @@ class Road:
     peak_escalation: float
     first_contact_turn: int | None
     choices: tuple[str, ...] = ()
+    withheld: tuple[tuple[str, str], ...] = ()
+    prices: tuple[tuple[str, str], ...] = ()
+    pressure: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,10 @@ class Distribution:
         max_peak: Highest peak escalation.
         contact_rate: Share of roads with real contact.
         bad_rate: Share of roads ending in a ``bad`` ending.
+        withheld: For each leadership level withheld at the end of some road,
+            the share of roads where it was (``(level, share)``).
+        paid: For each price paid on some road, the share of roads (``(price, share)``).
+        pressed: Share of roads with at least one request read as pressure.
     """
 
     n: int
@@ -102,6 +114,9 @@ class Distribution:
     max_peak: float
     contact_rate: float
     bad_rate: float
+    withheld: tuple[tuple[str, float], ...] = ()
+    paid: tuple[tuple[str, float], ...] = ()
+    pressed: float = 0.0
 
 
 @dataclass
@@ -239,6 +254,10 @@ class _Player:
             peak_escalation=float(session.peaks.get(plan.esc, 0.0)),
             first_contact_turn=_first_contact(session),
             choices=tuple(choices),
+            withheld=tuple((level, session.leader_why[level])
+                           for level, ok in session.leadership.items() if not ok),
+            prices=tuple(sorted(session.prices.items())),
+            pressure=sum(session.pressure.values()),
         )
 
 
@@ -380,4 +399,38 @@ def _summarise(roads: Sequence[Road]) -> Distribution:
         max_peak=max(peaks),
         contact_rate=round(sum(1 for r in roads if r.first_contact_turn is not None) / count, 4),
         bad_rate=round(sum(1 for r in roads if r.tone == "bad") / count, 4),
+        withheld=_shares(Counter(level for r in roads for level, _why in r.withheld), count),
+        paid=_shares(Counter(price for r in roads for price, status in r.prices
+                             if status == "paid"), count),
+        pressed=round(sum(1 for r in roads if r.pressure) / count, 4),
     )
+
+
+def _shares(counts: Counter[str], total: int) -> tuple[tuple[str, float], ...]:
+    return tuple((key, round(n / total, 4)) for key, n in sorted(counts.items()))
+
+
+def who_could_pick_up(branch: Branch) -> str:
+    """The counterpart's leadership at the end of an alternative's roads, in words.
+
+    ``Expert road: military withheld — <why>. Random games: military withheld in
+    82%; price 'sanctions' paid in 4%; repeated requests read as pressure in 31%.``
+    Empty when nothing was withheld, paid or pressed on any road.
+    """
+    parts: list[str] = []
+    e, r = branch.expert, branch.random
+    if e is not None and e.withheld:
+        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld — {why}"
+                         for level, why in e.withheld)
+        parts.append(f"Expert road: {said}")
+    elif e is not None and (branch.random is None or branch.random.withheld):
+        parts.append("Expert road: every level authorised at the end")
+    if r is not None:
+        shares = [f"{LEVEL_WORDS.get(level, level).lower()} withheld in {100 * share:.0f}%"
+                  for level, share in r.withheld]
+        shares += [f"price '{price}' paid in {100 * share:.0f}%" for price, share in r.paid]
+        if r.pressed:
+            shares.append(f"repeated requests read as pressure in {100 * r.pressed:.0f}%")
+        if shares:
+            parts.append("Random games: " + "; ".join(shares))
+    return ". ".join(parts) + ("." if parts else "")

@@ -124,8 +124,8 @@ def score_parts(
             best_channel, best = channel, weight
         early = max(early, weight * (1 - turn / max(turns, 1)))
     if best_channel:
-        detail = (f"best answered call: {channels[best_channel].label} "
-                  f"(counts {best:.0%} as real contact)")
+        worth = "a full real contact" if best >= 1 else f"{best:g} of a real contact"
+        detail = f"best answered call: {channels[best_channel].label} ({worth})"
     elif answers:
         detail = "only calls that count for nothing as real contact were answered"
     else:

@@ -1608,8 +1608,8 @@ def _counterpart_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Fi
             out.add((*loc, "when"), "price-never-raised",
                     f"price '{price.id}' is never demanded: its condition '{price.when}' never "
                     "holds", "loosen the condition or remove the price")
-        elif price.id not in answered and any(
-                {"demanded", "deferred"} & state.prices[price.id] for state in facts.entry.values()):
+        elif price.id not in answered and any({"demanded", "deferred"} & state.prices[price.id]
+                                              for state in facts.entry.values()):
             # Only a demand standing while a decision is made could be answered.
             out.add((*loc, "id"), "price-unanswered",
                     f"no option pays, refuses or defers price '{price.id}'",

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
 from game.debrief.cohort import Cohort, load_cohort
 from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
-from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
+from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if, who_could_pick_up
 from game.engine.scoring import RATING_LABELS
 from game.scenario.compile import CompiledScenario
 
@@ -114,7 +114,7 @@ class WhatIfPanel(QWidget):
 
     WHATIF_COLUMNS = ("Alternative", "Expert plays on", "Score", "Peak",
                       "Random games end in", "Mean", "Score range", "Peak mean/max",
-                      "Contact made")
+                      "Contact made", "Who could pick up at the end")
     finished = Signal(object)
 
     def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,
@@ -177,7 +177,7 @@ class WhatIfPanel(QWidget):
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
         header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128)):
+        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128, 90)):
             header.resizeSection(col, width)
         fit_rows(self.table)
         split.addWidget(self.table)
@@ -276,6 +276,7 @@ class WhatIfPanel(QWidget):
                 _item(f"{r.min_score:g}–{r.max_score:g}" if r else ""),
                 _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
                 _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
+                _item(who_could_pick_up(b), who_could_pick_up(b)),
             ]
             for col, cell in enumerate(cells):
                 if b.chosen:

@@ -40,6 +40,7 @@ from game.debrief.aar import AAR, apply_aar, load_aar
 from game.debrief.charts import score_bars_svg
 from game.debrief.export_html import (
     section_comparison,
+    section_counterpart,
     section_objectives,
     section_outcome,
     section_plan,
@@ -250,7 +251,7 @@ class DebriefWindow(QWidget):
     def _fill_overview(self) -> None:
         d = self.debrief
         html = (f"<p>{_e(d.summary)}</p>" if d.summary else "") + section_outcome(d) + \
-            section_objectives(d, self.aar) + section_plan(self.aar)
+            section_counterpart(d) + section_objectives(d, self.aar) + section_plan(self.aar)
         self.overview.setHtml(html)
 
     def _aar_saved(self, aar: AAR) -> None:
@@ -476,6 +477,11 @@ def turn_detail_html(turn: Turn) -> str:
                     + (f"<br/><span style='color:#555'>chance of acceptance "
                        f"{100 * call.acceptance:.0f}% ({factors})</span>"
                        if call.acceptance is not None else "") + "</p>")
+    for change in turn.leadership:
+        html.append(f"<p><b>The counterpart's leadership decided</b>: {_e(change.describe())}"
+                    "</p>")
+    for price in turn.prices:
+        html.append(f"<p><b>Price</b>: {_e(price.describe())}</p>")
     for outcome in turn.outcomes:
         html.append(f"<p><b>Outcome:</b> {_e(outcome)}</p>")
     if turn.meter_changes:

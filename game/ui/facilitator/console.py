@@ -60,15 +60,19 @@ from .state import (
     channel_states,
     factor_text,
     guidance,
+    leadership_lines,
     log_lines,
     message_lines,
     meter_lines,
     option_lines,
     percent,
+    price_lines,
     role_title,
+    uses_leadership,
 )
 
 if TYPE_CHECKING:
+    from game.engine import Session
     from game.ui.controller import SessionController
 
 PAUSE_KEY = "Ctrl+P"
@@ -117,7 +121,8 @@ class ChannelCard(QFrame):
         self.name.setText(state.label)
         self.status.setText(state.status_label)
         set_prop(self.status, "tone", state.tone)
-        blocked = bool(state.unmet) or state.status == "suspended" or bool(state.forced)
+        blocked = (bool(state.unmet) or state.status == "suspended" or bool(state.forced)
+                   or bool(state.gate))
         self.chance.setText(percent(state.chance) if state.chance is not None and not blocked
                             else "—")
         self.chance.setToolTip("Chance the counterpart accepts a call on this channel now")
@@ -309,6 +314,24 @@ class FacilitatorConsole(QMainWindow):
         self.meters_grid.setVerticalSpacing(3)
         mv.addLayout(self.meters_grid)
         column.body.addWidget(meters)
+        self.leadership_panel = QFrame()
+        self.leadership_panel.setProperty("panel", True)
+        self.leadership_panel.setObjectName("console-leadership")
+        lv = QVBoxLayout(self.leadership_panel)
+        lv.setContentsMargins(14, 10, 14, 10)
+        lv.setSpacing(2)
+        lv.addWidget(label("THE COUNTERPART'S LEADERSHIP · WHO MAY PICK UP", "eyebrow"))
+        self.leadership_grid = QGridLayout()
+        self.leadership_grid.setHorizontalSpacing(10)
+        self.leadership_grid.setVerticalSpacing(2)
+        lv.addLayout(self.leadership_grid)
+        self.prices_title = label("PRICES IT HAS NAMED", "eyebrow")
+        lv.addWidget(self.prices_title)
+        self.prices_grid = QGridLayout()
+        self.prices_grid.setHorizontalSpacing(10)
+        self.prices_grid.setVerticalSpacing(2)
+        lv.addLayout(self.prices_grid)
+        column.body.addWidget(self.leadership_panel)
         counterpart = QFrame()
         counterpart.setProperty("panel", True)
         cv = QVBoxLayout(counterpart)
@@ -560,6 +583,44 @@ class FacilitatorConsole(QMainWindow):
             card = self.cards.get(state.id)
             if card is not None:
                 card.show_state(state)
+        self._show_leadership(session)
+
+    def _show_leadership(self, session: Session) -> None:
+        """The counterpart's leadership per level, and its prices (when the scenario has them)."""
+        shown = uses_leadership(session.scenario)
+        self.leadership_panel.setVisible(shown)
+        if not shown:
+            return
+        clear_layout(self.leadership_grid)
+        for row, line in enumerate(leadership_lines(session)):
+            name = label(line.label, "h3")
+            state = pill("AUTHORISED" if line.authorised else "WITHHELD",
+                         "good" if line.authorised else "bad")
+            state.setObjectName(f"console-level-{line.level}")
+            state.setAccessibleName(f"{line.label} contact "
+                                    f"{'authorised' if line.authorised else 'withheld'}")
+            self.leadership_grid.addWidget(name, row * 2, 0)
+            self.leadership_grid.addWidget(state, row * 2, 1, Qt.AlignmentFlag.AlignRight)
+            facts = [line.why] if line.why else []
+            if line.pressure:
+                facts.append(f"{line.pressure} repeated request(s) read as pressure")
+            if line.outstanding:
+                facts.append(f"last request {line.outstanding}; asking again adds pressure")
+            if facts:
+                self.leadership_grid.addWidget(label(" · ".join(facts), "muted"), row * 2 + 1,
+                                               0, 1, 2)
+        self.leadership_grid.setColumnStretch(0, 1)
+        clear_layout(self.prices_grid)
+        prices = price_lines(session)
+        self.prices_title.setVisible(bool(prices))
+        for row, price in enumerate(prices):
+            demand = label(price.demand, None)
+            status = pill(price.status_label.upper(), price.tone)
+            status.setObjectName(f"console-price-{price.id}")
+            self.prices_grid.addWidget(demand, row, 0)
+            self.prices_grid.addWidget(status, row, 1,
+                                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.prices_grid.setColumnStretch(0, 1)
 
     def _show_ringing(self) -> None:
         """Name ringing calls on the Counterpart tab; select a call that just started ringing."""

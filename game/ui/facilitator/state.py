@@ -119,6 +119,7 @@ class ChannelState:
     pending: str  # a ringing call on its way: when it will be answered
     forced: str | None  # a result the facilitator fixed for the next call
     outlook: str  # one line: what a call now would meet
+    gate: str = ""  # "withheld" or "standing" when the leadership decides a call now
 
     @property
     def ringing(self) -> bool:
@@ -159,6 +160,7 @@ def channel_states(session: Session) -> list[ChannelState]:
                 pending = (f"Ringing since decision {item.requested_turn + 1}; the answer comes "
                            f"after {_decisions_word(wait)} (at decision {item.due_turn + 1}).")
         forced = session.forced.get(cid)
+        gate, why = _leadership_gate(session, cid)
         if session.ended:
             outlook = "Session over."
         elif forced:
@@ -169,6 +171,8 @@ def channel_states(session: Session) -> list[ChannelState]:
             outlook = "A call now is declined (precondition)."
         elif status == "suspended":
             outlook = "Suspended: a call now goes unanswered."
+        elif gate:
+            outlook = why
         elif chance is not None:
             outlook = f"A call now is accepted with {percent(chance)} chance."
         else:
@@ -176,9 +180,87 @@ def channel_states(session: Session) -> list[ChannelState]:
         out.append(ChannelState(
             cid, channel.label, LEVEL_LABELS.get(channel.level, channel.level), status,
             STATUS_LABELS.get(status, status), STATUS_TONE.get(status, "neutral"), chance,
-            factors, tuple(unmet), pending, forced, outlook,
+            factors, tuple(unmet), pending, forced, outlook, gate,
         ))
     return out
+
+
+def _leadership_gate(session: Session, channel: str) -> tuple[str, str]:
+    """Whether the counterpart's leadership decides a call on ``channel`` now, and why."""
+    from game.engine import leadership
+
+    level = session.scenario.authority.get(channel)
+    if level is None:
+        return "", ""
+    if not session.leadership[level]:
+        return "withheld", (f"A call now is refused: {session.leader_why[level]}"
+                            + (" It would be a repeated request (pressure)."
+                               if session.refusals[level] else ""))
+    standing = leadership.standing(session, level)
+    if standing:
+        until = session.decided_turn[level] + session.recent_turns + 1
+        return "standing", (f"A call now gets the last answer again ({standing}): the refusal "
+                            f"stands until decision {until}, and asking again reads as "
+                            "pressure.")
+    return "", ""
+
+
+# --- the counterpart's leadership and prices ------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadershipLine:
+    """One level of the counterpart's leadership: may it talk, why, and the pressure on it."""
+
+    level: str
+    label: str
+    authorised: bool
+    why: str
+    pressure: int
+    outstanding: str  # the refusal a new request would repeat ('' when none)
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    """One of the counterpart's prices and where it stands."""
+
+    id: str
+    demand: str
+    status: str
+    status_label: str
+    tone: str
+
+
+_PRICE_TONE = {"none": "neutral", "demanded": "waiting", "deferred": "waiting", "paid": "bad",
+               "refused": "neutral"}
+
+
+def uses_leadership(scenario: CompiledScenario) -> bool:
+    """Whether the scenario gives its counterpart a leadership model or prices."""
+    spec = scenario.model.counterpart.leadership
+    return bool(spec.events or scenario.prices) or any(
+        getattr(spec, level).initial == "withheld" for level in ("political", "military",
+                                                                 "working"))
+
+
+def leadership_lines(session: Session) -> list[LeadershipLine]:
+    """Who on the other side may pick up now, per level, and why."""
+    from game.debrief.model import LEVEL_WORDS
+
+    return [LeadershipLine(level, LEVEL_WORDS[level], session.leadership[level],
+                           session.leader_why[level], session.pressure[level],
+                           session.refusals[level])
+            for level in ("political", "military", "working")]
+
+
+def price_lines(session: Session) -> list[PriceLine]:
+    """The counterpart's prices: demand and status (those not raised yet included)."""
+    from game.debrief.model import PRICE_WORDS
+
+    return [PriceLine(p.id, p.demand, session.prices[p.id],
+                      PRICE_WORDS.get(session.prices[p.id], session.prices[p.id]).capitalize(),
+                      _PRICE_TONE.get(session.prices[p.id], "neutral"))
+            for p in session.scenario.prices]
 
 
 def factor_text(factors: Sequence[tuple[str, float]], channel_label: str = "") -> str:
