@@ -171,10 +171,10 @@ def section_counterpart(d: Debrief) -> str:
     """
     if not d.leadership and not d.prices:
         return ""
-    out = [f"<h2>Who could pick up: {_e(d.counterpart or 'the counterpart')}'s leadership</h2>",
-           '<p class="small muted">The other side answers only at levels its leadership has '
-           "authorised; only the events the scenario names change that, never a repeated "
-           "request, which reads as pressure.</p>"]
+    out = ["<h2>Who could pick up on the other side</h2>",
+           f'<p class="small muted">{_e(d.counterpart or "The counterpart")} answers only at '
+           "levels its leadership has authorised; only the events the scenario names change "
+           "that, never a repeated request, which reads as pressure.</p>"]
     if d.leadership:
         out.append(TABLE + _head([("Level", 16), ("At the start", 16), ("At the end", 16),
                                   ("Why, at the end", 40), ("Pressure", 12)]))

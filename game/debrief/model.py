@@ -654,6 +654,8 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
         level = scenario.channels[channel].level if scenario is not None and known else ""
         if level == "public":
             continue
+        if scenario is not None and known and scenario.channels[channel].contact_weight < 0.5:
+            continue  # a démarche received is not real contact (see the channel's substance)
         name = (scenario.channels[channel].label if scenario and channel in scenario.channels
                 else channel)
         return ContactMark(label, int(event["turn"]), event["clock"],

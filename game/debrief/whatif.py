@@ -420,8 +420,8 @@ def who_could_pick_up(branch: Branch) -> str:
     parts: list[str] = []
     e, r = branch.expert, branch.random
     if e is not None and e.withheld:
-        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld — {why}"
-                         for level, why in e.withheld)
+        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld — "
+                         f"{why.rstrip().rstrip('.')}" for level, why in e.withheld)
         parts.append(f"Expert road: {said}")
     elif e is not None and (branch.random is None or branch.random.withheld):
         parts.append("Expert road: every level authorised at the end")

@@ -177,7 +177,7 @@ class WhatIfPanel(QWidget):
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
         header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128, 90)):
+        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128, 116)):
             header.resizeSection(col, width)
         fit_rows(self.table)
         split.addWidget(self.table)

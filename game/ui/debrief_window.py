@@ -46,7 +46,14 @@ from game.debrief.export_html import (
     section_plan,
     section_score,
 )
-from game.debrief.model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
+from game.debrief.model import (
+    LEVEL_WORDS,
+    STATUS_WORDS,
+    Debrief,
+    Turn,
+    describe_hours,
+    format_clock,
+)
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
 from game.records.journal import Journal
@@ -289,6 +296,11 @@ class DebriefWindow(QWidget):
             changes = [f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
                        for c in turn.channel_changes if c.after != "requested"]
             counterpart = turn.answer or "\n".join(changes)
+            decided = [
+                "Leadership: " + "; ".join(
+                    f"{LEVEL_WORDS.get(lv, lv)} " + (f"stays {a}" if a == b else f"{b} → {a}")
+                    for lv, b, a in c.levels) for c in turn.leadership]
+            counterpart = "\n".join(x for x in (counterpart, *decided) if x)
             cells = (
                 str(turn.index + 1),
                 format_clock(turn.clock),
@@ -304,9 +316,10 @@ class DebriefWindow(QWidget):
                     "\n\n".join(f"{i.sender}: {i.text}" for i in turn.injects) or None,
                     d.description if d else None, None,
                     "the decision clock ran out" if d is not None and d.timed_out else None,
-                    "\n".join(f"{c.label}: {STATUS_WORDS.get(c.before, c.before)} → "
-                              f"{STATUS_WORDS.get(c.after, c.after)}"
-                              for c in turn.channel_changes) or None, None)
+                    "\n".join([f"{c.label}: {STATUS_WORDS.get(c.before, c.before)} → "
+                               f"{STATUS_WORDS.get(c.after, c.after)}"
+                               for c in turn.channel_changes]
+                              + [c.describe() for c in turn.leadership]) or None, None)
             for col, text in enumerate(cells):
                 item = _item(text, tips[col] or (text if len(text) > 60 else None))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

@@ -325,7 +325,7 @@ class FacilitatorConsole(QMainWindow):
         self.leadership_grid.setHorizontalSpacing(10)
         self.leadership_grid.setVerticalSpacing(2)
         lv.addLayout(self.leadership_grid)
-        self.prices_title = label("PRICES IT HAS NAMED", "eyebrow")
+        self.prices_title = label("ITS PRICES · NAMED OR STILL TO COME", "eyebrow")
         lv.addWidget(self.prices_title)
         self.prices_grid = QGridLayout()
         self.prices_grid.setHorizontalSpacing(10)
@@ -592,11 +592,14 @@ class FacilitatorConsole(QMainWindow):
         if not shown:
             return
         clear_layout(self.leadership_grid)
+        self.level_pills: dict[str, QLabel] = {}
+        self.price_pills: dict[str, QLabel] = {}
         for row, line in enumerate(leadership_lines(session)):
             name = label(line.label, "h3")
             state = pill("AUTHORISED" if line.authorised else "WITHHELD",
                          "good" if line.authorised else "bad")
             state.setObjectName(f"console-level-{line.level}")
+            self.level_pills[line.level] = state
             state.setAccessibleName(f"{line.label} contact "
                                     f"{'authorised' if line.authorised else 'withheld'}")
             self.leadership_grid.addWidget(name, row * 2, 0)
@@ -617,6 +620,7 @@ class FacilitatorConsole(QMainWindow):
             demand = label(price.demand, None)
             status = pill(price.status_label.upper(), price.tone)
             status.setObjectName(f"console-price-{price.id}")
+            self.price_pills[price.id] = status
             self.prices_grid.addWidget(demand, row, 0)
             self.prices_grid.addWidget(status, row, 1,
                                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
