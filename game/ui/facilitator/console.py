@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -314,6 +315,8 @@ class FacilitatorConsole(QMainWindow):
         self.meters_grid.setVerticalSpacing(3)
         mv.addLayout(self.meters_grid)
         column.body.addWidget(meters)
+        self.level_pills: dict[str, QLabel] = {}
+        self.price_pills: dict[str, QLabel] = {}
         self.leadership_panel = QFrame()
         self.leadership_panel.setProperty("panel", True)
         self.leadership_panel.setObjectName("console-leadership")
@@ -592,8 +595,8 @@ class FacilitatorConsole(QMainWindow):
         if not shown:
             return
         clear_layout(self.leadership_grid)
-        self.level_pills: dict[str, QLabel] = {}
-        self.price_pills: dict[str, QLabel] = {}
+        self.level_pills = {}
+        self.price_pills = {}
         for row, line in enumerate(leadership_lines(session)):
             name = label(line.label, "h3")
             state = pill("AUTHORISED" if line.authorised else "WITHHELD",
