@@ -333,6 +333,7 @@ class _ConditionNames:
     flags: set[str] = field(default_factory=set)
     channels: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
+    prices: set[str] = field(default_factory=set)
     usable: set[str] = field(default_factory=set)
 
 
@@ -355,6 +356,7 @@ def _condition_names(rows: Iterable[MselRow], nodes: set[str]) -> _ConditionName
         flags: set[str] = set()
         channels: set[str] = set()
         tags: set[str] = set()
+        prices: set[str] = set()
         ok = True
         for name in names:
             parts = name.split(".")
@@ -366,9 +368,14 @@ def _condition_names(rows: Iterable[MselRow], nodes: set[str]) -> _ConditionName
                 meters.add(parts[1])
             elif head == "flags" and len(parts) == 2 and _FLAG_ID.match(parts[1]):
                 flags.add(parts[1])
-            elif head in ("channels", "contact") and len(parts) >= 2:
+            elif head in ("channels", "contact", "asked", "asked_at") and len(parts) >= 2:
                 if parts[1] not in _LEVELS:
                     channels.add(parts[1])
+            elif head in ("leadership", "pressure") and len(parts) == 2 \
+                    and parts[1] in ("political", "military", "working"):
+                pass
+            elif head == "prices" and len(parts) == 3 and _ID.match(parts[1]):
+                prices.add(parts[1])
             elif head == "recent" and len(parts) == 2 and _FLAG_ID.match(parts[1]):
                 tags.add(parts[1])
             elif head == "visited" and len(parts) == 2 and parts[1] in nodes:
@@ -381,6 +388,7 @@ def _condition_names(rows: Iterable[MselRow], nodes: set[str]) -> _ConditionName
         found.flags |= flags
         found.channels |= channels
         found.tags |= tags
+        found.prices |= prices
         found.usable.add(row.condition)
     return found
 
@@ -498,6 +506,11 @@ def skeleton_yaml(rows: Sequence[MselRow], *, scenario_id: str = "new-scenario",
     add('  name: "TODO: who is on the other end"')
     add("  base_acceptance: 0.5")
     add("  openness_meter: openness")
+    if extra.prices:
+        add("  prices:                    # named by the table's conditions")
+        for price in sorted(extra.prices):
+            add(f"    - id: {price}")
+            add('      demand: "TODO: what the other side demands"')
     add("")
     add("nodes:")
     for index, point in enumerate(points):

@@ -134,7 +134,7 @@ def test_lint_command_text_and_exit_status(tmp_path: Path) -> None:
     assert lint_command([str(DEFECTS)], False, out=out) == 2
     lines = out.getvalue().splitlines()
     assert any(re.match(r".*defects\.yaml:\d+:\d+: error \[dead-end\]: ", ln) for ln in lines)
-    assert lines[-1].endswith("2 error(s), 21 warning(s)")
+    assert lines[-1].endswith("2 error(s), 25 warning(s)")
 
 
 def test_lint_command_strict_fails_on_warnings(tmp_path: Path) -> None:
