@@ -57,6 +57,16 @@ def signal(scenario: CompiledScenario, channel: str, status: str) -> str:
     The channel's own ``signals`` win, then the counterpart's ``level_signals``
     for the channel's leadership level, then the counterpart's ``signals``.
     """
+    try:
+        text: str = scenario.runtime["signals"][(channel, status)]  # type: ignore[index]
+    except KeyError:
+        cache = scenario.runtime.setdefault("signals", {})
+        assert isinstance(cache, dict)
+        text = cache[(channel, status)] = _signal(scenario, channel, status)
+    return text
+
+
+def _signal(scenario: CompiledScenario, channel: str, status: str) -> str:
     spec = scenario.channels[channel]
     own = spec.signals
     if own is not None and getattr(own, status, None):
@@ -165,10 +175,11 @@ def resolve_call(
     if level is not None and not state.leadership[level]:
         return CallResult(refused, 0.0, 0, leadership.withheld_reason(state, level), factors,
                           level, "withheld")
-    stands = leadership.standing(state, level) if level is not None else ""
-    if level is not None and stands:
-        return CallResult(stands, 0.0, 0, leadership.standing_reason(level), factors, level,
-                          "standing")
+    if level is not None:
+        stands = state.decided[level]
+        if stands and state.turn - state.decided_turn[level] < state.recent_turns:
+            return CallResult(stands, 0.0, 0, leadership.standing_reason(level), factors, level,
+                              "standing")
     if roll_accept < chance:
         if delay > 0:
             return CallResult("ringing", chance, delay, signal(scenario, channel, "ringing"),

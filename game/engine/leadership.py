@@ -25,7 +25,8 @@ The state is flat and explicit, so batch kernels can replicate it exactly:
   refusal there was outstanding.
 
 Only the events a scenario names change ``leadership`` (a leaders' call, a
-political contact answered, a price paid, time); a retry never does. A
+political contact answered, a price paid, time); a retry never does. They are
+checked on entering a node and when the session ends. A
 leadership event touching a level clears its ``refusals`` and ``decided``.
 Pressure is never cleared: it lowers acceptance on the level for the rest of
 the session (``counterpart.pressure_weight`` per request, the repeated
@@ -70,7 +71,14 @@ class LevelChange:
 
 
 def initial(scenario: CompiledScenario) -> tuple[dict[str, bool], dict[str, str]]:
-    """The leadership state at the start: authorised per level, and why."""
+    """The leadership state at the start: authorised per level, and why (fresh dicts)."""
+    cached = scenario.runtime.get("leadership_initial")
+    if not isinstance(cached, tuple):
+        cached = scenario.runtime["leadership_initial"] = _initial(scenario)
+    return dict(cached[0]), dict(cached[1])
+
+
+def _initial(scenario: CompiledScenario) -> tuple[dict[str, bool], dict[str, str]]:
     spec = scenario.model.counterpart.leadership
     authorised: dict[str, bool] = {}
     why: dict[str, str] = {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from game.scenario.compile import CompiledScenario
 from game.scenario.expr import NEVER, Reader, dotted_name
@@ -223,6 +224,8 @@ def rating_reasons(
     The objective's ``rating.why`` text for the level it got, when the author
     wrote one; otherwise the rule that decided, with each of its parts marked
     met or not met (for U, the parts of the 'performed' rule that were not met).
+    The parts are parsed and described once per scenario; only whether each
+    holds is worked out per session.
     """
     reasons: dict[str, str] = {}
     for objective in scenario.model.objectives:
@@ -247,23 +250,43 @@ def rating_reasons(
 
 def explain(rule: str, scenario: CompiledScenario, state: Reader) -> str:
     """A rule's top-level 'and' parts in words, each marked met or not met."""
-    from game.scenario.expr import compile_condition
+    words: list[str] = []
+    for text, check in _clauses(rule, scenario):
+        if check is None:
+            return rule
+        try:
+            held = bool(check(state))
+        except Exception:  # noqa: BLE001 - a description must never break the ending
+            held = False
+        words.append(f"{text} ({'met' if held else 'not met'})")
+    return "; ".join(words) + "."
 
+
+def _clauses(rule: str, scenario: CompiledScenario) -> list[tuple[str, Any]]:
+    """The rule's top-level 'and' parts: (words, compiled check), cached with the scenario."""
+    from game.scenario.expr import ExprError, compile_condition
+
+    cache = scenario.runtime.setdefault("rating_clauses", {})
+    assert isinstance(cache, dict)
+    found = cache.get(rule)
+    if found is not None:
+        return list(found)
     try:
         tree = ast.parse(rule.replace("&&", " and ").replace("||", " or "), mode="eval").body
     except SyntaxError:
-        return rule
-    clauses = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) \
+        cache[rule] = [(rule, None)]
+        return [(rule, None)]
+    parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) \
         else [tree]
-    words: list[str] = []
-    for clause in clauses:
-        text = ast.unparse(clause)
+    clauses: list[tuple[str, Any]] = []
+    for clause in parts:
         try:
-            held = bool(compile_condition(text, scenario.names.with_call())(state))
-        except Exception:  # noqa: BLE001 - a description must never break the ending
-            held = False
-        words.append(f"{describe(clause, scenario)} ({'met' if held else 'not met'})")
-    return "; ".join(words) + "."
+            check: Any = compile_condition(ast.unparse(clause), scenario.names.with_call())
+        except ExprError:
+            check = lambda _state: False  # noqa: E731 - a part the language cannot read alone
+        clauses.append((describe(clause, scenario), check))
+    cache[rule] = clauses
+    return list(clauses)
 
 
 _NAME_WORDS = {

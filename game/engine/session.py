@@ -261,6 +261,7 @@ class Session:
         self.answers: list[tuple[int, str]] = []
         self.phase = "deciding" if self.batch else "briefing"
         self._available: list[CompiledOption] | None = None
+        self._available_id_set: frozenset[str] | None = None
         self._clock = self.scenario.nodes[self.scenario.start].time
         self.node = self.scenario.start
         self._shown: tuple[Event, ...] = ()
@@ -356,7 +357,16 @@ class Session:
         ]
         # State only changes inside apply(), which clears this.
         self._available = found
+        self._available_id_set = frozenset(o.id for o in found)
         return found
+
+    def _available_ids(self) -> frozenset[str]:
+        """Ids of :meth:`available` (computed with it, so never stale)."""
+        found = self.available()
+        ids = self._available_id_set
+        if ids is None or self._available is not found:
+            ids = frozenset(o.id for o in found)
+        return ids
 
     def options(self) -> list[OptionView]:
         """The current options as the trainee sees them."""
@@ -480,7 +490,7 @@ class Session:
             if self.phase == "paused":
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")
-            if not any(o.id == option for o in self.available()):
+            if option not in self._available_ids():
                 ids = ", ".join(o.id for o in self.available())
                 raise EngineError(f"'{option}' is not an option here; choose one of: {ids}")
             votes = data.get("votes")
@@ -517,7 +527,8 @@ class Session:
         else:
             self._facilitator(data)
         new = tuple(self.events[first:])
-        ending = next((e for e in new if e["type"] == "ending"), None)
+        ending = (next((e for e in new if e["type"] == "ending"), None)
+                  if self.outcome is not None else None)
         return TurnResult(new, self.ended, ending)
 
     # --- internals ---------------------------------------------------------
@@ -539,8 +550,12 @@ class Session:
         self.visited.add(node_id)
         if self.record:
             self._emit("node_entered", node=node_id, title=node.title, time=node.time)
-        self._deliver_answers(node)
+        # The leadership decides before any answer due now is delivered (a level
+        # withheld since the request was made calls nobody back), and again after
+        # one was (a political contact answered can be what it waited for).
         self._counterpart_update()
+        if self._deliver_answers(node):
+            self._counterpart_update()
         if not self.record:
             return  # injects change nothing but what is shown
         shown: list[Event] = []
@@ -562,10 +577,13 @@ class Session:
             )
         self._shown = tuple(shown)
 
-    def _deliver_answers(self, node: Node) -> None:
+    def _deliver_answers(self, node: Node) -> bool:
+        """Deliver the answers due now; True when there were any."""
+        if not self.pending:
+            return False
         due = [p for p in self.pending if p.due_turn <= self.turn]
         if not due:
-            return
+            return False
         self.pending = [p for p in self.pending if p.due_turn > self.turn]
         for pending in due:
             if self.channels[pending.channel] != "ringing":
@@ -580,12 +598,13 @@ class Session:
                 if self.record:
                     self._emit("signal", channel=pending.channel, status="unanswered", text=why)
                 continue
-            self._emit(
-                "call_answered_late",
-                channel=pending.channel,
-                requested_turn=pending.requested_turn,
-                text=signal(self.scenario, pending.channel, "answered"),
-            )
+            if self.record:
+                self._emit(
+                    "call_answered_late",
+                    channel=pending.channel,
+                    requested_turn=pending.requested_turn,
+                    text=signal(self.scenario, pending.channel, "answered"),
+                )
             self._answered(
                 pending.channel,
                 {
@@ -594,6 +613,7 @@ class Session:
                     "text": "late answer to an earlier call",
                 },
             )
+        return True
 
     def _answered(self, channel: str, cause: dict[str, str]) -> None:
         self._set_channel(channel, "answered", cause)
@@ -663,12 +683,13 @@ class Session:
                     self.flags.discard(effect.name)
                 else:
                     continue
-                self._emit(
-                    "flag",
-                    flag=effect.name,
-                    value=bool(effect.constant),
-                    cause={**cause, "rule": effect.source},
-                )
+                if self.record:
+                    self._emit(
+                        "flag",
+                        flag=effect.name,
+                        value=bool(effect.constant),
+                        cause={**cause, "rule": effect.source},
+                    )
             elif effect.target == "channel":
                 if self.channels[effect.name] != effect.constant:
                     self._set_channel(
@@ -694,16 +715,25 @@ class Session:
     def _counterpart_update(self) -> None:
         """Raise the prices and take the leadership decisions whose time has come.
 
-        Called on entering a node and after every decision, never by a call:
-        only the events a scenario names change who may pick up.
+        Called on entering a node (before and, when one was delivered, after the
+        answers due then) and when the session ends, never by a call: only the
+        events a scenario names change who may pick up. (Plain loops: batch
+        play calls this every turn.)
         """
         scenario = self.scenario
-        if scenario.prices:
-            for price in prices.due(scenario, self):
-                self._set_price(price.id, "demanded",
-                                {"type": "counterpart", "ref": price.id, "text": price.demand})
-        if scenario.leadership_events:
-            for event in leadership.due(scenario, self):
+        price_list = scenario.prices
+        if price_list:
+            status = self.prices
+            for price in price_list:
+                if status[price.id] == "none" and (price.when is None or price.when(self)):
+                    self._set_price(price.id, "demanded",
+                                    {"type": "counterpart", "ref": price.id, "text": price.demand})
+        events = scenario.leadership_events
+        if events:
+            fired = self.fired
+            for event in events:
+                if event.index in fired or not event.when(self):
+                    continue
                 changes = leadership.take(event, self)
                 if self.record:
                     self._emit(
@@ -755,7 +785,6 @@ class Session:
         if option.kind in ("call", "back_channel") and option.channel is not None:
             self._call(node, option.channel, option.id, option.subject)
         self._draw_outcome(compiled)
-        self._counterpart_update()
         self.turn += 1
         ending = self._early_ending()
         if ending is None:
@@ -782,10 +811,11 @@ class Session:
 
     def _call(self, node: Node, channel: str, option_id: str, subject: str | None = None) -> None:
         prior = self.channels[channel]
-        spec_level = self.scenario.channels[channel].level
-        if spec_level != "public":
-            for key in (channel, spec_level, "any"):
-                self.asked.setdefault(key, self.turn)
+        if channel not in self.asked:
+            spec_level = self.scenario.channels[channel].level
+            if spec_level != "public":
+                for key in (channel, spec_level, "any"):
+                    self.asked.setdefault(key, self.turn)
         self._set_channel(
             channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
         )
@@ -832,7 +862,8 @@ class Session:
                 self.pending.append(
                     _Pending(channel, self.turn + result.delay, self.turn, option_id)
                 )
-            self._emit("signal", channel=channel, status=result.status, text=reason)
+            if self.record:
+                self._emit("signal", channel=channel, status=result.status, text=reason)
 
     def _draw_outcome(self, compiled: CompiledOption) -> None:
         if not compiled.outcomes:
@@ -844,7 +875,9 @@ class Session:
                 continue
             cumulative += outcome.chance
             if roll < cumulative:
-                self._emit("outcome", option=compiled.id, outcome=outcome.id, text=outcome.text)
+                if self.record:
+                    self._emit("outcome", option=compiled.id, outcome=outcome.id,
+                               text=outcome.text)
                 self._apply_effects(
                     outcome.effects, {"type": "outcome", "ref": outcome.id, "text": outcome.text}
                 )
@@ -865,6 +898,8 @@ class Session:
     def _end(self, compiled: CompiledEnding) -> None:
         ending = compiled.ending
         self.node = END
+        # What the last decision earned (a price paid, a new condition) is on the record.
+        self._counterpart_update()
         parts = scoring.score_parts(
             self.scenario,
             self,
@@ -874,7 +909,8 @@ class Session:
         )
         total = scoring.total(parts)
         ratings = scoring.rate_objectives(self.scenario, self)
-        reasons = scoring.rating_reasons(self.scenario, self, ratings)
+        # The reasons are words for the debrief; batch play that keeps no log needs none.
+        reasons = scoring.rating_reasons(self.scenario, self, ratings) if self.record else {}
         self.outcome = Outcome(ending.id, ending.title, ending.tone, total, parts, ratings,
                                reasons)
         self._emit(

@@ -1595,7 +1595,7 @@ def _counterpart_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Fi
             out.add(("counterpart", "leadership", "events", i, "when"), "leadership-event-never",
                     f"leadership event {event.id or i + 1} never happens: its condition "
                     f"'{event.when}' never holds when the leadership is checked (on entering a "
-                    "node and after each decision)",
+                    "node, and at the end)",
                     "loosen the condition, or make play able to reach it")
     answered: set[str] = set()
     for _loc, effect in _all_effects(scenario.model):

@@ -38,14 +38,14 @@ def test_the_leadership_over_the_session() -> None:
     _session, debrief = historical()
     tracks = {t.level: t for t in debrief.leadership}
     military = tracks["military"]
-    # Authorised at the start, withheld from the turn of the shot (turn 5) to the end.
-    assert military.statuses[:5] == ("authorised",) * 5
-    assert set(military.statuses[5:]) == {"withheld"}
+    # Authorised until the shot (decision 5); withheld from the next decision to the end.
+    assert military.statuses[:6] == ("authorised",) * 6
+    assert set(military.statuses[6:]) == {"withheld"}
     assert military.whys[-1].startswith("Beijing had decided that its new defense minister")
     assert set(tracks["political"].statuses) == {"authorised"}
-    shot = debrief.turns[4]
-    assert [c.event for c in shot.leadership] == ["shootdown-freeze"]
-    assert shot.leadership[0].describe().startswith(
+    after_shot = debrief.turns[5]
+    assert [c.event for c in after_shot.leadership] == ["shootdown-freeze"]
+    assert after_shot.leadership[0].describe().startswith(
         "Military: authorised → withheld. Beijing had not decided to let the PLA talk")
 
 
@@ -75,7 +75,7 @@ def test_the_report_has_a_who_could_pick_up_section() -> None:
     _session, debrief = historical()
     html = render_html(debrief)
     assert "<h2>Who could pick up on the other side</h2>" in html
-    assert "Turn 5: Military: authorised → withheld." in html
+    assert "Turn 6: Military: authorised → withheld." in html
     assert "Lift the 2018 US sanctions on the new defense minister" in html
     # A scenario without a leadership model gets no such section.
     tiny_debrief = Debrief("tiny", "Tiny", "1", "h")

@@ -77,8 +77,9 @@ def test_only_a_named_event_authorises_and_pressure_then_costs_acceptance(
     assert [(e["event"], e["levels"]) for e in leadership] == [
         ("political-go-ahead", [{"level": "military", "before": "withheld",
                                  "after": "authorised"}])]
-    # The political contact was answered on turn 2; the event fires at the end of that turn.
-    assert leadership[0]["turn"] == 2 and session.leadership["military"]
+    # The political contact was answered at decision 3 (turn 2); the leadership decides
+    # before the next decision (turn 3).
+    assert leadership[0]["turn"] == 3 and session.leadership["military"]
     last = calls(session)[-1]
     assert last["gate"] == "roll" and last["result"] == "answered"
     # One repeated request read as pressure: acceptance 1.0 - 0.2.
