@@ -9,9 +9,11 @@ into closures.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from game import vocabulary
 
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -19,34 +21,21 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
-OptionKind = Literal[
-    "call", "escalate", "back_channel", "public", "concede", "wait", "allies", "de_escalate"
-]
-OPTION_KINDS: tuple[str, ...] = (
-    "call",
-    "escalate",
-    "back_channel",
-    "public",
-    "concede",
-    "wait",
-    "allies",
-    "de_escalate",
-)
+# Option kinds and channel statuses are rows of one table each (game.vocabulary);
+# the Literal types are built from them so the schema's enums follow the table.
+OPTION_KINDS: tuple[str, ...] = tuple(vocabulary.OPTION_KINDS)
+if TYPE_CHECKING:
+    OptionKind = str
+else:
+    OptionKind = Literal[OPTION_KINDS]
 Severity = Literal["de_escalation", "status_quo", "posturing", "nonviolent", "violent"]
 ChannelLevel = Literal["military", "diplomatic", "political", "third_party", "public"]
 CHANNEL_LEVELS: tuple[str, ...] = ("military", "diplomatic", "political", "third_party", "public")
-ChannelStatus = Literal[
-    "open", "requested", "ringing", "declined", "unanswered", "answered", "suspended"
-]
-CHANNEL_STATUSES: tuple[str, ...] = (
-    "open",
-    "requested",
-    "ringing",
-    "declined",
-    "unanswered",
-    "answered",
-    "suspended",
-)
+CHANNEL_STATUSES: tuple[str, ...] = tuple(vocabulary.CHANNEL_STATUSES)
+if TYPE_CHECKING:
+    ChannelStatus = str
+else:
+    ChannelStatus = Literal[CHANNEL_STATUSES]
 InjectKind = Literal["intel", "press", "allied", "counterpart", "staff", "domestic"]
 
 # Rivera et al. (2024) escalation weights per action class.
@@ -57,16 +46,7 @@ SEVERITY_WEIGHT: dict[str, int] = {
     "nonviolent": 12,
     "violent": 28,
 }
-DEFAULT_SEVERITY: dict[str, str] = {
-    "call": "status_quo",
-    "escalate": "posturing",
-    "back_channel": "status_quo",
-    "public": "nonviolent",
-    "concede": "de_escalation",
-    "wait": "status_quo",
-    "allies": "status_quo",
-    "de_escalate": "de_escalation",
-}
+DEFAULT_SEVERITY: dict[str, str] = {k.id: k.severity for k in vocabulary.OPTION_KINDS.values()}
 
 
 class Strict(BaseModel):
@@ -269,7 +249,7 @@ class Option(Strict):
 
     @model_validator(mode="after")
     def _channel_for_calls(self) -> Option:
-        if self.kind in ("call", "back_channel") and self.channel is None:
+        if vocabulary.option_kind(self.kind).places_call and self.channel is None:
             raise ValueError(f"a '{self.kind}' option needs a 'channel'")
         return self
 

@@ -467,11 +467,11 @@ class StudioWindow(QMainWindow):
 
     @staticmethod
     def _legend_html() -> str:
-        from .graph import KIND_COLORS
+        from game.vocabulary import OPTION_KINDS
 
         swatches = " ".join(
-            f'<span style="color:{c}">■</span>&nbsp;{k.replace("_", "-")}'
-            for k, c in KIND_COLORS.items())
+            f'<span style="color:{k.colour}">■</span>&nbsp;{k.label.lower()}'
+            for k in OPTION_KINDS.values())
         return (f"<small>Arrows by option kind: {swatches}<br>"
                 '<span style="color:#1f5fbf">■</span>&nbsp;start &nbsp; '
                 '<span style="color:#2e7d32">●</span>/<span style="color:#b7790f">●</span>/'
