@@ -19,6 +19,7 @@ from game.records.journal import (
     canonical_json,
     default_store_path,
     migrate,
+    snapshot_hash,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "canonical_json",
     "default_store_path",
     "migrate",
+    "snapshot_hash",
 ]

@@ -18,6 +18,7 @@ All SQL in Hotline lives in this package. It never imports PySide6.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -50,6 +51,7 @@ __all__ = [
     "canonical_json",
     "default_store_path",
     "migrate",
+    "snapshot_hash",
 ]
 
 #: Environment variable that overrides the default store location.
@@ -235,6 +237,15 @@ def canonical_json(data: Any) -> str:
     return text
 
 
+def snapshot_hash(text: str) -> str:
+    """The content hash a scenario snapshot's canonical text stands for.
+
+    The scenario package hashes the same canonical JSON the same way
+    (``game.scenario.compile.content_hash``); a test keeps the two together.
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -342,9 +353,50 @@ def _migrate_to_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_SCHEMA_V2: Final = (
+    # Scenario snapshots: the canonical text of every scenario a session was
+    # played on, stored once per content hash, so a session can be rebuilt
+    # from the journal alone after its file is edited or deleted.
+    """
+    CREATE TABLE scenarios (
+        content_hash TEXT PRIMARY KEY,
+        scenario_id  TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        text         TEXT NOT NULL CHECK (json_valid(text)),
+        stored_at    TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TRIGGER scenarios_no_update BEFORE UPDATE ON scenarios
+    BEGIN
+        SELECT RAISE(ABORT, 'scenario snapshots are immutable');
+    END
+    """,
+)
+
+
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    """Add the scenario snapshots table.
+
+    Stores written before it hold no snapshots; the recorded-session service
+    fills them from scenario files whose content hash still matches
+    (:meth:`Journal.missing_snapshots`, ``SessionService.fill_snapshots``),
+    since only the scenario package can read a scenario file.
+
+    Args:
+        conn: A connection inside a write transaction.
+    """
+    for statement in _SCHEMA_V2:
+        conn.execute(statement)
+
+
 #: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``. Add new
 #: steps at the end; never edit a released one.
-MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (_migrate_to_v1,)
+MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
+    _migrate_to_v1,
+    _migrate_to_v2,
+)
 #: The schema version this build writes.
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -647,6 +699,71 @@ class Journal:
 
     def _touch(self, conn: sqlite3.Connection, sid: str, now: str) -> None:
         conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+
+    # -- scenario snapshots -------------------------------------------------
+
+    def put_scenario(self, content_hash: str, text: str, *, scenario_id: str, version: str,
+                     title: str) -> bool:
+        """Keep a scenario's canonical text, once per content hash.
+
+        Args:
+            content_hash: The scenario's content hash.
+            text: Its canonical text: the JSON whose SHA-256 (first 16 hex
+                digits) is ``content_hash`` (``game.sessions.snapshots``).
+            scenario_id: The scenario's id.
+            version: The scenario's version string.
+            title: The scenario's title.
+
+        Returns:
+            True if the snapshot was stored now, False if it already was.
+
+        Raises:
+            JournalError: If the text does not hash to ``content_hash``, or on
+                a storage failure.
+        """
+        if snapshot_hash(text) != content_hash:
+            raise JournalError(
+                f"the scenario text given for content {content_hash!r} hashes to "
+                f"{snapshot_hash(text)!r}; a snapshot must be the scenario's canonical text")
+        with self._use() as conn, self._write(conn):
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO scenarios (content_hash, scenario_id, version, title, "
+                "text, stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (content_hash, scenario_id, version, title, text, _iso(_now())),
+            )
+            return cursor.rowcount == 1
+
+    def scenario_text(self, content_hash: str) -> str | None:
+        """A scenario's canonical text by content hash (None if not kept).
+
+        Raises:
+            JournalError: If the stored text no longer hashes to its key.
+        """
+        with self._use() as conn:
+            row = conn.execute("SELECT text FROM scenarios WHERE content_hash = ?",
+                               (content_hash,)).fetchone()
+        if row is None:
+            return None
+        text = str(row[0])
+        if snapshot_hash(text) != content_hash:
+            raise JournalError(f"the journal {self._path}: the scenario snapshot "
+                               f"{content_hash} is damaged (its text hashes differently)")
+        return text
+
+    def missing_snapshots(self) -> list[tuple[str, str | None]]:
+        """Sessions' scenarios the journal has no snapshot of.
+
+        Returns:
+            Distinct ``(content_hash, scenario_path)`` pairs, newest session first.
+        """
+        with self._use() as conn:
+            rows = conn.execute(
+                "SELECT s.content_hash, s.scenario_path, MAX(s.created_at) FROM sessions s "
+                "WHERE NOT EXISTS (SELECT 1 FROM scenarios c "
+                "WHERE c.content_hash = s.content_hash) "
+                "GROUP BY s.content_hash, s.scenario_path ORDER BY 3 DESC"
+            ).fetchall()
+        return [(str(h), None if p is None else str(p)) for h, p, _ in rows]
 
     # -- sessions ---------------------------------------------------------
 
