@@ -128,6 +128,14 @@ class DebriefWindow(QWidget):
             label.setStyleSheet("background:#fff4d6; border:1px solid #e0b84a; padding:6px;"
                                 "color:#3a2c00;")
             layout.addWidget(label)
+        if d.scenario_changes:
+            changes = QLabel("Changed in the scenario file since this session: "
+                             + "; ".join(d.scenario_changes))
+            changes.setWordWrap(True)
+            changes.setTextFormat(Qt.TextFormat.PlainText)
+            changes.setObjectName("scenario-changes")
+            changes.setAccessibleName("What changed in the scenario file since the session")
+            layout.addWidget(changes)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
@@ -420,8 +428,7 @@ class DebriefWindow(QWidget):
         self.openSession.emit(session_id)
         if session_id == self.debrief.session_id:
             return
-        window = DebriefWindow(self.journal, session_id,
-                               self.opened.scenario if self.opened.hash_matches else None)
+        window = DebriefWindow(self.journal, session_id, self.opened.scenario)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.children_windows.append(window)
         window.show()

@@ -259,16 +259,11 @@ class MainWindow(QMainWindow):
         except JournalError as exc:
             self.show_error("The session cannot be found", str(exc))
             return
+        # The session replays on the scenario it was played on (the journal keeps
+        # it); a library entry with that content only saves compiling it again.
         entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
-        if entry is None or entry.scenario is None:
-            self.show_error(
-                "The scenario for this session is missing",
-                f"Session {record.id} was played on “{record.scenario_title}” "
-                f"(id {record.scenario_id}, content {record.content_hash}). No scenario file "
-                "with exactly that content is in the library, so it cannot be replayed. Put the "
-                "original file back in a scenarios folder and press Reload.")
-            return
-        self._last_entry = entry
+        if entry is not None and entry.scenario is not None:
+            self._last_entry = entry
         if record.ended:
             self.open_debrief(record.id)
             return
@@ -276,7 +271,7 @@ class MainWindow(QMainWindow):
         self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
         self.stack.setCurrentWidget(self.loading)
         controller = self._new_controller()
-        controller.resume_in_background(record.id, entry.scenario)
+        controller.resume_in_background(record.id, entry.scenario if entry is not None else None)
 
     def _library_changed(self) -> None:
         if self._pending_resume is not None:
@@ -297,10 +292,18 @@ class MainWindow(QMainWindow):
         view.againRequested.connect(self._again)
         controller.errorRaised.connect(lambda text: self.show_error("Hotline", text))
         controller.sessionStarted.connect(self._session_started)
+        controller.busyChanged.connect(
+            lambda busy: self._resume_failed() if not busy and controller.session is None
+            else None)
         self.controller = controller
         self.session_view = view
         self.stack.addWidget(view)
         return controller
+
+    def _resume_failed(self) -> None:
+        """A background resume gave nothing to show: go home (the error dialog says why)."""
+        if self.stack.currentWidget() is self.loading:
+            self.go_home()
 
     def _session_started(self, session_id: str) -> None:
         if self.session_view is not None:

@@ -35,7 +35,7 @@ def test_every_choice_is_journaled_before_it_is_applied(controller, journal, tin
     controller.resultReady.connect(results.append)
     controller.choose("call", "open a line")
     assert seen and seen[0][0] == seen[0][1], "events changed before the input was saved"
-    assert results and results[0].events[0]["type"] == "decision"
+    assert results and results[0].events[0].type == "decision"
     stored = journal.inputs(sid)
     assert stored[0]["option"] == "call"
     assert stored[0]["rationale"] == "open a line"
@@ -112,7 +112,7 @@ def test_killed_mid_session_resumes_from_the_journal_with_nothing_lost(  # type:
     assert second.trainee == "Red"
     # The last choice's consequences are shown again, then play goes on.
     assert second.stage == "consequences"
-    assert results and results[-1].events[0]["option"] == "back"
+    assert results and results[-1].events[0].option == "back"
     second.proceed()
     assert second.current().node == "third"
     second.choose("allies")
@@ -123,9 +123,33 @@ def test_killed_mid_session_resumes_from_the_journal_with_nothing_lost(  # type:
     second.close()
 
 
-def test_resume_refuses_a_changed_scenario(controller, journal, tiny, flagship) -> None:  # type: ignore[no-untyped-def]
-    sid = controller.start(tiny, seed=1)
-    from game.ui.controller import rebuild
+def test_resume_replays_on_the_recorded_scenario_not_a_loaded_other(  # type: ignore[no-untyped-def]
+        controller, journal, tiny, flagship, clock_factory) -> None:
+    from game.ui.controller import SessionController
 
-    with pytest.raises(ValueError, match="different version"):
-        rebuild(journal, sid, flagship)
+    sid = controller.start(tiny, seed=1)
+    controller.choose("call", "ring")
+    again = SessionController(journal, clock=clock_factory())
+    again.resume(sid, flagship)  # another scenario's content is not used to replay
+    assert again.scenario.content_hash == tiny.content_hash
+    assert again.session.events_json() == controller.session.events_json()
+    again.close()
+
+
+def test_resume_says_why_when_no_copy_of_the_scenario_exists(  # type: ignore[no-untyped-def]
+        qtbot, controller, journal, tiny, tmp_path) -> None:
+    from game.sessions import ScenarioUnavailable
+
+    # A journal from before snapshots: the session names a file that is gone.
+    sid = journal.create_session(
+        scenario_id=tiny.id, scenario_version=tiny.model.version,
+        content_hash=tiny.content_hash, scenario_title=tiny.model.title,
+        scenario_path=str(tmp_path / "gone.yaml"), seed=1, roles=[])
+    with pytest.raises(ScenarioUnavailable, match="holds no copy"):
+        controller.resume(sid)
+    errors: list[str] = []
+    controller.errorRaised.connect(errors.append)
+    controller.resume_in_background(sid)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert "Could not resume" in errors[0] and "gone.yaml" in errors[0]
+    assert controller.session is None and not controller.busy
