@@ -117,9 +117,9 @@ def test_analysis_is_sound_against_random_play(path: Path | str) -> None:
             choice = rng.choice(options)
             result = session.apply({"type": "choose", "option": choice.id})
             for event in result.events:
-                if event["type"] == "outcome":
+                if event.type == "outcome":
                     index = next(i for i, o in enumerate(choice.outcomes)
-                                 if o.id == event["outcome"])
+                                 if o.id == event.outcome)
                     assert (node, choice.id, index) in facts.outcome_drawn
         if session.ended:
             assert session.outcome is not None

@@ -111,7 +111,7 @@ def test_hidden_meters_never_reach_the_trainee(qtbot, make_window, library, flag
                      and ctrl.session.channels[b.option.channel] != "suspended"), 0)
         play_turn(window, talk)
         turns += 1
-        if ctrl.last_result and any(e["type"] == "meter" and e["meter"] in {m.id for m in hidden}
+        if ctrl.last_result and any(e.type == "meter" and e.meter in {m.id for m in hidden}
                                     for e in ctrl.last_result.events):
             seen_hidden_change = True
         for text in all_strings(view):
