@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from shiboken6 import isValid
 
 from . import theme
 from .home_view import HomeView
 from .library import ScenarioEntry, ScenarioLibrary, load_entry
 from .widgets import label, vbox
+from .window_registry import WindowRegistry
 from .workers import run_in_background
 
 if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
@@ -86,8 +86,9 @@ class MainWindow(QMainWindow):
         self.controller: SessionController | None = None
         self.session_view: SessionView | None = None
         self.new_session: NewSessionView | None = None
-        self.windows: list[QWidget] = []  # debriefs and timelines we opened
-        self.dialogs: list[QWidget] = []
+        # Everything this window opened: debriefs, timelines, the console, the
+        # Studio and dialogs (kept while open, closed with this window).
+        self.registry = WindowRegistry()
         self._pending_resume: str | None = None
         self.setWindowTitle("Hotline")
         self.setWindowIcon(theme.app_icon())
@@ -110,12 +111,26 @@ class MainWindow(QMainWindow):
             lambda e: self.show_problems(e.path, e.problems))
         self.home.openFileRequested.connect(self.choose_scenario_file)
         self.home.studioRequested.connect(lambda: self.open_studio())
-        self._studios: list[QWidget] = []
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage("Every choice is saved the moment you confirm it; "
                                      "you can quit and resume at any time.")
         self._restore_geometry()
+        self._fill_snapshots()
+
+    def _fill_snapshots(self) -> None:
+        """Keep copies of the scenarios older sessions were played on (a journal written
+        before snapshots existed), off the GUI thread, so they survive later edits."""
+        from game.records.journal import JournalError
+        from game.sessions import SessionService
+
+        try:
+            if not self.journal.missing_snapshots():
+                return
+        except JournalError:
+            return
+        service = SessionService(self.journal)
+        run_in_background(service.fill_snapshots, lambda _stored: None, lambda _exc: None)
 
     # -- menus --------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -160,11 +175,8 @@ class MainWindow(QMainWindow):
         """Open the Authoring Studio in its own window (it asks before losing edits)."""
         from .studio.window import StudioWindow
 
-        studio = StudioWindow(path)
-        studio.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        studio = self.registry.add(StudioWindow(path), "studio")
         studio.saved.connect(lambda _path: self.library.reload())
-        # Keep a reference while it is open; closed ones are deleted by Qt.
-        self._studios = [w for w in self._studios if isValid(w)] + [studio]
         studio.show()
         return studio
 
@@ -378,16 +390,18 @@ class MainWindow(QMainWindow):
         self._open_dialog(box)
 
     def _open_dialog(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialogs.append(dialog)
-        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget(d))
+        self.registry.add(dialog, "dialog")
         dialog.open()  # type: ignore[attr-defined]
 
-    def _forget(self, widget: QWidget) -> None:
-        if widget in self.dialogs:
-            self.dialogs.remove(widget)
-        if widget in self.windows:
-            self.windows.remove(widget)
+    @property
+    def windows(self) -> list[QWidget]:
+        """Open debriefs, timelines and the facilitator console (oldest first)."""
+        return self.registry.of("debrief", "timeline", "console")
+
+    @property
+    def dialogs(self) -> list[QWidget]:
+        """Open dialogs (oldest first)."""
+        return self.registry.of("dialog")
 
     # -- debrief --------------------------------------------------------------
     def open_debrief(self, session_id: str) -> QWidget | None:
@@ -411,13 +425,12 @@ class MainWindow(QMainWindow):
         except ImportError:
             from .timeline_view import TimelineWindow
 
-            window = TimelineWindow(self.journal, record.id, scenario)
+            window = self.registry.add(TimelineWindow(self.journal, record.id, scenario),
+                                       "timeline")
         else:
-            window = DebriefWindow(self.journal, record.id, scenario)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window = self.registry.add(DebriefWindow(self.journal, record.id, scenario),
+                                       "debrief")
         window.setWindowIcon(self.windowIcon())
-        self.windows.append(window)
-        window.destroyed.connect(lambda _=None, w=window: self._forget(w))
         window.show()
         window.raise_()
         return window
@@ -432,8 +445,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
-        for window in list(self.windows) + list(self.dialogs):
-            window.close()
+        # The Studio keeps running (it asks before losing edits); the rest closes.
+        self.registry.close_all("debrief", "timeline", "console", "dialog")
         if self.controller is not None:
             self.controller.close()
         super().closeEvent(event)

@@ -35,6 +35,7 @@ from game.engine.events import (
     MeterChanged,
     NodeEntered,
     OutcomeDrawn,
+    SessionStarted,
 )
 from game.vocabulary import CHANNEL_STATUSES, OPTION_KINDS
 
@@ -554,4 +555,4 @@ def timeline_rows(
     """
     words = Describer(scenario, "debrief" if include_hidden else "trainee")
     return [TimelineRow(event.clock, event.turn, line.heading, line.text)
-            for event, line in words.lines(events) if event.type != "session_started"]
+            for event, line in words.lines(events) if not isinstance(event, SessionStarted)]

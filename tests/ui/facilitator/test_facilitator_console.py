@@ -347,3 +347,16 @@ def test_resuming_a_facilitated_session_reopens_the_console(  # type: ignore[no-
     assert again.controller.team
     assert "Note: Before the break." in texts(console.log_scroll)
     assert again.session_view.play.handover.covering
+
+
+def test_a_facilitated_team_session_leaves_nothing_attached(  # type: ignore[no-untyped-def]
+        qtbot, facilitated) -> None:
+    from game.engine.machines import attached_models
+
+    before = {id(m) for m in attached_models()}
+    window, console, controller = facilitated(team=True, seed=0)
+    assert {id(m) for m in attached_models()} - before == {id(controller.session)}
+    controller.facilitate({"type": "jump", "node": "third"})
+    window.close()
+    settle()
+    assert {id(m) for m in attached_models()} == before
