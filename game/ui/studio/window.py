@@ -300,6 +300,29 @@ class StudioWindow(QMainWindow):
         return name if name in ("light", "dark") else "light"
 
     def _build(self) -> None:
+        """Lay the window out: toolbar and menus, the editor with its find bar and
+        issues, the side panels (graph, playtest, balance) and the scenario browser."""
+        self._build_toolbar()
+        self._build_menus()
+        self._build_find_bar()
+        center = self._build_center()
+        self._build_side()
+        self._build_frame(center)
+
+    def _action(self, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        """A window action with its shortcut and tooltip."""
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setToolTip(tip or text)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_toolbar(self) -> None:
+        """The toolbar and the actions it shares with the menus."""
         tools = QToolBar("Studio")
         tools.setObjectName("studioTools")
         tools.setMovable(False)
@@ -307,23 +330,12 @@ class StudioWindow(QMainWindow):
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(tools)
 
-        def action(text: str, slot: Any,
-                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   tip: str = "") -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(QKeySequence(shortcut))
-            act.setToolTip(tip or text)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
         self.new_menu = QMenu("New", self)
-        self.act_new_template = action("New scenario from the template…",
-                                       lambda: self.new_from_template(),
-                                       QKeySequence.StandardKey.New)
-        self.act_new_msel = action("New scenario from an MSEL table (CSV)…",
-                                   lambda: self.new_from_msel())
+        self.act_new_template = self._action("New scenario from the template…",
+                                             lambda: self.new_from_template(),
+                                             QKeySequence.StandardKey.New)
+        self.act_new_msel = self._action("New scenario from an MSEL table (CSV)…",
+                                         lambda: self.new_from_msel())
         self.new_menu.addAction(self.act_new_template)
         self.new_menu.addAction(self.act_new_msel)
         new_button = QToolButton()
@@ -332,53 +344,57 @@ class StudioWindow(QMainWindow):
         new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         new_button.setToolTip("Create a scenario from the template or from an MSEL table")
         tools.addWidget(new_button)
-        self.act_open = action("Open…", lambda: self.choose_file(), QKeySequence.StandardKey.Open)
-        self.act_save = action("Save", lambda: self.save(), QKeySequence.StandardKey.Save,
-                               "Save the text exactly as written (Ctrl+S)")
-        self.act_save_as = action("Save as…", lambda: self.save_as(),
-                                  QKeySequence.StandardKey.SaveAs)
+        self.act_open = self._action("Open…", lambda: self.choose_file(),
+                                     QKeySequence.StandardKey.Open)
+        self.act_save = self._action("Save", lambda: self.save(), QKeySequence.StandardKey.Save,
+                                     "Save the text exactly as written (Ctrl+S)")
+        self.act_save_as = self._action("Save as…", lambda: self.save_as(),
+                                        QKeySequence.StandardKey.SaveAs)
         tools.addAction(self.act_open)
         tools.addAction(self.act_save)
         tools.addAction(self.act_save_as)
         tools.addSeparator()
-        self.act_undo = action("Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
-        self.act_redo = action("Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
+        self.act_undo = self._action("Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
+        self.act_redo = self._action("Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
         tools.addAction(self.act_undo)
         tools.addAction(self.act_redo)
         tools.addSeparator()
-        self.act_find = action("Find…", self.show_find, QKeySequence.StandardKey.Find)
+        self.act_find = self._action("Find…", self.show_find, QKeySequence.StandardKey.Find)
         tools.addAction(self.act_find)
-        self.act_next_issue = action("Next issue", self.next_issue, "F8",
-                                     "Jump to the next error or warning (F8)")
+        self.act_next_issue = self._action("Next issue", self.next_issue, "F8",
+                                           "Jump to the next error or warning (F8)")
         tools.addAction(self.act_next_issue)
-        self.act_playtest = action("Playtest here", self.playtest_here, "F5",
-                                   "Playtest from the decision point under the cursor (F5)")
+        self.act_playtest = self._action("Playtest here", self.playtest_here, "F5",
+                                         "Playtest from the decision point under the cursor (F5)")
         tools.addAction(self.act_playtest)
-        self.act_backups = action("Backups…", self.show_backups, None,
-                                  "Restore an automatic backup of this scenario")
+        self.act_backups = self._action("Backups…", self.show_backups, None,
+                                        "Restore an automatic backup of this scenario")
         tools.addAction(self.act_backups)
 
+    def _build_menus(self) -> None:
+        """File, Edit and Run menus (the toolbar's actions and a few more)."""
         menu = self.menuBar().addMenu("&File")
         menu.addMenu(self.new_menu)
         for act in (self.act_open, self.act_save, self.act_save_as, self.act_backups):
             menu.addAction(act)
         menu.addSeparator()
-        close = action("Close", self.close, QKeySequence.StandardKey.Close)
+        close = self._action("Close", self.close, QKeySequence.StandardKey.Close)
         menu.addAction(close)
         edit = self.menuBar().addMenu("&Edit")
         for act in (self.act_undo, self.act_redo, self.act_find, self.act_next_issue):
             edit.addAction(act)
         run = self.menuBar().addMenu("&Run")
         run.addAction(self.act_playtest)
-        act_balance = action("Balance report", self.show_balance, "F7",
-                             "Show the balance panel (F7)")
+        act_balance = self._action("Balance report", self.show_balance, "F7",
+                                   "Show the balance panel (F7)")
         run.addAction(act_balance)
-        act_check = action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
+        act_check = self._action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
         run.addAction(act_check)
 
-        # Find bar (hidden until Ctrl+F).
+    def _build_find_bar(self) -> None:
+        """The find bar (hidden until Ctrl+F)."""
         self.find_bar = QFrame()
         find_row = QHBoxLayout(self.find_bar)
         find_row.setContentsMargins(6, 2, 6, 2)
@@ -394,6 +410,8 @@ class StudioWindow(QMainWindow):
         find_row.addWidget(close_find)
         self.find_bar.hide()
 
+    def _build_center(self) -> QWidget:
+        """The file name, the find bar, and the editor above its issue list."""
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
@@ -410,7 +428,10 @@ class StudioWindow(QMainWindow):
         editor_split.setStretchFactor(1, 1)
         editor_split.setSizes([640, 200])
         center_layout.addWidget(editor_split, 1)
+        return center
 
+    def _build_side(self) -> None:
+        """The side panels: the flow graph (with zoom and legend), playtest, balance."""
         self.side = QTabWidget()
         self.side.setAccessibleName("Studio panels")
         graph_page = QWidget()
@@ -442,6 +463,8 @@ class StudioWindow(QMainWindow):
         self.side.addTab(self.playtest, "Playtest")
         self.side.addTab(self.balance, "Balance")
 
+    def _build_frame(self, center: QWidget) -> None:
+        """Browser | editor | side panels, and the status bar."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
