@@ -47,7 +47,7 @@ def test_timeline_has_a_row_per_turn(window: DebriefWindow) -> None:
     detail = window.timeline_detail.toPlainText()
     assert "chance of acceptance 70%" in detail
     assert "<script>alert('why')</script>" in detail  # shown as text, not run as markup
-    assert "Talking" in window.windowTitle() or "Tiny test crisis" in window.windowTitle()
+    assert window.windowTitle() == f"Debrief — Tiny test crisis — {window.debrief.session_id}"
 
 
 def test_a_chart_series_per_visible_meter(window: DebriefWindow) -> None:

@@ -54,7 +54,16 @@ def test_a_refused_choice_is_neither_saved_nor_applied(controller, journal, tiny
 
 
 def test_time_out_takes_the_scenario_rule(controller, journal, tiny, fake_time) -> None:  # type: ignore[no-untyped-def]
-    sid = controller.start(tiny, seed=3)
+    from pathlib import Path
+
+    from game.scenario.loader import load_scenario_text
+
+    tiny_yaml = Path(__file__).resolve().parent.parent / "engine" / "tiny.yaml"
+    # tiny's second node with a time-out rule that is not "wait": the rule must win.
+    ruled = load_scenario_text(tiny_yaml.read_text(encoding="utf-8").replace(
+        "      time_limit: 60\n", "      time_limit: 60\n      on_timeout: back\n", 1), "tiny.yaml")
+    assert ruled.nodes["second"].decision.on_timeout == "back"
+    sid = controller.start(ruled, seed=3)
     ticks: list[int] = []
     controller.clock.ticked.connect(ticks.append)
     controller.choose("wait")
@@ -73,11 +82,21 @@ def test_time_out_takes_the_scenario_rule(controller, journal, tiny, fake_time) 
     controller.clock.poll()
     assert controller.stage == "consequences"
     last = journal.inputs(sid)[-1]
-    assert last["timed_out"] is True
-    assert last["option"] == "wait"  # no on_timeout: the scenario's wait option
-    assert last["seconds"] == 60
+    assert last["timed_out"] is True and last["seconds"] == 60
+    assert last["option"] == "back"  # the scenario's on_timeout, not the wait option
     types = [d["type"] for d in journal.inputs(sid)]
     assert types == ["choose", "pause", "resume", "choose"]
+
+
+def test_time_out_without_a_rule_waits(controller, journal, tiny, fake_time) -> None:  # type: ignore[no-untyped-def]
+    assert tiny.nodes["second"].decision.on_timeout is None
+    sid = controller.start(tiny, seed=3)
+    controller.choose("wait")
+    controller.proceed()
+    fake_time.advance(61)
+    controller.clock.poll()
+    last = journal.inputs(sid)[-1]
+    assert last["timed_out"] is True and last["option"] == "wait"
 
 
 def test_seconds_to_decide_are_recorded(controller, journal, tiny, fake_time) -> None:  # type: ignore[no-untyped-def]

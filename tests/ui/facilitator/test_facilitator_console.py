@@ -215,8 +215,10 @@ def test_the_console_shows_what_the_trainees_do_not_see(facilitated, team) -> No
     assert political.chance.text() == "70%"  # base 50% + the channel's 20%
     trainee_side = texts(console.trainee_column)
     assert "★ Expert: Call the defense link — Call first, on the military line." in trainee_side
-    assert "2  Call the defense link   ★ expert" in trainee_side or \
-        "Call the defense link   ★ expert" in trainee_side
+    # The option with the trainee's number key (calls come first on the decision panel).
+    title = console.findChild(QLabel, "console-option-call")
+    assert title is not None and title.text() == "1  Call the defense link   ★ expert"
+    assert window.session_view.play.decision.option_ids()[0] == "call"  # key 1 there too
     assert "→  The morning after" in trainee_side  # where each option leads
     assert "For the deputy only" in trainee_side  # every role's messages, with recipients
     # After a kinetic act the defense link's precondition fails; the console says why.
