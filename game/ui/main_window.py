@@ -324,9 +324,16 @@ class MainWindow(QMainWindow):
         controller = self.controller
         title = controller.scenario.model.title if controller and controller.session else ""
         self.setWindowTitle(f"Hotline — {title}" if title else "Hotline")
-        self.statusBar().showMessage(
-            f"Session {session_id} · every choice is saved the moment you confirm it; "
-            "quit at any time and resume from the home screen.")
+        recorded = controller.recorded if controller is not None else None
+        if recorded is not None and (recorded.version.edited or recorded.version.missing):
+            # Resumed on the version it was played on, which the journal keeps.
+            self.statusBar().showMessage(
+                f"Session {session_id} was {recorded.version.describe()}; it continues on "
+                "that version, kept in the journal.")
+        else:
+            self.statusBar().showMessage(
+                f"Session {session_id} · every choice is saved the moment you confirm it; "
+                "quit at any time and resume from the home screen.")
         from .facilitator.hookup import session_started
 
         session_started(self, session_id)  # facilitator mode: the console, larger type
