@@ -58,7 +58,8 @@ class Cause(NamedTuple):
 
     def with_rule(self, rule: str | None) -> Cause:
         """The same cause naming the rule that applied (None: unchanged)."""
-        return self if rule is None else self._replace(rule=rule)
+        # tuple.__new__ directly: this runs for every recorded effect.
+        return self if rule is None else tuple.__new__(Cause, (self[0], self[1], self[2], rule))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.type, "ref": self.ref, "text": self.text}
@@ -84,6 +85,30 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     return value
+
+
+_PLAIN, _OMIT, _CAUSE, _PAIRS = "plain", "omit", "cause", "pairs"
+_PLANS: dict[type, tuple[tuple[str, str, Any], ...]] = {}
+
+
+def _plan(cls: type[Event]) -> tuple[tuple[str, str, Any], ...]:
+    """How each field of a kind is written (worked out once per kind: to_dict is hot)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        rows = []
+        for f in fields(cls):
+            if f.name in ("seq", "turn", "clock"):
+                continue
+            if f.name in cls._omit_default:
+                rows.append((f.name, _OMIT, cls._omit_default[f.name]))
+            elif f.name == "cause":
+                rows.append((f.name, _CAUSE, None))
+            elif f.name in cls._pairs:
+                rows.append((f.name, _PAIRS, None))
+            else:
+                rows.append((f.name, _PLAIN, None))
+        plan = _PLANS[cls] = tuple(rows)
+    return plan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,18 +137,17 @@ class Event:
         """The plain JSON form (see the module docstring)."""
         data: dict[str, Any] = {"seq": self.seq, "turn": self.turn, "clock": self.clock,
                                 "type": self.type}
-        for f in fields(self):
-            if f.name in ("seq", "turn", "clock"):
-                continue
-            value = getattr(self, f.name)
-            if f.name in self._omit_default and value == self._omit_default[f.name]:
-                continue
-            if isinstance(value, Cause):
-                data[f.name] = value.to_dict()
-            elif f.name in self._pairs and value is not None:
-                data[f.name] = {k: _plain(v) for k, v in value}
-            else:
-                data[f.name] = _plain(value)
+        for name, how, default in _plan(type(self)):
+            value = getattr(self, name)
+            if how is _PLAIN:
+                data[name] = _plain(value) if value.__class__ is tuple else value
+            elif how is _OMIT:
+                if value != default:
+                    data[name] = value
+            elif how is _CAUSE:
+                data[name] = value.to_dict()
+            else:  # pairs, written as a JSON object
+                data[name] = None if value is None else {k: _plain(v) for k, v in value}
         return data
 
     @classmethod
