@@ -136,6 +136,7 @@ class DebriefWindow(QWidget):
             changes.setWordWrap(True)
             changes.setTextFormat(Qt.TextFormat.PlainText)
             changes.setObjectName("scenario-changes")
+            changes.setContentsMargins(6, 2, 6, 4)
             changes.setAccessibleName("What changed in the scenario file since the session")
             layout.addWidget(changes)
         self.tabs = QTabWidget()
