@@ -19,20 +19,23 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from game import __version__
-from game.launch import COMMANDS, open_app, split_app_args
+from game.launch import COMMANDS, first_word, open_app, split_app_args, unknown_command_message
 from game.records import STORE_ENV, JournalError, default_store_path
 
 from . import (
     app,
     balance,
     debrief,
+    install_desktop,
     lint,
     msel,
+    paths,
     play,
     resume,
     schema,
     sessions,
     simulate,
+    studio,
     validate,
 )
 from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, err
@@ -41,6 +44,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
+    studio, paths, install_desktop,
 )
 
 
@@ -115,6 +119,11 @@ def _main(argv: list[str]) -> int:
         global_args, app_args = split
         args = parser.parse_args(global_args)
         return open_app(app_args, args.store)
+    word = first_word(argv)
+    if word is not None and not argv[word].startswith("-"):
+        unknown = unknown_command_message(argv[word])
+        if unknown is not None:
+            raise CliError(unknown)
     args = parser.parse_args(argv)
     runner: Callable[[argparse.Namespace], int] = args.run
     return runner(args)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
+from game.paths import ScenarioNotFound, find_scenario
 from game.records import Journal
 from game.scenario import CompiledScenario
 from game.scenario.diagnostics import ScenarioLoadError
@@ -37,6 +39,21 @@ def open_journal(store: str | None) -> Journal:
 def store_flag(store: str | None) -> str:
     """``--store PATH `` to repeat in advice, or nothing for the default store."""
     return f"--store {shlex.quote(store)} " if store else ""
+
+
+def scenario_ref(ref: str) -> str:
+    """A scenario argument: a file path as typed, or a scenario id turned into its file.
+
+    Used as the argparse ``type`` of every argument that names a scenario, so
+    ``hotline play balloon-2023`` works like ``hotline play path/to/balloon-2023.yaml``.
+    An unknown id is a user error (exit 2) with the nearest ids; a missing
+    path is left for the loader, which reports it with file and fix.
+    """
+    try:
+        path = find_scenario(ref)
+    except ScenarioNotFound as exc:
+        raise CliError(str(exc)) from None
+    return ref if path == Path(ref).expanduser() else str(path)
 
 
 def load_or_report(path: str) -> CompiledScenario:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import open_journal
+from .common import open_journal, scenario_ref
 
 NAME = "debrief"
 
@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help="print or export a session's debrief")
     parser.add_argument("session_id", metavar="ID", help="session id or a unique prefix")
     parser.add_argument("--export", metavar="FILE", help="write .pdf, .html or .json")
-    parser.add_argument("--scenario", metavar="PATH",
+    parser.add_argument("--scenario", metavar="PATH", type=scenario_ref,
                         help="scenario file to use instead of the recorded path")
     return parser
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import secrets
 import sqlite3
 import threading
@@ -32,7 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 
-import platformdirs
+# The store's default location is one of the user's folders, all named in game.paths.
+from game.paths import STORE_ENV, default_store_path
 
 __all__ = [
     "MIGRATIONS",
@@ -52,8 +52,6 @@ __all__ = [
     "migrate",
 ]
 
-#: Environment variable that overrides the default store location.
-STORE_ENV: Final = "HOTLINE_STORE"
 #: Statuses a session can have.
 STATUSES: Final = ("active", "ended")
 #: How long a connection waits for another writer before giving up.
@@ -182,19 +180,6 @@ class InputRecord:
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def default_store_path() -> Path:
-    """Return where the journal lives unless told otherwise.
-
-    Returns:
-        ``$HOTLINE_STORE`` if set and non-empty, else
-        ``<user data dir>/hotline/journal.sqlite3`` (per platformdirs).
-    """
-    env = os.environ.get(STORE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path("hotline") / "journal.sqlite3"
 
 
 def canonical_json(data: Any) -> str:
