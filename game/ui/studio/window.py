@@ -70,7 +70,7 @@ BACKUP_EVERY_MS = 15_000
 
 
 def _scenario_dirs() -> list[tuple[str, Path]]:
-    return [("Bundled scenarios (read-only)", paths.bundled_scenarios_dir()),
+    return [("Bundled (read-only)", paths.bundled_scenarios_dir()),
             ("My scenarios", paths.user_scenarios_dir()), ("Templates", TEMPLATES)]
 
 
@@ -702,8 +702,7 @@ class StudioWindow(QMainWindow):
         if self.read_only:
             where = ("bundled with Hotline, read-only: Save makes your own copy in "
                      "My scenarios")
-        self.file_label.setText(f"<b>{star}{html.escape(name)}</b>{locked} &nbsp; "
-                                f"<small>{where}</small>")
+        self.file_label.setText(f"<b>{star}{html.escape(name)}</b> &nbsp; <small>{where}</small>")
         self.file_label.setToolTip(str(self.path) if self.path else "")
 
     # --- backups ---
