@@ -227,3 +227,12 @@ def test_desktop_entry_quotes_a_launcher_with_spaces() -> None:
     assert 'Exec="/opt/my apps/hotline" studio\n' in text
     text = desktop_entry(["/usr/bin/python3", "-m", "game"], Path("/i.svg"))
     assert "Exec=/usr/bin/python3 -m game\n" in text
+
+
+def test_readme_names_every_command() -> None:
+    from game.launch import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in COMMANDS if c != "app" and f"`hotline {c}" not in readme]
+    assert not missing, f"README.md does not show: {missing}"
+    assert "## Install as a user" in readme and "pipx install" in readme
