@@ -78,7 +78,13 @@ def _env_path(name: str) -> Path | None:
 
 def _package_dir(package: str) -> Path:
     """The folder of a bundled data package, as a real directory."""
-    root = resources.files(package)
+    try:
+        root = resources.files(package)
+    except ModuleNotFoundError:
+        # An editable install made before the folders were mapped into the package.
+        raise RuntimeError(f"Hotline's bundled files ({package}) are not installed; reinstall "
+                           "Hotline (in a clone: `bash scripts/setup.sh`, or "
+                           "`pip install -e .`).") from None
     if not isinstance(root, Path):
         # A zip import would give a zipfile.Path: Hotline reads and lists these
         # folders as files, and every supported install (wheel, pipx, checkout)

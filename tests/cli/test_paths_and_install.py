@@ -236,3 +236,13 @@ def test_readme_names_every_command() -> None:
     missing = [c for c in COMMANDS if c != "app" and f"`hotline {c}" not in readme]
     assert not missing, f"README.md does not show: {missing}"
     assert "## Install as a user" in readme and "pipx install" in readme
+
+
+def test_a_stale_install_without_the_bundled_package_says_how_to_fix_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(package: str) -> None:
+        raise ModuleNotFoundError(f"No module named '{package}'", name=package)
+
+    monkeypatch.setattr(paths.resources, "files", missing)
+    with pytest.raises(RuntimeError, match=r"game\.scenarios.*scripts/setup\.sh"):
+        paths.bundled_scenarios_dir()
