@@ -151,7 +151,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     sdist = dist / sdist_name
     unpacked = work / "unpacked"
     with tarfile.open(sdist) as archive:
-        archive.extractall(unpacked, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4+; Debian 12 has 3.11.2
+            archive.extractall(unpacked, filter="data")
+        else:
+            archive.extractall(unpacked)  # our own sdist, just built
     (built,) = list(unpacked.iterdir())
     wheel_name = _run([sys.executable, "-c", BUILD, "wheel", str(dist)],
                       cwd=built).stdout.split()[-1]
