@@ -53,6 +53,8 @@ class Backend(Protocol):
         read_only: Opened for reading only (writes raise a StoreError).
         damage: What the integrity check found when the store was opened
             read-only although damaged (empty when healthy).
+        schema_version: The store's schema version (below the current one
+            only for a store opened read-only, which is never migrated).
         newest_first: ``ORDER BY`` terms listing sessions (alias ``s``) newest first.
         lock_row: Suffix of a ``SELECT`` that locks the selected session row
             for the rest of a write (``" FOR UPDATE"``), or ``""`` where the
@@ -62,6 +64,7 @@ class Backend(Protocol):
     location: StoreLocation
     read_only: bool
     damage: tuple[str, ...]
+    schema_version: int
 
     @property
     def newest_first(self) -> str:
@@ -88,6 +91,10 @@ class Backend(Protocol):
             full: A thorough check (``hotline store check``) rather than the
                 quick one done when the store is opened.
         """
+        ...
+
+    def prepare_wait(self) -> None:
+        """Start listening for other writers' commits (before the caller's last read)."""
         ...
 
     def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:

@@ -33,6 +33,7 @@ import logging
 import math
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -166,11 +167,14 @@ class InputRecord:
         seq: 1-based position in the session (``inputs(sid)[seq - 1]``).
         data: The input as given to :meth:`Journal.append_input`.
         recorded_at: UTC ISO-8601 timestamp of the commit.
+        decision: The decision key it confirmed, if any (see
+            :meth:`Journal.append_input`).
     """
 
     seq: int
     data: dict[str, Any]
     recorded_at: str
+    decision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -369,17 +373,27 @@ def _session_from_row(row: Row) -> SessionRecord:
 
 
 def _input_from_row(sid: str, row: Row) -> InputRecord:
-    seq, text, at = row
+    seq, text, at, decision = row if len(row) == 4 else (*row, None)
     try:
         data = _json(text, f"input {seq}", dict)
         recorded_at = _text(at, f"the time of input {seq}")
+        decision = _text(decision, f"the decision of input {seq}", optional=True)
     except _Bad as exc:
         raise BadRecordError(
             f"session {sid} cannot be replayed: {exc}. The journal row was changed by "
             "something other than Hotline; `hotline store check` lists every such row",
             session_id=sid,
         ) from None
-    return InputRecord(int(seq), data, recorded_at)
+    return InputRecord(int(seq), data, recorded_at, decision)
+
+
+def _decided_by(data: dict[str, Any]) -> str:
+    """Who recorded an input: its ``seat``, else its ``role``, else nobody known."""
+    for key in ("seat", "role"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 # --------------------------------------------------------------------------
@@ -957,9 +971,9 @@ class Journal:
                 )
                 for item, text in zip(inputs, texts, strict=True):
                     tx.run(
-                        "INSERT INTO inputs (session_id, seq, data, recorded_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (record.id, item.seq, text, item.recorded_at),
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at, decision) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (record.id, item.seq, text, item.recorded_at, item.decision),
                     )
                 if record.status == "ended":
                     tx.run(
@@ -975,7 +989,9 @@ class Journal:
 
     # -- inputs -----------------------------------------------------------
 
-    def append_input(self, session_id: str, data: dict[str, Any]) -> int:
+    def append_input(
+        self, session_id: str, data: dict[str, Any], *, decision: str | None = None
+    ) -> int:
         """Append one input to an active session; committed before returning.
 
         The input is stored as canonical JSON in its own durable transaction,
@@ -985,7 +1001,12 @@ class Journal:
         Args:
             session_id: A session id or a unique prefix of one.
             data: A JSON object, e.g. ``{"type": "choose", "option": "call-dtl",
-                "rationale": "...", "role": "secdef", "seconds": 12.5}``.
+                "rationale": "...", "role": "secdef", "seconds": 12.5}``. Give
+                it a ``seat`` (or ``role``) to say who decided.
+            decision: A key naming the decision this input confirms (e.g.
+                ``"turn-3/node-7"``). The database keeps one input per key and
+                session: when two seats confirm the same decision, the second
+                gets :class:`AlreadyDecidedError` saying who decided.
 
         Returns:
             The input's 1-based sequence number in the session.
@@ -993,30 +1014,121 @@ class Journal:
         Raises:
             SessionNotFoundError: If the session is unknown.
             SessionEndedError: If the session has ended.
+            AlreadyDecidedError: If ``decision`` was already recorded.
             JournalError: If ``data`` is not a JSON-able dict, or on storage
                 failure.
         """
         if not isinstance(data, dict):
             raise JournalError(f"an input must be a dict, not {type(data).__name__}")
+        if decision is not None:
+            _check_text("decision", decision)
+            if not decision:
+                raise JournalError("a decision key must not be empty")
         text = canonical_json(data)
-        with self._write() as tx:
-            sid = self._resolve(tx, session_id)
-            (status, *_rest) = self._status_for_write(tx, sid)
-            if status != "active":
-                raise SessionEndedError(
-                    f"session {sid} has ended; no more inputs can be recorded "
-                    "(start a new session or fork this one)"
-                )
-            (seq,) = tx.one(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
-            ) or (1,)
-            now = _iso(_now())
-            tx.run(
-                "INSERT INTO inputs (session_id, seq, data, recorded_at) VALUES (?, ?, ?, ?)",
-                (sid, seq, text, now),
-            )
-            tx.run("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+        sid = session_id
+        try:
+            with self._write() as tx:
+                sid = self._resolve(tx, session_id)
+                (status, *_rest) = self._status_for_write(tx, sid)
+                if status != "active":
+                    raise SessionEndedError(
+                        f"session {sid} has ended; no more inputs can be recorded "
+                        "(start a new session or fork this one)"
+                    )
+                if decision is not None:
+                    self._refuse_decided(tx, sid, decision)
+                (seq,) = tx.one(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
+                ) or (1,)
+                now = _iso(_now())
+                if decision is None:
+                    tx.run(
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (sid, seq, text, now),
+                    )
+                else:
+                    tx.run(
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at, decision) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (sid, seq, text, now, decision),
+                    )
+                tx.run("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+        except DuplicateKeyError:
+            if decision is None:
+                raise
+            # Another writer got there between our check and our insert, and
+            # the database's unique index turned us away: say who it was.
+            with self._read() as tx:
+                self._refuse_decided(tx, sid, decision)
+            raise
         return int(seq)
+
+    def _refuse_decided(self, tx: Tx, sid: str, decision: str) -> None:
+        row = tx.one(
+            "SELECT seq, data FROM inputs WHERE session_id = ? AND decision = ?", (sid, decision)
+        )
+        if row is not None:
+            winner = _input_from_row(sid, (row[0], row[1], "", decision))
+            raise AlreadyDecidedError(
+                sid, decision, winner.seq, _decided_by(winner.data), winner.data
+            )
+
+    def decision(self, session_id: str, decision: str) -> InputRecord | None:
+        """The input that confirmed a decision key, or None if it is still open.
+
+        Args:
+            session_id: A session id or a unique prefix of one.
+            decision: The decision key.
+
+        Returns:
+            The winning input record, or None.
+        """
+        with self._read() as tx:
+            sid = self._resolve(tx, session_id)
+            row = tx.one(
+                f"SELECT seq, data, recorded_at, {self._decision_column} FROM inputs "
+                "WHERE session_id = ? AND decision = ?",
+                (sid, decision),
+            ) if self.backend.schema_version >= 2 else None
+        return None if row is None else _input_from_row(sid, row)
+
+    @property
+    def _decision_column(self) -> str:
+        # A store opened read-only is not migrated; before v2 it has no decisions.
+        return "decision" if self.backend.schema_version >= 2 else "NULL"
+
+    def wait_for_inputs(
+        self, session_id: str, after_seq: int, timeout: float
+    ) -> list[InputRecord]:
+        """Wait until session ``session_id`` has inputs after ``after_seq``; return them.
+
+        For seats and watchers on other machines. On PostgreSQL this sleeps on
+        the insert trigger's ``NOTIFY`` (no polling of the tables); on SQLite it
+        polls a change counter every 50 ms and reads the inputs only when some
+        program committed.
+
+        Args:
+            session_id: A session id or a unique prefix of one.
+            after_seq: The last sequence number the caller has seen (0 for none).
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The new input records in order (empty when the time ran out).
+
+        Raises:
+            SessionNotFoundError: If the session is unknown.
+        """
+        sid = self.resolve(session_id)
+        deadline = time.monotonic() + max(0.0, timeout)
+        with self._lock:
+            self.backend.prepare_wait()  # before the read, so no commit slips between
+        while True:
+            records = self.input_records(sid, after=after_seq)
+            remaining = deadline - time.monotonic()
+            if records or remaining <= 0:
+                return records
+            self.backend.wait_for_inputs(sid, after_seq, remaining)
 
     def inputs(self, session_id: str) -> list[dict[str, Any]]:
         """Return a session's inputs in order.
@@ -1050,8 +1162,8 @@ class Journal:
         with self._read() as tx:
             sid = self._resolve(tx, session_id)
             rows = tx.all(
-                "SELECT seq, data, recorded_at FROM inputs WHERE session_id = ? AND seq > ? "
-                "ORDER BY seq",
+                f"SELECT seq, data, recorded_at, {self._decision_column} FROM inputs "
+                "WHERE session_id = ? AND seq > ? ORDER BY seq",
                 (sid, after),
             )
         return [_input_from_row(sid, row) for row in rows]

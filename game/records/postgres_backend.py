@@ -17,7 +17,6 @@ A connection lost mid-call (a server restart) is reported as
 
 from __future__ import annotations
 
-import select
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -90,6 +89,7 @@ class PostgresBackend:
         self.location = location
         self.read_only = read_only
         self.damage: tuple[str, ...] = ()
+        self.schema_version = SCHEMA_VERSION
         self._pg = _import_psycopg()
         self._conn: psycopg.Connection[Any] | None = None
         self._listener: psycopg.Connection[Any] | None = None
@@ -179,16 +179,17 @@ class PostgresBackend:
                         f"the journal {shown} was written by a newer Hotline (schema v{version}; "
                         f"this build knows up to v{SCHEMA_VERSION}). Upgrade Hotline."
                     )
+                self.schema_version = version
                 if version < SCHEMA_VERSION:
                     if self.read_only:
-                        raise StoreError(
-                            f"the journal {shown} has an older schema (v{version}); open it "
-                            "once for writing (any hotline command) to bring it up to date."
-                        )
+                        if version == 0:
+                            raise StoreError(f"there is no Hotline journal in {shown} yet")
+                        return
                     for step in range(version, SCHEMA_VERSION):
                         for statement in MIGRATIONS[step].postgresql:
                             conn.execute(statement)
                     conn.execute("UPDATE store_info SET schema_version = %s", (SCHEMA_VERSION,))
+                    self.schema_version = SCHEMA_VERSION
         except pg.errors.InsufficientPrivilege as exc:
             raise StoreError(
                 f"the database user in {shown} may not create Hotline's tables ({exc}). Ask "
@@ -317,7 +318,7 @@ class PostgresBackend:
             raise self.translate(exc) from exc
 
     def integrity_problems(self, *, full: bool) -> list[str]:
-        """Check that the guard triggers exist and are enabled (and, if ``full``, read every row)."""
+        """Check the guard triggers exist and are enabled (``full``: read every row too)."""
         pg = self._pg
         problems: list[str] = []
         try:
@@ -341,27 +342,29 @@ class PostgresBackend:
             problems.append(" ".join(str(exc).split()))
         return problems
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
-        """Wait for a NOTIFY from the insert trigger for ``session_id`` (or timeout).
+    def prepare_wait(self) -> None:
+        """LISTEN on the notification channel (a second connection, kept open)."""
+        self.listen()
 
-        The listener is a second connection, LISTENing from its first use on;
-        :meth:`listen` should be called before the caller's last read, so no
-        notification falls between the read and the wait.
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+        """Wait for the insert trigger's NOTIFY about ``session_id`` (or timeout).
+
+        Call :meth:`prepare_wait` before the last read, so that no
+        notification can fall between that read and this wait.
         """
+        pg = self._pg
         listener = self.listen()
         deadline = time.monotonic() + max(0.0, timeout)
-        while True:
-            for note in listener.notifies(timeout=0, stop_after=None):
-                sid, _, seq = note.payload.partition(" ")
-                if sid == session_id and (not seq.isdigit() or int(seq) > after_seq):
-                    return
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            try:
-                select.select([listener.fileno()], [], [], remaining)
-            except (OSError, ValueError):
-                return
+        try:
+            while (remaining := deadline - time.monotonic()) > 0:
+                for note in listener.notifies(timeout=remaining, stop_after=1):
+                    sid, _, seq = note.payload.partition(" ")
+                    if sid == session_id and (not seq.isdigit() or int(seq) > after_seq):
+                        return
+        except pg.Error:
+            with suppress(Exception):
+                listener.close()
+            self._listener = None  # reconnect (and LISTEN again) on the next wait
 
     def listen(self) -> psycopg.Connection[Any]:
         """The LISTENing connection (opened on first use)."""

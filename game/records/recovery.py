@@ -16,7 +16,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Final
 
-from .errors import BadRecordError, JournalError, StoreError
+from .errors import BadRecordError, DamagedStoreError, JournalError, StoreError
 from .journal import (
     InputRecord,
     Journal,
@@ -105,6 +105,8 @@ class StoreReport:
 
 
 def _error_text(exc: Exception) -> str:
+    if isinstance(exc, DamagedStoreError) and exc.problems:
+        return exc.problems[0]  # not the whole advice again for every row
     return " ".join(str(exc).split())
 
 
@@ -156,11 +158,11 @@ def _read_inputs(journal: Journal, sid: str, copy: SessionCopy) -> None:
         copy.stored_inputs = int(count)
     except JournalError:
         copy.stored_inputs = None
+    columns = "seq, data, recorded_at, " + journal._decision_column
     try:
         with backend.read() as tx:
             rows = tx.all(
-                "SELECT seq, data, recorded_at FROM inputs WHERE session_id = ? ORDER BY seq",
-                (sid,),
+                f"SELECT {columns} FROM inputs WHERE session_id = ? ORDER BY seq", (sid,)
             )
         copy.inputs = [_input_from_row(sid, row) for row in rows]
         expected = list(range(1, len(copy.inputs) + 1))
@@ -175,8 +177,7 @@ def _read_inputs(journal: Journal, sid: str, copy: SessionCopy) -> None:
         try:
             with backend.read() as tx:
                 row = tx.one(
-                    "SELECT seq, data, recorded_at FROM inputs WHERE session_id = ? AND seq = ?",
-                    (sid, seq),
+                    f"SELECT {columns} FROM inputs WHERE session_id = ? AND seq = ?", (sid, seq)
                 )
             if row is None:
                 if copy.stored_inputs is not None and seq <= copy.stored_inputs:

@@ -204,8 +204,22 @@ _PG_V1: Final = (
     """,
 )
 
+# Seats at separate desks: an input may carry a decision key, and the database
+# lets only one input per session hold each key, so two seats cannot both
+# confirm the same decision (the second insert fails, whoever wrote it).
+_DECISIONS_V2: Final = (
+    "ALTER TABLE {inputs} ADD COLUMN decision TEXT",
+    "CREATE UNIQUE INDEX inputs_one_decision ON {inputs} (session_id, decision) "
+    "WHERE decision IS NOT NULL",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("sessions and append-only inputs", _SQLITE_V1, _PG_V1),
+    Migration(
+        "one input per decision",
+        tuple(s.format(inputs="inputs") for s in _DECISIONS_V2),
+        tuple(s.format(inputs="hotline.inputs") for s in _DECISIONS_V2),
+    ),
 )
 #: The schema version this build writes.
 SCHEMA_VERSION: Final = len(MIGRATIONS)

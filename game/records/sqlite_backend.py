@@ -105,9 +105,11 @@ class SqliteBackend:
         self.location = location
         self.read_only = read_only
         self.damage: tuple[str, ...] = ()
+        self.schema_version = SCHEMA_VERSION
         self._path = Path(location.target)
         self._busy = busy_timeout
         self._conn: sqlite3.Connection | None = None
+        self._waiter: sqlite3.Connection | None = None
         if not os.path.lexists(self._path):
             if read_only:
                 raise StoreError(f"there is no journal at {self._path}")
@@ -251,6 +253,9 @@ class SqliteBackend:
                 f"v{version}; this build knows up to v{SCHEMA_VERSION}). "
                 f"Upgrade Hotline, or {_elsewhere()}."
             )
+        if self.read_only and version == 0:
+            raise StoreError(f"{self._path} holds no journal yet (it is an empty database)")
+        self.schema_version = int(version)
 
     def _connect_read_write(self) -> sqlite3.Connection:
         folder = self._path.parent
@@ -295,6 +300,7 @@ class SqliteBackend:
             return int(version), int(app_id)
 
         if current() == (SCHEMA_VERSION, HOTLINE_APPLICATION_ID):
+            self.schema_version = SCHEMA_VERSION
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -309,6 +315,7 @@ class SqliteBackend:
             if app_id != HOTLINE_APPLICATION_ID:
                 conn.execute(f"PRAGMA application_id = {HOTLINE_APPLICATION_ID}")
             conn.execute("COMMIT")
+            self.schema_version = SCHEMA_VERSION
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -488,19 +495,36 @@ class SqliteBackend:
                     problems.append(line)
         return problems
 
+    def prepare_wait(self) -> None:
+        """Open the waiter's own connection (its ``data_version`` sees every commit)."""
+        if self._waiter is None:
+            self._waiter = self._connect_read_only()
+            self._waiter.execute("PRAGMA data_version").fetchone()
+
     def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
-        """Sleep until another connection commits (``PRAGMA data_version``), or timeout."""
+        """Poll ``PRAGMA data_version`` until some connection commits, or timeout.
+
+        SQLite has no notifications; a change counter read every
+        :data:`POLL_S` seconds on a connection of its own is the cheap
+        fallback (no query of the tables until something changed).
+        """
+        self.prepare_wait()
+        waiter = self._waiter
+        assert waiter is not None
         deadline = time.monotonic() + max(0.0, timeout)
-        conn = self.conn
-        (start,) = conn.execute("PRAGMA data_version").fetchone()
+        (start,) = waiter.execute("PRAGMA data_version").fetchone()
         while time.monotonic() < deadline:
             time.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
-            (now,) = conn.execute("PRAGMA data_version").fetchone()
+            (now,) = waiter.execute("PRAGMA data_version").fetchone()
             if now != start:
                 return
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and the waiter's)."""
+        if self._waiter is not None:
+            with suppress(sqlite3.Error):
+                self._waiter.close()
+            self._waiter = None
         if self._conn is not None:
             try:
                 self._conn.close()

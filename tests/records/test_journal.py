@@ -153,7 +153,7 @@ def test_append_only_enforced_by_database(sqlite_journal: Journal) -> None:
         conn.execute("UPDATE inputs SET data = '{}'")
     with pytest.raises(sqlite3.IntegrityError, match="in sequence"):
         conn.execute(
-            "INSERT INTO inputs VALUES (?, 5, '{}', 'x')",
+            "INSERT INTO inputs (session_id, seq, data, recorded_at) VALUES (?, 5, '{}', 'x')",
             (sid,),
         )
     conn.close()

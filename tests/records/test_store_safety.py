@@ -81,7 +81,7 @@ _DAMAGE = {
     "five middle pages": (PAGE * 10, PAGE * 5, b"\xa5"),
     "one page zeroed": (PAGE * 12, PAGE, b"\x00"),
     "last page random": (-PAGE, PAGE, None),
-    "half a page random": (PAGE * 6 + PAGE // 2, PAGE // 2, None),
+    "first half of a page random": (PAGE * 20, PAGE // 2, None),
     "a page's type byte": (PAGE * 8, 1, b"\x0d"),
     "a cell pointer array": (PAGE * 9 + 8, 16, b"\xff"),
     "page 2 zeroed": (PAGE, PAGE, b"\x00"),
@@ -139,7 +139,7 @@ def test_damaged_store_commands_exit_2_and_recover_copies_the_readable_sessions(
     filled: tuple[Path, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "journal.sqlite3"
-    _damage(filled[0], path, "half a page random")
+    _damage(filled[0], path, "first half of a page random")
     written = filled[1]
     before = _digest(path)
 
@@ -308,7 +308,7 @@ def _store_with_bad_rows(path: Path) -> dict[str, str]:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE sessions SET seed = 'abc' WHERE id = ?", (ids["bad-seed"],))
     conn.execute("UPDATE sessions SET meta = '[1, 2]' WHERE id = ?", (ids["bad-meta"],))
-    conn.execute("INSERT INTO inputs VALUES (?, 3, '\"not an object\"', 'x')", (ids["bad-input"],))
+    conn.execute("INSERT INTO inputs (session_id, seq, data, recorded_at) VALUES (?, 3, '\"not an object\"', 'x')", (ids["bad-input"],))
     conn.commit()
     conn.close()
     return ids
