@@ -46,6 +46,9 @@ def _new(journal: Journal, **overrides: Any) -> str:
     return journal.create_session(**kwargs)
 
 
+INSERT_PG = "INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES "
+
+
 def _raw(url: str) -> psycopg.Connection[Any]:
     """A plain connection, as another program (or a careless admin) would use."""
     return psycopg.connect(url, autocommit=True)
@@ -98,15 +101,15 @@ def test_append_only_enforced_by_the_database(pg_store: str) -> None:
         with pytest.raises(psycopg.errors.RestrictViolation, match="append-only"):
             conn.execute("TRUNCATE hotline.inputs CASCADE")
         with pytest.raises(psycopg.errors.RestrictViolation, match="in sequence"):
-            conn.execute("INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES (%s, 5, '{}', 'x')", (sid,))
+            conn.execute(INSERT_PG + "(%s, 5, '{}', 'x')", (sid,))
         with pytest.raises(psycopg.errors.RestrictViolation, match="ended session"):
-            conn.execute("INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES (%s, 1, '{}', 'x')", (other,))
+            conn.execute(INSERT_PG + "(%s, 1, '{}', 'x')", (other,))
         with pytest.raises(psycopg.errors.CheckViolation):
-            conn.execute("INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES (%s, 2, '[1]', 'x')", (sid,))
+            conn.execute(INSERT_PG + "(%s, 2, '[1]', 'x')", (sid,))
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):
-            conn.execute("INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES (%s, 2, 'not json', 'x')", (sid,))
+            conn.execute(INSERT_PG + "(%s, 2, 'not json', 'x')", (sid,))
         with pytest.raises(psycopg.errors.RestrictViolation, match="in sequence"):
-            conn.execute("INSERT INTO hotline.inputs (session_id, seq, data, recorded_at) VALUES (%s, 1, '{}', 'x')", (sid,))
+            conn.execute(INSERT_PG + "(%s, 1, '{}', 'x')", (sid,))
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("UPDATE hotline.sessions SET meta = '[]' WHERE id = %s", (sid,))
     with Journal(pg_store) as journal:

@@ -308,7 +308,11 @@ def _store_with_bad_rows(path: Path) -> dict[str, str]:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE sessions SET seed = 'abc' WHERE id = ?", (ids["bad-seed"],))
     conn.execute("UPDATE sessions SET meta = '[1, 2]' WHERE id = ?", (ids["bad-meta"],))
-    conn.execute("INSERT INTO inputs (session_id, seq, data, recorded_at) VALUES (?, 3, '\"not an object\"', 'x')", (ids["bad-input"],))
+    conn.execute(
+        "INSERT INTO inputs (session_id, seq, data, recorded_at) "
+        "VALUES (?, 3, '\"not an object\"', 'x')",
+        (ids["bad-input"],),
+    )
     conn.commit()
     conn.close()
     return ids
