@@ -156,7 +156,7 @@ def test_postgresql_waits_on_listen_notify(pg_store: str) -> None:
                 row = conn.execute(
                     "SELECT query FROM pg_stat_activity WHERE application_name = "
                     "'hotline-listen' AND datname = current_database()").fetchone()
-                if row is not None:
+                if row is not None and row[0] == "LISTEN hotline_inputs":
                     break
                 threading.Event().wait(0.05)
             assert row is not None and row[0] == "LISTEN hotline_inputs"

@@ -338,3 +338,14 @@ def test_journal_error_for_nul_text(pg_store: str) -> None:
         sid = _new(journal)
         journal.append_input(sid, {"text": "a\x00b"})  # JSON escapes it: stored fine
         assert journal.inputs(sid) == [{"text": "a\x00b"}]
+
+
+def test_commits_are_durable_even_if_the_server_default_is_not(pg_store: str) -> None:
+    dbname = pg_store.rsplit("/", 1)[1]
+    with _raw(pg_store) as conn:
+        conn.execute(f'ALTER DATABASE "{dbname}" SET synchronous_commit = off')
+    with _raw(pg_store) as conn:
+        assert conn.execute("SHOW synchronous_commit").fetchone() == ("off",)
+    with Journal(pg_store) as journal:
+        backend: Any = journal.backend
+        assert backend.conn.execute("SHOW synchronous_commit").fetchone() == ("on",)
