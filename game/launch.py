@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from game.records import STORE_ENV
+from game.records.stores import STORE_ENV, is_store_url
 
 __all__ = ["COMMANDS", "EXIT_FAULT", "first_word", "open_app", "split_app_args",
            "unknown_command_message"]
@@ -20,7 +20,7 @@ __all__ = ["COMMANDS", "EXIT_FAULT", "first_word", "open_app", "split_app_args",
 # game.commands, so that `hotline` can open the app without importing the
 # engine; tests/cli checks that this tuple matches the command registry.
 COMMANDS = ("app", "validate", "lint", "schema", "play", "resume", "sessions", "simulate",
-            "balance", "debrief", "msel", "studio", "paths", "install-desktop")
+            "balance", "debrief", "msel", "studio", "paths", "install-desktop", "store")
 EXIT_FAULT = 1
 _SCENARIO_SUFFIXES = (".yaml", ".yml")
 
@@ -100,7 +100,7 @@ def store_from_global_args(global_args: list[str]) -> str | None:
 def open_app(app_args: list[str], store: str | None) -> int:
     """Open the desktop app; Qt is imported only here."""
     if store:
-        os.environ[STORE_ENV] = str(Path(store).expanduser())
+        os.environ[STORE_ENV] = store if is_store_url(store) else str(Path(store).expanduser())
     try:
         from game.ui.app import run_app
     except ModuleNotFoundError as exc:

@@ -71,6 +71,11 @@ SETTINGS_ENV = "HOTLINE_SETTINGS"
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
+# ``scheme://`` (two letters at least, so ``C://x`` stays a path); the same
+# rule game.records.stores uses to pick a backend.
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
+
+
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name, "").strip()
     return Path(value).expanduser() if value else None
@@ -135,8 +140,15 @@ def user_scenarios_dir() -> Path:
 
 
 def default_store_path() -> Path:
-    """The session journal: ``$HOTLINE_STORE``, else ``journal.sqlite3`` in the data folder."""
-    return _env_path(STORE_ENV) or user_data_dir() / "journal.sqlite3"
+    """The session journal file: ``$HOTLINE_STORE``, else ``journal.sqlite3`` in the data folder.
+
+    When ``$HOTLINE_STORE`` is a URL (a PostgreSQL store, see
+    game.records.stores) this is still the default file.
+    """
+    env = os.environ.get(STORE_ENV, "").strip()
+    if env and not _URL_LIKE.match(env):
+        return Path(env).expanduser()
+    return user_data_dir() / "journal.sqlite3"
 
 
 def backups_dir() -> Path:
@@ -187,7 +199,10 @@ class Folder:
 
 def folders() -> list[Folder]:
     """Every folder and file location Hotline uses, in the order a user needs them."""
-    store_note = f"from ${STORE_ENV}" if _env_path(STORE_ENV) else ""
+    store_env = os.environ.get(STORE_ENV, "").strip()
+    store_note = (f"${STORE_ENV} names a server: {store_env.split('@')[-1]}; this is the "
+                  "default file" if _URL_LIKE.match(store_env)
+                  else f"from ${STORE_ENV}" if store_env else "")
     backups_note = f"from ${BACKUPS_ENV}" if _env_path(BACKUPS_ENV) else ""
     settings_note = f"from ${SETTINGS_ENV}" if _env_path(SETTINGS_ENV) else ""
     return [

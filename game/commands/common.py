@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from game.paths import ScenarioNotFound, find_scenario
-from game.records import Journal
+from game.records import DamagedStoreError, Journal, ReadOnlyStoreError
 from game.scenario import CompiledScenario
 from game.scenario.diagnostics import ScenarioLoadError
 from game.scenario.loader import load_scenario
@@ -31,9 +31,28 @@ def err(*parts: object) -> None:
     print(*parts, file=sys.stderr)
 
 
-def open_journal(store: str | None) -> Journal:
-    """The journal named by ``--store``, else ``$HOTLINE_STORE``, else the user data folder."""
-    return Journal(store)
+def open_journal(store: str | None, *, for_reading: bool = False) -> Journal:
+    """The journal named by ``--store``, else ``$HOTLINE_STORE``, else the user data folder.
+
+    Args:
+        store: ``--store``'s value (a file path or a ``postgresql://`` URL), or None.
+        for_reading: The command only reads. A store that cannot be written
+            (damaged, or in a read-only folder) is then opened read-only with
+            a warning, instead of refusing the command.
+
+    Raises:
+        StoreError: The store cannot be used; :func:`game.commands.main`
+            prints the message and exits with status 2.
+    """
+    try:
+        return Journal(store)
+    except (DamagedStoreError, ReadOnlyStoreError) as exc:
+        if not for_reading:
+            raise
+        journal = Journal(store, read_only=True)
+        err(f"warning: {exc}")
+        err("warning: showing what can be read; nothing will be written to this journal.")
+        return journal
 
 
 def store_flag(store: str | None) -> str:

@@ -21,6 +21,6 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from game.debrief.commands import debrief_command
 
-    with open_journal(args.store) as journal:
+    with open_journal(args.store, for_reading=True) as journal:
         return int(debrief_command(journal, args.session_id, args.export,
                                    scenario_path=args.scenario))

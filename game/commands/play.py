@@ -103,5 +103,5 @@ def run(args: argparse.Namespace) -> int:
                       ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         elif session.ended and transcript is not None:
-            transcript.write(f"\n(session {sid} recorded in {journal.path})")
+            transcript.write(f"\n(session {sid} recorded in {journal})")
         return status

@@ -86,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
         status = play_session(journal=journal, sid=record.id, session=session, source=source,
                                transcript=transcript, store=args.store)
         if session.ended:
-            transcript.write(f"\n(session {record.id} recorded in {journal.path})")
+            transcript.write(f"\n(session {record.id} recorded in {journal})")
         return status
