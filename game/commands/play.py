@@ -12,7 +12,7 @@ from typing import Any
 from game.analysis import policy_names
 from game.sessions import RecordedSession, SessionService
 
-from .common import EXIT_OK, CliError, load_or_report, open_journal
+from .common import EXIT_OK, CliError, load_or_report, open_journal, scenario_ref
 from .driving import (
     InputSource,
     chain,
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Play a scenario to an ending. With neither --choices nor --policy it is "
         "interactive. Every play is recorded in the journal and can be resumed.",
     )
-    play.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    play.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                      help="scenario file or id (e.g. balloon-2023)")
     play.add_argument("--seed", type=int, help="random seed (default: a new random one)")
     play.add_argument("--choices", metavar="ID,ID,...",
                       help="option ids to take, in order (then --policy or interactive)")
@@ -78,11 +79,11 @@ def run(args: argparse.Namespace) -> int:
             mode="trainee" if is_interactive else "headless", scenario_path=path, meta=meta,
         )
         with recorded:
-            return _play(args, recorded, choices, policy, journal.path)
+            return _play(args, recorded, choices, policy, str(journal))
 
 
 def _play(args: argparse.Namespace, recorded: RecordedSession, choices: list[str],
-          policy: str | None, store_path: Path) -> int:
+          policy: str | None, store: str) -> int:
     scenario, session, sid = recorded.scenario, recorded.session, recorded.id
     transcript = None if args.json else Transcript(scenario, sys.stdout,
                                                    show_hidden=policy is not None or
@@ -105,5 +106,5 @@ def _play(args: argparse.Namespace, recorded: RecordedSession, choices: list[str
         json.dump(session_json(recorded), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif session.ended and transcript is not None:
-        transcript.write(f"\n(session {sid} recorded in {store_path})")
+        transcript.write(f"\n(session {sid} recorded in {store})")
     return status

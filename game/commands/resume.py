@@ -15,7 +15,7 @@ from game.records import JournalError
 from game.sessions import RecordedSession, ScenarioUnavailable, SessionService, load_file
 from game.sessions.snapshots import ScenarioFileError
 
-from .common import EXIT_OK, CliError, err, load_or_report, num, open_journal
+from .common import EXIT_OK, CliError, err, load_or_report, num, open_journal, scenario_ref
 from .driving import from_policy, interactive, last_node_start, play_session, policy_or_error
 from .transcript import Transcript
 
@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         "it was edited since the session was recorded")
     resume.add_argument("--force", dest="on_current", action="store_true",
                         help=argparse.SUPPRESS)  # the flag's old name
-    resume.add_argument("--scenario", metavar="PATH",
-                        help="scenario file to use (with --on-current-file: continue on it)")
+    resume.add_argument("--scenario", metavar="PATH", type=scenario_ref,
+                        help="scenario file or id to use (with --on-current-file: continue on it)")
     resume.add_argument("--policy", metavar="POLICY",
                         help="finish the session with an automatic player")
     return resume
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             elif version.edited:
                 err(f"note: session {record.id} was {version.describe()}; it continues on the "
                     "version it was played on (kept in the journal)")
-            return _continue(args, recorded, policy, str(journal.path))
+            return _continue(args, recorded, policy, str(journal))
 
 
 def _continue(args: argparse.Namespace, recorded: RecordedSession, policy: str | None,

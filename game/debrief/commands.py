@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from game.records.journal import Journal, JournalError
+from game.records import Journal, JournalError, is_user_problem
 from game.sessions import ScenarioFileError, load_file
 
 from .aar import apply_aar, load_aar
@@ -47,8 +47,10 @@ def debrief_command(journal: Journal, session_id: str, export_to: str | None = N
         err: Where errors go (default stderr).
 
     Returns:
-        The exit status: 0 on success, 1 when the session is unknown or the
-        export fails, 2 on a bad export file name.
+        The exit status: 0 on success; 2 for a problem the user can fix (a bad
+        export file name, an unknown session, a scenario file that does not
+        load, a store that cannot be used, a file that cannot be written);
+        1 for an internal fault (an exporter that fails on valid data).
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -64,20 +66,23 @@ def debrief_command(journal: Journal, session_id: str, export_to: str | None = N
             scenario = load_file(scenario_path)
         except ScenarioFileError as exc:
             print(f"hotline debrief: {exc}", file=err)
-            return 1
+            return 2
     try:
         opened = open_debrief(journal, session_id, scenario)
         if opened.debrief.session_id:
             apply_aar(opened.debrief, load_aar(journal, opened.debrief.session_id))
     except JournalError as exc:
         print(f"hotline debrief: {exc}", file=err)
-        return 1
+        return 2 if is_user_problem(exc) else 1
     if export_to is None:
         out.write(summary_text(opened.debrief))
         return 0
     try:
         written = export_debrief(export_to, opened, journal)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        print(f"hotline debrief: could not write {export_to}: {exc}", file=err)
+        return 2
+    except ValueError as exc:
         print(f"hotline debrief: could not write {export_to}: {exc}", file=err)
         return 1
     for notice in opened.debrief.notices:

@@ -426,9 +426,16 @@ class SessionService:
                 scenario = snapshots.load_file(path)
             except ScenarioFileError:
                 continue
-            if scenario.content_hash == content_hash and self.keep_snapshot(scenario):
+            if scenario.content_hash == content_hash and self._try_keep_snapshot(scenario):
                 stored += 1
         return stored
+
+    def _try_keep_snapshot(self, scenario: CompiledScenario) -> bool:
+        """Keep a snapshot if the journal can take it (a read-only one cannot)."""
+        try:
+            return self.keep_snapshot(scenario)
+        except JournalError:
+            return False
 
     # -- internals ------------------------------------------------------------
 
@@ -478,8 +485,7 @@ class SessionService:
             return current, version
         version = self._version(record, wanted, current, problem)
         if current is not None and current.content_hash == wanted:
-            if not version.snapshot:
-                self.keep_snapshot(current)
+            if not version.snapshot and self._try_keep_snapshot(current):
                 version = self._version(record, wanted, current)
             return current, version
         text = self.journal.scenario_text(wanted)

@@ -12,7 +12,7 @@ import pytest
 
 from game.engine import EngineError
 from game.engine.machines import attached_models
-from game.records.journal import Journal, JournalError, snapshot_hash
+from game.records import Journal, JournalError, snapshot_hash
 from game.scenario.loader import load_scenario
 from game.sessions import (
     PLAYED_ON,
@@ -151,12 +151,12 @@ def test_the_migration_fills_snapshots_from_files_that_still_match(
                       encoding="utf-8")
     # A version-1 store (before snapshots), as an older Hotline wrote it.
     conn = sqlite3.connect(store, isolation_level=None)
-    from game.records.journal import MIGRATIONS
+    from game.records import MIGRATIONS
 
-    conn.execute("BEGIN")
-    MIGRATIONS[0](conn)
+    conn.execute("PRAGMA journal_mode = WAL")
+    for statement in MIGRATIONS[0].sqlite:
+        conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("COMMIT")
     for n, (path, content) in enumerate([(tiny_file, scenario.content_hash),
                                          (edited, scenario.content_hash),
                                          (tmp_path / "gone.yaml", "feedfacefeedface")]):
@@ -166,6 +166,12 @@ def test_the_migration_fills_snapshots_from_files_that_still_match(
             "VALUES (?, 'tiny', '1', ?, 'Tiny', ?, 1, '[]', 'trainee', ?, ?)",
             (f"s{n}", content, str(path), f"2024-01-0{n + 1}", f"2024-01-0{n + 1}"))
     conn.close()
+    with Journal(store, read_only=True) as journal:  # not migrated: no snapshots, no writes
+        assert journal.scenario_text(scenario.content_hash) is None
+        assert len(journal.missing_snapshots()) == 3
+        assert SessionService(journal).fill_snapshots() == 0
+        # Still replayable from the file that matches, without writing anything.
+        assert SessionService(journal).open("s0").scenario.content_hash == scenario.content_hash
     with Journal(store) as journal:  # the schema step runs here
         assert journal.missing_snapshots() == [
             ("feedfacefeedface", str(tmp_path / "gone.yaml")),
