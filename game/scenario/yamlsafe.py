@@ -116,12 +116,14 @@ class ParsedYaml:
         keys: Field path -> (line, column) of the key that introduced it.
         raw: Field path -> source text of scalars that are not text
             (numbers, booleans, nulls), for messages such as "put 1.10 in quotes".
+        text: The text that was parsed (for columns inside a value).
     """
 
     data: dict[str, Any]
     values: Mapping[Loc, Pos] = field(repr=False)
     keys: Mapping[Loc, Pos] = field(repr=False)
     raw: Mapping[Loc, str] = field(repr=False, default_factory=dict)
+    text: str = field(repr=False, default="")
 
     def nearest(self, loc: Loc) -> Loc:
         """The longest prefix of ``loc`` that was written in the file."""
@@ -755,7 +757,7 @@ def parse_yaml(text: str, filename: str, *, pure: bool = False) -> ParsedYaml:
     if walker.problems:
         raise ScenarioLoadError(walker.problems)
     walker.values[()] = walker.root_pos
-    return ParsedYaml(root, walker.values, walker.keys, walker.raw)
+    return ParsedYaml(root, walker.values, walker.keys, walker.raw, text)
 
 
 def parse_yaml_bytes(data: bytes, filename: str) -> ParsedYaml:
