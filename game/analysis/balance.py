@@ -20,7 +20,6 @@ the same for any number of workers.
 
 from __future__ import annotations
 
-import json
 import math
 import multiprocessing
 import os
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from game import strictjson
 from game.scenario import OPTION_KINDS, CompiledScenario
 
 from .batch import SimulationReport, simulate
@@ -617,7 +617,7 @@ def balance_command(path: str, n: int = DEFAULT_GAMES, seed: int = 0, as_json: b
     if progress is not None:
         stderr.write("\r" + " " * 60 + "\r")
     if as_json:
-        stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        stdout.write(strictjson.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         stdout.write(format_text(report))
     if html_out:

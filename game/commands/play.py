@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
+from game import strictjson
 from game.analysis import policy_names
 from game.engine import Session
 
@@ -98,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         status = play_session(journal=journal, sid=sid, session=session,
                                source=chain(*sources), transcript=transcript, store=args.store)
         if status == EXIT_OK and args.json:
-            json.dump(session_json(sid, scenario, path, session), sys.stdout,
-                      ensure_ascii=False, indent=1)
+            strictjson.dump(session_json(sid, scenario, path, session), sys.stdout,
+                            ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         elif session.ended and transcript is not None:
             transcript.write(f"\n(session {sid} recorded in {journal.path})")

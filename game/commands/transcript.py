@@ -7,6 +7,7 @@ from typing import TextIO
 
 from game.engine import Event, Session
 from game.scenario import CompiledScenario
+from game.textsafe import escape
 
 from .common import band, num
 
@@ -28,8 +29,8 @@ class Transcript:
         self._last_call: Event | None = None
 
     def write(self, line: str = "") -> None:
-        """Write one line."""
-        self.out.write(line + "\n")
+        """Write one line (control characters in it are shown, never obeyed)."""
+        self.out.write(escape(line) + "\n")
 
     def events(self, events: Iterable[Event]) -> None:
         """Render events in order."""

@@ -48,7 +48,7 @@ from typing import Any
 
 from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenario
 from game.scenario.expr import Effect, compile_effect
-from game.scenario.models import END, Node
+from game.scenario.models import END, MAX_TURNS, Node
 
 from . import scoring
 from .counterpart import resolve_call
@@ -456,6 +456,10 @@ class Session:
         if self.ended and kind not in ("note",):
             raise EngineError("the session has ended")
         if kind == "choose":
+            if self.turn >= MAX_TURNS:
+                raise EngineError(
+                    f"the session has taken {MAX_TURNS} decisions without reaching an ending; "
+                    "the scenario's flow keeps looping (check it with `hotline lint`)")
             if self.phase == "paused":
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")

@@ -18,7 +18,7 @@ import hashlib
 import json
 import math
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any, Literal
@@ -186,18 +186,23 @@ class _Suggester:
     reach :data:`BUDGET`, hints stop (the fix then says what to write instead).
     """
 
-    BUDGET = 200_000
+    BUDGET = 50_000
 
     def __init__(self) -> None:
         self.spent = 0
+        self._sorted: dict[frozenset[str], list[str]] = {}
 
-    def __call__(self, word: str, choices: Iterable[str]) -> str:
-        pool = choices if isinstance(choices, (set, frozenset, dict, list, tuple)) else \
-            list(choices)
-        if self.spent + len(pool) > self.BUDGET:
+    def __call__(self, word: str, choices: Collection[str]) -> str:
+        if self.spent + len(choices) > self.BUDGET:
             return ""
-        self.spent += len(pool)
-        close = get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
+        self.spent += len(choices)
+        if isinstance(choices, frozenset):  # the big ones (node ids): sorted once
+            pool = self._sorted.get(choices)
+            if pool is None:
+                pool = self._sorted[choices] = sorted(choices)
+        else:
+            pool = sorted(choices)
+        close = get_close_matches(word, pool, n=1, cutoff=0.6)
         return f"did you mean '{close[0]}'?" if close else ""
 
 
@@ -210,6 +215,10 @@ class _Collector:
         self.call_names = names.with_call()
         self.conditions: dict[str, Expr] = {}
         self.nearest = _Suggester()
+        # The same texts recur (effects such as 'escalation += 5', shared conditions):
+        # each is compiled once; closures and effects hold no state, so they are shared.
+        self._compiled: dict[tuple[str, bool], Compiled] = {}
+        self._effects: dict[tuple[str, bool], Effect] = {}
 
     def error(self, loc: Loc, message: str, fix: str = "", code: str = "invalid",
               col: int = 0) -> None:
@@ -222,6 +231,9 @@ class _Collector:
         """Compile a condition, or record why it cannot be (None)."""
         if text is None:
             return None
+        known = self._compiled.get((text, call))
+        if known is not None:
+            return known
         names = self.call_names if call else self.names
         try:
             tree = parse_condition(text, names)
@@ -229,20 +241,28 @@ class _Collector:
             self.error(loc, exc.message, exc.fix, "condition", exc.col)
             return None
         self.conditions[text] = tree
-        return compile_tree(tree, names)
+        compiled = self._compiled[(text, call)] = compile_tree(tree, names)
+        return compiled
 
     def effects(self, texts: Iterable[str], loc: Loc, *, call: bool = False
                 ) -> tuple[Effect, ...]:
         names = self.call_names if call else self.names
         compiled: list[Effect] = []
         for i, text in enumerate(texts):
+            known = self._effects.get((text, call))
+            if known is not None:
+                compiled.append(known)
+                continue
             try:
-                compiled.append(compile_effect(text, names))
+                effect = compile_effect(text, names)
             except ExprError as exc:
                 self.error((*loc, i), exc.message, exc.fix, "effect", exc.col)
+                continue
+            self._effects[(text, call)] = effect
+            compiled.append(effect)
         return tuple(compiled)
 
-    def reference(self, loc: Loc, what: str, word: str, known: Iterable[str],
+    def reference(self, loc: Loc, what: str, word: str, known: Collection[str],
                   fix: str = "") -> None:
         """Record an unknown ``what`` (a node, channel...) with the nearest known one."""
         self.error(loc, f"unknown {what} '{word}'", self.nearest(word, known) or fix)
@@ -282,6 +302,7 @@ class _Compiler:
         self.channels = {c.id: c for c in model.channels}
         self.meters = {m.id: m for m in model.meters}
         self.start = model.start or model.nodes[0].id
+        self.targets = self.names.nodes | {END}
 
     def check_ids(self) -> None:
         model, out = self.model, self.out
@@ -404,10 +425,9 @@ class _Compiler:
         return tuple(branches)
 
     def _target(self, loc: Loc, target: str) -> None:
-        nodes = self.names.nodes
-        if target != END and target not in nodes:
+        if target not in self.targets:
             self.out.error(loc, f"'{target}' is not a node",
-                           self.out.nearest(target, nodes | {END})
+                           self.out.nearest(target, self.targets)
                            or "name a node id, or 'end' to finish", "reference")
 
     # the rest of the file ------------------------------------------------------------

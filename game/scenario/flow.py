@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .abstract import (
     ANY_NUMBER,
@@ -81,12 +81,12 @@ class AState:
     def join(self, other: AState) -> AState:
         """The least state holding every value of both."""
         return AState(
-            {k: _hull(v, other.meters[k]) for k, v in self.meters.items()},
-            {k: _hull(v, other.peaks[k]) for k, v in self.peaks.items()},
-            {k: v | other.flags[k] for k, v in self.flags.items()},
-            {k: v | other.channels[k] for k, v in self.channels.items()},
-            {k: v | other.contact[k] for k, v in self.contact.items()},
-            {k: v | other.visited[k] for k, v in self.visited.items()},
+            _hulls(self.meters, other.meters),
+            _hulls(self.peaks, other.peaks),
+            _unions(self.flags, other.flags),
+            _unions(self.channels, other.channels),
+            _unions(self.contact, other.contact),
+            _unions(self.visited, other.visited),
             _hull(self.turn, other.turn),
             self.call | other.call,
         )
@@ -101,6 +101,26 @@ class AState:
 
 def _hull(a: Interval, b: Interval) -> Interval:
     return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _hulls(a: dict[str, Interval], b: dict[str, Interval]) -> dict[str, Interval]:
+    # Joins are most of the analysis' work: written out rather than with min/max calls.
+    out: dict[str, Interval] = {}
+    for key, (lo, hi) in a.items():
+        olo, ohi = b[key]
+        out[key] = (lo if lo <= olo else olo, hi if hi >= ohi else ohi)
+    return out
+
+
+_S = TypeVar("_S", Bools, Strs)
+
+
+def _unions(a: dict[str, _S], b: dict[str, _S]) -> dict[str, _S]:
+    out: dict[str, _S] = {}
+    for key, values in a.items():
+        more = b[key]
+        out[key] = values if more is values or more <= values else values | more
+    return out
 
 
 # --- reading names and conditions over a state -------------------------------------

@@ -31,7 +31,6 @@ position table. Everything here takes time and memory linear in the file.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import sys
 from collections import deque
@@ -39,6 +38,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from game import strictjson
 
 from .abstract import FALSE, INF, TRUE, AValue
 from .compile import CompiledOption, CompiledScenario, Loc, Problem
@@ -814,7 +815,7 @@ def lint_command(paths: list[str], as_json: bool, *, strict: bool = False,
             "warnings": sum(len(r.warnings) for r in results),
             "ok": not failed,
         }
-        stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        stream.write(strictjson.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 2 if failed else 0
     for r in results:
         for d in r.diagnostics:

@@ -137,7 +137,8 @@ def test_hyphenated_channel_and_node_ids() -> None:
         meters=frozenset({"escalation"}), flags=frozenset(), channels=frozenset({"navy-line"}),
         nodes=frozenset({"joint-rescue"}), tags=frozenset(),
     )
-    reader = state(channels={"navy-line": "declined"}, contact={"navy-line"}, visited={"joint-rescue"})
+    reader = state(channels={"navy-line": "declined"}, contact={"navy-line"},
+                   visited={"joint-rescue"})
     check = compile_condition("channels.navy-line.declined and contact.navy-line", names)
     assert check(reader)
     assert compile_condition("visited.joint-rescue and escalation-40 == 0", names)(reader)

@@ -231,7 +231,7 @@ def test_encodings(tmp_path: Path) -> None:
         ("a: *nope\n", "yaml-alias"),
         ("a: 1\na: 2\n", "yaml-duplicate-key"),
         ("a: [1, 2\n", "yaml-syntax"),
-        ("a: x\x00y\n", "file-binary"),
+        ("a: x\x00y\n", "text-control"),
     ],
 )
 def test_hostile_and_broken_yaml(text: str, code: str) -> None:
