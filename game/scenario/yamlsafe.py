@@ -721,6 +721,10 @@ def _syntax_message(exc: MarkedYAMLError) -> tuple[str, str]:
     if "unknown escape character" in problem:
         return (f"{problem} inside double quotes",
                 "write a backslash as '\\\\', or use single quotes around the text")
+    if ("expected ',' or '}'" in problem or "expected ',' or ']'" in problem) \
+            and "got ':'" in problem:
+        return ("a ': ' inside a value written in { } or [ ] starts another key",
+                "put the value that contains ': ' in quotes, e.g. label: \"Note: this\"")
     if "expected ',' or ']'" in problem:
         return ("a list written in [ ] is not closed properly",
                 "separate items with ', ' and end the list with ']'")
