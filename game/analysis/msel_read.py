@@ -338,8 +338,11 @@ def read_msel_file(path: str | Path) -> list[MselRow]:
     try:
         data = read_limited(path, MAX_TABLE_BYTES, "MSEL table")
     except FileRefused as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        raise MselError(f"{exc.message}{where}; {exc.fix}") from None
+        if exc.code == "file-size":
+            raise MselError(f"the file is larger than {MAX_TABLE_BYTES // 1_048_576} MB (the "
+                            f"limit is passed at line {exc.line}); an MSEL for one scenario is "
+                            "a few hundred kB at most") from None
+        raise MselError(f"{exc.message}; {exc.fix}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

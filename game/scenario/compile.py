@@ -43,11 +43,11 @@ from .models import (
     Option,
     Scenario,
 )
-from .names import HEADS, family_of
+from .names import family_of, heads
 from .syntax import MAX_NUMBER, Expr, Ref
 
 Loc = tuple[str | int, ...]
-RESERVED = frozenset({*HEADS, "true", "false", "and", "or", "not", "any", END})
+RESERVED = frozenset({*heads(), "true", "false", "and", "or", "not", "any", END})
 """Words a meter id may not be (they mean something else in a condition)."""
 
 

@@ -221,27 +221,50 @@ FAMILIES: tuple[Family, ...] = (
 )
 """Every name family of the condition language (see the module docstring)."""
 
-_BY_HEAD: dict[tuple[str, int], Family] = {(f.head, f.size): f for f in FAMILIES if f.head}
-_BARE = next(f for f in FAMILIES if not f.head)
-_ID_PARTS: dict[str, frozenset[int]] = {}
-for _family in FAMILIES:
-    _ID_PARTS[_family.head] = _ID_PARTS.get(_family.head, frozenset()) | _family.id_parts
-HEADS: frozenset[str] = frozenset(f.head for f in FAMILIES if f.head)
-"""First words that name a family (meters may not use them as ids)."""
+@dataclass(frozen=True)
+class _Index:
+    by_head: dict[tuple[str, int], Family]
+    bare: Family
+    id_parts: dict[str, frozenset[int]]
+    heads: frozenset[str]
+
+
+_built: list[tuple[tuple[Family, ...], _Index]] = []
+
+
+def _index(families: tuple[Family, ...]) -> _Index:
+    """Lookups derived from the table, rebuilt only if the table is replaced (lint asks
+    for every name it evaluates, so this is kept to one identity check)."""
+    if _built and _built[0][0] is families:
+        return _built[0][1]
+    ids: dict[str, frozenset[int]] = {}
+    for family in families:
+        ids[family.head] = ids.get(family.head, frozenset()) | family.id_parts
+    index = _Index({(f.head, f.size): f for f in families if f.head},
+                   next(f for f in families if not f.head), ids,
+                   frozenset(f.head for f in families if f.head))
+    _built[:] = [(families, index)]
+    return index
+
+
+def heads() -> frozenset[str]:
+    """First words that name a family (meters may not use them as ids)."""
+    return _index(FAMILIES).heads
 
 
 def id_parts(head: str) -> frozenset[int]:
     """Positions of the parts of a name starting with ``head`` that are ids (may hold '-')."""
-    return _ID_PARTS.get(head, frozenset())
+    return _index(FAMILIES).id_parts.get(head, frozenset())
 
 
 def family_of(parts: Parts) -> Family | None:
     """The family a dotted name belongs to, by its shape (None when no family fits)."""
-    found = _BY_HEAD.get((parts[0], len(parts)))
+    index = _index(FAMILIES)
+    found = index.by_head.get((parts[0], len(parts)))
     if found is not None:
         return found
-    if len(parts) == 1 and parts[0] not in HEADS:
-        return _BARE
+    if len(parts) == 1 and parts[0] not in index.heads:
+        return index.bare
     return None
 
 
@@ -255,7 +278,7 @@ def resolve(parts: Parts, names: Names) -> Family:
     family = family_of(parts)
     if family is None:
         patterns = ", ".join(f.pattern for f in FAMILIES)
-        if parts[0] in HEADS:
+        if parts[0] in heads():
             shapes = " or ".join(f.pattern for f in FAMILIES if f.head == parts[0])
             raise ExprError(f"'{full}' is not a name this language knows",
                             f"'{parts[0]}' names are written {shapes}")

@@ -189,7 +189,8 @@ def _no_ids(head: str) -> frozenset[int]:
     return frozenset()
 
 
-def _shown_number(text: str) -> str:
+def shown_number(text: str) -> str:
+    """A number as written, shortened when it is very long (``100000000000...(311 digits)``)."""
     return text if len(text) <= 24 else f"{text[:12]}...({len(text)} digits)"
 
 
@@ -200,7 +201,7 @@ def _number(text: str, start: int) -> float:
         value = math.inf
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
         raise ExprError(
-            f"the number {_shown_number(text)} is too large (the limit is 10^15)",
+            f"the number {shown_number(text)} is beyond ±10^15, the largest Hotline accepts",
             "use a number a meter could hold, such as 40 or 0.5", start + 1,
         )
     return value

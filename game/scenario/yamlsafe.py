@@ -52,7 +52,7 @@ from ruamel.yaml.events import (
 from game.textsafe import controls, describe, escape, first_control
 
 from .diagnostics import Diagnostic, ScenarioLoadError, format_path
-from .syntax import MAX_NUMBER
+from .syntax import MAX_NUMBER, shown_number
 
 # libyaml's parser (ruamel.yaml's "libyaml" extra) is some ten times faster than
 # the pure-Python one; it is used when installed. Syntax errors are always
@@ -577,8 +577,9 @@ class _Walker:
                              "write an ordinary number such as 40 or 0.5", "yaml-number")
             elif value.__class__ in (int, float) and abs(value) > MAX_NUMBER:
                 self.problem(pos, self.next_loc(),
-                             f"the number {_short(text, 24)} is too large (the limit is 10^15)",
-                             "write an ordinary number such as 40 or 0.5", "yaml-number")
+                             f"the number {shown_number(text)} is beyond ±10^15, the largest "
+                             "Hotline accepts", "write an ordinary number such as 40 or 0.5",
+                             "yaml-number")
         if ev.anchor is not None:
             self.anchors[ev.anchor] = (value, 1)
         self.count += 1
