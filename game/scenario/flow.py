@@ -41,7 +41,7 @@ from .models import CHANNEL_STATUSES, END
 from .names import family_of
 from .syntax import Expr, Ref, walk
 
-__all__ = ["AState", "FlowFacts", "analyze_flow", "condition_tree", "state_evaluator"]
+__all__ = ["AState", "FlowFacts", "StateEvaluator", "analyze_flow", "condition_tree", "read_name"]
 
 
 @dataclass
@@ -184,10 +184,6 @@ class StateEvaluator:
         """The possible values of a number expression (an effect's right-hand side)."""
         self.state = state
         return self.evaluator.number(tree)
-
-
-def state_evaluator() -> StateEvaluator:
-    return StateEvaluator()
 
 
 def condition_tree(scenario: CompiledScenario, text: str | None) -> Expr | None:
