@@ -195,3 +195,37 @@ def tmp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = tmp_path / "hotline-store.sqlite3"
     monkeypatch.setenv("HOTLINE_STORE", str(store))
     return store
+
+
+# -- a real PostgreSQL server (tests/pgserver.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A throwaway PostgreSQL server for the whole run (initdb + pg_ctl, a free port).
+
+    Skips only when the server binaries are absent; any other failure to start
+    is an error, since CI installs Debian's postgresql package.
+    """
+    from pgserver import find_pg_bin, start_server
+
+    if find_pg_bin() is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed; "
+            "`bash scripts/setup.sh` installs Debian's postgresql package"
+        )
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def pg_store(pg_server: object) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database for this test."""
+    url: str = pg_server.create_database()  # type: ignore[attr-defined]
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(url)  # type: ignore[attr-defined]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from .common import CliError
+from .common import CliError, scenario_ref
 
 NAME = "balance"
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help="balance report: every policy on a scenario")
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                        help="scenario file or id (e.g. balloon-2023)")
     parser.add_argument("-n", type=int, default=None, metavar="N",
                         help="games per policy (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")

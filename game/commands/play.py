@@ -12,7 +12,7 @@ from game import strictjson
 from game.analysis import policy_names
 from game.engine import Session
 
-from .common import EXIT_OK, CliError, load_or_report, open_journal
+from .common import EXIT_OK, CliError, load_or_report, open_journal, scenario_ref
 from .driving import (
     InputSource,
     chain,
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Play a scenario to an ending. With neither --choices nor --policy it is "
         "interactive. Every play is recorded in the journal and can be resumed.",
     )
-    play.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    play.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                      help="scenario file or id (e.g. balloon-2023)")
     play.add_argument("--seed", type=int, help="random seed (default: a new random one)")
     play.add_argument("--choices", metavar="ID,ID,...",
                       help="option ids to take, in order (then --policy or interactive)")
@@ -102,5 +103,5 @@ def run(args: argparse.Namespace) -> int:
                             ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         elif session.ended and transcript is not None:
-            transcript.write(f"\n(session {sid} recorded in {journal.path})")
+            transcript.write(f"\n(session {sid} recorded in {journal})")
         return status

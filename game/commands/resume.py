@@ -9,7 +9,7 @@ from pathlib import Path
 from game.engine import EngineError, Session
 from game.records import JournalError, SessionNotFoundError
 
-from .common import EXIT_OK, CliError, err, load_or_report, num, open_journal
+from .common import EXIT_OK, CliError, err, load_or_report, num, open_journal, scenario_ref
 from .driving import from_policy, interactive, last_node_start, play_session, policy_or_error
 from .transcript import Transcript
 
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     resume.add_argument("session_id", metavar="ID", help="session id or a unique prefix")
     resume.add_argument("--force", action="store_true",
                         help="continue even if the scenario file changed since")
-    resume.add_argument("--scenario", metavar="PATH",
+    resume.add_argument("--scenario", metavar="PATH", type=scenario_ref,
                         help="scenario file to use instead of the recorded path")
     resume.add_argument("--policy", metavar="POLICY",
                         help="finish the session with an automatic player")
@@ -86,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
         status = play_session(journal=journal, sid=record.id, session=session, source=source,
                                transcript=transcript, store=args.store)
         if session.ended:
-            transcript.write(f"\n(session {record.id} recorded in {journal.path})")
+            transcript.write(f"\n(session {record.id} recorded in {journal})")
         return status

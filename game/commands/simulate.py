@@ -10,7 +10,7 @@ from game.analysis import SimulationError, SimulationReport, policy_names, simul
 from game.textsafe import unwrapped
 
 from . import balance
-from .common import EXIT_OK, CliError, load_or_report, num
+from .common import EXIT_OK, CliError, load_or_report, num, scenario_ref
 from .driving import policy_or_error
 
 NAME = "simulate"
@@ -18,7 +18,8 @@ NAME = "simulate"
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help="play many games and report the outcomes")
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                        help="scenario file or id (e.g. balloon-2023)")
     parser.add_argument("-n", type=int, default=1000, metavar="N",
                         help="number of games (default 1000)")
     parser.add_argument("--policy", default="random", metavar="POLICY",

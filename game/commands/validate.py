@@ -6,14 +6,15 @@ import argparse
 
 from game.scenario.loader import inspect_scenario_file
 
-from .common import EXIT_INVALID, EXIT_OK
+from .common import EXIT_INVALID, EXIT_OK, scenario_ref
 
 NAME = "validate"
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help="check scenario files and report every problem")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="+", metavar="FILE", type=scenario_ref,
+                        help="scenario file or id (e.g. balloon-2023)")
     return parser
 
 

@@ -66,12 +66,14 @@ def debrief_command(journal: Any, session_id: str, export: str | None = None, *,
         err: Where errors go (default stderr).
 
     Returns:
-        The exit status: 0 on success, 1 when the session is unknown or the
-        export fails, 2 on a bad export file name.
+        The exit status: 0 on success; 2 for a problem the user can fix (a bad
+        export file name, an unknown session, a scenario file that does not
+        load, a store that cannot be used, a file that cannot be written);
+        1 for an internal fault (an exporter that fails on valid data).
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    from game.records.journal import JournalError
+    from game.records import JournalError, is_user_problem
 
     if export is not None and Path(export).suffix.lower() not in EXPORT_FORMATS:
         print(f"hotline debrief: cannot export to '{export}': use a file ending in .pdf, "
@@ -83,7 +85,7 @@ def debrief_command(journal: Any, session_id: str, export: str | None = None, *,
             scenario = load_scenario_file(scenario_path)
         except ScenarioLoadError as exc:
             print(f"hotline debrief: {exc}", file=err)
-            return 1
+            return 2
     try:
         opened = open_debrief(journal, session_id, scenario)
         if opened.debrief.session_id:
@@ -92,13 +94,16 @@ def debrief_command(journal: Any, session_id: str, export: str | None = None, *,
             apply_aar(opened.debrief, load_aar(journal, opened.debrief.session_id))
     except JournalError as exc:
         print(f"hotline debrief: {exc}", file=err)
-        return 1
+        return 2 if is_user_problem(exc) else 1
     if export is None:
         out.write(summary_text(opened.debrief))
         return 0
     try:
         written = export_debrief(export, opened, journal)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        print(f"hotline debrief: could not write {export}: {exc}", file=err)
+        return 2
+    except ValueError as exc:
         print(f"hotline debrief: could not write {export}: {exc}", file=err)
         return 1
     for notice in opened.debrief.notices:

@@ -406,7 +406,10 @@ def test_no_command_opens_the_app(
     assert main([]) == 0
     assert main(["--store", str(tmp_path / "s.db"), "scenarios/x.yaml"]) == 0
     assert main(["app", "--fullscreen"]) == 0
-    assert calls == [[], ["scenarios/x.yaml"], ["--fullscreen"]]
+    assert main(["--theme", "dark"]) == 0
+    # A scenario file opens the app on it; app and Qt options go to the app.
+    assert calls == [[], ["--scenario", "scenarios/x.yaml"], ["--fullscreen"],
+                     ["--theme", "dark"]]
     import os
 
     assert os.environ["HOTLINE_STORE"] == str(tmp_path / "s.db")

@@ -130,7 +130,7 @@ def test_command_summary_and_errors(journal: Journal, recorded: str, tmp_path: P
     assert "Expert:   Call the defense link (same)" in out
     assert debrief_command(journal, recorded, str(tmp_path / "report.docx")) == 2
     assert "use a file ending in .pdf, .html or .json" in capsys.readouterr().err
-    assert debrief_command(journal, "nope") == 1
+    assert debrief_command(journal, "nope") == 2  # an unknown id is the user's problem
     assert "no session matches" in capsys.readouterr().err
     html = tmp_path / "report.html"
     assert debrief_command(journal, recorded, str(html)) == 0

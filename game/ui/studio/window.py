@@ -9,12 +9,15 @@ from any node with chosen meters and flags; replays your choices after you
 save), and Balance (the balance report with charts, off the GUI thread).
 
 Saving writes the editor's text exactly as it is, so comments and layout are
-kept. The text is backed up automatically (every few seconds after a change,
-on save and on close) to the user data folder.
+kept. New scenarios are saved in the user's scenarios folder; the bundled
+scenarios are never written: saving one asks where to put the user's own copy
+(in that folder too). The text is backed up automatically (every few seconds
+after a change, on save and on close) to the user data folder.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from datetime import datetime
@@ -48,6 +51,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from game import paths
+
 from .backups import Backups
 from .balance_panel import BalancePanel
 from .checker import CheckResult, LiveChecker
@@ -59,17 +64,14 @@ if TYPE_CHECKING:
     from game.scenario.compile import CompiledScenario
     from game.scenario.lint import LintResult
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-TEMPLATES = REPO_ROOT / "scenarios" / "templates"
+TEMPLATES = paths.templates_dir()
 TEMPLATE = TEMPLATES / "new-scenario.yaml"
 BACKUP_EVERY_MS = 15_000
 
 
 def _scenario_dirs() -> list[tuple[str, Path]]:
-    from game.ui.library import REPO_SCENARIOS, user_scenarios_dir
-
-    return [("Shipped scenarios", REPO_SCENARIOS), ("My scenarios", user_scenarios_dir()),
-            ("Templates", TEMPLATES)]
+    return [("Bundled (read-only)", paths.bundled_scenarios_dir()),
+            ("My scenarios", paths.user_scenarios_dir()), ("Templates", TEMPLATES)]
 
 
 def _slug(text: str) -> str:
@@ -544,9 +546,7 @@ class StudioWindow(QMainWindow):
                 return False
         title = title.strip() or "New scenario"
         ident = _slug(title)
-        from game.ui.library import user_scenarios_dir
-
-        self.open_text(template_text(title, ident), user_scenarios_dir() / f"{ident}.yaml")
+        self.open_text(template_text(title, ident), paths.user_scenarios_dir() / f"{ident}.yaml")
         return True
 
     def new_from_msel(self, csv_path: Path | None = None) -> bool:
@@ -561,7 +561,6 @@ class StudioWindow(QMainWindow):
                 return False
             csv_path = Path(chosen)
         from game.analysis.msel import MselError, read_msel_file, skeleton_yaml
-        from game.ui.library import user_scenarios_dir
 
         try:
             rows = read_msel_file(csv_path)  # a regular file within limits: never hangs
@@ -573,7 +572,7 @@ class StudioWindow(QMainWindow):
         text = skeleton_yaml(rows, scenario_id=ident,
                              title=csv_path.stem.replace("-", " ").replace("_", " ").title(),
                              source=csv_path.name)
-        self.open_text(text, user_scenarios_dir() / f"{ident}.yaml")
+        self.open_text(text, paths.user_scenarios_dir() / f"{ident}.yaml")
         self.save_status.setText(f"Imported {len(rows)} MSEL rows — search for TODO")
         return True
 
@@ -594,17 +593,38 @@ class StudioWindow(QMainWindow):
         """The editor's text."""
         return self.editor.toPlainText()
 
+    @property
+    def read_only(self) -> bool:
+        """True for a bundled scenario: Save makes the user's own copy instead."""
+        return self.path is not None and paths.is_bundled(self.path)
+
     def save(self) -> bool:
-        """Write the text as it is to the file (asks for a name if it has none)."""
-        if self.path is None:
+        """Write the text as it is to the file (asks for a name if it has none).
+
+        A bundled scenario is never overwritten: Save asks where to put a copy.
+        """
+        if self.path is None or self.read_only:
             return self.save_as()
         return self._write(self.path)
 
+    def _save_as_start(self) -> Path:
+        """Where Save as proposes to save: the user's scenarios folder, unless
+        the file already lives somewhere of the user's choosing."""
+        if self.suggested_path is not None:
+            return self.suggested_path
+        if self.path is not None and not self.read_only:
+            return self.path
+        name = self.path.name if self.path is not None else "scenario.yaml"
+        return paths.user_scenarios_dir() / name
+
     def save_as(self, path: Path | None = None) -> bool:
-        """Write the text to a new file."""
+        """Write the text to a new file (a bundled scenario's copy goes to the user's folder)."""
         if path is None:
-            start = self.suggested_path or self.path or Path.home() / "scenario.yaml"
-            start.parent.mkdir(parents=True, exist_ok=True) if start.parent else None
+            start = self._save_as_start()
+            try:
+                start.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # the dialog still opens; writing reports any real problem
             chosen, _ = QFileDialog.getSaveFileName(self, "Save the scenario as", str(start),
                                                     "Scenarios (*.yaml *.yml)")
             if not chosen:
@@ -612,6 +632,13 @@ class StudioWindow(QMainWindow):
             path = Path(chosen)
             if path.suffix not in (".yaml", ".yml"):
                 path = path.with_suffix(".yaml")
+        if paths.is_bundled(path):
+            QMessageBox.warning(
+                self, "Not saved",
+                f"{path.name} is one of the scenarios bundled with Hotline, which are "
+                f"read-only. Save your copy in your scenarios folder instead:\n"
+                f"{paths.user_scenarios_dir()}")
+            return False
         if not self._write(path):
             return False
         self.path = path
@@ -668,9 +695,14 @@ class StudioWindow(QMainWindow):
         name = self.path.name if self.path else (self.suggested_path.name
                                                  if self.suggested_path else "untitled")
         star = "*" if self.editor.document().isModified() else ""
-        self.setWindowTitle(f"{star}{name} — Hotline Studio")
-        where = str(self.path) if self.path else "not saved yet"
-        self.file_label.setText(f"<b>{star}{name}</b> &nbsp; <small>{where}</small>")
+        locked = " (read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{star}{name}{locked} — Hotline Studio")
+        where = html.escape(str(self.path)) if self.path else "not saved yet"
+        if self.read_only:
+            where = ("bundled with Hotline, read-only: Save makes your own copy in "
+                     "My scenarios")
+        self.file_label.setText(f"<b>{star}{html.escape(name)}</b> &nbsp; <small>{where}</small>")
+        self.file_label.setToolTip(str(self.path) if self.path else "")
 
     # --- backups ---
     def backup(self) -> None:
@@ -937,6 +969,6 @@ class StudioWindow(QMainWindow):
             self.playtest_window.close()
         if self.runner is not None:
             self.runner.close()
-        settings = QSettings()
+        settings = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
         settings.setValue("studio/last", str(self.path) if self.path else "")
         super().closeEvent(event)
