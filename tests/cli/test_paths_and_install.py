@@ -165,7 +165,7 @@ def test_a_mistyped_command_is_reported_with_the_nearest(
         capsys: pytest.CaptureFixture[str], app_calls: list[list[str]]) -> None:
     code, _, err = run(capsys, "simulte", "balloon-2023")
     assert code == 2
-    assert "unknown command 'simulte'" in err and "Did you mean `hotline simulate`?" in err
+    assert "unknown command 'simulte'" in err and "Did you mean `hotline simulate`" in err
     code, _, err = run(capsys, "--store", "/tmp/x.sqlite3", "clas")
     assert code == 2 and "unknown command 'clas'" in err
     assert app_calls == [], "a mistyped command must not open the app"
