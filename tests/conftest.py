@@ -6,10 +6,16 @@ be stuck with, or a widget the test forgot to close).
 
 Tests stay out of the user's home. The whole run gets a home folder of its
 own before anything is imported (so nothing can even find the real one), and
-every test gets a fresh home, XDG data/config/cache/state folders, temporary
-folder and Qt settings location, removed after the test. At the end of the
-run the session's home must still be empty: if some code wrote there (outside
-any test's own folders), the run fails and says what was written.
+every test gets a fresh home, XDG data/config/cache/state folders and Qt
+settings location, removed after the test. Temporary files of the run
+(``tempfile``, and ``TMPDIR`` for child processes) go to one folder that is
+removed at the end, so nothing forgotten stays behind in /tmp. At the end of
+the run the session's home must still be empty: if some code wrote there
+(outside any test's own folders), the run fails and says what was written.
+
+The machine's tool chains (rustup, cargo, pyenv) stay where they are: their
+folders are named explicitly, so a build a test starts finds them instead of
+setting up new ones in the test's home.
 """
 
 from __future__ import annotations
@@ -55,9 +61,18 @@ def _point_home(home: Path, setenv: object = None) -> None:
             setenv(variable, str(folder))  # type: ignore[operator]
 
 
+for _variable, _folder in (("RUSTUP_HOME", ".rustup"), ("CARGO_HOME", ".cargo"),
+                           ("PYENV_ROOT", ".pyenv")):
+    if REAL_HOME and _variable not in os.environ and (Path(REAL_HOME) / _folder).is_dir():
+        os.environ[_variable] = str(Path(REAL_HOME) / _folder)
 _point_home(SESSION_HOME)
 for _variable in HOTLINE_VARIABLES:
     os.environ.pop(_variable, None)
+# Readable by others (a test server may run as another user, like PostgreSQL's).
+_SESSION_ROOT.chmod(0o755)
+SESSION_TMP = _SESSION_ROOT / "tmp"
+SESSION_TMP.mkdir(mode=0o1777)
+SESSION_TMP.chmod(0o1777)  # like /tmp: anyone may make folders, nobody removes others'
 
 
 def _files_under(folder: Path) -> list[str]:
@@ -87,12 +102,8 @@ def _point_qt_settings(config: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def own_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh home, XDG folders, temporary folder and Qt settings folder for each test.
-
-    Everything is removed after the test, including temporary folders the code
-    made with :mod:`tempfile` and forgot (they land in this test's folder).
-    """
+def own_home(monkeypatch: pytest.MonkeyPatch, _run_temp_folder: Path) -> Iterator[Path]:
+    """A fresh home, XDG folders and Qt settings folder for each test, removed after it."""
     root = Path(tempfile.mkdtemp(prefix="test-", dir=_SESSION_ROOT))
     home = root / "home"
     _point_home(home, monkeypatch.setenv)
@@ -100,10 +111,6 @@ def own_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         # setenv first, so that undoing the delenv also removes a value a test set directly.
         monkeypatch.setenv(variable, "")
         monkeypatch.delenv(variable)
-    scratch = root / "tmp"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     _point_qt_settings(home / ".config")
     yield home
     _point_qt_settings(SESSION_HOME / ".config")
@@ -118,9 +125,22 @@ def home_isolation() -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _pytest_temp_folder_first(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Let pytest pick its own temporary folder before any test moves ``tempfile``'s."""
+def _run_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The run's temporary folder for ``tempfile`` and child processes (see above).
+
+    pytest picks its own folder first (its ``tmp_path`` folders stay where pytest
+    keeps them, for looking at after a failure).
+    """
     tmp_path_factory.getbasetemp()
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(SESSION_TMP)
+    os.environ["TMPDIR"] = str(SESSION_TMP)
+    yield SESSION_TMP
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved[1]
 
 
 def _visible_top_level_widgets() -> list[object]:

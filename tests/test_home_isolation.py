@@ -40,7 +40,9 @@ def test_each_test_has_a_home_of_its_own(own_home: Path, home_isolation: dict[st
     assert platformdirs.user_data_path("hotline").is_relative_to(own_home)
     assert platformdirs.user_config_path("hotline").is_relative_to(own_home)
     assert default_store_path().is_relative_to(own_home)
-    assert Path(tempfile.gettempdir()).parent == own_home.parent
+    run_tmp = Path(tempfile.gettempdir())
+    assert run_tmp.name == "tmp" and run_tmp.parent == own_home.parent.parent
+    assert os.environ["TMPDIR"] == str(run_tmp)
     assert "HOTLINE_STORE" not in os.environ
 
 
