@@ -95,14 +95,13 @@ class CompiledOption:
     branches: tuple[tuple[Compiled | None, str], ...]
     severity_weight: int
     id: str = ""
+    targets: tuple[str, ...] = ()
+    """The nodes (or ``end``) its ``next`` can lead to."""
 
     def __post_init__(self) -> None:
-        # A plain attribute: read on every turn of batch play.
+        # Plain attributes: read on every turn of batch play and all over lint.
         object.__setattr__(self, "id", self.option.id)
-
-    @property
-    def targets(self) -> tuple[str, ...]:
-        return tuple(dest for _, dest in self.branches)
+        object.__setattr__(self, "targets", tuple(dest for _, dest in self.branches))
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,9 @@ class AState:
 
     def copy(self) -> AState:
         """A copy that can be changed without touching this state."""
-        return AState(dict(self.meters), dict(self.peaks), dict(self.flags), dict(self.channels),
-                      dict(self.contact), dict(self.visited), self.turn, self.call,
-                      dict(self.fixed))
+        return AState(self.meters.copy(), self.peaks.copy(), self.flags.copy(),
+                      self.channels.copy(), self.contact.copy(), self.visited.copy(), self.turn,
+                      self.call, self.fixed.copy() if self.fixed else {})
 
     def join(self, other: AState) -> AState:
         """The least state holding every value of both."""
