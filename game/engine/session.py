@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenario
 from game.scenario.expr import Effect, compile_effect
-from game.scenario.models import END, Node
+from game.scenario.models import END, MAX_TURNS, Node
 from game.vocabulary import OPTION_KINDS
 
 from . import scoring
@@ -476,6 +476,10 @@ class Session:
         if self.ended and kind not in ("note",):
             raise EngineError("the session has ended")
         if kind == "choose":
+            if self.turn >= MAX_TURNS:
+                raise EngineError(
+                    f"the session has taken {MAX_TURNS} decisions without reaching an ending; "
+                    "the scenario's flow keeps looping (check it with `hotline lint`)")
             if self.phase is _PAUSED:
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")

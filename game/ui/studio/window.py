@@ -583,12 +583,11 @@ class StudioWindow(QMainWindow):
             if not chosen:
                 return False
             csv_path = Path(chosen)
-        from game.analysis.msel import MselError, read_msel, skeleton_yaml
+        from game.analysis.msel import MselError, read_msel_file, skeleton_yaml
 
         try:
-            with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-                rows = read_msel(handle)
-        except (OSError, UnicodeDecodeError, MselError) as exc:
+            rows = read_msel_file(csv_path)  # a regular file within limits: never hangs
+        except MselError as exc:
             QMessageBox.warning(self, "Cannot import the MSEL",
                                 f"{csv_path.name} could not be imported:\n{exc}")
             return False
