@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from game.engine import Session
+from game.engine.events import CallResolved, ChannelChanged, FlagChanged, LeadershipDecided
 from game.scenario import CompiledScenario
 
 from .batch import SimulationReport, policy_rng, simulate
@@ -153,19 +154,19 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
             start = len(session.events)
             session.apply({"type": "choose", "option": policy(session, rng)})
             for event in session.events[start:]:
-                if event["type"] == "leadership":
-                    levels = {change["level"] for change in event["levels"]}
+                if isinstance(event, LeadershipDecided):
+                    levels = {change.level for change in event.levels}
                     for line in [c for c in refused if scenario.authority.get(c) in levels]:
                         del refused[line]
-                elif (event["type"] == "call" and event["level"] is not None
-                      and channels[event["channel"]].level == "military"):
-                    line = event["channel"]
-                    through = event["result"] in ("answered", "ringing")
+                elif (isinstance(event, CallResolved) and event.level is not None
+                      and channels[event.channel].level == "military"):
+                    line = event.channel
+                    through = event.result in ("answered", "ringing")
                     if line in refused and (refused[line] or not through):
                         retried = True
                         got = got or through
                     if not through:
-                        refused[line] = event["gate"] in _DECISIONS
+                        refused[line] = event.gate in _DECISIONS
         with_retry += retried
         answered += got
     return (answered / with_retry if with_retry else 0.0), with_retry
@@ -228,12 +229,12 @@ def answered_within(
         since: datetime | None = None
         hit = False
         for event in session.events:
-            if since is None and event["type"] == "flag" and event["flag"] == flag \
-                    and event["value"]:
-                since = datetime.fromisoformat(event["clock"])
-            elif (since is not None and event["type"] == "channel"
-                  and event["channel"] == channel and event["after"] == "answered"):
-                elapsed = (datetime.fromisoformat(event["clock"]) - since).total_seconds()
+            if since is None and isinstance(event, FlagChanged) and event.flag == flag \
+                    and event.value:
+                since = datetime.fromisoformat(event.clock)
+            elif (since is not None and isinstance(event, ChannelChanged)
+                  and event.channel == channel and event.after == "answered"):
+                elapsed = (datetime.fromisoformat(event.clock) - since).total_seconds()
                 hit = hit or elapsed <= hours * 3600
         flagged += since is not None
         hits += hit

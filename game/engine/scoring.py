@@ -17,13 +17,14 @@ trainee controlled, e.g. ``asked.political`` rather than
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from game.scenario.compile import CompiledScenario
-from game.scenario.expr import NEVER, Reader, dotted_name
+from game.scenario.expr import ExprError, Reader, compile_condition, parse_expression
+from game.scenario.names import NEVER
+from game.scenario.syntax import Compare, Expr, Logic, Not, Num, Ref
 
 RATING_LABELS = {
     "P": "Performed without challenges",
@@ -264,27 +265,25 @@ def explain(rule: str, scenario: CompiledScenario, state: Reader) -> str:
 
 def _clauses(rule: str, scenario: CompiledScenario) -> list[tuple[str, Any]]:
     """The rule's top-level 'and' parts: (words, compiled check), cached with the scenario."""
-    from game.scenario.expr import ExprError, compile_condition
-
     cache = scenario.runtime.setdefault("rating_clauses", {})
     assert isinstance(cache, dict)
     found = cache.get(rule)
     if found is not None:
         return list(found)
     try:
-        tree = ast.parse(rule.replace("&&", " and ").replace("||", " or "), mode="eval").body
-    except SyntaxError:
+        tree = parse_expression(rule)
+    except ExprError:
         cache[rule] = [(rule, None)]
         return [(rule, None)]
-    parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) \
-        else [tree]
+    parts = tree.operands if isinstance(tree, Logic) and tree.op == "and" else (tree,)
     clauses: list[tuple[str, Any]] = []
     for clause in parts:
         try:
-            check: Any = compile_condition(ast.unparse(clause), scenario.names.with_call())
+            check: Any = compile_condition(rule[clause.start:clause.end],
+                                           scenario.names.with_call())
         except ExprError:
             check = lambda _state: False  # noqa: E731 - a part the language cannot read alone
-        clauses.append((describe(clause, scenario), check))
+        clauses.append((describe(clause, rule, scenario), check))
     cache[rule] = clauses
     return list(clauses)
 
@@ -296,19 +295,21 @@ _NAME_WORDS = {
     "visited": "the decision '{x}' was reached",
     "recent": "'{x}' was done recently",
 }
+_COMPARE_WORDS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 
 
-def describe(node: ast.expr, scenario: CompiledScenario) -> str:
-    """A condition in plain words (best effort; unknown shapes keep their text)."""
-    if isinstance(node, ast.BoolOp):
-        joiner = " and " if isinstance(node.op, ast.And) else " or "
-        return "(" + joiner.join(describe(v, scenario) for v in node.values) + ")"
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return "not: " + describe(node.operand, scenario)
-    parts = dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
-    if parts:
+def describe(node: Expr, source: str, scenario: CompiledScenario) -> str:
+    """A condition (a node of the tree of ``source``) in plain words (best effort;
+    unknown shapes keep their text)."""
+    if isinstance(node, Logic):
+        joiner = f" {node.op} "
+        return "(" + joiner.join(describe(v, source, scenario) for v in node.operands) + ")"
+    if isinstance(node, Not):
+        return "not: " + describe(node.operand, source, scenario)
+    if isinstance(node, Ref):
+        parts = node.parts
         head = parts[0]
-        what = parts[1].replace("__", "-") if len(parts) > 1 else ""
+        what = parts[1] if len(parts) > 1 else ""
         label = _label(what, scenario)
         if head == "flags":
             flag = next((f for f in scenario.model.flags if f.id == what), None)
@@ -319,18 +320,17 @@ def describe(node: ast.expr, scenario: CompiledScenario) -> str:
             return f"the demand '{what}' is {parts[2]}"
         if head in _NAME_WORDS:
             return _NAME_WORDS[head].format(x=label)
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        left = ast.unparse(node.left)
-        right = ast.unparse(node.comparators[0])
-        names = {"peak.": "peak ", "asked_at.": "turn of the first call on "}
-        for prefix, word in names.items():
-            left = left.replace(prefix, word)
-            right = right.replace(prefix, word)
-        right = right.replace(str(NEVER), "never")
-        op = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥", ast.Eq: "=",
-              ast.NotEq: "≠"}.get(type(node.ops[0]), "?")
-        return f"{left} {op} {right}"
-    return ast.unparse(node)
+    if isinstance(node, Compare) and len(node.ops) == 1:
+        sides = []
+        for side in (node.left, node.rights[0]):
+            text = source[side.start:side.end]
+            if isinstance(side, Num) and side.value == NEVER:
+                text = "never"
+            for prefix, word in (("peak.", "peak "), ("asked_at.", "turn of the first call on ")):
+                text = text.replace(prefix, word)
+            sides.append(text)
+        return f"{sides[0]} {_COMPARE_WORDS.get(node.ops[0], node.ops[0])} {sides[1]}"
+    return source[node.start:node.end]
 
 
 def _label(what: str, scenario: CompiledScenario) -> str:

@@ -143,8 +143,8 @@ class SessionRow(QFrame):
                                   accessible=f"Resume {record.scenario_title}, {who}")
             if not can_resume:
                 self.button.setEnabled(False)
-                self.button.setToolTip("The scenario file this session was played on is not "
-                                       "in the library (or has changed since).")
+                self.button.setToolTip("The scenario this session was played on is neither "
+                                       "kept in the journal nor in the library.")
         layout.addWidget(label(f"{detail}\n{when(record.updated_at)}", "muted"), 1, 0)
         layout.addWidget(self.button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
         layout.setColumnStretch(0, 1)
@@ -276,12 +276,19 @@ class HomeView(QWidget):
             return
         unfinished = [r for r in records if not r.ended]
         finished = [r for r in records if r.ended][:RECENT_LIMIT]
+        try:  # scenarios the journal keeps no copy of (sessions from before snapshots)
+            no_copy = {content for content, _path in self.journal.missing_snapshots()}
+        except JournalError:
+            no_copy = {r.content_hash for r in records}
         add(label("UNFINISHED SESSIONS", "eyebrow"))
         if not unfinished:
             add(label("None. A session you leave before its end appears here, ready to resume "
                       "exactly where you stopped.", "muted"))
         for record in unfinished:
-            can = self.library.find(record.scenario_id, record.content_hash) is not None
+            # A session replays on the version it was played on: the journal's copy,
+            # or a library file with exactly that content.
+            can = (record.content_hash not in no_copy
+                   or self.library.find(record.scenario_id, record.content_hash) is not None)
             try:
                 decisions = sum(1 for d in self.journal.inputs(record.id)
                                 if d.get("type") == "choose")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from game.engine.events import DecisionTaken
+
 from . import theme
 from .present import FeedItem, feed_items, format_short
 from .widgets import (
@@ -94,7 +96,7 @@ class InjectFeed(LazyRefresh, QFrame):
         seqs = [i.seq for i in items]
         if seqs == self.shown:
             return
-        last_decision = max((e["seq"] for e in session.events if e["type"] == "decision"),
+        last_decision = max((e.seq for e in session.events if isinstance(e, DecisionTaken)),
                             default=-1)
         known = {card.item.seq: card for card in self.cards}
         if not set(known) <= set(seqs):  # history rewritten (another session?): rebuild

@@ -41,8 +41,13 @@ def play(scenario: CompiledScenario, choices: list[str], seed: int = 1) -> Sessi
     return session
 
 
+def events(session: Session) -> list[dict[str, Any]]:
+    """The session's events in their wire form (what exports and the journal keep)."""
+    return [e.to_dict() for e in session.events]
+
+
 def calls(session: Session) -> list[dict[str, Any]]:
-    return [e for e in session.events if e["type"] == "call"]
+    return [e for e in events(session) if e["type"] == "call"]
 
 
 def test_a_withheld_level_refuses_with_the_missing_decision(scenario: CompiledScenario) -> None:
@@ -63,7 +68,7 @@ def test_retries_never_change_the_answer_and_read_as_pressure(scenario: Compiled
     second = calls(session)[1]
     assert second["reason"] == ("Beijing had not decided to reopen military channels; "
                                 "the repeated request read as pressure.")
-    pressure = [e for e in session.events if e["type"] == "pressure"]
+    pressure = [e for e in events(session) if e["type"] == "pressure"]
     assert [e["pressure"] for e in pressure] == [1, 2]
     # The scenario's pressure effects: withholding the line is now worth more.
     assert session.meters["openness"] == 40
@@ -73,7 +78,7 @@ def test_only_a_named_event_authorises_and_pressure_then_costs_acceptance(
     scenario: CompiledScenario,
 ) -> None:
     session = play(scenario, ["call-dtl", "call-dtl", "political", "call-dtl"])
-    leadership = [e for e in session.events if e["type"] == "leadership"]
+    leadership = [e for e in events(session) if e["type"] == "leadership"]
     assert [(e["event"], e["levels"]) for e in leadership] == [
         ("political-go-ahead", [{"level": "military", "before": "withheld",
                                  "after": "authorised"}])]
@@ -87,7 +92,7 @@ def test_only_a_named_event_authorises_and_pressure_then_costs_acceptance(
     assert ["1 repeated request(s) read as pressure", -0.2] in last["factors"]
     # The event fires once, however often its condition holds again.
     more = play(scenario, ["political", "political", "political"])
-    assert len([e for e in more.events if e["type"] == "leadership"]) == 1
+    assert len([e for e in events(more) if e["type"] == "leadership"]) == 1
 
 
 def test_a_decided_refusal_stands_for_the_recent_turns() -> None:
@@ -117,7 +122,7 @@ def test_prices_are_raised_paid_and_followed_by_a_new_condition(
     assert session.prices == {"sanctions": "paid", "flights": "demanded"}
     assert session.meters["standing"] == 40  # the price's cost
     assert session.leadership["military"]
-    kinds = [(e["type"], e.get("price") or e.get("event")) for e in session.events
+    kinds = [(e["type"], e.get("price") or e.get("event")) for e in events(session)
              if e["type"] in ("price", "leadership")]
     assert kinds == [("price", "sanctions"), ("price", "sanctions"), ("price", "flights"),
                      ("leadership", "paid")]
@@ -136,14 +141,14 @@ def test_subjects_legitimisation_and_reassurance(scenario: CompiledScenario) -> 
     reassure = calls(scared)[-1]
     assert reassure["result"] == "answered" and reassure["gate"] == "roll"
     assert ["They want to know no attack is coming.", 0.5] in reassure["factors"]
-    assert [e["event"] for e in scared.events if e["type"] == "leadership"] == ["fear"]
+    assert [e["event"] for e in events(scared) if e["type"] == "leadership"] == ["fear"]
 
 
 def test_signals_are_per_channel_then_per_level_then_the_counterpart() -> None:
     scenario = build(base_acceptance=0.0, decline_share=0.0,
                      leadership={"military": {"initial": "authorised"}, "events": []})
     session = play(scenario, ["hail", "wait", "wait", "call-cjcs"])
-    texts = {e["channel"]: e["text"] for e in session.events if e["type"] == "signal"}
+    texts = {e["channel"]: e["text"] for e in events(session) if e["type"] == "signal"}
     # The radio needs no leadership decision, so its silence never takes the military
     # level's words; it has none of its own for silence, so the counterpart's apply.
     assert texts["radio"] == "No answer."
@@ -151,7 +156,7 @@ def test_signals_are_per_channel_then_per_level_then_the_counterpart() -> None:
     declined = build(base_acceptance=0.0,
                      leadership={"military": {"initial": "authorised"}, "events": []})
     session = play(declined, ["hail", "wait", "wait", "call-cjcs", "wait", "wait", "call-dtl"])
-    texts = [(e["channel"], e["text"]) for e in session.events if e["type"] == "signal"]
+    texts = [(e["channel"], e["text"]) for e in events(session) if e["type"] == "signal"]
     assert texts == [("radio", "The other ship does not answer the hail."),
                      ("cjcs", "The chiefs' office says the general is unavailable."),
                      # The cjcs refusal is still outstanding: asking the same level
@@ -168,7 +173,7 @@ def test_a_ringing_call_is_not_answered_once_the_level_is_withheld() -> None:
     session = play(scenario, ["call-dtl", "scare", "wait"])
     assert calls(session)[0]["result"] == "ringing"
     assert session.channels["dtl"] == "unanswered" and "dtl" not in session.contact
-    signal = [e for e in session.events if e["type"] == "signal"][-1]
+    signal = [e for e in events(session) if e["type"] == "signal"][-1]
     assert signal["text"] == "After the surge nobody in the PLA may call back."
 
 

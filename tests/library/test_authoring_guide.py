@@ -72,7 +72,7 @@ def test_counterpart_example_does_what_the_guide_says() -> None:
         history = Session(scenario, seed, batch=True)
         history.choose("navy-again")
         history.choose("protest")
-        calls = [e for e in history.events if e["type"] == "call"]
+        calls = [e for e in (x.to_dict() for x in history.events) if e["type"] == "call"]
         assert [c["gate"] for c in calls] == ["withheld", "withheld"]
         assert calls[0]["reason"] == why
         assert calls[1]["reason"] == why[:-1] + "; the repeated request read as pressure."
@@ -86,7 +86,7 @@ def test_counterpart_example_does_what_the_guide_says() -> None:
         scared.choose("envoy")
         scared.choose("surge")
         scared.choose("reassure")
-        reassure = [e for e in scared.events if e["type"] == "call"][-1]
+        reassure = [e for e in (x.to_dict() for x in scared.events) if e["type"] == "call"][-1]
         assert ["They fear a strike and want to hear that none is coming.", 0.3] in \
             reassure["factors"]
     # After the envoy is heard, a protest about the patrol is still the hardest call.
@@ -94,7 +94,7 @@ def test_counterpart_example_does_what_the_guide_says() -> None:
     heard.choose("envoy")
     if heard.leadership["military"]:
         heard.choose("protest")
-        protest = [e for e in heard.events if e["type"] == "call"][-1]
+        protest = [e for e in (x.to_dict() for x in heard.events) if e["type"] == "call"][-1]
         assert protest["gate"] == "roll"
         assert ["Answering a protest about the patrol would accept the patrol.", -0.4] in \
             protest["factors"]

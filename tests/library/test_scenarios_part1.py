@@ -185,8 +185,8 @@ def test_2001_has_no_defense_link_and_the_leaders_line_goes_unanswered() -> None
         session = Session(compiled, seed, batch=True)
         while not session.ended:
             session.choose(compiled.historical[session.node])
-        leaders = [e["result"] for e in session.events
-                   if e["type"] == "call" and e["channel"] == "leaders"]
+        leaders = [e.result for e in session.events
+                   if e.type == "call" and e.channel == "leaders"]
         assert leaders and "answered" not in leaders
     # The wording ladder: regret, sorry, apology are concessions with a standing cost;
     # the apology is Beijing's price, and its cost is the price's.
@@ -212,10 +212,10 @@ def test_2022_military_contact_is_withheld_after_the_countermeasures() -> None:
         assert session.leadership["political"] and session.channels["nsa"] != "suspended"
         session.choose("attache-ask")
         session.choose("dtl-again")
-        calls = [e for e in session.events if e["type"] == "call" and e["channel"] == "dtl"]
-        assert calls[-1]["gate"] == "withheld"
-        assert calls[-1]["result"] in ("declined", "unanswered")
-        assert "no PLA leader would return the Pentagon's calls" in calls[-1]["reason"]
+        calls = [e for e in session.events if e.type == "call" and e.channel == "dtl"]
+        assert calls[-1].gate == "withheld"
+        assert calls[-1].result in ("declined", "unanswered")
+        assert "no PLA leader would return the Pentagon's calls" in calls[-1].reason
         assert "dtl" not in session.contact
 
 
@@ -225,9 +225,9 @@ def test_2023_the_minister_is_gated_by_sanctions() -> None:
         session = Session(compiled, seed, batch=True)
         assert session.prices["sanctions"] == "demanded"
         session.choose("request-meeting")
-        call = next(e for e in session.events if e["type"] == "call")
-        assert call["gate"] == "withheld" and call["result"] in ("declined", "unanswered")
-        assert "sanctions on Minister Li" in call["reason"]
+        call = next(e for e in session.events if e.type == "call")
+        assert call.gate == "withheld" and call.result in ("declined", "unanswered")
+        assert "sanctions on Minister Li" in call.reason
     # Paying the price authorises the level (the call is then decided by the
     # counterpart model), and new conditions follow.
     results = set()
@@ -239,7 +239,7 @@ def test_2023_the_minister_is_gated_by_sanctions() -> None:
         session.choose("release-video")
         session.choose("disclose-refusal")
         session.choose("minister-aside")
-        call = [e for e in session.events if e["type"] == "call"][-1]
-        assert "sanctions" not in call["reason"]
-        results.add(call["result"])
+        call = [e for e in session.events if e.type == "call"][-1]
+        assert "sanctions" not in call.reason
+        results.add(call.result)
     assert len(results) >= 2
