@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--window", action="append", default=[], metavar="CHANNEL:FLAG:DAYS",
         help="also check that CHANNEL is answered within DAYS of FLAG being set in at "
-        f"most {WINDOW_MAX:.0%} of games, under every policy (e.g. dtl:shot_down:30)")
+        f"most {WINDOW_MAX * 100:.0f}%% of games, under every policy "
+        "(e.g. dtl:shot_down:30)")  # '%%': argparse formats help texts with %
     return parser
 
 

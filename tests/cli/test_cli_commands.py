@@ -463,6 +463,19 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "usage" in err
 
 
+def test_every_command_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse formats help texts with '%': a bare '10%' in one is a crash, not a help.
+    from game.commands import COMMAND_MODULES
+
+    for module in COMMAND_MODULES:
+        try:
+            code = main([module.NAME, "--help"])
+        except SystemExit as exited:  # argparse's own exit, when main lets it through
+            code = exited.code  # type: ignore[assignment]
+        out = capsys.readouterr().out
+        assert code == 0 and out.startswith("usage: hotline "), module.NAME
+
+
 # --- as a program ----------------------------------------------------------------
 
 
