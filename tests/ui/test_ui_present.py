@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.engine import Session
-from game.engine.events import Cause
+from game.engine.events import Cause, LeadershipDecided
 from game.ui import present
 
 
@@ -103,3 +103,21 @@ def test_a_timed_out_choice_is_not_called_the_trainees_choice(tiny: object) -> N
     change = next(c for c in view.meter_changes if c.meter == "escalation")
     assert change.why.startswith("running out of time")
     assert "your choice" not in change.why
+
+
+def test_the_feed_shows_the_counterparts_demands_but_not_its_leaderships_decisions() -> None:
+    from pathlib import Path
+
+    from game.scenario.loader import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "engine" / "leadership.yaml")
+    session = Session(scenario, 1, batch=True)
+    session.choose("pay")  # pays the sanctions price: the flights demand follows
+    items = present.feed_items(scenario, session.events)
+    demands = [i.text for i in items if i.kind_label == "Counterpart · Demand"]
+    assert demands == ["Stop the reconnaissance flights.", "Lift the sanctions on the minister."]
+    # The leadership's decision that the payment brought is for the facilitator and the
+    # debrief: nothing in the trainee's feed names it.
+    decided = [e for e in session.events if isinstance(e, LeadershipDecided)]
+    assert decided and session.leadership["military"]
+    assert not any(e.text in i.text for e in decided for i in items)
