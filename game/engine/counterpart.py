@@ -16,17 +16,16 @@ may still take turns to be answered while the decision goes up the chain.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from game.scenario.compile import CompiledScenario
+from game.scenario.compile import CompiledModifier, CompiledScenario
 from game.scenario.models import Delay, Node
 
 from . import leadership
 from .leadership import LeadershipState
 
 
-@dataclass(frozen=True)
-class CallResult:
+class CallResult(NamedTuple):
     """How a call was resolved.
 
     Attributes:
@@ -102,8 +101,8 @@ def acceptance(
         shift = profile.openness_weight * (state.meters[profile.openness_meter] - 50.0) / 100.0
         factors.append(("channel openness", shift))
         chance += shift
-    for modifier in scenario.modifiers:
-        if (modifier.subject is None or modifier.subject == subject) and modifier.when(state):
+    for modifier in _modifiers(scenario, subject):
+        if modifier.when(state):
             factors.append((modifier.reason, modifier.delta))
             chance += modifier.delta
     level = scenario.authority.get(channel)
@@ -112,6 +111,19 @@ def acceptance(
         factors.append((f"{state.pressure[level]} repeated request(s) read as pressure", shift))
         chance += shift
     return min(1.0, max(0.0, chance)), tuple(factors)
+
+
+def _modifiers(scenario: CompiledScenario, subject: str | None) -> tuple[CompiledModifier, ...]:
+    """The modifiers that weigh on a call about ``subject`` (those for any subject, and
+    its own), worked out once per scenario and subject."""
+    table = scenario.runtime.get("modifiers_by_subject")
+    if not isinstance(table, dict):
+        table = scenario.runtime["modifiers_by_subject"] = {}
+    found: tuple[CompiledModifier, ...] | None = table.get(subject)
+    if found is None:
+        found = table[subject] = tuple(m for m in scenario.modifiers
+                                       if m.subject is None or m.subject == subject)
+    return found
 
 
 def _delay(scenario: CompiledScenario, node: Node, channel: str) -> Delay:

@@ -36,8 +36,7 @@ request itself included) and applies ``counterpart.pressure_effects``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from game.scenario.compile import CompiledLeadershipEvent, CompiledScenario
 from game.scenario.expr import Reader
@@ -61,9 +60,11 @@ class LeadershipState(Reader, Protocol):
     decided_turn: dict[str, int]
 
 
-@dataclass(frozen=True)
-class LevelChange:
-    """One level's state after a leadership event (``before`` may equal ``after``)."""
+class LevelChange(NamedTuple):
+    """One level's state after a leadership event (``before`` may equal ``after``).
+
+    A NamedTuple: batch play takes thousands of decisions and keeps no events.
+    """
 
     level: str
     before: bool

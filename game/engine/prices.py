@@ -29,8 +29,12 @@ STATUS_WORDS: dict[str, str] = {
 
 
 def initial(scenario: CompiledScenario) -> dict[str, str]:
-    """Every price not yet raised (the first check raises those without ``when``)."""
-    return {price.id: "none" for price in scenario.prices}
+    """Every price not yet raised (the first check raises those without ``when``); a
+    fresh dict (batch play starts thousands of sessions, so the first is kept)."""
+    cached = scenario.runtime.get("prices_initial")
+    if not isinstance(cached, dict):
+        cached = scenario.runtime["prices_initial"] = {p.id: "none" for p in scenario.prices}
+    return dict(cached)
 
 
 def due(scenario: CompiledScenario, state: Reader) -> Iterator[CompiledPrice]:
@@ -42,7 +46,11 @@ def due(scenario: CompiledScenario, state: Reader) -> Iterator[CompiledPrice]:
 
 def by_id(scenario: CompiledScenario, price_id: str) -> CompiledPrice:
     """The compiled price with this id."""
-    return next(p for p in scenario.prices if p.id == price_id)
+    table = scenario.runtime.get("prices_by_id")
+    if not isinstance(table, dict):
+        table = scenario.runtime["prices_by_id"] = {p.id: p for p in scenario.prices}
+    found: CompiledPrice = table[price_id]
+    return found
 
 
 def describe(price: CompiledPrice, status: str) -> str:

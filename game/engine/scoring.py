@@ -18,8 +18,7 @@ trainee controlled, e.g. ``asked.political`` rather than
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from game.scenario.compile import CompiledScenario
 from game.scenario.expr import ExprError, Reader, compile_condition, parse_expression
@@ -36,9 +35,8 @@ _RATING_CODES = {"performed": "P", "some": "S", "major": "M"}
 _CODE_LEVELS = {"P": "performed", "S": "some", "M": "major", "U": "unable"}
 
 
-@dataclass(frozen=True)
-class ScorePart:
-    """One component of the score."""
+class ScorePart(NamedTuple):
+    """One component of the score (a NamedTuple: batch play scores thousands of games)."""
 
     key: str
     label: str
@@ -67,9 +65,23 @@ def weight_scale(scenario: CompiledScenario) -> tuple[float, float]:
 
 
 def _scored_meters(scenario: CompiledScenario) -> list[str]:
+    cached = scenario.runtime.get("scored_meters")
+    if isinstance(cached, list):
+        return cached
     scoring = scenario.model.scoring
     listed = [m for m in scoring.standing_meters if m in scenario.meters]
-    return listed + [m.id for m in scenario.model.meters if m.scored and m.id not in listed]
+    meters = listed + [m.id for m in scenario.model.meters if m.scored and m.id not in listed]
+    scenario.runtime["scored_meters"] = meters
+    return meters
+
+
+def contact_weights(scenario: CompiledScenario) -> dict[str, float]:
+    """Each channel's worth as real contact (its ``substance``), read once per scenario."""
+    cached = scenario.runtime.get("contact_weights")
+    if not isinstance(cached, dict):
+        cached = scenario.runtime["contact_weights"] = {
+            c.id: c.contact_weight for c in scenario.channels.values()}
+    return cached
 
 
 def score_parts(
@@ -116,11 +128,12 @@ def score_parts(
         ),
     ]
     channels = scenario.channels
+    weights = contact_weights(scenario)
     best_channel, best = "", 0.0
     total_substance = 0.0
     early = 0.0
     for turn, channel in answers:
-        weight = channels[channel].contact_weight
+        weight = weights[channel]
         total_substance += weight
         if weight > best:
             best_channel, best = channel, weight

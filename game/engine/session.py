@@ -40,11 +40,17 @@ import json
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenario
+from game.scenario.compile import (
+    CompiledEnding,
+    CompiledLeadershipEvent,
+    CompiledOption,
+    CompiledPrice,
+    CompiledScenario,
+)
 from game.scenario.expr import Effect, compile_effect
-from game.scenario.models import END, MAX_TURNS, Node
+from game.scenario.models import AUTHORITY_LEVELS, END, MAX_TURNS, Node
 from game.vocabulary import OPTION_KINDS
 
 from . import leadership, prices, scoring
@@ -119,9 +125,9 @@ class TurnView:
     injects: tuple[InjectShown, ...]
 
 
-@dataclass(frozen=True)
-class TurnResult:
-    """The change record of one input: the events it produced."""
+class TurnResult(NamedTuple):
+    """The change record of one input: the events it produced (a NamedTuple: batch
+    play makes one per decision)."""
 
     events: tuple[Event, ...]
     ended: bool
@@ -161,7 +167,31 @@ _STATE = (
     # the counterpart's leadership, prices and the trainee's requests (see leadership.py)
     "leadership", "leader_why", "fired", "refusals", "decided", "decided_turn", "pressure",
     "prices", "asked", "answers",
+    # derived from prices and fired, kept so the check on entering a node skips what is
+    # settled: the prices not raised yet and the leadership events not taken yet
+    "_unraised", "_untaken",
 )
+
+
+_NO_REFUSALS: dict[str, str] = dict.fromkeys(AUTHORITY_LEVELS, "")
+_NO_COUNTS: dict[str, int] = dict.fromkeys(AUTHORITY_LEVELS, 0)
+
+
+# Module functions, not comprehensions inside the methods: a comprehension that reads
+# ``self`` makes it a closure cell on every call of a method batch play calls each turn.
+def _still_unraised(pending: list[CompiledPrice], status: dict[str, str]) -> list[CompiledPrice]:
+    return [p for p in pending if status[p.id] == "none"]
+
+
+def _still_untaken(pending: list[CompiledLeadershipEvent],
+                   fired: set[int]) -> list[CompiledLeadershipEvent]:
+    return [e for e in pending if e.index not in fired]
+
+
+def _due(pending: list[_Pending], turn: int) -> tuple[list[_Pending], list[_Pending]]:
+    """The answers due at ``turn``, and those still to come."""
+    return ([p for p in pending if p.due_turn <= turn],
+            [p for p in pending if p.due_turn > turn])
 
 
 def _copied(value: Any) -> Any:
@@ -255,16 +285,17 @@ class Session:
         self.outcome: Outcome | None = None
         self.leadership, self.leader_why = leadership.initial(self.scenario)
         self.fired: set[int] = set()
-        self.refusals: dict[str, str] = dict.fromkeys(self.leadership, "")
-        self.decided: dict[str, str] = dict.fromkeys(self.leadership, "")
-        self.decided_turn: dict[str, int] = dict.fromkeys(self.leadership, 0)
-        self.pressure: dict[str, int] = dict.fromkeys(self.leadership, 0)
+        self.refusals: dict[str, str] = _NO_REFUSALS.copy()
+        self.decided: dict[str, str] = _NO_REFUSALS.copy()
+        self.decided_turn: dict[str, int] = _NO_COUNTS.copy()
+        self.pressure: dict[str, int] = _NO_COUNTS.copy()
         self.prices: dict[str, str] = prices.initial(self.scenario)
+        self._unraised = list(self.scenario.prices)
+        self._untaken = list(self.scenario.leadership_events)
         self.asked: dict[str, int] = {}
         self.answers: list[tuple[int, str]] = []
         self.phase = Phase.BRIEFING
         self._available: list[CompiledOption] | None = None
-        self._available_id_set: frozenset[str] | None = None
         self._clock = self.scenario.nodes[self.scenario.start].time
         self.node = self.scenario.start
         self._shown: tuple[InjectShown, ...] = ()
@@ -382,16 +413,7 @@ class Session:
         ]
         # State only changes inside apply(), which clears this.
         self._available = found
-        self._available_id_set = frozenset(o.id for o in found)
         return found
-
-    def _available_ids(self) -> frozenset[str]:
-        """Ids of :meth:`available` (computed with it, so never stale)."""
-        found = self.available()
-        ids = self._available_id_set
-        if ids is None or self._available is not found:
-            ids = frozenset(o.id for o in found)
-        return ids
 
     def options(self) -> list[OptionView]:
         """The current options as the trainee sees them."""
@@ -520,7 +542,10 @@ class Session:
             if self.phase is _PAUSED:
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")
-            if option not in self._available_ids():
+            for offered in self.available():  # a loop, not any(): this runs every turn
+                if offered.id == option:
+                    break
+            else:
                 ids = ", ".join(o.id for o in self.available())
                 raise EngineError(f"'{option}' is not an option here; choose one of: {ids}")
             votes = data.get("votes")
@@ -599,10 +624,9 @@ class Session:
         """Deliver the answers due now; True when there were any."""
         if not self.pending:
             return False
-        due = [p for p in self.pending if p.due_turn <= self.turn]
+        due, self.pending = _due(self.pending, self.turn)
         if not due:
             return False
-        self.pending = [p for p in self.pending if p.due_turn > self.turn]
         for pending in due:
             if self.channels[pending.channel] != "ringing":
                 continue  # the facilitator or an effect settled it meanwhile
@@ -714,8 +738,8 @@ class Session:
                                    price=price_id, demand=price.demand, before=before,
                                    after=status, cause=cause))
         if status == "paid" and price.cost:
-            self._apply_effects(price.cost, Cause("price", price_id,
-                                                  f"price paid: {price.demand}"))
+            self._apply_effects(price.cost, Cause("price", price_id, f"price paid: {price.demand}")
+                                if self.record else _UNRECORDED)
 
     def _counterpart_update(self) -> None:
         """Raise the prices and take the leadership decisions whose time has come.
@@ -725,21 +749,24 @@ class Session:
         events a scenario names change who may pick up. (Plain loops: batch
         play calls this every turn.)
         """
-        scenario = self.scenario
-        price_list = scenario.prices
-        if price_list:
+        if self._unraised:
             status = self.prices
-            for price in price_list:
+            raised = False
+            for price in self._unraised:
                 if status[price.id] == "none" and (price.when is None or price.when(self)):
                     self._set_price(price.id, "demanded",
-                                    Cause("counterpart", price.id, price.demand))
-        events = scenario.leadership_events
-        if events:
-            fired = self.fired
-            for event in events:
-                if event.index in fired or not event.when(self):
+                                    Cause("counterpart", price.id, price.demand)
+                                    if self.record else _UNRECORDED)
+                    raised = True
+            if raised:  # an option may also have settled one before it was raised
+                self._unraised = _still_unraised(self._unraised, status)
+        if self._untaken:
+            taken = False
+            for event in self._untaken:
+                if not event.when(self):
                     continue
                 changes = leadership.take(event, self)
+                taken = True
                 if self.record:
                     self._add(LeadershipDecided(
                         seq=len(self.events), turn=self.turn, clock=self._clock,
@@ -749,6 +776,8 @@ class Session:
                                                 "authorised" if c.after else "withheld")
                                      for c in changes),
                     ))
+            if taken:
+                self._untaken = _still_untaken(self._untaken, self.fired)
 
     def _turn(self, data: Mapping[str, Any]) -> None:
         node = self.scenario.nodes[self.node]
