@@ -6,11 +6,14 @@ seed ``s + i`` and a policy random stream seeded from that same number (see
 policy and ``s`` — never on how many worker processes played it or how the
 games were split between them.
 
-Each worker reuses one batch :class:`~game.engine.Session` for all its games
-(``restart(seed)``); attaching a new session to the scenario's machines per
-game is what makes batch play slow. Large runs use a process pool (``fork``
-on Linux); workers rebuild the scenario from plain data, so no compiled
-closure is ever sent between processes.
+Named policies are played by the batch kernel (:mod:`game.analysis.kernel`),
+which gives exactly the engine's outcome for each seed and policy at a
+fraction of the cost; ``engine=True`` plays them with the reference engine
+instead (one batch :class:`~game.engine.Session` reused through
+``restart(seed)``), and policy callables always are. Either way the report is
+the same. Large runs use a process pool (``fork`` on Linux); workers rebuild
+the scenario from plain data, so no compiled closure is ever sent between
+processes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 from game.engine import Session
 from game.scenario import CompiledScenario
 
+from .kernel import Kernel, KernelPolicy, KernelState, kernel_for, make_policy
 from .loading import scenario_data, scenario_from_data
 from .policies import Policy, get_policy
 
@@ -115,8 +119,19 @@ def _visited_in_order(session: Session) -> tuple[str, ...]:
     return tuple(dict.fromkeys(node for node, _ in session.path))
 
 
+def _kernel_policy(scenario: CompiledScenario, policy: Policy | str
+                   ) -> tuple[Kernel, KernelPolicy] | None:
+    """The kernel and its policy for a policy name it plays (None: the engine plays it)."""
+    if not isinstance(policy, str):
+        return None
+    kernel = kernel_for(scenario)
+    chosen = make_policy(kernel, policy)
+    return None if chosen is None else (kernel, chosen)
+
+
 def play_one(
-    scenario: CompiledScenario, seed: int, policy: Policy | str, *, max_turns: int = MAX_TURNS
+    scenario: CompiledScenario, seed: int, policy: Policy | str, *, max_turns: int = MAX_TURNS,
+    engine: bool = False,
 ) -> GameSummary:
     """Play one headless game to its ending.
 
@@ -125,6 +140,8 @@ def play_one(
         seed: The session seed (the policy's stream is :func:`policy_rng` of it).
         policy: A policy or a policy name.
         max_turns: Give up (``SimulationError``) after this many decisions.
+        engine: Play with the reference engine rather than the batch kernel (the
+            summary is the same).
 
     Returns:
         The game's summary.
@@ -134,11 +151,20 @@ def play_one(
         PolicyError: If ``policy`` is an unknown name.
     """
     chosen = get_policy(policy) if isinstance(policy, str) else policy
+    esc = scenario.model.scoring.escalation_meter
+    fast = _kernel_policy(scenario, policy) if not engine else None
+    if fast is not None:
+        kernel, kernel_policy = fast
+        st = kernel_policy.play(kernel.new_state(seed), seed, max_turns)
+        assert st.ending is not None
+        return GameSummary(seed=seed, ending=st.ending.ending.id, score=st.score,
+                           peak_escalation=float(st.peaks[esc]), turns=st.turn,
+                           path=tuple(st.path),
+                           visited=tuple(dict.fromkeys(node for node, _ in st.path)))
     session = Session(scenario, seed, batch=True, record=False)  # the summary needs no events
     _play(session, seed, chosen, max_turns)
     outcome = session.outcome
     assert outcome is not None
-    esc = scenario.model.scoring.escalation_meter
     return GameSummary(
         seed=seed,
         ending=outcome.ending_id,
@@ -164,11 +190,17 @@ class _Tally:
     nodes: Counter[str] = field(default_factory=Counter)
     decisions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
-    def add(self, session: Session, esc: str) -> None:
-        outcome = session.outcome
-        assert outcome is not None
-        ending = outcome.ending_id
-        self.scores.append(outcome.score)
+    def add(self, session: Session | KernelState, esc: str) -> None:
+        """Count a finished game (an engine session or a kernel state: the same
+        attributes)."""
+        if isinstance(session, KernelState):
+            assert session.ending is not None
+            ending, score = session.ending.ending.id, session.score
+        else:
+            outcome = session.outcome
+            assert outcome is not None
+            ending, score = outcome.ending_id, outcome.score
+        self.scores.append(score)
         self.peaks.append(float(session.peaks[esc]))
         self.turns.append(session.turn)
         self.endings[ending] += 1
@@ -203,22 +235,54 @@ def _run_games(
     return tally.to_data()
 
 
+def _run_kernel_games(
+    st: KernelState, policy: KernelPolicy, seeds: range, max_turns: int
+) -> dict[str, Any]:
+    tally = _Tally()
+    esc = policy.kernel.scenario.model.scoring.escalation_meter
+    play = policy.play
+    for seed in seeds:
+        play(st, seed, max_turns)
+        tally.add(st, esc)
+    return tally.to_data()
+
+
+class _Runner:
+    """Plays chunks of games with one policy, by the kernel or the engine."""
+
+    def __init__(self, scenario: CompiledScenario, policy: str | Policy, engine: bool) -> None:
+        fast = None if engine else _kernel_policy(scenario, policy)
+        self.kernel_policy: KernelPolicy | None = None
+        if fast is not None:
+            kernel, self.kernel_policy = fast
+            self.state = kernel.new_state()
+        else:
+            self.policy = get_policy(policy) if isinstance(policy, str) else policy
+            self.session = Session(scenario, 0, batch=True, record=False)
+
+    def run(self, seeds: range, max_turns: int) -> dict[str, Any]:
+        if self.kernel_policy is not None:
+            return _run_kernel_games(self.state, self.kernel_policy, seeds, max_turns)
+        return _run_games(self.session, self.policy, seeds, max_turns)
+
+
 # Per-process state of pool workers (set by _init_worker).
 _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(data: dict[str, Any], source_path: str | None) -> None:
-    scenario = scenario_from_data(data, source_path)
-    _WORKER["session"] = Session(scenario, 0, batch=True, record=False)
-    _WORKER["policies"] = {}
+    _WORKER["scenario"] = scenario_from_data(data, source_path)
+    _WORKER["runners"] = {}
 
 
-def _worker_chunk(start: int, count: int, policy_name: str, max_turns: int) -> dict[str, Any]:
-    policies: dict[str, Policy] = _WORKER["policies"]
-    policy = policies.get(policy_name)
-    if policy is None:
-        policy = policies[policy_name] = get_policy(policy_name)
-    return _run_games(_WORKER["session"], policy, range(start, start + count), max_turns)
+def _worker_chunk(start: int, count: int, policy_name: str, max_turns: int,
+                  engine: bool = False) -> dict[str, Any]:
+    runners: dict[tuple[str, bool], _Runner] = _WORKER["runners"]
+    runner = runners.get((policy_name, engine))
+    if runner is None:
+        runner = runners[(policy_name, engine)] = _Runner(_WORKER["scenario"], policy_name,
+                                                          engine)
+    return runner.run(range(start, start + count), max_turns)
 
 
 # --------------------------------------------------------------------------
@@ -461,6 +525,7 @@ def simulate(
     *,
     chunk_size: int | None = None,
     max_turns: int = MAX_TURNS,
+    engine: bool = False,
 ) -> SimulationReport:
     """Play ``n`` headless games and report the outcome distribution.
 
@@ -480,9 +545,11 @@ def simulate(
             the report covers the games finished so far (``cancelled=True``).
         chunk_size: Games per chunk (default: about 1% of ``n``, 50–1000).
         max_turns: A game longer than this raises ``SimulationError``.
+        engine: Play with the reference engine rather than the batch kernel
+            (for comparisons and benchmarks: the report is the same).
 
     Returns:
-        The report; identical for any ``workers`` and ``chunk_size``.
+        The report; identical for any ``workers``, ``chunk_size`` and ``engine``.
 
     Raises:
         ValueError: If ``n`` < 1 or ``workers`` < 1.
@@ -513,12 +580,12 @@ def simulate(
     done = 0
 
     if workers == 1:
-        session = Session(scenario, seed, batch=True, record=False)
+        runner = _Runner(scenario, policy if isinstance(policy, str) else policy_fn, engine)
         for start, count in chunks:
             if cancel is not None and cancel():
                 cancelled = True
                 break
-            tally.merge(_run_games(session, policy_fn, range(start, start + count), max_turns))
+            tally.merge(runner.run(range(start, start + count), max_turns))
             done += count
             if progress is not None:
                 progress(done, n)
@@ -538,7 +605,8 @@ def simulate(
                         if item is None:
                             break
                         index, (start, count) = item
-                        future = pool.submit(_worker_chunk, start, count, policy_name, max_turns)
+                        future = pool.submit(_worker_chunk, start, count, policy_name, max_turns,
+                                             engine)
                         pending[future] = index
                     if not pending:
                         break

@@ -23,6 +23,9 @@ scenario the same way:
 
 Every figure is seeded and deterministic. Checks that do not apply (no
 historical path, no marked mistake, no military line) are reported as such.
+The games are played by the batch kernel (:mod:`game.analysis.kernel`), the
+contact window's by the engine (it reads the events' clocks); ``engine=True``
+plays the others in the engine too, with the same figures.
 """
 
 from __future__ import annotations
@@ -31,12 +34,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from game.engine import Session
+from game.engine import EngineError, Session
 from game.engine.events import CallResolved, ChannelChanged, FlagChanged, LeadershipDecided
 from game.scenario import CompiledScenario
+from game.scenario.compile import CompiledLeadershipEvent
 
 from .batch import SimulationReport, policy_rng, simulate
+from .kernel import PathPolicy, RetryPolicy, _copy_state, kernel_for
 from .policies import get_policy
 
 __all__ = [
@@ -121,7 +127,34 @@ class CalibrationReport:
 # --- single checks ------------------------------------------------------------------
 
 
-def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tuple[float, int]:
+class _Retries:
+    """Follows one game's calls on military lines (the retry check's bookkeeping,
+    fed by the engine's events or by the kernel as they happen)."""
+
+    def __init__(self, scenario: CompiledScenario) -> None:
+        self.scenario = scenario
+        self.refused: dict[str, bool] = {}  # channel -> its last refusal was a decision
+        self.retried = self.got = False
+
+    def leadership(self, _state: Any, _event: CompiledLeadershipEvent, changes: Any) -> None:
+        levels = {change.level for change in changes}
+        authority = self.scenario.authority
+        for line in [c for c in self.refused if authority.get(c) in levels]:
+            del self.refused[line]
+
+    def call(self, _state: Any, channel: str, level: str | None, status: str, gate: str) -> None:
+        if level is None or self.scenario.channels[channel].level != "military":
+            return
+        through = status in ("answered", "ringing")
+        if channel in self.refused and (self.refused[channel] or not through):
+            self.retried = True
+            self.got = self.got or through
+        if not through:
+            self.refused[channel] = gate in _DECISIONS
+
+
+def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0, *,
+                      engine: bool = False) -> tuple[float, int]:
     """How often a refused military call, asked again, is then answered.
 
     Plays ``n`` games with the ``retry`` policy. A *retry* is a call on a
@@ -141,38 +174,44 @@ def retry_answer_rate(scenario: CompiledScenario, n: int, seed: int = 0) -> tupl
         ``(rate, games)``: the share of games with a retry in which a retry
         was answered, and how many games had a retry (0: the rate is 0).
     """
-    policy = get_policy("retry")
-    channels = scenario.channels
     with_retry = answered = 0
+    if not engine:
+        kernel = kernel_for(scenario)
+        retry = RetryPolicy(kernel)
+        st = kernel.new_state()
+        for game in range(seed, seed + n):
+            kernel.reset(st, game)  # (the start's decisions come before any request)
+            retry.start(st, game)
+            watch = st.observer = _Retries(scenario)
+            try:
+                while st.ending is None:
+                    kernel.step(st, retry.choose(st))
+            finally:
+                st.observer = None
+            with_retry += watch.retried
+            answered += watch.got
+        return (answered / with_retry if with_retry else 0.0), with_retry
+    policy = get_policy("retry")
     session = Session(scenario, seed, batch=True)
     for game in range(seed, seed + n):
         session.restart(game)
         rng = policy_rng(game)
-        refused: dict[str, bool] = {}  # channel -> its last refusal was a decision
-        retried = got = False
+        watch = _Retries(scenario)
         while not session.ended:
             start = len(session.events)
             session.apply({"type": "choose", "option": policy(session, rng)})
             for event in session.events[start:]:
                 if isinstance(event, LeadershipDecided):
-                    levels = {change.level for change in event.levels}
-                    for line in [c for c in refused if scenario.authority.get(c) in levels]:
-                        del refused[line]
-                elif (isinstance(event, CallResolved) and event.level is not None
-                      and channels[event.channel].level == "military"):
-                    line = event.channel
-                    through = event.result in ("answered", "ringing")
-                    if line in refused and (refused[line] or not through):
-                        retried = True
-                        got = got or through
-                    if not through:
-                        refused[line] = event.gate in _DECISIONS
-        with_retry += retried
-        answered += got
+                    watch.leadership(session, None, event.levels)  # type: ignore[arg-type]
+                elif isinstance(event, CallResolved):
+                    watch.call(session, event.channel, event.level, event.result, event.gate)
+        with_retry += watch.retried
+        answered += watch.got
     return (answered / with_retry if with_retry else 0.0), with_retry
 
 
-def mistake_cost(scenario: CompiledScenario, n: int, seed: int = 0) -> tuple[float, int] | None:
+def mistake_cost(scenario: CompiledScenario, n: int, seed: int = 0, *,
+                 engine: bool = False) -> tuple[float, int] | None:
     """Points the marked historical mistake costs against the expert's choice.
 
     For each seed the expert path is played to the mistake's node; from there
@@ -184,6 +223,8 @@ def mistake_cost(scenario: CompiledScenario, n: int, seed: int = 0) -> tuple[flo
     step = next((s for s in historical.steps if s.mistake), None) if historical else None
     if step is None:
         return None
+    if not engine:
+        return _mistake_cost_kernel(scenario, n, seed, step.node, step.option)
     expert = get_policy("expert")
     live = Session(scenario, seed, batch=True, record=False)
     costs: list[float] = []
@@ -203,6 +244,39 @@ def mistake_cost(scenario: CompiledScenario, n: int, seed: int = 0) -> tuple[flo
                 live.apply({"type": "choose", "option": expert(live, rng)})
             assert live.outcome is not None
             scores.append(live.outcome.score)
+        costs.append(scores[1] - scores[0])
+    return (math.fsum(costs) / len(costs) if costs else 0.0), len(costs)
+
+
+def _mistake_cost_kernel(scenario: CompiledScenario, n: int, seed: int, node_id: str,
+                         mistake: str) -> tuple[float, int]:
+    """mistake_cost played by the batch kernel (the same games, the same figures)."""
+    kernel = kernel_for(scenario)
+    expert = PathPolicy(kernel, "expert")
+    live, fork = kernel.new_state(), kernel.new_state()
+    step, choose = kernel.step, expert.choose
+    costs: list[float] = []
+    for game in range(seed, seed + n):
+        kernel.reset(live, game)
+        while live.ending is None and live.node.id != node_id:
+            step(live, choose(live))
+        offered = {o.id: o for o in kernel.available(live)}
+        if live.ending is not None or mistake not in offered:
+            continue
+        _copy_state(live, fork)
+        dice = live.rng.getstate()
+        other = scenario.expert.get(node_id) or choose(live).id
+        scores: list[float] = []
+        for first in (mistake, other):
+            _copy_state(fork, live)
+            live.rng.setstate(dice)
+            if first not in offered:  # as Session.apply refuses it
+                raise EngineError(f"'{first}' is not an option here; choose one of: "
+                                  f"{', '.join(offered)}")
+            step(live, offered[first])
+            while live.ending is None:
+                step(live, choose(live))
+            scores.append(live.score)
         costs.append(scores[1] - scores[0])
     return (math.fsum(costs) / len(costs) if costs else 0.0), len(costs)
 
@@ -244,14 +318,18 @@ def answered_within(
 # --- all checks ----------------------------------------------------------------------
 
 
-def calibrate(scenario: CompiledScenario, games: Games = Games()) -> CalibrationReport:
-    """Run every calibration check on a scenario (see the module docstring)."""
+def calibrate(scenario: CompiledScenario, games: Games = Games(), *,
+              engine: bool = False) -> CalibrationReport:
+    """Run every calibration check on a scenario (see the module docstring).
+
+    ``engine`` plays every game in the reference engine (the figures are the same).
+    """
     seed = games.seed
     reports: dict[str, SimulationReport] = {}
 
     def report(policy: str, n: int) -> SimulationReport:
         if policy not in reports:
-            reports[policy] = simulate(scenario, n, policy, seed=seed, workers=1)
+            reports[policy] = simulate(scenario, n, policy, seed=seed, workers=1, engine=engine)
         return reports[policy]
 
     checks: list[Check] = []
@@ -285,7 +363,7 @@ def calibrate(scenario: CompiledScenario, games: Games = Games()) -> Calibration
         f"at least {ALWAYS_CALL_GAP:g} points below", gap))
 
     if any(c.level == "military" for c in model.channels):
-        rate, with_retry = retry_answer_rate(scenario, games.retry, seed)
+        rate, with_retry = retry_answer_rate(scenario, games.retry, seed, engine=engine)
         checks.append(Check(
             "retry", "Asking again after a refused military call, with nothing changed, "
             "does not get an answer", rate <= RETRY_MAX if with_retry else None,
@@ -296,7 +374,7 @@ def calibrate(scenario: CompiledScenario, games: Games = Games()) -> Calibration
         checks.append(Check("retry", "Asking again after a refused military call does not get "
                             "an answer", None, "no military line", "", None))
 
-    cost = mistake_cost(scenario, games.mistake, seed)
+    cost = mistake_cost(scenario, games.mistake, seed, engine=engine)
     if cost is None:
         checks.append(Check("mistake", "The historical mistake costs points", None,
                             "no historical step is marked 'mistake: true'", "", None))

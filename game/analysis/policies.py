@@ -27,18 +27,21 @@ Named policies (see :func:`get_policy`):
     it to show that persistence does not stand in for the counterpart's
     decision.
 ``greedy``
-    One-step lookahead: every available option is tried in a scratch batch
-    session restored to the live session's state (:meth:`Session.snapshot`),
-    and the option whose immediate result scores best (:func:`position_value`)
-    is taken. The snapshot includes the random stream, so it sees the dice of
-    the very next turn: ``greedy`` is an optimistic, myopic player rather than
-    a fair one.
+    One-step lookahead: every available option is tried from the live
+    session's state (:meth:`Session.snapshot`), and the option whose immediate
+    result scores best (:func:`position_value`) is taken. The tries run in the
+    batch kernel (:mod:`game.analysis.kernel`), which plays a turn exactly as
+    the engine does; ``GreedyPolicy(kernel=False)`` tries them in a scratch
+    engine session instead (the reference). The snapshot includes the random
+    stream, so it sees the dice of the very next turn: ``greedy`` is an
+    optimistic, myopic player rather than a fair one.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from game.engine import Session
 from game.scenario import OPTION_KINDS, CompiledOption, CompiledScenario
@@ -178,13 +181,20 @@ def position_value(session: Session) -> float:
 
 
 class GreedyPolicy:
-    """One-step lookahead in a reused scratch batch session (see the module docstring)."""
+    """One-step lookahead (see the module docstring)."""
 
     __name__ = "greedy"
 
-    def __init__(self) -> None:
-        """Create the policy; its scratch session is made on first use."""
+    def __init__(self, kernel: bool = True) -> None:
+        """Create the policy; its scratch state is made on first use.
+
+        Args:
+            kernel: Try the options in the batch kernel (the default), or in a
+                scratch engine session (the reference; the choices are the same).
+        """
+        self.kernel = kernel
         self._scratch: Session | None = None
+        self._fast: Any = None  # the kernel's greedy policy, for one scenario
 
     def _scratch_for(self, session: Session) -> Session:
         scratch = self._scratch
@@ -207,6 +217,14 @@ class GreedyPolicy:
         options = _available(session)
         if len(options) == 1:
             return options[0].id
+        if self.kernel:
+            from .kernel import GreedyPolicy as KernelGreedy
+            from .kernel import kernel_for
+
+            fast = self._fast
+            if fast is None or fast.kernel.scenario is not session.scenario:
+                fast = self._fast = KernelGreedy(kernel_for(session.scenario))
+            return str(fast.choose_for(session))
         scratch = self._scratch_for(session)
         here = session.snapshot()
         best_id, best_value = options[0].id, float("-inf")

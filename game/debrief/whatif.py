@@ -20,8 +20,11 @@ a real session: ``Session.replay(scenario, seed, road_inputs(prefix, road))``
 reproduces it event for event — the expert road is exactly what would have
 happened with that one choice changed.
 
-One batch :class:`~game.engine.session.Session` is reused through
-:meth:`~game.engine.session.Session.restart` for every road.
+The prefix is replayed in a batch :class:`~game.engine.session.Session`
+(facilitator actions included); the roads are played from the state at the
+fork by the batch kernel (:mod:`game.analysis.kernel`), which gives exactly
+the engine's outcome for the same state, dice and policy. ``engine=True``
+plays them in the engine instead (the reference; the result is the same).
 """
 
 from __future__ import annotations
@@ -33,8 +36,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.engine.session import Session
+from game.analysis.kernel import (
+    KernelPolicy,
+    PathPolicy,
+    RandomPolicy,
+    kernel_for,
+)
+from game.engine.session import EngineError, Session
 from game.scenario.compile import CompiledScenario
+from game.scenario.models import MAX_TURNS as SESSION_MAX_TURNS
 
 from .model import LEVEL_WORDS
 from .policies import MAX_TURNS, Policy, get_policy, play_out, policy_rng
@@ -205,6 +215,7 @@ class _Plan:
     snapshot: bool
     states: list[Any]
     esc: str
+    engine: bool = False
 
 
 #: The plan a forked worker process plays from (set in the parent before forking).
@@ -261,13 +272,71 @@ class _Player:
         )
 
 
+class _KernelPlayer(_Player):
+    """Plays roads from the fork in the batch kernel: the engine replays the prefix
+    once, the kernel takes its state at the fork and plays every road from it."""
+
+    def __init__(self, plan: _Plan, session: Session | None = None) -> None:
+        super().__init__(plan, session)
+        kernel = self.kernel = kernel_for(plan.scenario)
+        self.fork_state = kernel.state_from_session(self.session)
+        self.fork_dice = self.fork_state.rng.getstate()
+        self.state = kernel.new_state(plan.seed)
+        self.node = kernel.nodes[self.session.node]
+        self.kernel_expert = PathPolicy(kernel, "expert")
+        self.kernel_random = RandomPolicy(kernel)
+
+    def play(self, option: str, index: int) -> Road:
+        from game.analysis.kernel import _copy_state
+
+        plan, kernel, st = self.plan, self.kernel, self.state
+        policy: KernelPolicy
+        if index < 0:
+            name, policy = "expert", self.kernel_expert
+        else:
+            name, policy = "random", self.kernel_random
+            policy.rng.setstate(plan.states[index])
+        _copy_state(self.fork_state, st)
+        st.rng.setstate(self.fork_dice)
+        first = next(o for o in self.node.options if o.id == option)
+        step, choose = kernel.step, policy.choose
+        step(st, first)
+        choices: list[str] = []
+        while st.ending is None and len(choices) < MAX_TURNS:  # play_out's loop
+            if st.turn >= SESSION_MAX_TURNS:
+                raise EngineError(f"the session has taken {SESSION_MAX_TURNS} decisions "
+                                  "without reaching an ending")
+            chosen = choose(st)
+            step(st, chosen)
+            choices.append(chosen.id)
+        ending = st.ending
+        return Road(
+            option=option, policy=name, index=max(index, 0),
+            ending=ending.ending.id if ending else "",
+            ending_title=ending.ending.title if ending else "(did not end)",
+            tone=ending.ending.tone if ending else "mixed",
+            score=st.score if ending else 0.0,
+            peak_escalation=float(st.peaks.get(plan.esc, 0.0)),
+            first_contact_turn=st.first_contact_turn,
+            choices=tuple(choices),
+            withheld=tuple((level, st.leader_why[level])
+                           for level, ok in st.leadership.items() if not ok),
+            prices=tuple(sorted(st.prices.items())),
+            pressure=sum(st.pressure.values()),
+        )
+
+
+def _player(plan: _Plan, session: Session | None = None) -> _Player:
+    return _Player(plan, session) if plan.engine else _KernelPlayer(plan, session)
+
+
 def _play_chunk(tasks: list[tuple[str, int]]) -> list[Road]:
     """Worker process: play a chunk of roads from the inherited plan."""
     global _WORKER_PLAYER
     plan = _WORKER_PLAN
     assert plan is not None, "the plan is set before the pool forks"
     if _WORKER_PLAYER is None:
-        _WORKER_PLAYER = _Player(plan)
+        _WORKER_PLAYER = _player(plan)
     return [_WORKER_PLAYER.play(option, index) for option, index in tasks]
 
 
@@ -288,6 +357,7 @@ def what_if(
     session: Session | None = None,
     snapshot: bool = True,
     workers: int = 1,
+    engine: bool = False,
 ) -> WhatIf:
     """Fork a recorded session at one decision and play every alternative out.
 
@@ -308,6 +378,8 @@ def what_if(
             both give identical results, the snapshot is faster for late forks.
         workers: Processes to play in (Linux ``fork`` only; 1 plays in this
             thread). The result does not depend on it.
+        engine: Play the roads in the engine rather than the batch kernel (the
+            reference: the result is the same).
 
     Returns:
         The what-ifs. When cancelled, ``cancelled`` is True and the branches
@@ -318,8 +390,8 @@ def what_if(
     """
     plan = _Plan(scenario, seed, tuple(roles), fork_prefix(inputs, decision), snapshot,
                  [policy_rng(seed + i).getstate() for i in range(n)],
-                 scenario.model.scoring.escalation_meter)
-    player = _Player(plan, session)
+                 scenario.model.scoring.escalation_meter, engine)
+    player = _player(plan, session)
     at = player.session
     node = scenario.nodes[at.node]
     alternatives = [(o.id, o.option.label, o.option.kind) for o in at.available()]

@@ -1,0 +1,1436 @@
+"""The batch kernel: a scenario compiled for playing many games fast.
+
+The engine (:class:`game.engine.Session`) is the reference for live play and
+for recording: it validates every input, keeps typed events, attaches to the
+flow machine. Batch play needs none of that, only the outcome of each game:
+ending, score, meters and ratings. The kernel gives exactly those, for the
+same seed and the same policy, at a fraction of the cost.
+
+How it stays equal to the engine, by construction rather than by hope:
+
+* **The same rules.** Conditions, effect right-hand sides, rating rules,
+  outcome and branch guards are the very closures :mod:`game.scenario.compile`
+  built; the kernel's state (:class:`KernelState`) has the attributes they read
+  (``meters``, ``flags``, ``leadership``, ``asked`` …), named and shaped as the
+  engine's session has them (``session._STATE``). Leadership events are taken
+  by :func:`game.engine.leadership.take` itself; score parts and ratings of a
+  finished game are :mod:`game.engine.scoring` applied to the kernel's state.
+* **The same dice, in the same order.** The session stream is
+  ``random.Random(seed)`` and the policy's is
+  :func:`game.analysis.batch.policy_rng`; a call draws accept, refuse and the
+  delay whichever gate decides, an option with outcomes draws one number, a
+  random pick is ``Random.choice``'s ``_randbelow`` (written out: one
+  ``getrandbits`` of the width's bit length, again while too large).
+* **The same order of play**: effects, the call (asked, requested, pressure,
+  gates, settle, pressure effects, answer or signal), the outcome draw, the
+  turn count, early endings, the branches, then entering the next node
+  (leadership and prices, answers due, leadership again) or the ending (the
+  leadership once more, then the score).
+* **The same arithmetic.** Meter clamping, the acceptance sum and the score's
+  parts add the same floats in the same order (``a - b`` is ``a + (-b)`` in
+  IEEE arithmetic, so ``-=`` constants are stored negated; ``max(lo, v)`` is
+  written as the comparison ``max`` makes).
+
+``tests/analysis/test_kernel_equivalence.py`` checks all of it with hypothesis
+over every shipped scenario, many seeds and every policy, against the engine:
+ending, score and its parts, meters, peaks, flags, channels, the leadership
+state, prices, pressure, ratings and the path.
+
+What it leaves out: events (the engine records them), facilitator inputs
+(what-ifs replay a recorded prefix in the engine and continue here from its
+state, :meth:`Kernel.state_from_session`), injects (they change nothing but
+what is shown), the lifecycle phase.
+
+Speed comes from doing less: every option is a precompiled record (its
+effects as small tuples, its call's constant part of the acceptance worked
+out per node), the state is flat dicts reused from game to game, nothing is
+validated or recorded, scores are summed without building their parts, and
+the random generators are reseeded in place.
+"""
+
+from __future__ import annotations
+
+import _random
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from game.engine import leadership as leadership_rules
+from game.engine import scoring
+from game.engine.session import Outcome, Session, Snapshot, _Pending
+from game.scenario.compile import (
+    CompiledEnding,
+    CompiledLeadershipEvent,
+    CompiledOption,
+    CompiledPrice,
+    CompiledScenario,
+)
+from game.scenario.expr import Effect, parse_expression
+from game.scenario.models import AUTHORITY_LEVELS, END
+from game.scenario.names import family_of
+from game.scenario.syntax import Ref, walk
+from game.vocabulary import OPTION_KINDS
+
+__all__ = [
+    "KNode",
+    "KOption",
+    "Kernel",
+    "KernelPolicy",
+    "KernelState",
+    "kernel_for",
+    "make_policy",
+]
+
+# The C seeding of Mersenne Twister (_random.Random.seed), without
+# random.Random.seed's Python checks: for an int the wrapper passes it straight
+# on, and a string it turns into the int _policy_key computes. Reseeding one
+# generator in place costs less than making a new one.
+_seed_generator = _random.Random.seed
+
+_CALL_KINDS = frozenset(k.id for k in OPTION_KINDS.values() if k.places_call)
+_REFUSED = ("declined", "unanswered")
+_GIVEN = ("answered", "declined", "unanswered")  # what a facilitator may force
+
+# Effects are 5-tuples (code, name, amount, lo, hi), unpacked in one go. The hot
+# loop tests the codes as literals, the commonest first (a global costs a
+# lookup): 0-5 change a meter clamped to lo..hi, 6-8 the rest.
+_UP = 0       # meter += a number >= 0, or -= a number <= 0 (amount: what is added)
+_DOWN = 1     # meter += a number < 0, or -= a number > 0
+_SET = 2      # meter = a number
+_PLUS = 3     # meter += an expression (amount: its closure)
+_MINUS = 4    # meter -= an expression
+_ASSIGN = 5   # meter = an expression
+_FLAG = 6     # flags.<name> = amount (a bool)
+_CHANNEL = 7  # channels.<name> = amount (a status)
+_PRICE = 8    # prices.<name> = amount (a status); lo: the price's cost, as effects
+_EXPR_CODES = {"+=": _PLUS, "-=": _MINUS, "=": _ASSIGN}
+
+EffectCode = tuple[int, str, Any, Any, Any]
+Program = tuple[EffectCode, ...]
+
+
+try:  # the hash random.Random.seed itself uses for a string (cheaper than OpenSSL's)
+    from _sha512 import sha512 as _sha512  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import sha512 as _sha512
+
+
+def _policy_key(seed: int) -> int:
+    """What ``random.Random(f"hotline-policy:{seed}")`` seeds Mersenne Twister with
+    (random.Random.seed, version 2, for a string)."""
+    text = f"hotline-policy:{seed}".encode()
+    return int.from_bytes(text + _sha512(text).digest())
+
+
+def _reads(text: str) -> frozenset[tuple[str, ...]] | None:
+    """What a condition reads, as the resources a turn's writes are matched with
+    (None: it reads the time, or a name this analysis does not know, so it is
+    tested after every turn)."""
+    found: set[tuple[str, ...]] = set()
+    for node in walk(parse_expression(text)):
+        if not isinstance(node, Ref):
+            continue
+        parts = node.parts
+        family = family_of(parts)
+        head = family.head if family is not None else None
+        if head == "":
+            found.add(("meter", parts[0]))
+        elif head == "peak":
+            found.add(("meter", parts[1]))
+        elif head == "flags":
+            found.add(("flag", parts[1]))
+        elif head == "channels":
+            found.add(("channel", parts[1]))
+        elif head == "contact":
+            found.add(("contact",))
+        elif head in ("asked", "asked_at"):
+            found.add(("asked",))
+        elif head in ("visited", "leadership", "pressure"):
+            found.add((str(head), parts[1]))
+        elif head == "prices":
+            found.add(("price", parts[1]))
+        else:  # turn and recent.<tag> (the time), call.<status>, or a family added since
+            return None
+    return frozenset(found)
+
+
+class KernelState:
+    """One game's whole state, flat: the attributes the compiled conditions read
+    (:class:`game.scenario.names.Reader`), the counterpart's (as
+    :mod:`game.engine.leadership` documents them) and the kernel's own.
+
+    One object is reused for every game a kernel plays (:meth:`Kernel.reset`).
+    """
+
+    __slots__ = (
+        # what conditions read
+        "meters", "peaks", "flags", "channels", "contact", "visited", "recent", "turn",
+        "call_status", "recent_turns", "leadership", "pressure", "prices", "asked",
+        # the counterpart's own
+        "leader_why", "fired", "refusals", "decided", "decided_turn", "untaken", "unraised",
+        "dirty",
+        # the game's
+        "seed", "node", "path", "answers", "answered_calls", "first_contact_turn", "pending",
+        "forced", "ending", "score",
+        # the dice, and who listens
+        "rng", "random", "getrandbits", "observer",
+    )
+
+    meters: dict[str, float]
+    peaks: dict[str, float]
+    flags: set[str]
+    channels: dict[str, str]
+    contact: set[str]
+    visited: set[str]
+    recent: dict[str, int]
+    turn: int
+    call_status: str | None
+    recent_turns: int
+    leadership: dict[str, bool]
+    pressure: dict[str, int]
+    prices: dict[str, str]
+    asked: dict[str, int]
+    leader_why: dict[str, str]
+    fired: set[int]
+    refusals: dict[str, str]
+    decided: dict[str, str]
+    decided_turn: dict[str, int]
+    untaken: list[KEvent]
+    unraised: list[KPrice]
+    dirty: frozenset[int]
+    seed: int
+    node: Any  # a KNode, or the end (node.id == 'end')
+    path: list[tuple[str, str]]
+    answers: list[tuple[int, str]]
+    answered_calls: int
+    first_contact_turn: int | None
+    pending: list[tuple[str, int, int, str]]
+    forced: dict[str, str]
+    ending: CompiledEnding | None
+    score: float
+    rng: random.Random
+    random: Callable[[], float]
+    getrandbits: Callable[[int], int]
+    observer: Any
+
+
+class KPrice:
+    """A price of the counterpart, and its place in file order (``key``)."""
+
+    __slots__ = ("id", "when", "key", "compiled", "dirties")
+
+    def __init__(self, compiled: CompiledPrice, key: int) -> None:
+        self.id = compiled.id
+        self.when = compiled.when
+        self.key = key
+        self.compiled = compiled
+        # the conditions to test again after this price is raised (Kernel._watches)
+        self.dirties: frozenset[int] = frozenset()
+
+
+class KEvent:
+    """A leadership event, and its place in file order after the prices (``key``)."""
+
+    __slots__ = ("index", "when", "key", "compiled", "dirties")
+
+    def __init__(self, compiled: CompiledLeadershipEvent, key: int) -> None:
+        self.index = compiled.index
+        self.when = compiled.when
+        self.key = key
+        self.compiled = compiled
+        # the conditions to test again after this event is taken (Kernel._watches)
+        self.dirties: frozenset[int] = frozenset()
+
+
+class KCall:
+    """What a call placed by one option needs, worked out once (per node and channel)."""
+
+    __slots__ = ("channel", "keys", "level", "preconditions", "base", "openness",
+                 "openness_weight", "modifiers", "neg_pressure_weight", "delay_min",
+                 "delay_width", "delay_bits", "decline_share", "answer_effects")
+
+    def __init__(self, kernel: Kernel, compiled: CompiledOption, channel: str) -> None:
+        scenario = kernel.scenario
+        spec = scenario.channels[channel]
+        node = scenario.nodes[compiled.node]
+        profile = scenario.model.counterpart
+        override = node.counterpart
+        self.channel = channel
+        # asked (and contact) are recorded under the channel, its level and 'any';
+        # a call on the press is neither
+        self.keys = None if spec.level == "public" else (channel, spec.level, "any")
+        self.level: str | None = scenario.authority.get(channel)
+        self.preconditions = tuple(req for req, _why in scenario.preconditions.get(channel, ()))
+        base = profile.base_acceptance
+        if override is not None and override.base_acceptance is not None:
+            base = override.base_acceptance
+        if spec.acceptance:  # counterpart.acceptance adds it only when it is not 0
+            base += spec.acceptance
+        self.base = base
+        self.openness = profile.openness_meter
+        self.openness_weight = profile.openness_weight
+        subject = compiled.option.subject
+        self.modifiers = tuple((m.when, m.delta) for m in scenario.modifiers
+                               if m.subject is None or m.subject == subject)
+        self.neg_pressure_weight = -profile.pressure_weight
+        window = spec.delay
+        if window is None:
+            window = (override.delay if override is not None and override.delay is not None
+                      else profile.delay)
+        self.delay_min = window.min
+        # randint(min, max) is min + _randbelow(max - min + 1), drawn when max > min
+        self.delay_width = window.max - window.min + 1 if window.max > window.min else 0
+        self.delay_bits = self.delay_width.bit_length()
+        decline = profile.decline_share
+        if override is not None and override.decline_share is not None:
+            decline = override.decline_share
+        self.decline_share = decline
+        self.answer_effects = kernel.answer_effects[channel]
+
+
+class KOption:
+    """One option, ready to play."""
+
+    __slots__ = ("compiled", "id", "kind", "key", "available", "severity", "tags", "effects",
+                 "call", "outcomes", "branches", "next", "channel", "index", "watch", "wp", "we")
+
+    def __init__(self, kernel: Kernel, compiled: CompiledOption, index: int) -> None:
+        option = compiled.option
+        self.compiled = compiled
+        self.id = compiled.id
+        self.kind = option.kind
+        self.index = index  # place among all the scenario's options
+        self.key = (compiled.node, compiled.id)  # what the path keeps
+        self.available = compiled.available
+        self.severity = compiled.severity_weight
+        self.tags = tuple(option.tags)
+        self.effects = kernel.program(compiled.effects)
+        self.channel = option.channel or ""  # '' for options without one
+        self.call = (KCall(kernel, compiled, option.channel)
+                     if option.kind in _CALL_KINDS and option.channel is not None else None)
+        self.outcomes = tuple((o.when, o.chance, kernel.program(o.effects))
+                              for o in compiled.outcomes)
+        # destinations become nodes once every node exists (Kernel.__init__)
+        self.branches: tuple[tuple[Any, Any], ...] = compiled.branches
+        self.next: Any = None  # the one destination of an unconditional 'next'
+        # the prices and leadership events whose conditions this option's turn can
+        # change, in file order (Kernel._watches)
+        self.watch: frozenset[int] = frozenset()
+        self.wp: tuple[KPrice, ...] = ()
+        self.we: tuple[KEvent, ...] = ()
+
+
+class KNode:
+    """One decision point: its options, and what fixed policies choose here."""
+
+    __slots__ = ("id", "options", "n", "bits", "static", "expert", "historical", "prudent",
+                 "retry", "kinds")
+
+    def __init__(self, node_id: str, options: tuple[KOption, ...]) -> None:
+        self.id = node_id
+        self.options = options
+        self.n = len(options)
+        self.bits = self.n.bit_length()
+        # no 'available' condition: every option is always offered
+        self.static = all(o.available is None for o in options)
+        self.expert: KOption | None = None
+        self.historical: KOption | None = None
+        self.prudent: tuple[KOption, ...] = ()
+        self.retry: tuple[KOption, ...] = ()
+        self.kinds: dict[str, tuple[KOption, ...]] = {}
+
+
+class _EndNode:
+    """Where a finished game is."""
+
+    __slots__ = ("id", "options", "n", "bits", "static")
+
+    def __init__(self) -> None:
+        self.id = END
+        self.options: tuple[KOption, ...] = ()
+        self.n = 0
+        self.bits = 0
+        self.static = True
+
+
+_END_NODE: Any = _EndNode()
+
+
+class Kernel:
+    """A compiled scenario for batch play (see the module docstring).
+
+    :func:`kernel_for` gives the one kept with a scenario.
+    """
+
+    def __init__(self, scenario: CompiledScenario) -> None:
+        from game.analysis.policies import KIND_PREFERENCE
+
+        self.scenario = scenario
+        model = scenario.model
+        self._meter_bounds = {m.id: (float(m.min), float(m.max)) for m in model.meters}
+        self.answer_effects = {c.id: self.program(scenario.answer_effects.get(c.id, ()))
+                               for c in model.channels}
+        self.pressure_effects = self.program(scenario.pressure_effects)
+        self.nodes: dict[str, KNode] = {}
+        self.options: list[KOption] = []
+        for node_id, compiled in scenario.options.items():
+            options = []
+            for c in compiled:
+                option = KOption(self, c, len(self.options))
+                self.options.append(option)
+                options.append(option)
+            self.nodes[node_id] = KNode(node_id, tuple(options))
+        for option in self.options:
+            option.branches = tuple((when, self.nodes[dest] if dest != END else _END_NODE)
+                                    for when, dest in option.branches)
+            if len(option.branches) == 1 and option.branches[0][0] is None:
+                option.next = option.branches[0][1]
+        rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
+        for node in self.nodes.values():
+            by_id = {o.id: o for o in node.options}
+            node.expert = by_id.get(scenario.expert.get(node.id, ""))
+            node.historical = by_id.get(scenario.historical.get(node.id, ""))
+            # prudent_choice is the first of these that is offered
+            node.prudent = tuple(sorted(node.options, key=lambda o: (
+                rank.get(o.kind, len(rank)), o.severity, o.compiled.index)))
+            node.retry = tuple(o for o in node.options
+                               if o.kind in ("call", "back_channel") and o.channel
+                               and scenario.channels[o.channel].level == "military"
+                               and scenario.authority.get(o.channel) is not None)
+            kinds: dict[str, list[KOption]] = {}
+            for o in node.options:
+                kinds.setdefault(o.kind, []).append(o)
+            node.kinds = {k: tuple(v) for k, v in kinds.items()}
+        self.prices = tuple(KPrice(p, i) for i, p in enumerate(scenario.prices))
+        self.events = tuple(KEvent(e, len(self.prices) + i)
+                            for i, e in enumerate(scenario.leadership_events))
+        self.start = self.nodes[scenario.start]
+        self.endings = scenario.endings
+        self.early = tuple((e.when, e) for e in scenario.endings
+                           if e.ending.early and e.when is not None)
+        self.authority = dict(scenario.authority)
+        self.contact_level = {c.id: c.level for c in model.channels}
+        self._initial_state()
+        self.score_total = self._scorer()
+        self._watches()
+        self._build()
+
+    # --- compiling ----------------------------------------------------------
+    def program(self, effects: Iterable[Effect]) -> Program:
+        """Effects as uniform 5-tuples the kernel runs without looking anything up."""
+        out: list[EffectCode] = []
+        for effect in effects:
+            if effect.target == "meter":
+                lo, hi = self._meter_bounds[effect.name]
+                if effect.constant is not None and effect.op in ("+=", "-="):
+                    # a - b is a + (-b) in IEEE arithmetic; float(c) is what
+                    # meter + c turns an int c into
+                    amount = float(effect.constant)
+                    amount = amount if effect.op == "+=" else -amount
+                    out.append((_UP if amount >= 0 else _DOWN, effect.name, amount, lo, hi))
+                elif effect.constant is not None:
+                    out.append((_SET, effect.name, float(effect.constant), lo, hi))
+                else:
+                    out.append((_EXPR_CODES[effect.op], effect.name, effect.value, lo, hi))
+            elif effect.target == "flag":
+                out.append((_FLAG, effect.name, bool(effect.constant), None, None))
+            elif effect.target == "channel":
+                out.append((_CHANNEL, effect.name, str(effect.constant), None, None))
+            elif effect.target == "price":
+                price = next(p for p in self.scenario.prices if p.id == effect.name)
+                out.append((_PRICE, effect.name, str(effect.constant),
+                            self.program(price.cost), None))
+            else:  # pragma: no cover - compile_effect knows no other target
+                raise ValueError(f"the kernel cannot run the effect '{effect.source}'")
+        return tuple(out)
+
+    def _watches(self) -> None:
+        """Which price and leadership-event conditions must be tested when.
+
+        After every turn the engine tests the condition of every price not yet
+        raised and of every leadership event not yet taken, in file order. A
+        condition that was false and reads nothing that changed since is still
+        false, so the kernel tests only:
+
+        * after an option's turn, the conditions reading what the option's
+          effects, outcomes, call (its channel, asked, contact, pressure, answer
+          and pressure effects, prices paid and their cost) and next node can
+          change, and every condition reading the time (``turn``, ``recent``)
+          or a name this analysis does not know (``option.wp``, ``option.we``);
+        * after a price is raised or an event taken, from there on every later
+          one in file order (as the engine's loop goes on), and at the next
+          check the conditions reading that price or the levels it touched
+          (``dirties``, kept in ``KernelState.dirty``);
+        * after answers are delivered on arrival, and at the start, every one.
+        """
+        model = self.scenario.model
+        reads: dict[int, frozenset[tuple[str, ...]] | None] = {}
+        for price, spec in zip(self.prices, model.counterpart.prices):
+            # a price without 'when' is raised by the first check, which tests all
+            reads[price.key] = frozenset() if spec.when is None else _reads(spec.when)
+        for event in self.events:
+            reads[event.key] = _reads(model.counterpart.leadership.events[event.index].when)
+        self.all_keys = frozenset(reads)
+
+        def readers(written: set[tuple[str, ...]]) -> frozenset[int]:
+            return frozenset(key for key, read in reads.items()
+                             if read is None or read & written)
+
+        for price in self.prices:
+            price.dirties = readers({("price", price.id)})
+        for event in self.events:
+            compiled = event.compiled
+            event.dirties = readers({("leadership", level)
+                                     for level in (*compiled.authorise, *compiled.withhold)})
+        for option in self.options:
+            keys = readers(set(self._writes(option)))
+            option.watch = keys
+            option.wp = tuple(p for p in self.prices if p.key in keys)
+            option.we = tuple(e for e in self.events if e.key in keys)
+
+    def _writes(self, option: KOption) -> frozenset[tuple[str, ...]]:
+        """What a turn taking ``option`` can change that conditions read (besides
+        what answers delivered on arrival and the check itself change)."""
+        out: set[tuple[str, ...]] = set()
+        programs = [option.effects, *(effects for _w, _c, effects in option.outcomes)]
+        call = option.call
+        if call is not None:
+            out.update({("channel", call.channel), ("asked",), ("contact",)})
+            programs.append(call.answer_effects)
+            if call.level is not None:
+                out.add(("pressure", call.level))
+                programs.append(self.pressure_effects)
+        while programs:
+            for code, name, _amount, cost, _hi in programs.pop():
+                if code <= _ASSIGN:
+                    out.add(("meter", name))
+                elif code == _FLAG:
+                    out.add(("flag", name))
+                elif code == _CHANNEL:
+                    out.add(("channel", name))
+                else:
+                    out.add(("price", name))
+                    programs.append(cost)
+        for _when, dest in option.branches:
+            out.add(("visited", dest.id))
+        return frozenset(out)
+
+    def _initial_state(self) -> None:
+        scenario, model = self.scenario, self.scenario.model
+        self._meters0 = {m.id: float(m.initial) for m in model.meters}
+        self._flags0 = {f.id for f in model.flags if f.initial}
+        self._channels0 = {c.id: c.initial for c in model.channels}
+        self._leadership0, self._why0 = leadership_rules.initial(scenario)
+        self._no_refusals = dict.fromkeys(AUTHORITY_LEVELS, "")
+        self._no_counts = dict.fromkeys(AUTHORITY_LEVELS, 0)
+        self._prices0 = {p.id: "none" for p in scenario.prices}
+        self._recent_turns = model.counterpart.recent_turns
+
+    # --- state ----------------------------------------------------------------
+    def new_state(self, seed: int = 0) -> KernelState:
+        """A state for this kernel's games (reuse it from game to game)."""
+        st = KernelState()
+        st.rng = random.Random()
+        st.random = st.rng.random
+        st.getrandbits = st.rng.getrandbits
+        st.observer = None
+        self.reset(st, seed)
+        return st
+
+    def reset(self, st: KernelState, seed: int) -> None:
+        """Start a fresh game with ``seed`` in ``st``: the state the engine's
+        ``Session(scenario, seed)`` is in before its first decision."""
+        _seed_generator(st.rng, seed)
+        st.seed = seed
+        st.meters = self._meters0.copy()
+        st.peaks = self._meters0.copy()
+        st.flags = self._flags0.copy()
+        st.channels = self._channels0.copy()
+        st.contact = set()
+        st.visited = set()
+        st.recent = {}
+        st.turn = 0
+        st.call_status = None
+        st.recent_turns = self._recent_turns
+        st.leadership = self._leadership0.copy()
+        st.leader_why = self._why0.copy()
+        st.fired = set()
+        st.refusals = self._no_refusals.copy()
+        st.decided = self._no_refusals.copy()
+        st.decided_turn = self._no_counts.copy()
+        st.pressure = self._no_counts.copy()
+        st.prices = self._prices0.copy()
+        st.unraised = list(self.prices)
+        st.untaken = list(self.events)
+        st.dirty = self.all_keys
+        st.asked = {}
+        st.answers = []
+        st.answered_calls = 0
+        st.first_contact_turn = None
+        st.pending = []
+        st.forced = {}
+        st.path = []
+        st.ending = None
+        st.score = 0.0
+        self.enter(st, self.start, None)
+
+    def state_from_session(self, session: Session, st: KernelState | None = None
+                           ) -> KernelState:
+        """The kernel state of an engine session as it is now (dice included), so
+        play can go on here from wherever the engine got to (a recorded prefix,
+        facilitator inputs and all, for instance)."""
+        return self.state_from_snapshot(session.snapshot(), st)
+
+    def state_from_snapshot(self, snapshot: Snapshot, st: KernelState | None = None
+                            ) -> KernelState:
+        """The kernel state of an engine :class:`~game.engine.session.Snapshot`."""
+        if st is None:
+            st = self.new_state()
+        v = snapshot.values
+        st.rng.setstate(snapshot.rng_state)
+        st.seed = v["seed"]
+        for name in ("meters", "peaks", "flags", "channels", "contact", "visited", "recent",
+                     "leadership", "leader_why", "fired", "refusals", "decided",
+                     "decided_turn", "pressure", "prices", "asked", "forced"):
+            setattr(st, name, v[name].copy())
+        st.turn = v["turn"]
+        st.call_status = v["call_status"]
+        st.recent_turns = self._recent_turns
+        untaken = {e.index for e in v["_untaken"]}
+        unraised = {p.id for p in v["_unraised"]}
+        st.untaken = [e for e in self.events if e.index in untaken]
+        st.unraised = [p for p in self.prices if p.id in unraised]
+        st.dirty = self.all_keys  # whatever happened in the engine, test everything next
+        st.answers = list(v["answers"])
+        st.answered_calls = v["answered_calls"]
+        st.first_contact_turn = v["first_contact_turn"]
+        st.pending = [(p.channel, p.due_turn, p.requested_turn, p.option) for p in v["pending"]]
+        st.path = list(v["path"])
+        st.ending = None
+        st.score = 0.0
+        outcome = v["outcome"]
+        if outcome is not None or v["node"] == END:
+            st.node = _END_NODE
+            if outcome is not None:
+                st.ending = next(e for e in self.endings if e.ending.id == outcome.ending_id)
+                st.score = outcome.score
+        else:
+            st.node = self.nodes[v["node"]]
+        return st
+
+    def snapshot_of(self, st: KernelState) -> Snapshot:
+        """The state as an engine :class:`~game.engine.session.Snapshot`
+        (``Session.restore`` takes it), so the engine can go on from here."""
+        from game.engine.phases import Phase
+
+        ended = st.ending is not None
+        severity = {o.key: o.severity for o in self.options}
+        nodes = self.scenario.nodes
+        clock = nodes[st.path[-1][0] if ended and st.path else
+                      st.node.id if not ended else self.scenario.start].time
+        values: dict[str, Any] = {
+            "seed": st.seed, "meters": st.meters.copy(), "peaks": st.peaks.copy(),
+            "flags": st.flags.copy(), "channels": st.channels.copy(),
+            "contact": st.contact.copy(), "visited": st.visited.copy(),
+            "recent": st.recent.copy(), "turn": st.turn, "call_status": st.call_status,
+            "events": [], "inputs": [{"type": "choose", "option": o} for _n, o in st.path],
+            "path": list(st.path), "severity_total": sum(severity[k] for k in st.path),
+            "answered_calls": st.answered_calls, "first_contact_turn": st.first_contact_turn,
+            "pending": [_Pending(c, due, asked, option) for c, due, asked, option in st.pending],
+            "forced": st.forced.copy(), "paused_from": Phase.BRIEFING,
+            "outcome": self.outcome(st) if ended else None,
+            "phase": Phase.ENDED if ended else Phase.CONSEQUENCES if st.turn else Phase.BRIEFING,
+            "node": st.node.id, "_shown": (), "_clock": clock,
+            "leadership": st.leadership.copy(), "leader_why": st.leader_why.copy(),
+            "fired": st.fired.copy(), "refusals": st.refusals.copy(),
+            "decided": st.decided.copy(), "decided_turn": st.decided_turn.copy(),
+            "pressure": st.pressure.copy(), "prices": st.prices.copy(),
+            "asked": st.asked.copy(), "answers": list(st.answers),
+            "_unraised": [p.compiled for p in st.unraised],
+            "_untaken": [e.compiled for e in st.untaken],
+        }
+        return Snapshot(st.rng.getstate(), values)
+
+    # --- reading ---------------------------------------------------------------
+    def available(self, st: KernelState) -> Sequence[KOption]:
+        """The options offered at the current node (none when the game has ended)."""
+        node = st.node
+        if node.static:
+            return node.options  # type: ignore[no-any-return]
+        return [o for o in node.options if o.available is None or o.available(st)]
+
+    def outcome(self, st: KernelState) -> Outcome:
+        """The finished game's :class:`~game.engine.session.Outcome`: its score parts
+        and ratings are :mod:`game.engine.scoring`'s, read from this state."""
+        ending = st.ending
+        if ending is None:
+            raise ValueError("the game has not ended")
+        scenario = self.scenario
+        parts = scoring.score_parts(scenario, st, answers=st.answers, turns=st.turn,
+                                    ending_bonus=ending.ending.bonus)
+        ratings = scoring.rate_objectives(scenario, st)
+        return Outcome(ending.ending.id, ending.ending.title, ending.ending.tone,
+                       scoring.total(parts), parts, ratings, {})
+
+    # --- playing ---------------------------------------------------------------
+    def _build(self) -> None:
+        """The functions that play: closures over the tables, in the order
+        Session._turn calls their counterparts."""
+        take = leadership_rules.take
+        authority = self.authority
+        contact_level = self.contact_level
+        answer_effects = self.answer_effects
+        pressure_effects = self.pressure_effects
+        endings = self.endings
+        early = self.early
+        score = self.score_total
+        end_node = _END_NODE
+        all_keys = self.all_keys
+        no_keys: frozenset[int] = frozenset()
+
+        def run(st: KernelState, program: Program) -> None:
+            """Apply effects in order (Session._apply_effects and _set_meter).
+
+            A meter becomes float(min(hi, max(lo, value))), as max and min pick:
+            lo unless value > lo, then hi unless value < hi. Meters always lie in
+            lo..hi, so a number added that is not negative can only pass hi (and
+            may raise the peak), one that is negative can only pass lo.
+            """
+            meters = st.meters
+            for code, name, amount, lo, hi in program:
+                if code == 0:  # _UP
+                    before = meters[name]
+                    value = before + amount
+                    if value >= hi:
+                        value = hi
+                    if value != before:
+                        meters[name] = value
+                        if value > st.peaks[name]:
+                            st.peaks[name] = value
+                elif code == 1:  # _DOWN
+                    before = meters[name]
+                    value = before + amount
+                    if not value > lo:
+                        value = lo
+                    if value != before:
+                        meters[name] = value
+                elif code < 6:  # _SET, _PLUS, _MINUS, _ASSIGN
+                    before = meters[name]
+                    if code == 2:
+                        value = amount
+                    elif code == 3:
+                        value = float(before + amount(st))
+                    elif code == 4:
+                        value = float(before - amount(st))
+                    else:
+                        value = float(amount(st))
+                    if value > lo:
+                        if value >= hi:
+                            value = hi
+                    else:
+                        value = lo
+                    if value != before:
+                        meters[name] = value
+                        if value > st.peaks[name]:
+                            st.peaks[name] = value
+                elif code == 6:  # _FLAG
+                    if amount:
+                        st.flags.add(name)
+                    else:
+                        st.flags.discard(name)
+                elif code == 7:  # _CHANNEL
+                    st.channels[name] = amount
+                elif st.prices[name] != amount:  # _PRICE, settled
+                    st.prices[name] = amount
+                    if amount == "paid" and lo:
+                        run(st, lo)  # its cost
+
+        def take_event(st: KernelState, event: KEvent) -> None:
+            changes = take(event.compiled, st)
+            if st.observer is not None:
+                st.observer.leadership(st, event.compiled, changes)
+
+        def check(st: KernelState, prices: Sequence[KPrice], events: Sequence[KEvent]
+                  ) -> None:
+            """Session._counterpart_update: raise the prices and take the leadership
+            events whose condition holds, in file order, testing ``prices`` and
+            ``events`` (see Kernel._watches) until one changes something, and every
+            later one from there on, as the engine's loop does."""
+            dirty = no_keys
+            status = st.prices
+            for price in prices:
+                if status[price.id] == "none" and (price.when is None or price.when(st)):
+                    status[price.id] = "demanded"
+                    dirty = dirty | price.dirties
+                    for later in st.unraised:
+                        if (later.key > price.key and status[later.id] == "none"
+                                and (later.when is None or later.when(st))):
+                            status[later.id] = "demanded"
+                            dirty = dirty | later.dirties
+                    st.unraised = [p for p in st.unraised if status[p.id] == "none"]
+                    events = st.untaken  # every event reads the new demands
+                    break
+            fired = st.fired
+            for event in events:
+                if event.index not in fired and event.when(st):
+                    take_event(st, event)
+                    dirty = dirty | event.dirties
+                    for after in st.untaken:
+                        if after.key > event.key and after.when(st):
+                            take_event(st, after)
+                            dirty = dirty | after.dirties
+                    st.untaken = [e for e in st.untaken if e.index not in fired]
+                    break
+            st.dirty = dirty
+
+        def check_dirty(st: KernelState, option: KOption | None) -> None:
+            """check() after a turn that follows a change (or at the start)."""
+            keys = st.dirty if option is None else st.dirty | option.watch
+            if keys is all_keys:
+                check(st, st.unraised, st.untaken)
+            else:
+                check(st, [p for p in st.unraised if p.key in keys],
+                      [e for e in st.untaken if e.key in keys])
+
+        def answered(st: KernelState, channel: str, effects: Program) -> None:
+            """Session._answered."""
+            st.channels[channel] = "answered"
+            level = contact_level[channel]
+            if level != "public":
+                contact = st.contact
+                contact.add(channel)
+                contact.add(level)
+                contact.add("any")
+                st.answers.append((st.turn, channel))
+                st.answered_calls += 1
+                if st.first_contact_turn is None:
+                    st.first_contact_turn = st.turn
+            if effects:
+                run(st, effects)
+
+        def deliver(st: KernelState) -> bool:
+            """Session._deliver_answers: the answers due now; True when any were."""
+            turn = st.turn
+            due = [p for p in st.pending if p[1] <= turn]
+            st.pending = [p for p in st.pending if p[1] > turn]
+            if not due:
+                return False
+            channels = st.channels
+            for channel, _due, _asked, _option in due:
+                if channels[channel] != "ringing":
+                    continue  # settled meanwhile
+                level = authority[channel]
+                if level is not None and not st.leadership[level]:
+                    channels[channel] = "unanswered"  # withheld while it rang
+                    continue
+                answered(st, channel, answer_effects[channel])
+            return True
+
+        def enter(st: KernelState, node: KNode, option: KOption | None) -> None:
+            """Session._enter_node (injects aside); step() has it written out."""
+            st.node = node
+            st.visited.add(node.id)
+            if st.dirty or option is None:
+                check_dirty(st, option)
+            elif option.watch:
+                check(st, option.wp, option.we)
+            if st.pending and deliver(st):
+                check(st, st.unraised, st.untaken)
+
+        def end(st: KernelState, ending: CompiledEnding, option: KOption) -> None:
+            """Session._end, with the score's total (its parts on demand: outcome())."""
+            st.node = end_node
+            if st.dirty:
+                check_dirty(st, option)
+            elif option.watch:
+                check(st, option.wp, option.we)
+            st.ending = ending
+            st.score = score(st, ending.ending.bonus)
+
+        def call(st: KernelState, c: KCall, option_id: str) -> None:
+            """Session._call with counterpart.resolve_call and leadership.press/settle."""
+            channel = c.channel
+            channels = st.channels
+            prior = channels[channel]
+            asked = st.asked
+            if channel not in asked and c.keys is not None:
+                turn = st.turn
+                for key in c.keys:
+                    if key not in asked:
+                        asked[key] = turn
+            channels[channel] = "requested"
+            forced = st.forced.pop(channel, None) if st.forced else None
+            level = c.level
+            pressed = False
+            if level is not None and st.refusals[level]:
+                st.pressure[level] += 1  # a repeated request weighs on its own answer
+                pressed = True
+            # the dice are drawn whichever gate decides
+            draw = st.random
+            roll_accept = draw()
+            roll_refuse = draw()
+            delay = c.delay_min
+            width = c.delay_width
+            if width:
+                bits = st.getrandbits
+                k = c.delay_bits
+                r = bits(k)
+                while r >= width:
+                    r = bits(k)
+                delay += r
+            decided = True  # the counterpart's own decision: withheld, standing or roll
+            gate = "roll"
+            if forced is not None and forced in _GIVEN:
+                status, decided, gate = forced, False, "facilitator"
+            elif c.preconditions and not all(req(st) for req in c.preconditions):
+                status, decided, gate = "declined", False, "precondition"
+            elif prior == "suspended":
+                status, decided, gate = "unanswered", False, "suspended"
+            else:
+                refused = "declined" if roll_refuse < c.decline_share else "unanswered"
+                if level is not None and not st.leadership[level]:
+                    status, gate = refused, "withheld"
+                elif (level is not None and st.decided[level]
+                      and st.turn - st.decided_turn[level] < st.recent_turns):
+                    status, gate = st.decided[level], "standing"
+                else:
+                    # counterpart.acceptance: the same floats added in the same order
+                    # (its clamp to 0..1 cannot change whether roll < chance)
+                    chance = c.base
+                    if c.openness is not None:
+                        chance += c.openness_weight * (st.meters[c.openness] - 50.0) / 100.0
+                    for when, delta in c.modifiers:
+                        if when(st):
+                            chance += delta
+                    if level is not None and st.pressure[level]:
+                        chance += c.neg_pressure_weight * st.pressure[level]
+                    if roll_accept < chance:
+                        status = "ringing" if delay > 0 else "answered"
+                    else:
+                        status = refused
+            st.call_status = status
+            if level is not None:  # leadership.settle
+                if status == "answered" or status == "ringing":
+                    st.refusals[level] = ""
+                else:
+                    st.refusals[level] = status
+                    if decided:
+                        st.decided[level] = status
+                        st.decided_turn[level] = st.turn
+            if st.observer is not None:
+                st.observer.call(st, channel, level, status, gate)
+            if pressed and pressure_effects:
+                run(st, pressure_effects)
+            if status == "answered":
+                answered(st, channel, c.answer_effects)
+            else:
+                channels[channel] = status
+                if prior == "suspended" and (status == "declined" or status == "unanswered"):
+                    channels[channel] = "suspended"  # a call does not reopen it
+                if status == "ringing":
+                    st.pending.append((channel, st.turn + delay, st.turn, option_id))
+
+        def step(st: KernelState, option: KOption) -> None:
+            """Take ``option`` at the current node and resolve the turn (Session._turn).
+
+            ``call_status`` is None between turns (it is cleared at the end of each),
+            so it is not cleared again before the call.
+            """
+            turn = st.turn
+            st.path.append(option.key)
+            if option.tags:
+                recent = st.recent
+                for tag in option.tags:
+                    recent[tag] = turn
+            if option.effects:
+                run(st, option.effects)
+            if option.call is not None:
+                call(st, option.call, option.id)
+            if option.outcomes:
+                roll = st.random()
+                cumulative = 0.0
+                for when, chance, effects in option.outcomes:
+                    if when is None or when(st):
+                        cumulative += chance
+                        if roll < cumulative:
+                            if effects:
+                                run(st, effects)
+                            break
+            st.turn = turn + 1
+            for when, ending in early:
+                if when(st):
+                    st.call_status = None
+                    end(st, ending, option)
+                    return
+            node = option.next
+            if node is None:
+                node = st.node  # (compile ends every list with a branch without 'when')
+                for when, dest in option.branches:
+                    if when is None or when(st):
+                        node = dest
+                        break
+            if node is end_node:
+                for ending in endings:
+                    if ending.when is None or ending.when(st):
+                        break
+                st.call_status = None
+                end(st, ending, option)
+                return
+            st.call_status = None
+            # enter(st, node, option), written out
+            st.node = node
+            st.visited.add(node.id)
+            if st.dirty:
+                check_dirty(st, option)
+            elif option.watch:
+                check(st, option.wp, option.we)
+            if st.pending and deliver(st):
+                check(st, st.unraised, st.untaken)
+
+        self.run = run
+        self.enter = enter
+        self.step = step
+
+    # --- the score --------------------------------------------------------------
+    def _scorer(self) -> Callable[[KernelState, float], float]:
+        """The score's total without building its parts: scoring.score_parts's
+        arithmetic, the same floats added in the same order."""
+        scenario = self.scenario
+        rules = scenario.model.scoring
+        w = rules.weights
+        scale, top = scoring.weight_scale(scenario)
+        esc = rules.escalation_meter
+        spec = scenario.meters[esc]
+        start = float(spec.initial)
+        room = max(spec.max - start, 1e-9)
+        e_min, e_span = spec.min, spec.max - spec.min
+        # scale * w * x is (scale * w) * x: the products are the same floats
+        k_peak, k_final = scale * w.peak_escalation, scale * w.final_escalation
+        k_contact, k_open = scale * w.contact, scale * w.channel_open
+        k_life, k_standing = scale * w.no_loss_of_life, scale * w.standing
+        k_time = scale * w.time_to_contact
+        weights = scoring.contact_weights(scenario)
+        flag = rules.loss_of_life_flag
+        standing = [(m, scenario.meters[m].min, scenario.meters[m].max - scenario.meters[m].min,
+                     scenario.meters[m].higher_is == "worse")
+                    for m in scoring._scored_meters(scenario)]  # the very list it scores
+        n_standing = len(standing)
+        with_ending = bool(top)
+
+        def total(st: KernelState, bonus: float) -> float:
+            rise = max(0.0, st.peaks[esc] - start)
+            points = k_peak * (1 - min(1.0, rise / room))
+            points += k_final * (1 - (st.meters[esc] - e_min) / e_span)
+            best = 0.0
+            substance = 0.0
+            early = 0.0
+            span = max(st.turn, 1)
+            for turn, channel in st.answers:
+                weight = weights[channel]
+                substance += weight
+                if weight > best:
+                    best = weight
+                early = max(early, weight * (1 - turn / span))
+            points += k_contact * best
+            points += k_open * (min(substance, 2.0) / 2)
+            points += 0.0 if flag is not None and flag in st.flags else k_life
+            if n_standing:
+                values = []
+                meters = st.meters
+                for m, low, width, worse in standing:
+                    value = (meters[m] - low) / width
+                    values.append(1 - value if worse else value)
+                points += k_standing * (sum(values) / n_standing)
+            else:
+                points += k_standing * 0.0
+            points += k_time * early
+            if bonus or with_ending:
+                points += bonus
+            return round(min(100.0, max(0.0, points)), 1)
+
+        return total
+
+    # --- whole games --------------------------------------------------------------
+    def play(self, st: KernelState, seed: int, policy: KernelPolicy,
+             max_turns: int = 500) -> KernelState:
+        """Play one game with ``seed`` to its ending in ``st`` (returned).
+
+        Raises:
+            SimulationError: The game had no ending after ``max_turns`` decisions.
+        """
+        return policy.play(st, seed, max_turns)
+
+
+def _too_long(st: KernelState, seed: int, max_turns: int) -> Exception:
+    from game.analysis.batch import SimulationError
+
+    return SimulationError(
+        f"the game with seed {seed} had no ending after {max_turns} decisions (now at node "
+        f"'{st.node.id}'); check the flow for a loop without an exit")
+
+
+def _nothing_to_choose() -> Exception:
+    from game.analysis.policies import PolicyError
+
+    return PolicyError("no option is available: the session has ended")
+
+
+# --------------------------------------------------------------------------
+# Policies: the analysis package's, for the kernel's state
+# --------------------------------------------------------------------------
+
+
+class KernelPolicy:
+    """A policy the kernel plays: the choices of the engine policy of the same
+    name (:mod:`game.analysis.policies`) for the same state and stream."""
+
+    name = "?"
+    uses_rng = False
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.rng = random.Random()
+        self._bits = self.rng.getrandbits
+
+    def start(self, st: KernelState, seed: int) -> None:
+        """A new game: seed the policy's own stream (batch.policy_rng(seed)) if it draws."""
+        if self.uses_rng:
+            _seed_generator(self.rng, _policy_key(seed))
+
+    def finish(self, st: KernelState) -> None:
+        """The game is over (or stopped): leave ``st`` a plain state again."""
+
+    def choose(self, st: KernelState) -> KOption:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def play(self, st: KernelState, seed: int, max_turns: int = 500) -> KernelState:
+        """Play one game with ``seed`` to its ending in ``st``."""
+        kernel = self.kernel
+        kernel.reset(st, seed)
+        self.start(st, seed)
+        choose = self.choose
+        step = kernel.step
+        try:
+            while st.ending is None:
+                if st.turn >= max_turns:
+                    raise _too_long(st, seed, max_turns)
+                step(st, choose(st))
+        finally:
+            self.finish(st)
+        return st
+
+    def pick(self, options: Sequence[KOption]) -> KOption:
+        """``rng.choice(options)``: options[_randbelow(len(options))]."""
+        n = len(options)
+        if not n:
+            raise _nothing_to_choose()
+        k = n.bit_length()
+        bits = self._bits
+        r = bits(k)
+        while r >= n:
+            r = bits(k)
+        return options[r]
+
+
+def _offered(st: KernelState) -> Sequence[KOption]:
+    node = st.node
+    if node.static:
+        return node.options  # type: ignore[no-any-return]
+    return [o for o in node.options if o.available is None or o.available(st)]
+
+
+class RandomPolicy(KernelPolicy):
+    """``random``: a uniformly random option."""
+
+    name = "random"
+    uses_rng = True
+
+    def choose(self, st: KernelState) -> KOption:
+        return self.pick(_offered(st))
+
+    def play(self, st: KernelState, seed: int, max_turns: int = 500) -> KernelState:
+        # the loop of KernelPolicy.play with the pick written out
+        kernel = self.kernel
+        kernel.reset(st, seed)
+        _seed_generator(self.rng, _policy_key(seed))
+        bits = self._bits
+        step = kernel.step
+        while st.ending is None:
+            if st.turn >= max_turns:
+                raise _too_long(st, seed, max_turns)
+            node = st.node
+            if node.static:
+                options = node.options
+                n = node.n
+                k = node.bits
+            else:
+                options = [o for o in node.options if o.available is None or o.available(st)]
+                n = len(options)
+                if not n:
+                    raise _nothing_to_choose()
+                k = n.bit_length()
+            r = bits(k)
+            while r >= n:
+                r = bits(k)
+            step(st, options[r])
+        return st
+
+
+class PathPolicy(KernelPolicy):
+    """``expert`` or ``historical``: the path's option where it is offered, else the
+    prudent choice."""
+
+    def __init__(self, kernel: Kernel, which: str) -> None:
+        super().__init__(kernel)
+        self.name = which
+        self.which = which
+
+    def choose(self, st: KernelState) -> KOption:
+        node = st.node
+        wanted = node.expert if self.which == "expert" else node.historical
+        if node.static:
+            if not node.n:
+                raise _nothing_to_choose()
+            return wanted if wanted is not None else node.prudent[0]  # type: ignore[no-any-return]
+        if wanted is not None and (wanted.available is None or wanted.available(st)):
+            return wanted  # type: ignore[no-any-return]
+        for option in node.prudent:
+            if option.available is None or option.available(st):
+                return option  # type: ignore[no-any-return]
+        raise _nothing_to_choose()
+
+
+class AlwaysPolicy(KernelPolicy):
+    """``always-KIND``: a random option of that kind, else a random option."""
+
+    uses_rng = True
+
+    def __init__(self, kernel: Kernel, kind: str) -> None:
+        super().__init__(kernel)
+        self.kind = kind
+        self.name = f"always-{kind}"
+
+    def choose(self, st: KernelState) -> KOption:
+        node = st.node
+        if node.static:
+            return self.pick(node.kinds.get(self.kind) or node.options)
+        options = _offered(st)
+        matching = [o for o in options if o.kind == self.kind]
+        return self.pick(matching or options)
+
+
+class RetryPolicy(KernelPolicy):
+    """``retry``: call a refused military line again at every chance, else random."""
+
+    name = "retry"
+    uses_rng = True
+
+    def choose(self, st: KernelState) -> KOption:
+        options = _offered(st)
+        retry = st.node.retry
+        if retry:
+            channels = st.channels
+            again = [o for o in options if o in retry and channels[o.channel] in _REFUSED]
+            if again:
+                return self.pick(again)
+        return self.pick(options)
+
+
+class _Tape:
+    """The session's random stream as 32-bit words, kept so it can be read again.
+
+    The greedy lookahead tries every option from the same moment, and each try
+    must see the draws the game itself will see. Mersenne Twister's ``random()``
+    is two words (``((a >> 5) * 2**26 + (b >> 6)) / 2**53``) and
+    ``getrandbits(k)`` one (``word >> (32 - k)``, 0 < k <= 32), so a try reads
+    the stream from the same word on: the words drawn so far are on the tape,
+    the next come from the generator, in order.
+    """
+
+    __slots__ = ("words", "pos", "source")
+
+    def __init__(self) -> None:
+        self.words: list[int] = []
+        self.pos = 0
+        self.source: Callable[[int], int] = random.Random().getrandbits
+
+    def _word(self) -> int:
+        pos = self.pos
+        self.pos = pos + 1
+        words = self.words
+        if pos < len(words):
+            return words[pos]
+        word = self.source(32)
+        words.append(word)
+        return word
+
+    def random(self) -> float:
+        a = self._word() >> 5
+        b = self._word() >> 6
+        return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0)
+
+    def getrandbits(self, k: int) -> int:
+        if not 0 < k <= 32:  # pragma: no cover - delays are at most 51 turns wide
+            raise ValueError("the tape draws 1 to 32 bits at a time")
+        return self._word() >> (32 - k)
+
+
+class GreedyPolicy(KernelPolicy):
+    """``greedy``: try every option from here and take the best immediate result
+    (:class:`game.analysis.policies.GreedyPolicy`: the same values, the same dice)."""
+
+    name = "greedy"
+
+    def __init__(self, kernel: Kernel) -> None:
+        super().__init__(kernel)
+        self.scratch = kernel.new_state()
+        self.tape = _Tape()
+        self._value = self._valuer()
+        self._live: KernelState | None = None
+
+    def start(self, st: KernelState, seed: int) -> None:
+        # The game's dice go through the tape from its first decision on (arriving
+        # at the start node draws none).
+        tape = self.tape
+        tape.words.clear()
+        tape.pos = 0
+        tape.source = st.rng.getrandbits
+        st.random = tape.random
+        st.getrandbits = tape.getrandbits
+        self.scratch.random = tape.random
+        self.scratch.getrandbits = tape.getrandbits
+
+    def finish(self, st: KernelState) -> None:
+        st.random = st.rng.random
+        st.getrandbits = st.rng.getrandbits
+
+    def _valuer(self) -> Callable[[KernelState], float]:
+        scenario = self.kernel.scenario
+        rules = scenario.model.scoring
+        weights = rules.weights
+        esc = rules.escalation_meter
+        spec = scenario.meters[esc]
+        low, span = spec.min, spec.max - spec.min
+        standing = [(m, scenario.meters[m].min, scenario.meters[m].max - scenario.meters[m].min)
+                    for m in rules.standing_meters if m in scenario.meters]
+        flag = rules.loss_of_life_flag
+
+        def value(st: KernelState) -> float:
+            """policies.position_value: the same floats in the same order."""
+            if st.ending is not None:
+                return st.score
+            v = weights.peak_escalation * (1 - (st.peaks[esc] - low) / span)
+            v += weights.final_escalation * (1 - (st.meters[esc] - low) / span)
+            if standing:
+                meters = st.meters
+                total: float = 0  # sum() starts from the int 0 (0 + -0.0 is -0.0)
+                for m, m_low, m_span in standing:
+                    total += (meters[m] - m_low) / m_span
+                v += weights.standing * (total / len(standing))
+            if st.contact:
+                v += weights.contact + weights.channel_open / 2
+            if flag is None or flag not in st.flags:
+                v += weights.no_loss_of_life
+            return v
+
+        return value
+
+    def choose_for(self, session: Session) -> str:
+        """The option id greedy play takes in an engine session as it is now."""
+        st = self.kernel.state_from_session(session, self._live)
+        self._live = st
+        self.start(st, session.seed)
+        try:
+            return self.choose(st).id
+        finally:
+            self.finish(st)
+
+    def choose(self, st: KernelState) -> KOption:
+        options = _offered(st)
+        if len(options) == 1:
+            return options[0]
+        if not options:
+            raise _nothing_to_choose()
+        tape = self.tape
+        here = tape.pos
+        scratch = self.scratch
+        step = self.kernel.step
+        value = self._value
+        best = options[0]
+        best_value = float("-inf")
+        for option in options:
+            _copy_state(st, scratch)
+            tape.pos = here
+            step(scratch, option)
+            v = value(scratch)
+            if v > best_value:
+                best, best_value = option, v
+        tape.pos = here  # the game takes the same dice
+        return best
+
+
+def _copy_state(src: KernelState, dst: KernelState) -> None:
+    """Put ``dst`` in the state ``src`` is in (the dice aside), for a try that must
+    leave ``src`` alone. Lists that are only ever replaced, never changed, are shared."""
+    dst.meters = src.meters.copy()
+    dst.peaks = src.peaks.copy()
+    dst.flags = src.flags.copy()
+    dst.channels = src.channels.copy()
+    dst.contact = src.contact.copy()
+    dst.visited = src.visited.copy()
+    dst.recent = src.recent.copy()
+    dst.turn = src.turn
+    dst.call_status = src.call_status
+    dst.recent_turns = src.recent_turns
+    dst.leadership = src.leadership.copy()
+    dst.leader_why = src.leader_why.copy()
+    dst.fired = src.fired.copy()
+    dst.refusals = src.refusals.copy()
+    dst.decided = src.decided.copy()
+    dst.decided_turn = src.decided_turn.copy()
+    dst.pressure = src.pressure.copy()
+    dst.prices = src.prices.copy()
+    dst.asked = src.asked.copy()
+    dst.untaken = src.untaken
+    dst.unraised = src.unraised
+    dst.dirty = src.dirty
+    dst.seed = src.seed
+    dst.node = src.node
+    dst.path = []  # a try's path is never read
+    dst.answers = src.answers.copy()
+    dst.answered_calls = src.answered_calls
+    dst.first_contact_turn = src.first_contact_turn
+    dst.pending = src.pending.copy()
+    dst.forced = src.forced.copy() if src.forced else {}
+    dst.ending = src.ending
+    dst.score = src.score
+    dst.observer = None
+
+
+def make_policy(kernel: Kernel, name: str) -> KernelPolicy | None:
+    """The kernel's policy of this name (as get_policy spells them), or None when
+    only the engine plays it."""
+    key = name.strip().lower()
+    if key == "random":
+        return RandomPolicy(kernel)
+    if key in ("expert", "historical"):
+        return PathPolicy(kernel, key)
+    if key == "greedy":
+        return GreedyPolicy(kernel)
+    if key == "retry":
+        return RetryPolicy(kernel)
+    if key.startswith("always-"):
+        kind = key[len("always-"):].replace("-", "_")
+        if kind in OPTION_KINDS:
+            return AlwaysPolicy(kernel, kind)
+    return None
+
+
+def kernel_for(scenario: CompiledScenario) -> Kernel:
+    """The scenario's kernel, compiled once and kept with it."""
+    cached = scenario.runtime.get("kernel")
+    if isinstance(cached, Kernel):
+        return cached
+    kernel = Kernel(scenario)
+    scenario.runtime["kernel"] = kernel
+    return kernel
