@@ -99,3 +99,36 @@ def test_worker_processes_give_the_same_answer(tiny: CompiledScenario) -> None:
     alone = what_if(tiny, SEED, INPUTS, 1, n=60, keep_roads=True)
     shared = what_if(tiny, SEED, INPUTS, 1, n=60, keep_roads=True, workers=2)
     assert shared == alone
+
+
+@pytest.mark.parametrize("decision", [0, 1, 2])
+def test_the_kernel_plays_the_roads_as_the_engine_does(tiny: CompiledScenario,
+                                                       decision: int) -> None:
+    """Roads are played by the batch kernel from the engine's state at the fork;
+    the engine playing them gives the very same what-ifs."""
+    kernel = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True)
+    engine = what_if(tiny, SEED, INPUTS, decision, n=30, keep_roads=True, engine=True)
+    assert kernel == engine
+    # the last decision ends the game; before it the roads play on
+    assert any(road.choices for branch in kernel.branches
+               for road in branch.roads) == (decision < 2)
+
+
+def test_the_kernel_roads_match_on_a_long_scenario() -> None:
+    """The flagship, forked after facilitator inputs (a forced answer, an adjustment)."""
+    from pathlib import Path
+
+    from game.scenario.loader import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios"
+                             / "balloon-2023.yaml")
+    session = Session(scenario, 31, batch=True)
+    session.choose(session.available()[1].id)
+    session.apply({"type": "force_answer", "channel": "dtl", "result": "answered"})
+    session.apply({"type": "adjust", "meter": "escalation", "delta": 12})
+    while not session.ended:
+        session.choose(session.available()[0].id)
+    inputs = session.inputs
+    for decision in (1, 4):
+        assert what_if(scenario, 31, inputs, decision, n=20, keep_roads=True) == what_if(
+            scenario, 31, inputs, decision, n=20, keep_roads=True, engine=True)

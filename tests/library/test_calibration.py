@@ -119,3 +119,11 @@ def test_balloon_defense_link_is_answered_when_nothing_was_shot_down() -> None:
     compiled = scenario("balloon-2023")
     rate, flagged = answered_within(compiled, "dtl", "private_first", 30 * 24, "random", 300)
     assert flagged > 0 and rate > 0.0
+
+
+@pytest.mark.parametrize("name", ["balloon-2023", "close-encounters-2023"])
+def test_the_kernel_gives_the_engines_figures(name: str) -> None:
+    """hotline check plays its games in the batch kernel; the engine playing them
+    gives every figure the same (retry, mistake and the simulations)."""
+    games = Games(random=200, paths=60, always=60, retry=150, mistake=60, seed=3)
+    assert calibrate(scenario(name), games) == calibrate(scenario(name), games, engine=True)
