@@ -188,7 +188,8 @@ class _Tally:
     turns: list[int] = field(default_factory=list)
     endings: Counter[str] = field(default_factory=Counter)
     nodes: Counter[str] = field(default_factory=Counter)
-    decisions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # ending -> (node, option) -> games that took the option and ended there
+    decisions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
     def add(self, session: Session | KernelState, esc: str) -> None:
         """Count a finished game (an engine session or a kernel state: the same
@@ -205,13 +206,22 @@ class _Tally:
         self.turns.append(session.turn)
         self.endings[ending] += 1
         self.nodes.update(session.visited)
-        self.decisions.update((node, option, ending) for node, option in set(session.path))
+        taken = self.decisions.get(ending)
+        if taken is None:
+            taken = self.decisions[ending] = Counter()
+        taken.update(set(session.path))
+
+    def count(self, node: str, option: str, ending: str) -> int:
+        """Games that took ``option`` at ``node`` and ended in ``ending``."""
+        taken = self.decisions.get(ending)
+        return taken[(node, option)] if taken is not None else 0
 
     def to_data(self) -> dict[str, Any]:
         return {
             "scores": self.scores, "peaks": self.peaks, "turns": self.turns,
             "endings": dict(self.endings), "nodes": dict(self.nodes),
-            "decisions": [[n, o, e, c] for (n, o, e), c in self.decisions.items()],
+            "decisions": [[n, o, e, c] for e, taken in self.decisions.items()
+                          for (n, o), c in taken.items()],
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -221,7 +231,10 @@ class _Tally:
         self.endings.update(data["endings"])
         self.nodes.update(data["nodes"])
         for node, option, ending, count in data["decisions"]:
-            self.decisions[(node, option, ending)] += count
+            taken = self.decisions.get(ending)
+            if taken is None:
+                taken = self.decisions[ending] = Counter()
+            taken[(node, option)] += count
 
 
 def _run_games(
@@ -476,8 +489,8 @@ def _report(
     for node_id, options in scenario.options.items():
         per_node: dict[str, dict[str, int]] = {}
         for option in options:
-            counts = {e: tally.decisions[(node_id, option.id, e)] for e in endings
-                      if tally.decisions.get((node_id, option.id, e))}
+            counts = {e: tally.count(node_id, option.id, e) for e in endings
+                      if tally.count(node_id, option.id, e)}
             per_node[option.id] = counts
         decisions[node_id] = per_node
     games = len(tally.scores)

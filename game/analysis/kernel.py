@@ -292,7 +292,8 @@ class KOption:
     """One option, ready to play."""
 
     __slots__ = ("compiled", "id", "kind", "key", "available", "severity", "tags", "effects",
-                 "call", "outcomes", "branches", "next", "channel", "index", "watch", "wp", "we")
+                 "call", "outcomes", "branches", "next", "channel", "index", "watch", "wp", "we",
+                 "changes")
 
     def __init__(self, kernel: Kernel, compiled: CompiledOption, index: int) -> None:
         option = compiled.option
@@ -318,6 +319,9 @@ class KOption:
         self.watch: frozenset[int] = frozenset()
         self.wp: tuple[KPrice, ...] = ()
         self.we: tuple[KEvent, ...] = ()
+        # the containers its turn can change, when it places no call (None: it
+        # does, and may change nearly anything); see _try_state
+        self.changes: frozenset[str] | None = None
 
 
 class KNode:
@@ -483,7 +487,13 @@ class Kernel:
             event.dirties = readers({("leadership", level)
                                      for level in (*compiled.authorise, *compiled.withhold)})
         for option in self.options:
-            keys = readers(set(self._writes(option)))
+            writes = self._writes(option)
+            if option.call is None:
+                option.changes = frozenset(
+                    {"meter": "meters", "flag": "flags", "channel": "channels",
+                     "price": "prices"}[w[0]] for w in writes if w[0] != "visited"
+                ) | (frozenset({"recent"}) if option.tags else frozenset())
+            keys = readers(set(writes))
             option.watch = keys
             option.wp = tuple(p for p in self.prices if p.key in keys)
             option.we = tuple(e for e in self.events if e.key in keys)
@@ -1244,7 +1254,8 @@ class _Tape:
     is two words (``((a >> 5) * 2**26 + (b >> 6)) / 2**53``) and
     ``getrandbits(k)`` one (``word >> (32 - k)``, 0 < k <= 32), so a try reads
     the stream from the same word on: the words drawn so far are on the tape,
-    the next come from the generator, in order.
+    the next come from the generator, in order (a few at a time: nothing but
+    the tape draws from it).
     """
 
     __slots__ = ("words", "pos", "source")
@@ -1254,25 +1265,28 @@ class _Tape:
         self.pos = 0
         self.source: Callable[[int], int] = random.Random().getrandbits
 
-    def _word(self) -> int:
-        pos = self.pos
-        self.pos = pos + 1
-        words = self.words
-        if pos < len(words):
-            return words[pos]
-        word = self.source(32)
-        words.append(word)
-        return word
+    def _more(self) -> None:
+        source = self.source
+        self.words.extend([source(32) for _ in range(16)])
 
     def random(self) -> float:
-        a = self._word() >> 5
-        b = self._word() >> 6
-        return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0)
+        pos = self.pos
+        words = self.words
+        if pos + 1 >= len(words):
+            self._more()
+        self.pos = pos + 2
+        return ((words[pos] >> 5) * 67108864.0 + (words[pos + 1] >> 6)) * (
+            1.0 / 9007199254740992.0)
 
     def getrandbits(self, k: int) -> int:
         if not 0 < k <= 32:  # pragma: no cover - delays are at most 51 turns wide
             raise ValueError("the tape draws 1 to 32 bits at a time")
-        return self._word() >> (32 - k)
+        pos = self.pos
+        words = self.words
+        if pos >= len(words):
+            self._more()
+        self.pos = pos + 1
+        return words[pos] >> (32 - k)
 
 
 class GreedyPolicy(KernelPolicy):
@@ -1284,6 +1298,7 @@ class GreedyPolicy(KernelPolicy):
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(kernel)
         self.scratch = kernel.new_state()
+        self.spare = kernel.new_state()  # the best try so far is kept in one of the two
         self.tape = _Tape()
         self._value = self._valuer()
         self._live: KernelState | None = None
@@ -1297,8 +1312,9 @@ class GreedyPolicy(KernelPolicy):
         tape.source = st.rng.getrandbits
         st.random = tape.random
         st.getrandbits = tape.getrandbits
-        self.scratch.random = tape.random
-        self.scratch.getrandbits = tape.getrandbits
+        for scratch in (self.scratch, self.spare):
+            scratch.random = tape.random
+            scratch.getrandbits = tape.getrandbits
 
     def finish(self, st: KernelState) -> None:
         st.random = st.rng.random
@@ -1346,27 +1362,67 @@ class GreedyPolicy(KernelPolicy):
             self.finish(st)
 
     def choose(self, st: KernelState) -> KOption:
+        option, _best, _after = self._look(st)
+        return option
+
+    def play(self, st: KernelState, seed: int, max_turns: int = 500) -> KernelState:
+        # KernelPolicy.play, but the best try's state becomes the game's: the
+        # chosen option is not played a second time
+        kernel = self.kernel
+        kernel.reset(st, seed)
+        self.start(st, seed)
+        step = kernel.step
+        try:
+            while st.ending is None:
+                if st.turn >= max_turns:
+                    raise _too_long(st, seed, max_turns)
+                option, best, after = self._look(st)
+                if best is None:
+                    step(st, option)
+                else:
+                    path = st.path
+                    _take_state(best, st)
+                    st.path = path
+                    path.append(option.key)
+                    self.tape.pos = after
+        finally:
+            self.finish(st)
+        return st
+
+    def _look(self, st: KernelState) -> tuple[KOption, KernelState | None, int]:
+        """The best option (ties go to the first), the state its try left (None
+        when there was nothing to try) and where the try left the dice; the tape
+        is back where the game is."""
         options = _offered(st)
         if len(options) == 1:
-            return options[0]
+            return options[0], None, 0
         if not options:
             raise _nothing_to_choose()
         tape = self.tape
         here = tape.pos
-        scratch = self.scratch
         step = self.kernel.step
         value = self._value
+        light = not st.pending and not st.dirty
+        trial, spare = self.scratch, self.spare
         best = options[0]
+        best_state = trial
         best_value = float("-inf")
+        after = here
         for option in options:
-            _copy_state(st, scratch)
+            changes = option.changes
+            if light and changes is not None and not option.watch:
+                _try_state(st, trial, changes)
+            else:
+                _copy_state(st, trial)
             tape.pos = here
-            step(scratch, option)
-            v = value(scratch)
+            step(trial, option)
+            v = value(trial)
             if v > best_value:
-                best, best_value = option, v
+                best, best_value, best_state, after = option, v, trial, tape.pos
+                trial, spare = spare, trial  # keep it; try the next in the other
         tape.pos = here  # the game takes the same dice
-        return best
+        self.scratch, self.spare = trial, spare
+        return best, best_state, after
 
 
 def _copy_state(src: KernelState, dst: KernelState) -> None:
@@ -1405,6 +1461,69 @@ def _copy_state(src: KernelState, dst: KernelState) -> None:
     dst.ending = src.ending
     dst.score = src.score
     dst.observer = None
+
+
+_SHARED = ("meters", "peaks", "flags", "channels", "contact", "recent", "leadership",
+           "leader_why", "fired", "refusals", "decided", "decided_turn", "pressure",
+           "prices", "asked", "answers", "pending", "forced", "untaken", "unraised")
+
+
+def _try_state(src: KernelState, dst: KernelState, changes: frozenset[str]) -> None:
+    """_copy_state for a try that can change only ``changes`` (and where it has
+    been): the other containers are shared with ``src`` (the try leaves them as
+    they are: no call, no answer due, no price or leadership condition to test)."""
+    dst.meters = src.meters
+    dst.peaks = src.peaks
+    if "meters" in changes:
+        dst.meters = src.meters.copy()
+        dst.peaks = src.peaks.copy()
+    dst.flags = src.flags.copy() if "flags" in changes else src.flags
+    dst.channels = src.channels.copy() if "channels" in changes else src.channels
+    dst.prices = src.prices.copy() if "prices" in changes else src.prices
+    dst.recent = src.recent.copy() if "recent" in changes else src.recent
+    dst.visited = src.visited.copy()
+    dst.contact = src.contact
+    dst.leadership = src.leadership
+    dst.leader_why = src.leader_why
+    dst.fired = src.fired
+    dst.refusals = src.refusals
+    dst.decided = src.decided
+    dst.decided_turn = src.decided_turn
+    dst.pressure = src.pressure
+    dst.asked = src.asked
+    dst.answers = src.answers
+    dst.pending = src.pending
+    dst.forced = src.forced
+    dst.untaken = src.untaken
+    dst.unraised = src.unraised
+    dst.turn = src.turn
+    dst.call_status = src.call_status
+    dst.recent_turns = src.recent_turns
+    dst.dirty = src.dirty
+    dst.seed = src.seed
+    dst.node = src.node
+    dst.path = []
+    dst.answered_calls = src.answered_calls
+    dst.first_contact_turn = src.first_contact_turn
+    dst.ending = src.ending
+    dst.score = src.score
+    dst.observer = None
+
+
+def _take_state(src: KernelState, dst: KernelState) -> None:
+    """Give ``dst`` the state a try left in ``src`` (its containers, not copies:
+    the next try copies from ``dst`` again)."""
+    for name in _SHARED:
+        setattr(dst, name, getattr(src, name))
+    dst.visited = src.visited
+    dst.turn = src.turn
+    dst.call_status = src.call_status
+    dst.dirty = src.dirty
+    dst.node = src.node
+    dst.answered_calls = src.answered_calls
+    dst.first_contact_turn = src.first_contact_turn
+    dst.ending = src.ending
+    dst.score = src.score
 
 
 def make_policy(kernel: Kernel, name: str) -> KernelPolicy | None:
