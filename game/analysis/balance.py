@@ -15,7 +15,13 @@ questions:
 Policies run in parallel worker processes (one task per policy, longest
 first), each worker reusing one loaded scenario; progress and cancellation
 cross the process boundary through a shared counter and event. The report is
-the same for any number of workers.
+the same for any number of workers. Games are played by the batch kernel
+(:mod:`game.analysis.kernel`).
+
+:func:`live_report` is the Studio's balance while you type: every policy but
+greedy, about :data:`LIVE_GAMES` games in all, in the calling thread, on the
+same seeds every time, so that :func:`score_changes` between two runs shows
+what an edit changed rather than the dice.
 """
 
 from __future__ import annotations
@@ -37,11 +43,16 @@ from .loading import scenario_data, scenario_from_data
 
 __all__ = [
     "DEFAULT_GAMES",
+    "LIVE_GAMES",
     "BalanceReport",
     "DecisionRow",
+    "ScoreChange",
     "balance_policies",
     "balance_report",
     "format_text",
+    "live_policies",
+    "live_report",
+    "score_changes",
 ]
 
 #: Games per policy when nothing else is asked for.
@@ -50,6 +61,9 @@ DEFAULT_GAMES = 10_000
 #: every option, so one greedy game costs about as much as 30–40 ordinary
 #: ones; it plays at most this many games (its figures settle long before).
 GREEDY_GAMES = 1_000
+
+#: Games a live balance run plays over all its policies.
+LIVE_GAMES = 10_000
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -588,3 +602,100 @@ def shares(counts: Mapping[str, int]) -> dict[str, float]:
     """Counts -> shares of their total."""
     total = sum(counts.values())
     return {k: (v / total if total else 0.0) for k, v in counts.items()}
+
+
+# --- balance while you type ---------------------------------------------------------
+
+
+def live_policies(scenario: CompiledScenario) -> list[str]:
+    """The policies of a live run: the report's, but greedy (it costs as much as
+    dozens of ordinary games, and the full report has it)."""
+    return [name for name in balance_policies(scenario) if name != "greedy"]
+
+
+def live_report(
+    scenario: CompiledScenario,
+    games: int = LIVE_GAMES,
+    seed: int = 0,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> BalanceReport:
+    """A balance report for the Studio's live view: ``games`` games over
+    :func:`live_policies` (an equal share each), played in this thread.
+
+    Every run uses the same seeds, so two runs on two versions of a scenario
+    face the same dice (common random numbers): a difference between them is
+    the edit's doing. Safe to call from a worker thread.
+
+    Args:
+        scenario: The compiled scenario.
+        games: Games over all policies (at least one per policy).
+        seed: Base seed of every policy's games.
+        progress: ``progress(done, total)`` with games over all policies.
+        cancel: Polled between chunks of games; True stops the run, and the
+            report covers what was played (``cancelled``).
+
+    Returns:
+        The report (``games`` in it is the games per policy).
+    """
+    names = live_policies(scenario)
+    per_policy = max(1, games // len(names))
+    total = per_policy * len(names)
+    started = time.perf_counter()
+    results: dict[str, SimulationReport] = {}
+    for index, name in enumerate(names):
+        if cancel is not None and cancel():
+            break
+        base = index * per_policy
+
+        def step(done: int, _total: int, base: int = base) -> None:
+            if progress is not None:
+                progress(base + done, total)
+
+        results[name] = simulate(scenario, per_policy, name, seed, workers=1, progress=step,
+                                 cancel=cancel, chunk_size=max(50, per_policy // 8))
+    cancelled = len(results) < len(names) or any(r.cancelled for r in results.values())
+    return _assemble(scenario, results, per_policy, seed, cancelled, 1,
+                     time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """How a policy's mean score moved between two runs.
+
+    Attributes:
+        policy: Policy name.
+        before: Its mean score in the earlier run (None: it was not played then).
+        after: Its mean score now.
+    """
+
+    policy: str
+    before: float | None
+    after: float
+
+    @property
+    def delta(self) -> float:
+        """``after - before`` (0 when there is no earlier figure)."""
+        return 0.0 if self.before is None else round(self.after - self.before, 1)
+
+    @property
+    def text(self) -> str:
+        """``always-call +4.1``, ``expert −2.0``, ``retry new``."""
+        if self.before is None:
+            return f"{self.policy} new"
+        sign = "+" if self.delta > 0 else "−" if self.delta < 0 else "±"
+        return f"{self.policy} {sign}{abs(self.delta):.1f}"
+
+
+def score_changes(before: BalanceReport | None, after: BalanceReport) -> list[ScoreChange]:
+    """Each policy of ``after`` with its mean score then and now, the largest move
+    first (policies without a score in ``after`` are left out)."""
+    changes: list[ScoreChange] = []
+    for name, report in after.policies.items():
+        if report.score is None:
+            continue
+        earlier = before.policies.get(name) if before is not None else None
+        then = earlier.score.mean if earlier is not None and earlier.score else None
+        changes.append(ScoreChange(name, then, report.score.mean))
+    return sorted(changes, key=lambda c: (-abs(c.delta), c.before is not None))

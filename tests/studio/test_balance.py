@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from game.analysis.balance import balance_policies, balance_report, format_text
+from game.analysis import simulate
+from game.analysis.balance import (
+    balance_policies,
+    balance_report,
+    format_text,
+    live_policies,
+    live_report,
+    score_changes,
+)
 from game.analysis.balance_html import render_html
 from game.commands.balance import balance_command
 from game.scenario.loader import load_scenario, load_scenario_text
@@ -135,3 +143,41 @@ def test_balance_command(tmp_path: Path) -> None:
     err = io.StringIO()
     assert balance_command(str(tmp_path / "missing.yaml"), 50, 1, False, None, err=err) == 2
     assert balance_command(str(TINY), 0, 1, False, None, err=io.StringIO()) == 2
+
+
+def test_live_report_plays_every_policy_but_greedy_on_the_same_seeds() -> None:
+    scenario = load_scenario(TINY)
+    names = live_policies(scenario)
+    assert "greedy" not in names and names[0] == "random"
+    report = live_report(scenario, 700)
+    per_policy = 700 // len(names)
+    assert list(report.policies) == names and report.games == per_policy
+    assert report.games_played == per_policy * len(names) and not report.cancelled
+    # the seeds are fixed: each policy's figures are simulate's on seeds 0.. n-1
+    assert report.policies["random"] == simulate(scenario, per_policy, "random", 0, workers=1)
+    assert live_report(scenario, 700).policies == report.policies
+
+
+def test_live_report_can_be_cancelled_and_counts_progress() -> None:
+    scenario = load_scenario(TINY)
+    seen: list[tuple[int, int]] = []
+    report = live_report(scenario, 2000, progress=lambda d, t: seen.append((d, t)),
+                         cancel=lambda: len(seen) >= 3)
+    assert report.cancelled and 0 < report.games_played < 2000
+    total = (2000 // len(live_policies(scenario))) * len(live_policies(scenario))
+    assert seen == sorted(seen) and {t for _d, t in seen} == {total}
+
+
+def test_score_changes_say_what_moved_most_first() -> None:
+    scenario = load_scenario(TINY)
+    before = live_report(scenario, 600)
+    edited = load_scenario_text(TINY.read_text(encoding="utf-8").replace(
+        "standing -= 5", "standing -= 35"), "tiny.yaml")
+    after = live_report(edited, 600)
+    changes = score_changes(before, after)
+    conceding = next(c for c in changes if c.policy == "always-concede")
+    assert conceding.delta < 0 and conceding.text == f"always-concede −{-conceding.delta:.1f}"
+    unmoved = next(c for c in changes if c.policy == "always-escalate")
+    assert unmoved.delta == 0 and unmoved.text == "always-escalate ±0.0"
+    assert [c.text for c in score_changes(None, after)][0].endswith(" new")
+    assert all(abs(a.delta) >= abs(b.delta) for a, b in zip(changes, changes[1:]))

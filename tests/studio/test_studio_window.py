@@ -243,6 +243,39 @@ def test_balance_panel_runs_and_charts(qtbot: Any, studio: StudioWindow) -> None
     assert panel.html_button.isEnabled()
 
 
+def test_live_balance_updates_after_an_edit(qtbot: Any, studio: StudioWindow) -> None:
+    """The live balance plays the scenario once it loads, and again after an edit:
+    the table then says which policies' scores moved, and by how much."""
+    panel = studio.balance
+    studio.show_balance()
+    qtbot.waitUntil(lambda: panel.live_report is not None and not panel.live_running,
+                    timeout=60_000)
+    first = panel.live_report
+    assert first is not None and not first.cancelled
+    assert panel.live_table.rowCount() == len(first.policies) >= 5
+    assert panel.live_changed.text().startswith("First run")
+    assert panel.live_progress.value() == panel.live_progress.maximum() == first.games_played
+    rows = {panel.live_table.item(r, 0).text(): r for r in range(panel.live_table.rowCount())}
+    conceding = rows["always concede"]
+    before = float(panel.live_table.item(conceding, 1).text())
+    # conceding now costs 35 points of standing at home, not 5
+    line = line_of(studio, "id: concede")
+    with qtbot.waitSignal(panel.live_updated, timeout=60_000) as signal:
+        type_over(qtbot, studio, line, "standing -= 5", "standing -= 35")
+    second = signal.args[0]
+    assert second.content_hash != first.content_hash
+    after = float(panel.live_table.item(conceding, 1).text())
+    assert after < before
+    moved = {c.policy: c.delta for c in panel.live_changes}
+    assert moved["always-concede"] < 0
+    assert panel.live_table.item(conceding, 2).text() == f"▼ −{-moved['always-concede']:.1f}"
+    said = panel.live_changed.text()
+    assert said.startswith("Since the last run:")
+    assert f"always-concede −{-moved['always-concede']:.1f}" in said
+    assert moved["always-escalate"] == 0  # escalating never concedes
+    assert panel.live_table.item(rows["always escalate"], 2).text() == "no change"
+
+
 def test_balance_panel_can_be_cancelled(qtbot: Any, studio: StudioWindow) -> None:
     panel = studio.balance
     panel.games.setValue(200_000)

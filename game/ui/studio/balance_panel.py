@@ -1,17 +1,26 @@
-"""The balance panel: run the balance report off the GUI thread and chart it.
+"""The balance panel: balance while you type, and the full report with charts.
 
-The report (:func:`game.analysis.balance.balance_report`) runs as a
-background :class:`~game.ui.workers.Job` with a progress bar and a Cancel
-button; a cancelled run still shows what was played. Charts use QtCharts: how games end per policy
-(stacked bars coloured by the endings' tone) and the score distribution per
-policy (box plots: 10th, 25th, 50th, 75th and 90th percentiles). Findings,
-the per-decision table and an HTML export complete it.
+**Live balance** (the top of the panel): after each edit that loads, once
+typing has paused, :func:`game.analysis.balance.live_report` plays about
+10,000 games over every policy but greedy, as a background
+:class:`~game.ui.workers.Job` with its own progress bar and Cancel. The
+table shows each policy's mean score and how it moved since the last run
+("always-call +4.1"): every run uses the same seeds, so a move is the edit's
+doing, not the dice's. A newer edit cancels a run in progress and starts
+again on the newest text.
+
+**Full report** (below): :func:`game.analysis.balance.balance_report` with
+a progress bar and a Cancel button; a cancelled run still shows what was
+played. Charts use QtCharts: how games end per policy (stacked bars coloured
+by the endings' tone) and the score distribution per policy (box plots:
+10th, 25th, 50th, 75th and 90th percentiles). Findings, the per-decision
+table and an HTML export complete it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -23,10 +32,13 @@ from PySide6.QtCharts import (
     QHorizontalPercentBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +46,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -45,8 +59,12 @@ from PySide6.QtWidgets import (
 from game.ui.workers import Job, failure_text
 
 if TYPE_CHECKING:
-    from game.analysis.balance import BalanceReport
+    from game.analysis.balance import BalanceReport, ScoreChange
     from game.scenario.compile import CompiledScenario
+
+#: How long after the last valid edit a live run starts (the live check has its own
+#: pause before that).
+LIVE_DELAY_MS = 400
 
 
 _TONE = {"good": ["#2e7d32", "#66bb6a", "#1b5e20"], "mixed": ["#f0a500", "#ffd54f", "#c77c00"],
@@ -57,25 +75,67 @@ def _short_policy(name: str) -> str:
     return name.replace("always-", "always ").replace("_", "-")
 
 
+def _signed(delta: float) -> str:
+    return f"{'+' if delta > 0 else '−'}{abs(delta):.1f}"
+
+
+def _arrow(delta: float) -> str:
+    return "▲" if delta > 0 else "▼" if delta < 0 else "="
+
+
 class BalancePanel(QWidget):
-    """Run, cancel and read the balance report of the scenario in the editor.
+    """Balance while you type, and the full balance report, of the scenario in the editor.
 
     Signals:
-        finished(BalanceReport)
+        finished(BalanceReport): a full report is done (or cancelled).
+        live_updated(BalanceReport): a live run is done (not cancelled).
     """
 
     finished = Signal(object)
+    live_updated = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, workers: int | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, workers: int | None = None,
+                 live_games: int | None = None) -> None:
         super().__init__(parent)
+        from game.analysis.balance import LIVE_GAMES
+
         self.setAccessibleName("Balance")
         self.workers = workers
         self.scenario: CompiledScenario | None = None
         self.report: BalanceReport | None = None
         self.worker: Job | None = None
+        self.live_games = live_games or LIVE_GAMES
+        self.live_job: Job | None = None
+        self.live_report: BalanceReport | None = None  # the last complete live run
+        self.live_changes: list[ScoreChange] = []
+        self._live_wanted: CompiledScenario | None = None  # the newest text to play
+        self._live_playing: CompiledScenario | None = None
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_DELAY_MS)
+        self._live_timer.timeout.connect(self.run_live)
+        self._sized = False
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 12, 12, 12)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        outer.addWidget(self.split)
+        self.split.addWidget(self._live_section())
+        full = QWidget()
+        scroller = QScrollArea()  # its charts need room the live table should not give up
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(full)
+        full.setMinimumHeight(520)
+        self.split.addWidget(scroller)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        outer = QVBoxLayout(full)
+        outer.setContentsMargins(12, 8, 12, 12)
         outer.setSpacing(8)
+        heading = QLabel("<b>Full report</b> — every policy, greedy too, with charts")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(heading)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Games per policy"))
         self.games = QSpinBox()
@@ -122,7 +182,8 @@ class BalancePanel(QWidget):
         self.findings = QListWidget()
         self.findings.setAccessibleName("Balance findings")
         self.findings.setWordWrap(True)
-        self.findings.setMaximumHeight(120)
+        self.findings.setMaximumHeight(96)
+        self.findings.setVisible(False)  # until a report has something to say
         outer.addWidget(self.findings)
         self.tabs = QTabWidget()
         self.endings_chart = QChartView()
@@ -142,9 +203,230 @@ class BalancePanel(QWidget):
         outer.addWidget(self.tabs, 1)
         self._clear_charts()
 
+    # --- live balance ---
+    def _live_section(self) -> QWidget:
+        box = QFrame()
+        box.setAccessibleName("Live balance")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(12, 12, 12, 6)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        title = QLabel(f"<b>Live balance</b> — about {self.live_games:,} games")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        top.addWidget(title)
+        top.addStretch(1)
+        self.live_enabled = QCheckBox("After each edit")
+        self.live_enabled.setChecked(True)
+        self.live_enabled.setToolTip("Play the scenario again whenever an edit loads and "
+                                     "typing pauses")
+        self.live_enabled.setAccessibleName("Live balance after each edit")
+        self.live_enabled.toggled.connect(self._live_toggled)
+        top.addWidget(self.live_enabled)
+        self.live_cancel = QPushButton("Cancel")
+        self.live_cancel.setAccessibleName("Cancel the live balance run")
+        self.live_cancel.setEnabled(False)
+        self.live_cancel.clicked.connect(self.cancel_live)
+        top.addWidget(self.live_cancel)
+        layout.addLayout(top)
+        self.live_progress = QProgressBar()
+        self.live_progress.setAccessibleName("Live balance progress")
+        self.live_progress.setFormat("%v of %m games")
+        self.live_progress.setRange(0, 1)
+        self.live_progress.setValue(0)
+        self.live_progress.setMaximumHeight(18)
+        layout.addWidget(self.live_progress)
+        self.live_changed = QLabel("Waiting for the scenario to load…")
+        self.live_changed.setAccessibleName("What changed since the last run")
+        self.live_changed.setWordWrap(True)
+        self.live_changed.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.live_changed)
+        self.live_table = QTableWidget(0, 5)
+        self.live_table.setAccessibleName("Live balance by policy")
+        self.live_table.setHorizontalHeaderLabels(["Policy", "Mean", "Change", "Good",
+                                                   "Bad"])
+        for column, tip in enumerate(("The automatic player", "Mean score (0-100)",
+                                      "How the mean score moved since the last run",
+                                      "Share of games with a good ending",
+                                      "Share of games with a bad ending")):
+            header_item = self.live_table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
+        self.live_table.verticalHeader().setVisible(False)
+        self.live_table.verticalHeader().setDefaultSectionSize(22)
+        self.live_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.live_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.live_table.setAlternatingRowColors(True)
+        header = self.live_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.live_table, 1)
+        self.live_status = QLabel("")
+        self.live_status.setWordWrap(True)
+        self.live_status.setProperty("role", "muted")
+        layout.addWidget(self.live_status)
+        return box
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            # the live table gets most of the height; the full report's results
+            # are there once it has been run (drag the handle for more)
+            total = max(400, self.split.height())
+            self.split.setSizes([int(total * 0.62), total - int(total * 0.62)])
+
+    @property
+    def live_running(self) -> bool:
+        """Whether a live run is playing."""
+        return self.live_job is not None
+
+    def _live_toggled(self, on: bool) -> None:
+        if on:
+            self._live_wanted = self.scenario
+            self._live_timer.start()
+        else:
+            self._live_timer.stop()
+            self.cancel_live()
+
+    def _want_live(self, scenario: CompiledScenario | None) -> None:
+        if scenario is None:
+            self._live_timer.stop()
+            self._live_wanted = None
+            if self.live_job is None:
+                self.live_status.setText("The text has errors: the live balance shows the last "
+                                         "version that loaded, and runs again once it loads.")
+            return
+        if not self.live_enabled.isChecked():
+            return
+        self._live_wanted = scenario
+        self._live_timer.start()  # once typing has paused
+
+    def run_live(self) -> None:
+        """Play the newest valid text now (a run in progress is cancelled first)."""
+        scenario = self._live_wanted
+        if scenario is None:
+            return
+        if self.live_job is not None:
+            if self._live_playing is not scenario:
+                self.live_job.cancel()  # it starts again on the newest when it stops
+            return
+        last = self.live_report
+        if last is not None and last.content_hash == scenario.content_hash:
+            self._live_wanted = None  # nothing that counts has changed (a comment, say)
+            return
+        self._live_wanted = None
+        self._live_playing = scenario
+        games = self.live_games
+
+        def work(progress: Callable[[int, int], None],
+                 cancelled: Callable[[], bool]) -> BalanceReport:
+            from game.analysis.balance import live_report
+
+            return live_report(scenario, games, progress=progress, cancel=cancelled)
+
+        job = Job(work, self)
+        job.signals.progress.connect(self._live_progressed)
+        job.signals.done.connect(self._live_reported)
+        job.signals.failed.connect(self._live_failed)
+        job.signals.finished.connect(self._live_thread_done)
+        self.live_job = job
+        self.live_cancel.setEnabled(True)
+        self.live_progress.setRange(0, 0)
+        self.live_status.setText("Playing the new version…")
+        job.start()
+
+    def cancel_live(self) -> None:
+        """Stop the live run in progress (the table keeps the last complete run)."""
+        self._live_wanted = None
+        if self.live_job is not None:
+            self.live_job.cancel()
+            self.live_cancel.setEnabled(False)
+            self.live_status.setText("Cancelling…")
+
+    def wait_live(self, ms: int = 30_000) -> bool:
+        """Block until a live run stops (for closing the window)."""
+        return self.live_job is None or self.live_job.wait(ms / 1000)
+
+    def _live_progressed(self, done: int, total: int) -> None:
+        if self.live_job is None:
+            return
+        self.live_progress.setRange(0, max(1, total))
+        self.live_progress.setValue(done)
+
+    def _live_reported(self, report: BalanceReport) -> None:
+        if report.cancelled:
+            self.live_status.setText(
+                f"Stopped after {report.games_played:,} of {report.games_requested:,} games; "
+                "the table shows the last complete run.")
+            return
+        from game.analysis.balance import score_changes
+
+        self.live_changes = score_changes(self.live_report, report)
+        first = self.live_report is None
+        self.live_report = report
+        self.show_live(report, first)
+        self.live_updated.emit(report)
+
+    def _live_failed(self, exc: BaseException) -> None:
+        self.live_status.setText(f"The live balance failed: {type(exc).__name__}: "
+                                 f"{failure_text(exc)}")
+
+    def _live_thread_done(self) -> None:
+        self.live_job = None
+        self._live_playing = None
+        self.live_cancel.setEnabled(False)
+        if self.live_progress.maximum() == 0:  # stopped before any progress
+            self.live_progress.setRange(0, 1)
+        if self._live_wanted is not None and self.live_enabled.isChecked():
+            self.run_live()  # an edit came while it played
+
+    def show_live(self, report: BalanceReport, first: bool = False) -> None:
+        """Fill the live table and say what moved since the previous run."""
+        moved = [c for c in self.live_changes if c.before is not None and c.delta]
+        if first:
+            self.live_changed.setText("First run: the next edit shows what it changes.")
+        elif moved:
+            shown = " · ".join(f"<b>{_arrow(c.delta)}&nbsp;{c.text}</b>" for c in moved[:3])
+            more = f" · {len(moved) - 3} more in the table" if len(moved) > 3 else ""
+            self.live_changed.setText(f"Since the last run: {shown}{more}")
+        else:
+            self.live_changed.setText("Since the last run: no policy's mean score moved.")
+        by_policy = {c.policy: c for c in self.live_changes}
+        names = [n for n, r in report.policies.items() if r.score is not None]
+        self.live_table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            sim = report.policies[name]
+            assert sim.score is not None
+            tones = report.tone_shares(name)
+            change = by_policy.get(name)
+            since = ("—" if change is None or change.before is None
+                     else f"{_arrow(change.delta)} {_signed(change.delta)}" if change.delta
+                     else "no change")
+            cells = [_short_policy(name), f"{sim.score.mean:.1f}", since,
+                     f"{tones['good']:.0%}", f"{tones['bad']:.0%}"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if column == 2 and change is not None and change.before is not None:
+                    item.setToolTip(f"{change.before:.1f} → {change.after:.1f}")
+                self.live_table.setItem(row, column, item)
+        self.live_progress.setRange(0, max(1, report.games_requested))
+        self.live_progress.setValue(report.games_played)
+        notes = report.findings()
+        status = (f"{report.games_played:,} games ({report.per_policy_note}) in "
+                  f"{report.elapsed:.1f} s, on the same dice every run.")
+        if notes:
+            status += " ⚠ " + notes[0]
+        self.live_status.setText(status)
+
     # --- running ---
     def set_scenario(self, scenario: CompiledScenario | None) -> None:
-        """The scenario to report on (the latest valid text)."""
+        """The scenario to report on (the latest valid text): the live balance plays
+        it once typing has paused."""
+        self._want_live(scenario)
         self.scenario = scenario
         running = self.worker is not None
         self.run_button.setEnabled(scenario is not None and not running)
@@ -194,10 +476,18 @@ class BalancePanel(QWidget):
             self.status.setText("Cancelling: finishing the games in progress…")
 
     def wait(self, ms: int = 30_000) -> bool:
-        """Block until a running report stops (for closing the window)."""
+        """Block until a running report (and a live run) stops (for closing the window)."""
+        stopped = self.wait_live(ms)
         if self.worker is None:
-            return True
-        return self.worker.wait(ms / 1000)
+            return stopped
+        return self.worker.wait(ms / 1000) and stopped
+
+    def shutdown(self) -> None:
+        """Stop everything that plays (the window is closing)."""
+        self._live_timer.stop()
+        self.cancel_live()
+        self.cancel()
+        self.wait()
 
     def _progressed(self, done: int, total: int) -> None:
         if self.worker is None:
@@ -246,6 +536,7 @@ class BalancePanel(QWidget):
             item.setToolTip(note)
             self.findings.addItem(item)
         self.findings.setMaximumHeight(min(140, 14 + 36 * max(1, len(notes))))
+        self.findings.setVisible(True)
         self.html_button.setEnabled(True)
         self._endings(report)
         self._scores(report)

@@ -6,7 +6,8 @@ lint run as you type (debounced, on a worker thread), problems are marked on
 their lines, and clicking an issue jumps to it. Right, three tabs: the flow
 graph (follows edits, click a node to jump to its text), Playtest (start
 from any node with chosen meters and flags; replays your choices after you
-save), and Balance (the balance report with charts, off the GUI thread).
+save), and Balance (the live balance, 10,000 games after each edit that loads,
+and the full report with charts; both off the GUI thread).
 
 Saving writes the editor's text exactly as it is, so comments and layout are
 kept. New scenarios are saved in the user's scenarios folder; the bundled
@@ -985,9 +986,7 @@ class StudioWindow(QMainWindow):
             event.ignore()
             return
         self.backup()
-        if self.balance.running:
-            self.balance.cancel()
-            self.balance.wait()
+        self.balance.shutdown()
         if self.playtest_window is not None:
             self.playtest_window.close()
         if self.runner is not None:
