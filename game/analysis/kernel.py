@@ -115,11 +115,20 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha512 as _sha512
 
 
+_POLICY_KEYS: dict[int, int] = {}  # a balance run's policies share their games' seeds
+
+
 def _policy_key(seed: int) -> int:
     """What ``random.Random(f"hotline-policy:{seed}")`` seeds Mersenne Twister with
     (random.Random.seed, version 2, for a string)."""
-    text = f"hotline-policy:{seed}".encode()
-    return int.from_bytes(text + _sha512(text).digest())
+    key = _POLICY_KEYS.get(seed)
+    if key is None:
+        text = f"hotline-policy:{seed}".encode()
+        key = int.from_bytes(text + _sha512(text).digest())
+        if len(_POLICY_KEYS) >= 250_000:
+            _POLICY_KEYS.clear()
+        _POLICY_KEYS[seed] = key
+    return key
 
 
 def _reads(text: str) -> frozenset[tuple[str, ...]] | None:
@@ -480,6 +489,20 @@ class Kernel:
             return frozenset(key for key, read in reads.items()
                              if read is None or read & written)
 
+        # answers delivered on arrival change their channel, contact and what the
+        # channel's answer effects write (a withheld level: the channel only)
+        self._delivered: dict[str, frozenset[int]] = {}
+        for channel, effects in self.answer_effects.items():
+            written = {("channel", channel), ("contact",)}
+            programs = [effects]
+            while programs:
+                for code, name, _amount, cost, _hi in programs.pop():
+                    written.add(("meter", name) if code <= _ASSIGN else
+                                ("flag", name) if code == _FLAG else
+                                ("channel", name) if code == _CHANNEL else ("price", name))
+                    if code == _PRICE:
+                        programs.append(cost)
+            self._delivered[channel] = readers(written)
         for price in self.prices:
             price.dirties = readers({("price", price.id)})
         for event in self.events:
@@ -535,6 +558,7 @@ class Kernel:
         self._no_counts = dict.fromkeys(AUTHORITY_LEVELS, 0)
         self._prices0 = {p.id: "none" for p in scenario.prices}
         self._recent_turns = model.counterpart.recent_turns
+        self._start: KernelState | None = None  # the state on arrival at the start
 
     # --- state ----------------------------------------------------------------
     def new_state(self, seed: int = 0) -> KernelState:
@@ -549,9 +573,53 @@ class Kernel:
 
     def reset(self, st: KernelState, seed: int) -> None:
         """Start a fresh game with ``seed`` in ``st``: the state the engine's
-        ``Session(scenario, seed)`` is in before its first decision."""
+        ``Session(scenario, seed)`` is in before its first decision.
+
+        Arriving at the start node draws no dice, so its check of the prices and
+        the leadership ends the same in every game: it is done once and its
+        result copied (unless someone is listening to the game: then it is done).
+        """
         _seed_generator(st.rng, seed)
         st.seed = seed
+        start = self._start
+        if start is None or st.observer is not None:
+            self._reset_slowly(st)
+            if start is None:
+                self._start = _copy_state(st, KernelState())
+            return
+        st.meters = start.meters.copy()
+        st.peaks = start.peaks.copy()
+        st.flags = start.flags.copy()
+        st.channels = start.channels.copy()
+        st.contact = start.contact.copy()
+        st.visited = start.visited.copy()
+        st.recent = {}
+        st.turn = 0
+        st.call_status = None
+        st.recent_turns = start.recent_turns
+        st.leadership = start.leadership.copy()
+        st.leader_why = start.leader_why.copy()
+        st.fired = start.fired.copy()
+        st.refusals = start.refusals.copy()
+        st.decided = start.decided.copy()
+        st.decided_turn = start.decided_turn.copy()
+        st.pressure = start.pressure.copy()
+        st.prices = start.prices.copy()
+        st.unraised = start.unraised  # (lists only ever replaced)
+        st.untaken = start.untaken
+        st.dirty = start.dirty
+        st.asked = {}
+        st.answers = []
+        st.answered_calls = 0
+        st.first_contact_turn = None
+        st.pending = []
+        st.forced = {}
+        st.path = []
+        st.node = start.node
+        st.ending = None
+        st.score = 0.0
+
+    def _reset_slowly(self, st: KernelState) -> None:
         st.meters = self._meters0.copy()
         st.peaks = self._meters0.copy()
         st.flags = self._flags0.copy()
@@ -697,6 +765,7 @@ class Kernel:
         end_node = _END_NODE
         all_keys = self.all_keys
         no_keys: frozenset[int] = frozenset()
+        delivered = self._delivered
 
         def run(st: KernelState, program: Program) -> None:
             """Apply effects in order (Session._apply_effects and _set_meter).
@@ -818,23 +887,33 @@ class Kernel:
             if effects:
                 run(st, effects)
 
-        def deliver(st: KernelState) -> bool:
-            """Session._deliver_answers: the answers due now; True when any were."""
+        def deliver(st: KernelState) -> frozenset[int] | None:
+            """Session._deliver_answers: the answers due now. Returns None when none
+            was due, else the conditions the engine's check after them (which tests
+            everything) could find changed: those reading what the answers changed
+            (Kernel._watches), and those the check just before changed (dirty)."""
             turn = st.turn
             due = [p for p in st.pending if p[1] <= turn]
             st.pending = [p for p in st.pending if p[1] > turn]
             if not due:
-                return False
+                return None
+            keys = st.dirty
             channels = st.channels
             for channel, _due, _asked, _option in due:
                 if channels[channel] != "ringing":
                     continue  # settled meanwhile
+                keys = keys | delivered[channel]
                 level = authority[channel]
                 if level is not None and not st.leadership[level]:
                     channels[channel] = "unanswered"  # withheld while it rang
                     continue
                 answered(st, channel, answer_effects[channel])
-            return True
+            return keys
+
+        def check_after(st: KernelState, keys: frozenset[int]) -> None:
+            """The engine's check after answers were delivered on arrival."""
+            check(st, [p for p in st.unraised if p.key in keys],
+                  [e for e in st.untaken if e.key in keys])
 
         def enter(st: KernelState, node: KNode, option: KOption | None) -> None:
             """Session._enter_node (injects aside); step() has it written out."""
@@ -844,8 +923,10 @@ class Kernel:
                 check_dirty(st, option)
             elif option.watch:
                 check(st, option.wp, option.we)
-            if st.pending and deliver(st):
-                check(st, st.unraised, st.untaken)
+            if st.pending:
+                keys = deliver(st)
+                if keys is not None:
+                    check_after(st, keys)
 
         def end(st: KernelState, ending: CompiledEnding, option: KOption) -> None:
             """Session._end, with the score's total (its parts on demand: outcome())."""
@@ -994,8 +1075,10 @@ class Kernel:
                 check_dirty(st, option)
             elif option.watch:
                 check(st, option.wp, option.we)
-            if st.pending and deliver(st):
-                check(st, st.unraised, st.untaken)
+            if st.pending:
+                keys = deliver(st)
+                if keys is not None:
+                    check_after(st, keys)
 
         self.run = run
         self.enter = enter
@@ -1425,9 +1508,10 @@ class GreedyPolicy(KernelPolicy):
         return best, best_state, after
 
 
-def _copy_state(src: KernelState, dst: KernelState) -> None:
+def _copy_state(src: KernelState, dst: KernelState) -> KernelState:
     """Put ``dst`` in the state ``src`` is in (the dice aside), for a try that must
-    leave ``src`` alone. Lists that are only ever replaced, never changed, are shared."""
+    leave ``src`` alone (returns ``dst``). Lists that are only ever replaced, never
+    changed, are shared."""
     dst.meters = src.meters.copy()
     dst.peaks = src.peaks.copy()
     dst.flags = src.flags.copy()
@@ -1461,6 +1545,7 @@ def _copy_state(src: KernelState, dst: KernelState) -> None:
     dst.ending = src.ending
     dst.score = src.score
     dst.observer = None
+    return dst
 
 
 _SHARED = ("meters", "peaks", "flags", "channels", "contact", "recent", "leadership",
