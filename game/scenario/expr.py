@@ -246,6 +246,10 @@ def compile_tree(node: Expr, names: Names) -> Compiled:
 
 
 def _compile_compare(node: Compare, names: Names) -> Compiled:
+    if len(node.ops) == 1 and isinstance(node.left, Ref) and isinstance(node.rights[0], Num):
+        family = resolve(node.left.parts, names)
+        if family.compare is not None:  # e.g. escalation >= 60 in one closure
+            return family.compare(node.left.parts, node.ops[0], node.rights[0].value)
     left = compile_tree(node.left, names)
     ops = [_COMPARE[op] for op in node.ops]
     rights = [compile_tree(c, names) for c in node.rights]

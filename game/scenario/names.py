@@ -84,6 +84,7 @@ def unknown(kind: str, word: str, known: frozenset[str] | tuple[str, ...], full:
 Parts = tuple[str, ...]
 Check = Callable[[Parts, Names, str], None]
 ReadOf = Callable[[Parts], Compiled]
+CompareOf = Callable[[Parts, str, float], Compiled]
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class Family:
         limit: For a number family, the largest magnitude its values can take
             (the overflow check of effects needs it; meters use their ranges).
             ``None``: unbounded, so an effect that computes with it is refused.
+        compare: For a number family read often against a constant (a meter:
+            ``escalation >= 60``), one closure doing ``read(parts) OP number``
+            (arguments: the parts, the operator, the number), which saves a
+            call or two each time it is tested; None: the compiler composes the
+            reader and the operator.
     """
 
     pattern: str
@@ -113,6 +119,7 @@ class Family:
     read: ReadOf
     id_parts: frozenset[int] = frozenset()
     limit: float | None = None
+    compare: CompareOf | None = None
 
 
 # --- the families ------------------------------------------------------------------
@@ -132,6 +139,35 @@ def _read_meter(parts: Parts) -> Compiled:
 def _read_peak(parts: Parts) -> Compiled:
     meter = parts[1]
     return lambda r: r.peaks[meter]
+
+
+def _compare_meter(parts: Parts, op: str, limit: float) -> Compiled:
+    return _compared("meters", parts[0], op, limit)
+
+
+def _compare_peak(parts: Parts, op: str, limit: float) -> Compiled:
+    return _compared("peaks", parts[1], op, limit)
+
+
+def _compared(attribute: str, meter: str, op: str, limit: float) -> Compiled:
+    """``r.<attribute>[meter] OP limit`` as one closure (_read_meter, _read_peak)."""
+    if attribute == "peaks":
+        return {
+            "<": lambda r: r.peaks[meter] < limit,
+            "<=": lambda r: r.peaks[meter] <= limit,
+            ">": lambda r: r.peaks[meter] > limit,
+            ">=": lambda r: r.peaks[meter] >= limit,
+            "==": lambda r: r.peaks[meter] == limit,
+            "!=": lambda r: r.peaks[meter] != limit,
+        }[op]
+    return {
+        "<": lambda r: r.meters[meter] < limit,
+        "<=": lambda r: r.meters[meter] <= limit,
+        ">": lambda r: r.meters[meter] > limit,
+        ">=": lambda r: r.meters[meter] >= limit,
+        "==": lambda r: r.meters[meter] == limit,
+        "!=": lambda r: r.meters[meter] != limit,
+    }[op]
 
 
 def _check_flag(parts: Parts, names: Names, full: str) -> None:
@@ -253,8 +289,9 @@ def _read_turn(parts: Parts) -> Compiled:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("<meter>", "", 1, "number", _check_meter, _read_meter),
-    Family("peak.<meter>", "peak", 2, "number", _check_meter, _read_peak),
+    Family("<meter>", "", 1, "number", _check_meter, _read_meter, compare=_compare_meter),
+    Family("peak.<meter>", "peak", 2, "number", _check_meter, _read_peak,
+           compare=_compare_peak),
     Family("flags.<flag>", "flags", 2, "bool", _check_flag, _read_flag),
     Family("channels.<channel>.<status>", "channels", 3, "bool", _check_channel_status,
            _read_channel_status, frozenset({1})),

@@ -56,6 +56,23 @@ def test_conditions_evaluate(source: str, expected: bool) -> None:
     assert bool(compile_condition(source, NAMES)(state())) is expected
 
 
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+@pytest.mark.parametrize("name", ["escalation", "peak.escalation"])
+def test_a_meter_against_a_number_reads_as_the_comparison_says(op: str, name: str) -> None:
+    """Meters and peaks compared with a number are compiled into one closure
+    (names.Family.compare); it must agree with the comparison itself on either
+    side of the number and on it."""
+    import operator
+
+    compare = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+               "==": operator.eq, "!=": operator.ne}[op]
+    check = compile_condition(f"{name} {op} 40", NAMES)
+    for value in (39.5, 40.0, 40.5, -0.0, 100.0):
+        now = state(meters={"escalation": value, "openness": 50.0},
+                    peaks={"escalation": value, "openness": 50.0})
+        assert check(now) is compare(value, 40), (value, op)
+
+
 def test_recent_expires_after_the_window() -> None:
     check = compile_condition("recent.kinetic", NAMES)
     assert check(state(turn=3)) and not check(state(turn=4))
