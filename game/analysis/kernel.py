@@ -66,7 +66,7 @@ from game.scenario.compile import (
     CompiledScenario,
 )
 from game.scenario.expr import Effect, parse_expression
-from game.scenario.models import AUTHORITY_LEVELS, END
+from game.scenario.models import AUTHORITY_LEVELS, CHANNEL_STATUSES, END
 from game.scenario.names import family_of
 from game.scenario.syntax import Ref, walk
 from game.vocabulary import OPTION_KINDS
@@ -161,6 +161,54 @@ def _reads(text: str) -> frozenset[tuple[str, ...]] | None:
         else:  # turn and recent.<tag> (the time), call.<status>, or a family added since
             return None
     return frozenset(found)
+
+
+def _grouped(program: Program) -> tuple[tuple[tuple[str, float, float], ...],
+                                        tuple[tuple[str, float, float], ...], Program]:
+    """An option's effects as (ups, downs, the rest) when the order they are applied
+    in cannot matter — numbers added to different meters, flags and channels set —
+    so the commonest effects run without the general loop's dispatch; otherwise
+    ((), (), the program) in its order."""
+    meters = [name for code, name, _a, _lo, _hi in program if code <= _ASSIGN]
+    if (len(set(meters)) != len(meters)
+            or any(code not in (_UP, _DOWN, _FLAG, _CHANNEL) for code, *_rest in program)):
+        return (), (), program
+    ups = tuple((name, amount, hi) for code, name, amount, _lo, hi in program if code == _UP)
+    downs = tuple((name, amount, lo) for code, name, amount, lo, _hi in program
+                  if code == _DOWN)
+    return ups, downs, tuple(e for e in program if e[0] in (_FLAG, _CHANNEL))
+
+
+class _CallStatus:
+    """A stand-in for the state with nothing but a call's status in it."""
+
+    __slots__ = ("call_status",)
+
+    def __init__(self, status: str | None) -> None:
+        self.call_status = status
+
+
+def _outcome_table(option: Any, outcomes: tuple[tuple[Any, float, Program], ...]
+                   ) -> dict[str | None, tuple[tuple[float, Program], ...]] | None:
+    """For outcomes whose conditions read nothing but the call's status: for each
+    status, the outcomes that can happen and the running total of their chances
+    (the same floats Session._draw_outcome adds up). None: read them as they come."""
+    for spec in option.outcomes:
+        if spec.when is not None:
+            for node in walk(parse_expression(spec.when)):
+                if isinstance(node, Ref) and node.parts[0] != "call":
+                    return None
+    table: dict[str | None, tuple[tuple[float, Program], ...]] = {}
+    for status in (None, *CHANNEL_STATUSES):
+        probe = _CallStatus(status)
+        rows: list[tuple[float, Program]] = []
+        cumulative = 0.0
+        for when, chance, effects in outcomes:
+            if when is None or when(probe):
+                cumulative += chance
+                rows.append((cumulative, effects))
+        table[status] = tuple(rows)
+    return table
 
 
 class KernelState:
@@ -302,7 +350,7 @@ class KOption:
 
     __slots__ = ("compiled", "id", "kind", "key", "available", "severity", "tags", "effects",
                  "call", "outcomes", "branches", "next", "channel", "index", "watch", "wp", "we",
-                 "changes")
+                 "changes", "ups", "downs", "table")
 
     def __init__(self, kernel: Kernel, compiled: CompiledOption, index: int) -> None:
         option = compiled.option
@@ -315,11 +363,13 @@ class KOption:
         self.severity = compiled.severity_weight
         self.tags = tuple(option.tags)
         self.effects = kernel.program(compiled.effects)
+        self.ups, self.downs, self.effects = _grouped(self.effects)
         self.channel = option.channel or ""  # '' for options without one
         self.call = (KCall(kernel, compiled, option.channel)
                      if option.kind in _CALL_KINDS and option.channel is not None else None)
         self.outcomes = tuple((o.when, o.chance, kernel.program(o.effects))
                               for o in compiled.outcomes)
+        self.table = _outcome_table(option, self.outcomes)
         # destinations become nodes once every node exists (Kernel.__init__)
         self.branches: tuple[tuple[Any, Any], ...] = compiled.branches
         self.next: Any = None  # the one destination of an unconditional 'next'
@@ -511,7 +561,7 @@ class Kernel:
                                      for level in (*compiled.authorise, *compiled.withhold)})
         for option in self.options:
             writes = self._writes(option)
-            if option.call is None:
+            if option.call is None:  # (writes has the meters of ups and downs too)
                 option.changes = frozenset(
                     {"meter": "meters", "flag": "flags", "channel": "channels",
                      "price": "prices"}[w[0]] for w in writes if w[0] != "visited"
@@ -524,7 +574,8 @@ class Kernel:
     def _writes(self, option: KOption) -> frozenset[tuple[str, ...]]:
         """What a turn taking ``option`` can change that conditions read (besides
         what answers delivered on arrival and the check itself change)."""
-        out: set[tuple[str, ...]] = set()
+        out: set[tuple[str, ...]] = {("meter", name) for name, _a, _b in (*option.ups,
+                                                                           *option.downs)}
         programs = [option.effects, *(effects for _w, _c, effects in option.outcomes)]
         call = option.call
         if call is not None:
@@ -973,7 +1024,7 @@ class Kernel:
             gate = "roll"
             if forced is not None and forced in _GIVEN:
                 status, decided, gate = forced, False, "facilitator"
-            elif c.preconditions and not all(req(st) for req in c.preconditions):
+            elif c.preconditions and not _all_hold(c.preconditions, st):
                 status, decided, gate = "declined", False, "precondition"
             elif prior == "suspended":
                 status, decided, gate = "unanswered", False, "suspended"
@@ -1033,20 +1084,49 @@ class Kernel:
                 recent = st.recent
                 for tag in option.tags:
                     recent[tag] = turn
+            if option.ups:  # run()'s _UP, for a program whose order cannot matter
+                meters = st.meters
+                peaks = st.peaks
+                for name, amount, hi in option.ups:
+                    before = meters[name]
+                    value = before + amount
+                    if value >= hi:
+                        value = hi
+                    if value != before:
+                        meters[name] = value
+                        if value > peaks[name]:
+                            peaks[name] = value
+            if option.downs:  # run()'s _DOWN, likewise
+                meters = st.meters
+                for name, amount, lo in option.downs:
+                    before = meters[name]
+                    value = before + amount
+                    if not value > lo:
+                        value = lo
+                    if value != before:
+                        meters[name] = value
             if option.effects:
                 run(st, option.effects)
             if option.call is not None:
                 call(st, option.call, option.id)
             if option.outcomes:
                 roll = st.random()
-                cumulative = 0.0
-                for when, chance, effects in option.outcomes:
-                    if when is None or when(st):
-                        cumulative += chance
-                        if roll < cumulative:
+                table = option.table
+                if table is not None:
+                    for threshold, effects in table[st.call_status]:
+                        if roll < threshold:
                             if effects:
                                 run(st, effects)
                             break
+                else:
+                    cumulative = 0.0
+                    for when, chance, effects in option.outcomes:
+                        if when is None or when(st):
+                            cumulative += chance
+                            if roll < cumulative:
+                                if effects:
+                                    run(st, effects)
+                                break
             st.turn = turn + 1
             for when, ending in early:
                 if when(st):
@@ -1154,6 +1234,13 @@ class Kernel:
         return policy.play(st, seed, max_turns)
 
 
+def _all_hold(conditions: tuple[Any, ...], st: KernelState) -> bool:
+    for condition in conditions:
+        if not condition(st):
+            return False
+    return True
+
+
 def _too_long(st: KernelState, seed: int, max_turns: int) -> Exception:
     from game.analysis.batch import SimulationError
 
@@ -1248,9 +1335,7 @@ class RandomPolicy(KernelPolicy):
         _seed_generator(self.rng, _policy_key(seed))
         bits = self._bits
         step = kernel.step
-        while st.ending is None:
-            if st.turn >= max_turns:
-                raise _too_long(st, seed, max_turns)
+        for _turn in range(max_turns):  # (a game has no ending before its first turn)
             node = st.node
             if node.static:
                 options = node.options
@@ -1266,7 +1351,9 @@ class RandomPolicy(KernelPolicy):
             while r >= n:
                 r = bits(k)
             step(st, options[r])
-        return st
+            if st.ending is not None:
+                return st
+        raise _too_long(st, seed, max_turns)
 
 
 class PathPolicy(KernelPolicy):
@@ -1414,22 +1501,28 @@ class GreedyPolicy(KernelPolicy):
                     for m in rules.standing_meters if m in scenario.meters]
         flag = rules.loss_of_life_flag
 
+        w_peak, w_final, w_standing = (weights.peak_escalation, weights.final_escalation,
+                                       weights.standing)
+        w_contact = weights.contact + weights.channel_open / 2
+        w_life = weights.no_loss_of_life
+        n_standing = len(standing)
+
         def value(st: KernelState) -> float:
             """policies.position_value: the same floats in the same order."""
             if st.ending is not None:
                 return st.score
-            v = weights.peak_escalation * (1 - (st.peaks[esc] - low) / span)
-            v += weights.final_escalation * (1 - (st.meters[esc] - low) / span)
-            if standing:
+            v = w_peak * (1 - (st.peaks[esc] - low) / span)
+            v += w_final * (1 - (st.meters[esc] - low) / span)
+            if n_standing:
                 meters = st.meters
                 total: float = 0  # sum() starts from the int 0 (0 + -0.0 is -0.0)
                 for m, m_low, m_span in standing:
                     total += (meters[m] - m_low) / m_span
-                v += weights.standing * (total / len(standing))
+                v += w_standing * (total / n_standing)
             if st.contact:
-                v += weights.contact + weights.channel_open / 2
+                v += w_contact
             if flag is None or flag not in st.flags:
-                v += weights.no_loss_of_life
+                v += w_life
             return v
 
         return value
@@ -1548,11 +1641,6 @@ def _copy_state(src: KernelState, dst: KernelState) -> KernelState:
     return dst
 
 
-_SHARED = ("meters", "peaks", "flags", "channels", "contact", "recent", "leadership",
-           "leader_why", "fired", "refusals", "decided", "decided_turn", "pressure",
-           "prices", "asked", "answers", "pending", "forced", "untaken", "unraised")
-
-
 def _try_state(src: KernelState, dst: KernelState, changes: frozenset[str]) -> None:
     """_copy_state for a try that can change only ``changes`` (and where it has
     been): the other containers are shared with ``src`` (the try leaves them as
@@ -1598,9 +1686,27 @@ def _try_state(src: KernelState, dst: KernelState, changes: frozenset[str]) -> N
 def _take_state(src: KernelState, dst: KernelState) -> None:
     """Give ``dst`` the state a try left in ``src`` (its containers, not copies:
     the next try copies from ``dst`` again)."""
-    for name in _SHARED:
-        setattr(dst, name, getattr(src, name))
+    dst.meters = src.meters
+    dst.peaks = src.peaks
+    dst.flags = src.flags
+    dst.channels = src.channels
+    dst.contact = src.contact
     dst.visited = src.visited
+    dst.recent = src.recent
+    dst.leadership = src.leadership
+    dst.leader_why = src.leader_why
+    dst.fired = src.fired
+    dst.refusals = src.refusals
+    dst.decided = src.decided
+    dst.decided_turn = src.decided_turn
+    dst.pressure = src.pressure
+    dst.prices = src.prices
+    dst.asked = src.asked
+    dst.answers = src.answers
+    dst.pending = src.pending
+    dst.forced = src.forced
+    dst.untaken = src.untaken
+    dst.unraised = src.unraised
     dst.turn = src.turn
     dst.call_status = src.call_status
     dst.dirty = src.dirty
