@@ -190,7 +190,8 @@ def verdict(ok: bool) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "balloon-2023.yaml"))
+    parser.add_argument("scenario", nargs="?",
+                        default=str(ROOT / "scenarios" / "balloon-2023.yaml"))
     parser.add_argument("--games", type=int, default=20_000, help="kernel games per round")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best counts")
     parser.add_argument("--peer", help="a copy of the SWARM repository (checkout or git dir)")
