@@ -70,6 +70,7 @@ class DecisionClock(QObject):
         self._fired = False
         self._last_shown: int | None = None
         self._paused = False
+        self._held = False  # team play: the hand-over cover is up (not a journaled pause)
         self._timer: QTimer | None = None
         if interval_ms > 0:
             self._timer = QTimer(self)
@@ -83,7 +84,7 @@ class DecisionClock(QObject):
         self._spent = spent
         self._fired = False
         self._last_shown = None
-        self._since = None if self._paused else self._now()
+        self._since = None if self._paused or self._held else self._now()
         if self._timer is not None:
             self._timer.start()
         self.poll()
@@ -104,11 +105,33 @@ class DecisionClock(QObject):
         if paused:
             self._spent = self.elapsed()
             self._since = None
-        elif self.limit is not None or self._timer is None or self._timer.isActive():
+        elif not self._held and (self.limit is not None or self._timer is None
+                                 or self._timer.isActive()):
             self._since = self._now()
         self._paused = paused
         self.pausedChanged.emit(paused)
         self.poll()
+
+    def set_held(self, held: bool) -> None:
+        """Hold the count while nobody can see the decision (the team's hand-over cover).
+
+        Unlike a pause this is not an input: nothing is journaled, and the
+        scenario clock is not touched. Time held does not count as time spent.
+        """
+        if held == self._held:
+            return
+        if held:
+            self._spent = self.elapsed()
+            self._since = None
+        elif not self._paused and (self.limit is not None or self._timer is None
+                                   or self._timer.isActive()):
+            self._since = self._now()
+        self._held = held
+        self.poll()
+
+    @property
+    def held(self) -> bool:
+        return self._held
 
     # -- reading --
     @property
@@ -131,7 +154,8 @@ class DecisionClock(QObject):
         if shown != self._last_shown:
             self._last_shown = shown
             self.ticked.emit(shown)
-        if left is not None and left <= 0 and not self._fired and not self._paused:
+        if left is not None and left <= 0 and not self._fired and not self._paused \
+                and not self._held:
             self._fired = True
             if self._timer is not None:
                 self._timer.stop()

@@ -144,6 +144,10 @@ class WhatIfPanel(QWidget):
         row = QHBoxLayout()
         self.decision = QComboBox()
         self.decision.setAccessibleName("Decision to fork at")
+        # Long decision titles must not widen the window past a small screen.
+        self.decision.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.decision.setMinimumContentsLength(24)
         for k, d in enumerate(debrief.decisions):
             turn = next(t for t in debrief.turns if t.decision is d)
             self.decision.addItem(f"{k + 1}. {turn.title} — you chose: {d.label}", k)
@@ -185,8 +189,20 @@ class WhatIfPanel(QWidget):
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart.setMinimumHeight(220)
         self.chart.setAccessibleName("Endings of the random games for each alternative")
-        split.addWidget(self.chart)
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.chart, 1)
+        # The endings' colours, as wrapped text: the chart's own legend cuts long titles.
+        self.legend = QLabel("")
+        self.legend.setObjectName("whatif-legend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        chart_layout.addWidget(self.legend)
+        split.addWidget(chart_box)
         split.setSizes([340, 250])
+        split.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(160)
         layout.addWidget(split, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -309,11 +325,15 @@ class WhatIfPanel(QWidget):
         shades = {"good": ["#2e7d32", "#66bb6a", "#a5d6a7"], "mixed": ["#c77c00", "#f0b54a",
                   "#f7d794"], "bad": ["#c0392b", "#e57373", "#f4b6b6"]}
         used: dict[str, int] = {}
+        swatches = []
         for key in endings:
-            bar = QBarSet(result.ending_titles.get(key, key))
+            title = result.ending_titles.get(key, key)
+            bar = QBarSet(title)
             tone = tones.get(key, "mixed")
             palette = shades.get(tone, shades["mixed"])
-            bar.setColor(QColor(palette[min(used.get(tone, 0), len(palette) - 1)]))
+            colour = palette[min(used.get(tone, 0), len(palette) - 1)]
+            bar.setColor(QColor(colour))
+            swatches.append(f'<span style="color:{colour}">■</span>&nbsp;{_e(title)}')
             used[tone] = used.get(tone, 0) + 1
             for b in reversed(result.branches):  # the axis lists categories bottom-up
                 counts = dict(b.random.endings) if b.random is not None else {}
@@ -330,7 +350,11 @@ class WhatIfPanel(QWidget):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setVisible(False)
+        self.legend.setText(" &nbsp; ".join(swatches))
+        # Each bar needs a line of label height, or the axis cuts every label to "…".
+        rows = len(result.branches)
+        self.chart.setMinimumHeight(110 + 34 * rows)
         self.chart.setChart(chart)
 
     def shutdown(self) -> None:

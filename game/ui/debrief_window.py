@@ -142,7 +142,12 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self._comparison_tab(), "Expert && history")
         self.whatifs = WhatIfPanel(d, self.opened.scenario if d.replayed else None,
                                    self.opened.inputs)
-        self.tabs.addTab(self.whatifs, "What-ifs")
+        # The panel scrolls as a whole: on a small screen the chart keeps the height its
+        # rows need (bar labels are cut to "…" otherwise) and the table stays readable.
+        self.whatifs_page = QScrollArea()
+        self.whatifs_page.setWidgetResizable(True)
+        self.whatifs_page.setWidget(self.whatifs)
+        self.tabs.addTab(self.whatifs_page, "What-ifs")
         self.aar_panel = AARPanel(journal, d)
         self.aar_panel.saved.connect(self._aar_saved)
         self.tabs.addTab(self.aar_panel, "After-action report")
@@ -155,7 +160,9 @@ class DebriefWindow(QWidget):
         self._fill_overview()
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)
-        self.resize(1280, 860)
+        from .screen_fit import fit_window
+
+        fit_window(self, 1280, 860, min_width=900, min_height=560)
 
     # -- header and export ----------------------------------------------------
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, vbox
@@ -185,12 +185,15 @@ class HomeView(QWidget):
         self.studio_button = _button("Authoring Studio…", "studio",
                                      accessible="Open the Authoring Studio to write scenarios")
         self.studio_button.clicked.connect(self.studioRequested)
-        header.setLayout(hbox(
+        header_row = hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
-                       "side may not pick up the phone.", "muted", wrap=False), spacing=0),
-            None, self.reload_button, self.studio_button, self.open_button, spacing=14, margins=(22, 12, 22, 12)))
+                       "side may not pick up the phone.", "muted"), spacing=0),
+            self.reload_button, self.studio_button, self.open_button, spacing=14,
+            margins=(22, 12, 22, 12))
+        header_row.setStretch(1, 1)  # the titles take the room; the buttons keep their size
+        header.setLayout(header_row)
         outer.addWidget(header)
 
         body = hbox(spacing=18, margins=(22, 16, 22, 16))
@@ -207,6 +210,9 @@ class HomeView(QWidget):
         body.addWidget(side, 2)
         outer.addLayout(body, 1)
         self.cards: list[ScenarioCard] = []
+        self.grid: QGridLayout | None = None
+        self.grid_cards: list[ScenarioCard] = []
+        self._columns = 0
         self.session_rows: list[SessionRow] = []
         library.loading.connect(self._loading)
         library.changed.connect(self.refresh)
@@ -237,13 +243,16 @@ class HomeView(QWidget):
         if default is not None:
             add(self._card(default, featured=True))
         others = [e for e in ok if e is not default]
+        self.grid = None
+        self.grid_cards = []
         if others:
             add(label("MORE SCENARIOS", "eyebrow"))
-            grid = QGridLayout()
-            grid.setSpacing(12)
-            for i, entry in enumerate(others):
-                grid.addWidget(self._card(entry, featured=False), i // 2, i % 2)
-            self.scenarios.body.addLayout(grid)
+            self.grid = QGridLayout()
+            self.grid.setSpacing(12)
+            self.grid_cards = [self._card(entry, featured=False) for entry in others]
+            self._columns = 0
+            self._reflow()
+            self.scenarios.body.addLayout(self.grid)
         broken = [e for e in entries if not e.ok]
         for entry in broken:
             card = ProblemCard(entry)
@@ -253,6 +262,32 @@ class HomeView(QWidget):
         self.refresh_sessions()
         if self.isVisible():
             self.focus_first_action()
+
+    def grid_columns(self) -> int:
+        """Two columns of cards when they fit side by side, else one (small screens)."""
+        if not self.grid_cards:
+            return 0
+        need = 2 * max(c.minimumSizeHint().width() for c in self.grid_cards) + 12 + 8
+        return 2 if self.scenarios.viewport().width() >= need else 1
+
+    def _reflow(self) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        columns = self.grid_columns()
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.grid_cards:
+            grid.removeWidget(card)
+        for i, card in enumerate(self.grid_cards):
+            grid.addWidget(card, i // columns, i % columns)
+        for col in range(2):
+            grid.setColumnStretch(col, 1 if col < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._reflow()
 
     def _card(self, entry: ScenarioEntry, featured: bool) -> ScenarioCard:
         card = ScenarioCard(entry, featured)
@@ -306,6 +341,7 @@ class HomeView(QWidget):
         if self.library.loaded_once:
             self.refresh_sessions()
         super().showEvent(event)
+        self._reflow()
         self.focus_first_action()
 
     def focus_first_action(self) -> None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # the session screens are imported when first needed (faster 
     from .session_view import SessionView
 
 DEFAULT_SIZE = (1280, 800)
+HOME_STATUS = ("Every choice is saved the moment you confirm it; you can quit and resume at "
+               "any time.")
 
 SHORTCUTS_HELP = """\
 Home and set-up
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
         self._pending_resume: str | None = None
         self.setWindowTitle("Hotline")
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(1000, 680)
+        self.setMinimumSize(960, 600)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -113,8 +115,7 @@ class MainWindow(QMainWindow):
         self._studios: list[QWidget] = []
         library.changed.connect(self._library_changed)
         self._build_menus()
-        self.statusBar().showMessage("Every choice is saved the moment you confirm it; "
-                                     "you can quit and resume at any time.")
+        self.statusBar().showMessage(HOME_STATUS)
         self._restore_geometry()
 
     # -- menus --------------------------------------------------------------
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self._drop_session()
         self._drop_new_session()
         self.stack.setCurrentWidget(self.home)
+        self.statusBar().showMessage(HOME_STATUS)
         self.home.refresh_sessions()
         if self.home.cards:
             self.home.cards[0].start.setFocus()
@@ -223,7 +225,7 @@ class MainWindow(QMainWindow):
         self.new_session = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
-        view.name.setFocus()
+        view.focus_name()
 
     def begin_session(self, entry: ScenarioEntry, choices: dict[str, object]) -> None:
         assert entry.scenario is not None
@@ -421,10 +423,10 @@ class MainWindow(QMainWindow):
 
     # -- geometry -----------------------------------------------------------
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None and self.restoreGeometry(geometry):
-            return
-        self.resize(*DEFAULT_SIZE)
+        from .screen_fit import restore_geometry
+
+        # A size saved on a bigger monitor is shrunk to this screen's free area.
+        restore_geometry(self, self.settings.value("window/geometry"), DEFAULT_SIZE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -171,7 +171,12 @@ class NewSessionView(QWidget):
         body.addWidget(brief, 3)
         outer.addLayout(body, 1)
         self._role_changed()
+        self.focus_name()
+
+    def focus_name(self) -> None:
+        """Focus the name, selected: the next trainee types over the last one's name."""
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.name.selectAll()
 
     def _role_changed(self, _index: int = 0) -> None:
         model = self.entry.scenario.model  # type: ignore[union-attr]

@@ -182,7 +182,7 @@ class PlayView(QWidget):
         self.decision = DecisionPanel(controller)
         middle_layout.addWidget(self.decision, 1)
         # Right: channels and meters.
-        right = ScrollColumn(spacing=10, margins=(0, 0, 4, 0))
+        right = ScrollColumn(spacing=10, margins=(0, 0, 8, 0))
         self.board = ChannelBoard(controller)
         self.meters = MeterPanel(controller)
         right.body.addWidget(self.board)
@@ -196,7 +196,8 @@ class PlayView(QWidget):
         splitter.setStretchFactor(2, 3)
         splitter.setSizes([360, 500, 370])
         self.splitter = splitter
-        splitter.splitterMoved.connect(lambda _pos, _index: self._fit_brief())
+        self._user_split = False
+        splitter.splitterMoved.connect(lambda _pos, _index: self._split_moved())
         body = QHBoxLayout()
         body.setContentsMargins(14, 10, 14, 14)
         body.addWidget(splitter)
@@ -228,8 +229,25 @@ class PlayView(QWidget):
         cap = max(120, int(self.left.height() * 0.45))
         self.brief_scroll.setFixedHeight(max(40, min(needed, cap)))
 
+    def _split_moved(self) -> None:
+        self._user_split = True
+        self._fit_brief()
+
+    def _apportion(self) -> None:
+        """Share the width between the columns; on a narrow screen the decision gets more."""
+        if self._user_split:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        share = (0.27, 0.46, 0.27) if total < 1200 else (0.29, 0.41, 0.30)
+        sizes = [int(total * f) for f in share]
+        sizes[1] += total - sum(sizes)
+        self.splitter.setSizes(sizes)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._apportion()
         self._fit_brief()
 
     def showEvent(self, event: QShowEvent) -> None:

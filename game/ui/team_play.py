@@ -246,6 +246,8 @@ class HandoverCover(QFrame):
         self._fit()
         if self.blocks is not None:
             self.blocks.setEnabled(False)
+        # Nobody can see the decision yet: its clock waits for the next role.
+        ctrl.clock.set_held(True)
         self.show()
         self.raise_()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -253,6 +255,7 @@ class HandoverCover(QFrame):
     def dismiss(self) -> None:
         was = self.isVisible()
         self.hide()
+        self.controller.clock.set_held(False)
         if self.blocks is not None:
             self.blocks.setEnabled(True)
         if was and hasattr(self.page, "focus_first"):

@@ -41,7 +41,9 @@ class TimelineWindow(QWidget):
         self.setWindowTitle(f"Timeline — {record.scenario_title} — {record.id}")
         self.setObjectName("page")
         self.setAccessibleName("Session timeline")
-        self.resize(980, 640)
+        from .screen_fit import fit_window
+
+        fit_window(self, 980, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(8)

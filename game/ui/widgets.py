@@ -209,6 +209,7 @@ class ScrollColumn(QScrollArea):
         self.setWidget(inner)
         self.viewport().setAutoFillBackground(False)
         self._fitting = False
+        self._viewport_width = -1
 
     def refit(self) -> None:
         """Schedule a refit; several layout changes in one go cost one computation."""
@@ -232,6 +233,16 @@ class ScrollColumn(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.refit()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # The viewport narrows when the scroll bar appears without the area itself
+        # resizing: wrapped text then needs more height than the body was given, and
+        # the last item would be cut off. Refit whenever the viewport's width changes.
+        if event.type() == QEvent.Type.Resize and self.viewport().width() != \
+                self._viewport_width:
+            self._viewport_width = self.viewport().width()
+            self.refit()
+        return super().viewportEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

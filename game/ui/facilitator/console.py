@@ -152,8 +152,9 @@ class FacilitatorConsole(QMainWindow):
         title = controller.scenario.model.title if controller.session is not None else ""
         self.setWindowTitle(f"Facilitator console — {title}" if title else "Facilitator console")
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(1000, 640)
-        self.resize(1280, 800)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1280, 800, min_width=960, min_height=600)
         page = QWidget()
         page.setObjectName("page")
         self.setCentralWidget(page)
@@ -241,7 +242,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_trainee_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         add = column.body.addWidget
         panel = QFrame()
         panel.setProperty("panel", True)
@@ -297,7 +298,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_hidden_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         meters = QFrame()
         meters.setProperty("panel", True)
         mv = QVBoxLayout(meters)
@@ -331,7 +332,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_controls_column(self) -> QWidget:
         column = QWidget()
-        column.setMinimumWidth(380)
+        column.setMinimumWidth(340)
         column.setMaximumWidth(560)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,17 +65,27 @@ def _compact(combo: QComboBox, chars: int = 18) -> QComboBox:
     return combo
 
 
-class Control(QWidget):
-    """Base: a vertical form with a title line; ``done`` reports what happened."""
+class Control(QScrollArea):
+    """Base: a vertical form with a title line; ``done`` reports what happened.
+
+    The form scrolls: on a small screen the console's tab keeps a usable
+    height instead of pushing the window past the screen's bottom edge.
+    """
 
     done = Signal(str)
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.layout_ = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("scrollBody")
+        self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(10, 10, 10, 10)
         self.layout_.setSpacing(8)
+        self.setWidget(body)
 
     def send(self, data: dict[str, Any], said: str) -> bool:
         result = self.controller.facilitate(data)

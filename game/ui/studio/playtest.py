@@ -226,7 +226,9 @@ class PlaytestWindow(QDialog):
         self.setWindowTitle("Playtest")
         self.setModal(False)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1240, 780)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1240, 780)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

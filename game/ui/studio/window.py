@@ -283,7 +283,9 @@ class StudioWindow(QMainWindow):
         self._backup_timer.setInterval(BACKUP_EVERY_MS)
         self._backup_timer.setSingleShot(True)
         self._backup_timer.timeout.connect(self.backup)
-        self.resize(1440, 900)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1440, 900, min_width=900, min_height=560)
         if path is not None:
             self.open_file(Path(path))
         else:
