@@ -618,6 +618,9 @@ def _facilitator_text(event: Event) -> str:
         return f"jumped to {event.get('node')}"
     if action == "force_answer":
         return f"forced the {event.get('channel')} call to be {event.get('result')}"
+    if action in ("pause", "resume") and event.get("by") in ("trainee", "facilitator"):
+        who = "the trainees" if event.get("by") == "trainee" else "the facilitator"
+        return f"{'paused' if action == 'pause' else 'resumed'} by {who}"
     extras = {k: v for k, v in event.items()
               if k not in ("seq", "turn", "clock", "type", "action")}
     return ", ".join(f"{k}: {v}" for k, v in extras.items() if v not in (None, ""))

@@ -22,7 +22,8 @@ time) and ``type``; the other keys by type:
 * ``call_answered_late``: channel, requested_turn, text
 * ``outcome``: option, outcome, text
 * ``facilitator``: action (inject, adjust, set_flag, jump, force_answer,
-  note, pause, resume) and its fields
+  note, pause, resume) and its fields; a pause or resume carries ``by``
+  (``trainee`` or ``facilitator``: who made it)
 * ``ending``: ending, title, tone, text
 * ``score``: total, severity_total, parts [{key, label, points, max, detail}],
   ratings {objective: P|S|M|U|None}
@@ -117,6 +118,9 @@ class Snapshot:
     rng_state: Any
     values: dict[str, Any]
 
+
+#: Who may pause or resume a session (the ``by`` of a pause or resume input).
+PAUSERS = ("trainee", "facilitator")
 
 # Every attribute that _reset() initialises and play changes.
 _STATE = (
@@ -320,6 +324,16 @@ class Session:
         self.paused_from = self.phase
 
     @property
+    def paused_by(self) -> str | None:
+        """Who made the pause in force: ``trainee``, ``facilitator`` or None (not paused,
+        or a pause journaled before pauses said who made them)."""
+        if self.phase != "paused":
+            return None
+        last = next((d for d in reversed(self.inputs) if d.get("type") == "pause"), None)
+        by = last.get("by") if last is not None else None
+        return by if by in PAUSERS else None
+
+    @property
     def clock(self) -> str:
         """The scenario clock: the time of the node being played (or last played)."""
         return self._clock
@@ -479,7 +493,15 @@ class Session:
                 raise EngineError(f"unknown channel '{data.get('channel')}'")
             if data.get("result") not in ("answered", "declined", "unanswered"):
                 raise EngineError("result must be answered, declined or unanswered")
-        elif kind in ("inject", "note", "pause", "resume"):
+        elif kind in ("pause", "resume"):
+            by = data.get("by")
+            if by is not None and by not in PAUSERS:
+                raise EngineError(f"a pause is made by {' or '.join(PAUSERS)}, not '{by}'")
+            # Only the facilitator lifts the facilitator's pause.
+            if kind == "resume" and by == "trainee" and self.paused_by == "facilitator":
+                raise EngineError("the facilitator paused the session; only the facilitator "
+                                  "can resume it")
+        elif kind in ("inject", "note"):
             pass
         else:
             raise EngineError(f"unknown input type '{kind}'")

@@ -423,10 +423,14 @@ class SessionController(QObject):
         self._show_turn()
 
     def set_paused(self, paused: bool) -> None:
-        """Pause or resume the scenario (journaled) and the decision clock."""
+        """The trainees pause or resume the scenario (journaled) and the decision clock.
+
+        A pause the facilitator made is the facilitator's to lift: the engine
+        refuses the trainees' resume and ``errorRaised`` says so.
+        """
         if self.session is None or self.session.ended or paused == self.paused:
             return
-        if self._input({"type": "pause" if paused else "resume"}) is None:
+        if self._input({"type": "pause" if paused else "resume", "by": "trainee"}) is None:
             return
         self.clock.set_paused(paused)
         self.pausedChanged.emit(paused)
@@ -588,6 +592,8 @@ class SessionController(QObject):
         if kind == "choose":
             self.facilitatorError.emit("Choices are the trainees' to make.")
             return None
+        if kind in ("pause", "resume"):
+            data["by"] = "facilitator"  # credited to whoever made it
         try:
             session.validate_input(data)
         except EngineError as exc:

@@ -249,7 +249,10 @@ class DecisionPanel(QFrame):
         if paused:
             self.confirm.setText("Paused")
             self.confirm.setEnabled(False)
-            self.hint.setText("The session is paused. Resume it to decide.")
+            session = self.controller.session
+            self.hint.setText("The facilitator paused the session; decide once it resumes."
+                              if session is not None and session.paused_by == "facilitator"
+                              else "The session is paused. Resume it to decide.")
         elif chosen is None:
             self.confirm.setText("Confirm")
             self.confirm.setEnabled(False)

@@ -35,6 +35,17 @@ if TYPE_CHECKING:
     from .controller import SessionController
 
 
+def paused_by_facilitator(controller: SessionController) -> bool:
+    session = controller.session
+    return session is not None and session.paused_by == "facilitator"
+
+
+PAUSED_TEXT = ("Paused — the scenario clock and the decision timer are stopped. "
+               "Press P or Resume to carry on.")
+HELD_TEXT = ("Paused by the facilitator — the scenario clock and the decision timer are "
+             "stopped until the facilitator resumes.")
+
+
 def format_seconds(seconds: int) -> str:
     minutes, secs = divmod(max(0, seconds), 60)
     return f"{minutes}:{secs:02d}"
@@ -114,11 +125,20 @@ class ClockBar(QFrame):
         self.timer.setAccessibleName(f"Decision timer: {remaining} seconds left")
 
     def show_paused(self, paused: bool) -> None:
-        self.pause.setText("Resume" if paused else "Pause")
-        self.pause.setAccessibleName("Resume the session" if paused else "Pause the session")
-        set_prop(self.pause, "primary", paused)
+        held = paused_by_facilitator(self.controller)
+        self.pause.setText("Paused by the facilitator" if held else
+                           "Resume" if paused else "Pause")
+        self.pause.setAccessibleName(
+            "Paused by the facilitator; only the facilitator can resume" if held else
+            "Resume the session" if paused else "Pause the session")
+        self.pause.setEnabled(not held)
+        self.pause.setToolTip("The facilitator paused the session and will resume it" if held
+                              else "Pause the scenario and the decision timer (P)")
+        set_prop(self.pause, "primary", paused and not held)
 
     def toggle_pause(self) -> None:
+        if paused_by_facilitator(self.controller):
+            return  # the facilitator's pause is the facilitator's to lift (the banner says so)
         self.controller.set_paused(not self.controller.paused)
 
     def retint(self) -> None:
@@ -142,8 +162,9 @@ class PlayView(QWidget):
         self.paused_banner.setProperty("banner", "paused")
         banner = QHBoxLayout(self.paused_banner)
         banner.setContentsMargins(12, 6, 12, 6)
-        banner.addWidget(label("Paused — the scenario clock and the decision timer are stopped. "
-                               "Press P or Resume to carry on.", None))
+        self.paused_text = label(PAUSED_TEXT, None)
+        self.paused_text.setObjectName("paused-text")
+        banner.addWidget(self.paused_text)
         wrap = QHBoxLayout()
         wrap.setContentsMargins(14, 8, 14, 0)
         wrap.addWidget(self.paused_banner)
@@ -203,11 +224,16 @@ class PlayView(QWidget):
         body.addWidget(splitter)
         outer.addLayout(body, 1)
         controller.turnReady.connect(self.show_turn)
-        controller.pausedChanged.connect(self.paused_banner.setVisible)
+        controller.pausedChanged.connect(self._show_paused)
         view = controller.current()
         if view is not None:
             self.show_turn(view)
-        self.paused_banner.setVisible(controller.paused)
+        self._show_paused(controller.paused)
+
+    def _show_paused(self, paused: bool) -> None:
+        self.paused_text.setText(HELD_TEXT if paused_by_facilitator(self.controller)
+                                 else PAUSED_TEXT)
+        self.paused_banner.setVisible(paused)
 
     def show_turn(self, view: TurnView) -> None:
         self.brief.setText(view.brief.strip())

@@ -364,6 +364,7 @@ class LogLine:
 ACTION_LABELS = {
     "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
     "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
+    "pause-trainee": "Trainees paused", "resume-trainee": "Trainees resumed",
 }
 
 
@@ -381,6 +382,8 @@ def log_lines(session: Session) -> list[LogLine]:
         elif kind == "facilitator":
             action = str(event.get("action"))
             text = _action_text(scenario, event)
+            if action in ("pause", "resume") and event.get("by") == "trainee":
+                action = f"{action}-trainee"  # the trainees' own, not the facilitator's
         else:
             continue
         lines.append(LogLine(int(event["seq"]), int(event.get("turn", 0)),
