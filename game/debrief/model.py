@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import RATING_LABELS, format_score
 from game.engine.session import Session
 from game.scenario.compile import CompiledScenario
 from game.scenario.models import Option
@@ -1055,8 +1055,9 @@ def _check_record(debrief: Debrief, record: Any) -> None:
             "trainee saw.")
     elif score is not None and debrief.score is not None and abs(score - debrief.score) > 0.05:
         debrief.notices.append(
-            f"The journal recorded a score of {score:g}; replaying the inputs now gives "
-            f"{debrief.score:g}. The scenario or the scoring has changed since the session.")
+            f"The journal recorded a score of {format_score(score)}; replaying the inputs now "
+            f"gives {format_score(debrief.score)}. The scenario or the scoring has changed since "
+            "the session.")
 
 
 def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],

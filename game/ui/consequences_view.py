@@ -211,6 +211,11 @@ class ConsequencesView(QWidget):
         ctrl = self.controller
         view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles())
         self.view = view
+        # Timings on the board count from the moment of the choice and its answer: right
+        # after a call the line was answered "just now", not days before the next turn.
+        decision = next((e for e in result.events if e.get("type") == "decision"), None)
+        self.board.now = str(decision["clock"]) if decision is not None else None
+        self.board.refresh()
         doc = ConsequenceDocument(self.story.document(), theme.colors(theme.current_theme()))
         doc.section("What happened")
         if view.timed_out:
@@ -226,8 +231,13 @@ class ConsequencesView(QWidget):
                                       else "") if x)
         if meta:
             doc.para(meta, muted=True)
-        if view.rationale:
-            doc.para(f"Your reasoning: “{view.rationale}”")
+        reasons = [line.strip() for line in view.rationale.splitlines() if line.strip()]
+        if len(reasons) > 1:  # a team vote: each role's reason on its own line
+            doc.para("The team's reasons:")
+            doc.parts.append("<ul style=\"margin-top:0\">" + "".join(
+                f'<li style="font-size:10.5pt;">{escape(r)}</li>' for r in reasons) + "</ul>")
+        elif reasons:
+            doc.para(f"Your reasoning: “{reasons[0]}”")
 
         doc.section("The counterpart")
         if view.calls:

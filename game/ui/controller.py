@@ -564,7 +564,8 @@ class SessionController(QObject):
             return None
         votes = dict(self.votes)
         scenario = self.session.scenario
-        why = "; ".join(
+        # One line per role, so the debrief and the consequences can list them.
+        why = "\n".join(
             f"{next((r.title for r in scenario.model.roles if r.id == role), role)}: {text}"
             for role, text in self.vote_rationales.items())
         return self.choose(self.session.tally(votes), why, votes=votes)

@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QHorizontalPercentBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,12 +39,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
 from game.debrief.cohort import Cohort, load_cohort
 from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
 from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import RATING_LABELS, format_score
 from game.scenario.compile import CompiledScenario
 
 from .debrief_tasks import Job
@@ -89,6 +90,58 @@ def fit_rows(table: QTableWidget) -> None:
     table.horizontalHeader().sectionResized.connect(lambda *_: timer.start())
     table.horizontalHeader().geometriesChanged.connect(timer.start)
     table.resizeRowsToContents()
+
+
+class ColumnFitter(QObject):
+    """Share a table's width between its columns by weight, never below a header's text.
+
+    Fixed pixel widths overflow a small screen (the last header read "Facilitato")
+    and waste a large one; this re-shares on every resize until the user drags a
+    column edge themselves.
+    """
+
+    def __init__(self, table: QTableWidget, weights: tuple[float, ...]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.weights = weights
+        self.user_sized = False
+        self._fitting = False
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized_by_hand)
+        self.fit()
+
+    def header_width(self, column: int) -> int:
+        header = self.table.horizontalHeader()
+        item = self.table.horizontalHeaderItem(column)
+        text = item.text() if item is not None else ""
+        return header.fontMetrics().horizontalAdvance(text) + 28  # padding, sort arrow room
+
+    def fit(self) -> None:
+        if self.user_sized:
+            return
+        header = self.table.horizontalHeader()
+        width = self.table.viewport().width()
+        count = min(len(self.weights), self.table.columnCount())
+        mins = [self.header_width(c) for c in range(count)]
+        total = sum(self.weights[:count]) or 1.0
+        sizes = [max(m, int(width * w / total)) for m, w in zip(mins, self.weights, strict=False)]
+        self._fitting = True
+        try:
+            for column, size in enumerate(sizes):
+                header.resizeSection(column, size)
+        finally:
+            self._fitting = False
+
+    def _resized_by_hand(self, *_args: object) -> None:
+        if not self._fitting and self.table.horizontalHeader().underMouse():
+            self.user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize \
+                and isValid(self.table):
+            self.fit()
+        return False
 
 
 def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
@@ -180,9 +233,8 @@ class WhatIfPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128)):
-            header.resizeSection(col, width)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.columns = ColumnFitter(self.table, (22, 14, 5, 5, 22, 5, 9, 9, 9))
         fit_rows(self.table)
         split.addWidget(self.table)
         self.chart = QChartView()
@@ -285,11 +337,11 @@ class WhatIfPanel(QWidget):
             cells = [
                 _item(name, b.label),
                 _item(e.ending_title if e else "—"),
-                _item(f"{e.score:g}" if e else "", align_right=True),
+                _item(format_score(e.score) if e else "", align_right=True),
                 _item(f"{e.peak_escalation:g}" if e else "", align_right=True),
                 _item(endings, endings),
-                _item(f"{r.mean_score:.1f}" if r else "", align_right=True),
-                _item(f"{r.min_score:g}–{r.max_score:g}" if r else ""),
+                _item(format_score(r.mean_score) if r else "", align_right=True),
+                _item(f"{format_score(r.min_score)}–{format_score(r.max_score)}" if r else ""),
                 _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
                 _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
             ]
@@ -731,7 +783,8 @@ class CohortPanel(QWidget):
         text = (f"<b>{len(cohort.sessions)}</b> session(s) of <b>{_e(cohort.title)}</b>, "
                 f"{len(ended)} ended")
         if cohort.mean is not None:
-            text += f" — mean score {cohort.mean:g}, median {cohort.median:g}"
+            text += (f" — mean score {format_score(cohort.mean)}, "
+                     f"median {format_score(cohort.median)}")
         if cohort.endings:
             text += " — endings: " + ", ".join(f"{_e(t)} ×{c}" for _e_id, t, c in cohort.endings)
         for notice in cohort.notices:
@@ -742,7 +795,7 @@ class CohortPanel(QWidget):
             started = s.created_at[:16].replace("T", " ")
             cells = [_item(s.id), _item(s.trainee or "—"), _item(started),
                      _item(s.ending_title or ("(running)" if s.status == "active" else "")),
-                     _item("" if s.score is None else f"{s.score:g}", align_right=True),
+                     _item("" if s.score is None else format_score(s.score), align_right=True),
                      _item("current" if s.hash_matches else "older",
                            None if s.hash_matches else "played on another version of the "
                            "scenario")]

@@ -48,6 +48,7 @@ from game.debrief.export_html import (
 from game.debrief.model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
+from game.engine.scoring import format_score
 from game.records.journal import Journal
 from game.scenario.compile import CompiledScenario
 
@@ -55,6 +56,7 @@ from .debrief_charts import ChannelStrip, meter_chart
 from .debrief_panels import (
     AARPanel,
     CohortPanel,
+    ColumnFitter,
     ReplayPanel,
     WhatIfPanel,
     _item,
@@ -66,7 +68,8 @@ from .debrief_tasks import Job
 
 TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
                     "Counterpart and channels", "Facilitator")
-TIMELINE_WIDTHS = (34, 100, 165, 150, 190, 230, 58, 230)
+#: How the timeline's width is shared between its columns (see ColumnFitter).
+TIMELINE_WEIGHTS = (3, 9, 14, 12, 16, 18, 6, 18, 14)
 TONE_COLOURS = {"good": "#2e7d32", "mixed": "#b26a00", "bad": "#b03a2e"}
 RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#b26a00", "U": "#b03a2e"}
 
@@ -179,7 +182,7 @@ class DebriefWindow(QWidget):
         else:
             facts.append("<b>not ended</b>")
         if d.score is not None:
-            facts.append(f"<b>score {d.score:g}</b>")
+            facts.append(f"<b>score {format_score(d.score)}</b>")
         title = QLabel(text + "<br/>" + " · ".join(f for f in facts if f))
         title.setTextFormat(Qt.TextFormat.RichText)
         title.setObjectName("debriefTitle")
@@ -289,7 +292,7 @@ class DebriefWindow(QWidget):
             d = turn.decision
             seconds = ""
             if d is not None and d.seconds is not None:
-                seconds = f"{d.seconds:g} s" + (" ⏱" if d.timed_out else "")
+                seconds = f"{d.seconds:g} s" + (" (timed out)" if d.timed_out else "")
             senders = ", ".join(dict.fromkeys(
                 "Facilitator" if i.facilitator else i.sender for i in turn.injects))
             changes = [f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
@@ -319,9 +322,8 @@ class DebriefWindow(QWidget):
                 self.timeline.setItem(row, col, item)
         header = self.timeline.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate(TIMELINE_WIDTHS):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        self.timeline_columns = ColumnFitter(self.timeline, TIMELINE_WEIGHTS)
         time_header = self.timeline.horizontalHeaderItem(6)
         if time_header is not None:
             time_header.setToolTip("Time the trainee took to decide")

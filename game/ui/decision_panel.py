@@ -124,6 +124,7 @@ class DecisionPanel(QFrame):
         self.controller = controller
         self.setProperty("panel", True)
         self.setAccessibleName("Decision")
+        self.setObjectName("decision-panel")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the keys when nothing is picked
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 14)
@@ -313,6 +314,8 @@ class DecisionPanel(QFrame):
             return False
         if key == Qt.Key.Key_Escape and self.selected() is not None:
             self.clear()
+            # The focus leaves the option too: a focus ring on it read as "still picked".
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return True
         return False
 

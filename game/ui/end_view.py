@@ -96,8 +96,10 @@ class EndView(QWidget):
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(6)
-        self.score = label(f"{outcome.score:g}", "big", wrap=False)
-        self.score.setAccessibleName(f"Score: {outcome.score:.1f} out of 100")
+        from game.engine.scoring import format_score
+
+        self.score = label(format_score(outcome.score), "big", wrap=False)
+        self.score.setAccessibleName(f"Score: {format_score(outcome.score)} out of 100")
         grid.addWidget(label("SCORE", "eyebrow"), 0, 0)
         grid.addLayout(hbox(self.score, label("/ 100", "muted", wrap=False), None,
                             spacing=6), 1, 0, 1, 4)

@@ -9,6 +9,7 @@ unfinished sessions (Resume) and recent ones (Debrief).
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -133,7 +134,9 @@ class SessionRow(QFrame):
         if record.ended:
             detail = f"{who} · {record.ending_title or record.ending_id}"
             if record.score is not None:
-                detail += f" · score {record.score:.0f}"
+                from game.engine.scoring import format_score
+
+                detail += f" · score {format_score(record.score)}"
             self.button = _button("Debrief", "debrief",
                                   accessible=f"Debrief of {record.scenario_title}, {who}")
         else:
@@ -145,8 +148,22 @@ class SessionRow(QFrame):
                 self.button.setEnabled(False)
                 self.button.setToolTip("The scenario file this session was played on is not "
                                        "in the library (or has changed since).")
+        self.discard: QPushButton | None = None
         layout.addWidget(label(f"{detail}\n{when(record.updated_at)}", "muted"), 1, 0)
-        layout.addWidget(self.button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        if record.ended:
+            layout.addWidget(self.button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        else:
+            # An abandoned session can go; the window asks before anything is deleted.
+            self.discard = _button("Discard…", "discard",
+                                   accessible=f"Discard the unfinished session of "
+                                              f"{record.scenario_title}, {who}")
+            self.discard.setToolTip("Delete this unfinished session from the journal "
+                                    "(you are asked first)")
+            buttons = QVBoxLayout()
+            buttons.setSpacing(4)
+            buttons.addWidget(self.button)
+            buttons.addWidget(self.discard)
+            layout.addLayout(buttons, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
         layout.setColumnStretch(0, 1)
 
 
@@ -154,13 +171,14 @@ class HomeView(QWidget):
     """Scenario cards and saved sessions.
 
     Signals:
-        startRequested(ScenarioEntry), resumeRequested(session_id),
+        startRequested(ScenarioEntry), resumeRequested(session_id), discardRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
         openFileRequested(), studioRequested()
     """
 
     startRequested = Signal(object)
     resumeRequested = Signal(str)
+    discardRequested = Signal(str)
     debriefRequested = Signal(str)
     problemsRequested = Signal(object)
     openFileRequested = Signal()
@@ -316,7 +334,9 @@ class HomeView(QWidget):
             add(label("None. A session you leave before its end appears here, ready to resume "
                       "exactly where you stopped.", "muted"))
         for record in unfinished:
-            can = self.library.find(record.scenario_id, record.content_hash) is not None
+            # In the library, or in the file it was played from ("Open scenario file…").
+            can = self.library.find(record.scenario_id, record.content_hash) is not None or (
+                bool(record.scenario_path) and Path(str(record.scenario_path)).is_file())
             try:
                 decisions = sum(1 for d in self.journal.inputs(record.id)
                                 if d.get("type") == "choose")
@@ -324,6 +344,9 @@ class HomeView(QWidget):
                 decisions = 0
             row = SessionRow(record, can, decisions=decisions)
             row.button.clicked.connect(lambda _=False, r=record: self.resumeRequested.emit(r.id))
+            if row.discard is not None:
+                row.discard.clicked.connect(
+                    lambda _=False, r=record: self.discardRequested.emit(r.id))
             self.session_rows.append(row)
             add(row)
         self.sessions.body.addSpacing(14)

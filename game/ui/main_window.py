@@ -15,10 +15,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
@@ -30,7 +34,7 @@ from .widgets import label, vbox
 from .workers import run_in_background
 
 if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
-    from game.records.journal import Journal
+    from game.records.journal import Journal, SessionRecord
 
     from .controller import DecisionClock, SessionController
     from .new_session_view import NewSessionView
@@ -40,25 +44,91 @@ DEFAULT_SIZE = (1280, 800)
 HOME_STATUS = ("Every choice is saved the moment you confirm it; you can quit and resume at "
                "any time.")
 
-SHORTCUTS_HELP = """\
-Home and set-up
-  Tab / Shift+Tab   move between buttons and fields
-  Enter             press the focused button (Begin on the new-session screen)
-  Esc               back to the scenario list
+#: Every keyboard shortcut, by where it works (F1 shows them; a test checks the menus).
+SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Anywhere", (
+        ("Ctrl+H", "home"),
+        ("Ctrl+O", "open a scenario file"),
+        ("Ctrl+E", "open the Authoring Studio"),
+        ("Ctrl+Shift+C", "open the facilitator console on the running session"),
+        ("Ctrl+Shift+L", "larger type (presentation mode), on or off"),
+        ("Ctrl+W, Ctrl+F4", "close a debrief, the console or the Studio"),
+        ("Ctrl+Q", "quit"),
+        ("F1", "this list"),
+    )),
+    ("Home and set-up", (
+        ("Tab, Shift+Tab", "move between buttons and fields"),
+        ("Enter", "press the focused button (Begin on the new-session screen)"),
+        ("Esc", "back to the scenario list"),
+    )),
+    ("Playing", (
+        ("1 … 9, 0", "pick an option"),
+        ("Enter", "confirm the picked option (also from the “why?” box)"),
+        ("Shift+Enter", "new line in the “why?” box"),
+        ("Esc", "clear the pick, or leave the “why?” box"),
+        ("P", "pause or resume (not a pause the facilitator made)"),
+        ("Enter", "on a hand-over: the next role shows their screen"),
+    )),
+    ("Consequences and ending", (
+        ("Enter", "continue / open the debrief"),
+    )),
+    ("Facilitator console", (
+        ("Ctrl+P", "pause or resume"),
+        ("Alt+1, Alt+2, Alt+3, Alt+4, Alt+5",
+         "go to Inject, Counterpart, Meters and flags, Jump, Clock"),
+        ("Ctrl+N", "write an observer note"),
+        ("Ctrl+Enter", "deliver the inject, or add the note"),
+        ("Ctrl+Shift+F", "the trainees' window full screen"),
+        ("Ctrl+Shift+S", "swap screens"),
+    )),
+    ("Authoring Studio", (
+        ("Ctrl+N", "new scenario from the template"),
+        ("Ctrl+S, Ctrl+Shift+S", "save, save as"),
+        ("Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y", "undo; redo (either of the last two)"),
+        ("Ctrl+F", "find"),
+        ("F8", "next error or warning"),
+        ("Ctrl+R", "check now"),
+        ("F5", "playtest from the decision point under the cursor"),
+        ("F7", "balance report"),
+        ("F6, Shift+F6", "next or previous pane (browser, editor, issues, side panel)"),
+        ("Esc", "leave the find bar"),
+    )),
+)
 
-Playing
-  1 … 9, 0          pick an option
-  Enter             confirm the picked option (also from the “why?” box)
-  Shift+Enter       new line in the “why?” box
-  Esc               clear the pick, or leave the “why?” box
-  P                 pause or resume the scenario and the decision timer
 
-Consequences and ending
-  Enter             continue / open the debrief
+def shortcuts_html() -> str:
+    """The shortcut list as a two-column table (keys aligned, whatever the font)."""
+    from html import escape
 
-Anywhere
-  Ctrl+H  home      Ctrl+O  open a scenario file      Ctrl+Q  quit
-  F1      this list"""
+    rows = []
+    for section, keys in SHORTCUTS:
+        rows.append(f'<tr><td colspan="2" style="padding-top:10px"><b>{escape(section)}</b>'
+                    "</td></tr>")
+        for key, what in keys:
+            rows.append(f'<tr><td style="padding-right:18px; white-space:nowrap">'
+                        f"<code>{escape(key)}</code></td><td>{escape(what)}</td></tr>")
+    return f'<table cellspacing="0" cellpadding="2">{"".join(rows)}</table>'
+
+
+class ShortcutsDialog(QDialog):
+    """F1: every shortcut, in a scrolling two-column table that fits a small screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcuts")
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        self.text = QTextBrowser()
+        self.text.setObjectName("shortcuts-text")
+        self.text.setAccessibleName("Keyboard shortcuts")
+        self.text.setHtml(shortcuts_html())
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        from .screen_fit import fit_window
+
+        fit_window(self, 620, 760)
 
 
 class MainWindow(QMainWindow):
@@ -91,6 +161,7 @@ class MainWindow(QMainWindow):
         self.windows: list[QWidget] = []  # debriefs and timelines we opened
         self.dialogs: list[QWidget] = []
         self._pending_resume: str | None = None
+        self._outside: dict[str, ScenarioEntry] = {}  # files opened from outside the library
         self.setWindowTitle("Hotline")
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(960, 600)
@@ -107,6 +178,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.loading)
         self.home.startRequested.connect(self.show_new_session)
         self.home.resumeRequested.connect(self.resume_session)
+        self.home.discardRequested.connect(self.confirm_discard)
         self.home.debriefRequested.connect(self.open_debrief)
         self.home.problemsRequested.connect(
             lambda e: self.show_problems(e.path, e.problems))
@@ -183,11 +255,7 @@ class MainWindow(QMainWindow):
             self.session_view.retint()
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HELP,
-                          QMessageBox.StandardButton.Close, self)
-        box.setObjectName("shortcuts")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        self._open_dialog(box)
+        self._open_dialog(ShortcutsDialog(self))
 
     # -- screens ------------------------------------------------------------
     def page(self) -> str:
@@ -212,14 +280,16 @@ class MainWindow(QMainWindow):
         if self.home.cards:
             self.home.cards[0].start.setFocus()
 
-    def show_new_session(self, entry: ScenarioEntry) -> None:
+    def show_new_session(self, entry: ScenarioEntry, trainee: str = "") -> None:
+        """The set-up screen; the name starts empty (a new session is usually a new trainee:
+        typing must never add to the last one's name), or ``trainee`` for Play again."""
         if not entry.ok:
             self.show_problems(entry.path, entry.problems)
             return
         self._drop_new_session()
         from .new_session_view import NewSessionView
 
-        view = NewSessionView(entry, trainee=str(self.settings.value("trainee", "") or ""))
+        view = NewSessionView(entry, trainee=trainee)
         view.beginRequested.connect(lambda choices: self.begin_session(entry, choices))
         view.backRequested.connect(self.go_home)
         self.new_session = view
@@ -261,14 +331,47 @@ class MainWindow(QMainWindow):
         except JournalError as exc:
             self.show_error("The session cannot be found", str(exc))
             return
+        entry = self.entry_for(record)
+        if entry is None and record.scenario_path and Path(record.scenario_path).is_file():
+            # Played from a file outside the library ("Open scenario file…"): load it.
+            self.loading_text.setText(f"Loading “{record.scenario_title}”…")
+            self.stack.setCurrentWidget(self.loading)
+            path = Path(record.scenario_path)
+
+            def loaded(found: ScenarioEntry) -> None:
+                if found.ok:
+                    self._outside[str(path)] = found
+                self._resume_record(record, self.entry_for(record))
+
+            run_in_background(lambda: load_entry(path), loaded,
+                              lambda _exc: self._resume_record(record, None))
+            return
+        self._resume_record(record, entry)
+
+    def entry_for(self, record: SessionRecord) -> ScenarioEntry | None:
+        """The loaded scenario a session was played on: in the library, or a file opened
+        from elsewhere this run; None when no file with exactly that content is loaded."""
         entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
+        if entry is not None:
+            return entry
+        outside = self._outside.get(record.scenario_path or "")
+        if outside is not None and outside.scenario is not None \
+                and outside.scenario.content_hash == record.content_hash:
+            return outside
+        return None
+
+    def _resume_record(self, record: SessionRecord, entry: ScenarioEntry | None) -> None:
         if entry is None or entry.scenario is None:
+            if self.stack.currentWidget() is self.loading:
+                self.stack.setCurrentWidget(self.home)
+            where = f" or at {record.scenario_path}" if record.scenario_path else ""
             self.show_error(
                 "The scenario for this session is missing",
                 f"Session {record.id} was played on “{record.scenario_title}” "
                 f"(id {record.scenario_id}, content {record.content_hash}). No scenario file "
-                "with exactly that content is in the library, so it cannot be replayed. Put the "
-                "original file back in a scenarios folder and press Reload.")
+                f"with exactly that content is in the library{where}, so it cannot be "
+                "replayed. Put the original file back where it was, or in a scenarios folder "
+                "and press Reload.")
             return
         self._last_entry = entry
         if record.ended:
@@ -279,6 +382,40 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.loading)
         controller = self._new_controller()
         controller.resume_in_background(record.id, entry.scenario)
+
+    def confirm_discard(self, session_id: str) -> QMessageBox | None:
+        """Ask, then delete an unfinished session from the journal (the box is returned)."""
+        from game.records.journal import JournalError
+
+        try:
+            record = self.journal.session(session_id)
+        except JournalError as exc:
+            self.show_error("The session cannot be found", str(exc))
+            return None
+        who = record.trainee or "an unnamed trainee"
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Discard this session?",
+            f"Discard the unfinished session of “{record.scenario_title}” played by {who} "
+            f"(session {record.id})?\n\nIt is deleted from the journal: it can no longer be "
+            "resumed or debriefed.", QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("discard-confirm")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(button: object) -> None:
+            if box.standardButton(button) != QMessageBox.StandardButton.Discard:
+                return
+            try:
+                self.journal.delete_session(record.id)
+            except JournalError as exc:
+                self.show_error("The session could not be discarded", str(exc))
+                return
+            self.statusBar().showMessage(f"Discarded session {record.id}.", 8000)
+            self.home.refresh_sessions()
+
+        box.buttonClicked.connect(answered)
+        self._open_dialog(box)
+        return box
 
     def _library_changed(self) -> None:
         if self._pending_resume is not None:
@@ -320,8 +457,9 @@ class MainWindow(QMainWindow):
 
     def _again(self) -> None:
         entry = getattr(self, "_last_entry", None)
-        if entry is not None:
-            self.show_new_session(entry)
+        if entry is not None:  # the same trainee plays again: keep their name (selected)
+            trainee = self.controller.trainee if self.controller is not None else ""
+            self.show_new_session(entry, trainee=trainee)
 
     def _drop_session(self) -> None:
         if self.controller is not None:
@@ -355,6 +493,7 @@ class MainWindow(QMainWindow):
         def done(entry: ScenarioEntry) -> None:
             self.statusBar().clearMessage()
             if entry.ok:
+                self._outside[str(entry.path)] = entry  # its sessions can be resumed
                 self.show_new_session(entry)
             else:
                 self.show_problems(entry.path, entry.problems)
@@ -398,7 +537,7 @@ class MainWindow(QMainWindow):
         except JournalError as exc:
             self.show_error("The session cannot be found", str(exc))
             return None
-        entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
+        entry = self.entry_for(record)
         scenario = entry.scenario if entry is not None else None
         ctrl = self.controller
         if scenario is None and ctrl is not None and ctrl.session is not None \

@@ -175,7 +175,8 @@ class NewSessionView(QWidget):
 
     def focus_name(self) -> None:
         """Focus the name, selected: the next trainee types over the last one's name."""
-        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        # As a Tab into the field would: the line edit selects its text on focus-in.
+        self.name.setFocus(Qt.FocusReason.TabFocusReason)
         self.name.selectAll()
 
     def _role_changed(self, _index: int = 0) -> None:

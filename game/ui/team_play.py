@@ -69,6 +69,19 @@ def vote_rule_text(controller: SessionController) -> str:
             f"votes is taken. A tie goes to the earliest role at the table ({order}).")
 
 
+def vote_rule_short(controller: SessionController) -> str:
+    """The vote's rule in one line, for the banner above the options (the full text is its
+    tooltip, and the hand-over cover says it all)."""
+    rule = controller.vote_rule()
+    session = controller.session
+    if rule is None or session is None:
+        return ""
+    if rule == "unanimous":
+        return "Unanimous vote, in secret: without agreement the team waits."
+    first = role_title(session.scenario, session.team_roles()[0])
+    return f"Majority vote, in secret: a tie goes to the {first}."
+
+
 def decided_by_text(scenario: CompiledScenario, events: tuple[dict, ...] | list[dict]) -> str:
     """Who took the decision in a turn's events (for the consequences screen)."""
     decision = next((e for e in events if e.get("type") == "decision"), None)
@@ -142,7 +155,9 @@ class TeamBar(QFrame):
             roles = session.team_roles()
             n = len(ctrl.votes) + 1
             self.who.setText(f"Team vote — now voting: {title} ({n} of {len(roles)})")
-            self.rule.setText(vote_rule_text(ctrl))
+            self.rule.setText(vote_rule_short(ctrl))
+            self.rule.setToolTip(vote_rule_text(ctrl))
+            self.rule.setAccessibleDescription(vote_rule_text(ctrl))
             self.rule.show()
         else:
             view = ctrl.current()

@@ -53,7 +53,9 @@ class TimelineWindow(QWidget):
         if record.ended:
             facts.append(f"ending: {record.ending_title}")
             if record.score is not None:
-                facts.append(f"score {record.score:.0f}")
+                from game.engine.scoring import format_score
+
+                facts.append(f"score {format_score(record.score)}")
         else:
             facts.append("not finished")
         layout.addWidget(label("  ·  ".join(facts), "muted"))

@@ -369,7 +369,10 @@ class MeterControl(Control):
         form.addRow("Change", self.delta)
         form.addRow("Reason", self.reason)
         self.layout_.addLayout(form)
-        self.layout_.addLayout(hbox(None, self.apply))
+        # Why Apply is off, said where the facilitator is looking.
+        self.apply_hint = label("", None, tone="waiting")
+        self.apply_hint.setObjectName("adjust-hint")
+        self.layout_.addLayout(hbox(self.apply_hint, self.apply))
         self.layout_.addSpacing(8)
         self.layout_.addWidget(label("FLAGS", "eyebrow"))
         self.flag = _compact(QComboBox())
@@ -416,8 +419,19 @@ class MeterControl(Control):
 
     def _update(self) -> None:
         ended = self.controller.session is None or self.controller.session.ended
-        self.apply.setEnabled(not ended and self.delta.value() != 0
-                              and bool(self.reason.text().strip()))
+        delta, reason = self.delta.value(), bool(self.reason.text().strip())
+        self.apply.setEnabled(not ended and delta != 0 and reason)
+        if ended:
+            why = "The session has ended."
+        elif delta and not reason:
+            why = "Give a reason to apply: every change shows its reason in the debrief."
+        elif reason and not delta:
+            why = "Set the change (not 0) to apply."
+        else:
+            why = ""
+        self.apply_hint.setText(why)
+        self.apply_hint.setVisible(bool(why))
+        self.apply.setToolTip(why or "Apply the change now (journaled, shown in the debrief)")
         self.flag_on.setEnabled(not ended and self.flag.count() > 0)
         self.flag_off.setEnabled(not ended and self.flag.count() > 0)
 
