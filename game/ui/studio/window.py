@@ -379,6 +379,14 @@ class StudioWindow(QMainWindow):
         run.addAction(act_balance)
         act_check = action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
         run.addAction(act_check)
+        # Keyboard users move between the panes (Tab is two spaces in the editor).
+        self.act_next_pane = action("Next pane", lambda: self.focus_pane(1), "F6",
+                                    "Move to the next pane (F6)")
+        self.act_prev_pane = action("Previous pane", lambda: self.focus_pane(-1), "Shift+F6",
+                                    "Move to the previous pane (Shift+F6)")
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.act_next_pane)
+        view.addAction(self.act_prev_pane)
 
         # Find bar (hidden until Ctrl+F).
         self.find_bar = QFrame()
@@ -405,6 +413,23 @@ class StudioWindow(QMainWindow):
         self.file_label.setAccessibleName("File")
         center_layout.addWidget(self.file_label)
         center_layout.addWidget(self.find_bar)
+        self.lock_bar = QFrame()
+        self.lock_bar.setObjectName("editor-locked")
+        self.lock_bar.setProperty("banner", "info")
+        lock_row = QHBoxLayout(self.lock_bar)
+        lock_row.setContentsMargins(8, 4, 8, 4)
+        lock_text = QLabel("A playtest is running: the editor is locked so keys meant for the "
+                           "playtest cannot change your text.")
+        lock_text.setWordWrap(True)
+        lock_row.addWidget(lock_text, 1)
+        self.unlock_button = QPushButton("Edit the scenario")
+        self.unlock_button.setObjectName("unlock-editor")
+        self.unlock_button.setToolTip("Unlock the editor; save to replay the playtest on the "
+                                      "new text")
+        self.unlock_button.clicked.connect(self.edit_during_playtest)
+        lock_row.addWidget(self.unlock_button)
+        self.lock_bar.hide()
+        center_layout.addWidget(self.lock_bar)
         editor_split = QSplitter(Qt.Orientation.Vertical)
         editor_split.addWidget(self.editor)
         editor_split.addWidget(self.issues)
@@ -426,10 +451,14 @@ class StudioWindow(QMainWindow):
         graph_bar.addWidget(self.graph_note, 1)
         for text, slot, tip in (("−", lambda: self.graph.zoom(1 / 1.25), "Zoom out"),
                                 ("+", lambda: self.graph.zoom(1.25), "Zoom in (Ctrl+wheel)"),
-                                ("Fit", self.graph.fit, "Fit the flow's width"),
-                                ("All", self.graph.fit_all, "Show the whole flow")):
+                                ("Fit", self.graph.fit,
+                                 "The whole flow, never larger than its actual size"),
+                                ("All", self.graph.fit_all,
+                                 "The whole flow, as large as the pane allows")):
             button = QPushButton(text)
             button.setToolTip(tip)
+            button.setAccessibleName({"−": "Zoom out", "+": "Zoom in"}.get(text, text))
+            button.setAccessibleDescription(tip)
             button.setMinimumWidth(48 if len(text) > 1 else 40)
             button.clicked.connect(slot)
             graph_bar.addWidget(button)
@@ -879,6 +908,8 @@ class StudioWindow(QMainWindow):
             self.playtest_window = PlaytestWindow(self.runner, self)
             self.playtest_window.restartRequested.connect(
                 lambda: self.start_playtest(self.playtest.current_setup()))
+            self.playtest_window.activated.connect(lambda: self.lock_editor(True))
+            self.playtest_window.closed.connect(lambda: self.lock_editor(False))
         try:
             self.runner.start(self.scenario, setup)
         except Exception as exc:  # noqa: BLE001 - shown to the author
@@ -887,11 +918,56 @@ class StudioWindow(QMainWindow):
         title = self.scenario.nodes[setup.node].title if setup.node in self.scenario.nodes \
             else setup.node
         self.playtest_window.setWindowTitle(f"Playtest from “{title}” — Hotline Studio")
+        changed = self.playtest.changes()
+        values = ("with the file's meters and flags" if not changed else
+                  "with your values: " + "; ".join(changed))
         self.playtest_window.show_status(
-            f"Playtest from “{title}” ({setup.node}), seed {setup.seed}. Edit and save the "
-            "scenario: the playtest replays your choices on the new text.")
-        self.playtest_window.show()
-        self.playtest_window.raise_()
+            f"Playtest from “{title}” ({setup.node}), seed {setup.seed}, {values}. Edit and "
+            "save the scenario: the playtest replays your choices on the new text.")
+        self.lock_editor(True)
+        self.playtest_window.present()
+
+    def panes(self) -> list[QWidget]:
+        """The panes F6 moves between, in order."""
+        return [self.browser, self.editor, self.issues.list, self.side.tabBar(),
+                self.side.currentWidget()]
+
+    def focus_pane(self, step: int) -> QWidget:
+        """Give the keyboard focus to the next (``step`` 1) or previous (-1) pane."""
+        panes = self.panes()
+        focus = QApplication.focusWidget()
+        here = next((i for i, p in enumerate(panes)
+                     if focus is not None and (focus is p or p.isAncestorOf(focus))), -1)
+        target = panes[(here + step) % len(panes)]
+        if target is self.side.currentWidget():
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+            inner = target.focusWidget() if target.focusWidget() is not None else None
+            if inner is None or inner is target:
+                target.focusNextChild()
+        else:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        return target
+
+    def lock_editor(self, locked: bool) -> None:
+        """While a playtest is in front, the editor takes no keys.
+
+        Keys meant for the playtest (a number to pick an option) would otherwise
+        land in the text underneath, replace a selection and break the file. The
+        bar above the editor says so and unlocks it for an edit (the playtest then
+        replays on save); bringing the playtest back to the front locks it again.
+        """
+        running = self.playtest_window is not None and self.playtest_window.isVisible()
+        locked = locked and running
+        self.editor.setReadOnly(locked)
+        self.lock_bar.setVisible(locked)
+        if locked and self.editor.hasFocus() and self.playtest_window is not None:
+            self.playtest_window.view.focus_first()
+
+    def edit_during_playtest(self) -> None:
+        """Unlock the editor while the playtest stays open (save to replay it)."""
+        self.lock_editor(False)
+        self.activateWindow()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _replay(self, scenario: CompiledScenario) -> None:
         if self.runner is None or self.playtest_window is None:
