@@ -26,7 +26,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
                         help="open this scenario file on the new-session screen")
     parser.add_argument("--scenarios", type=Path, action="append", default=[],
                         help="also look for scenarios in this folder (repeatable)")
-    parser.add_argument("--theme", choices=("light", "dark"), default=None,
+    parser.add_argument("--theme", choices=("light", "dark", "high-contrast"), default=None,
                         help="colour theme (remembered)")
     known, _qt = parser.parse_known_args(list(args))  # leave Qt's own options to Qt
     return known

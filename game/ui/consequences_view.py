@@ -36,7 +36,7 @@ from .present import (
     format_short,
     format_value,
 )
-from .widgets import ScrollColumn, hbox, label
+from .widgets import ScrollColumn, hbox, label, px
 
 if TYPE_CHECKING:
     from game.engine import TurnResult
@@ -121,8 +121,8 @@ class ConsequenceDocument:
         for change in changes:
             tone = self.c["good"] if change.good else self.c["bad"]
             rows.append(
-                f'<tr><td style="padding-right:14px;"><b style="font-size:11pt;">'
-                f'{escape(change.label)}</b></td>'
+                f'<tr><td style="padding-right:14px; white-space:nowrap;">'
+                f'<b style="font-size:11pt;">{escape(change.label)}</b></td>'
                 f'<td style="padding-right:10px;">{format_value(change.before)} → '
                 f'{format_value(change.after)}</td>'
                 f'<td style="padding-right:14px; color:{tone}; font-weight:600;">'
@@ -150,7 +150,8 @@ class ConsequenceDocument:
         self.card(inner, edge=color)
 
     def html(self) -> str:
-        return (f'<body style="color:{self.c["text"]};">' + "".join(self.parts) + "</body>")
+        body = f'<body style="color:{self.c["text"]};">' + "".join(self.parts) + "</body>"
+        return theme.scale_font_sizes(body, theme.font_scale())  # the user's type size
 
 
 class ConsequencesView(QWidget):
@@ -172,15 +173,15 @@ class ConsequencesView(QWidget):
         self.story.setObjectName("story")
         self.story.setOpenLinks(False)
         self.story.setFrameShape(QFrame.Shape.NoFrame)
-        self.story.setMaximumWidth(860)
+        self.story.setMaximumWidth(px(860))
         self.story.setAccessibleName("What happened after your choice")
         self.story.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.story.document().setDocumentMargin(18)
         columns.addWidget(self.story, 1)
         # The channels and meters as they stand now, beside the story of the turn.
         side = ScrollColumn(spacing=10, margins=(0, 14, 4, 14))
-        side.setMinimumWidth(340)
-        side.setMaximumWidth(400)
+        side.setMinimumWidth(px(340))
+        side.setMaximumWidth(px(400))
         self.board = ChannelBoard(controller)
         self.meters = MeterPanel(controller)
         side.body.addWidget(self.board)
@@ -195,8 +196,9 @@ class ConsequencesView(QWidget):
         self.continue_button.setObjectName("continue")
         self.continue_button.setProperty("primary", True)
         self.continue_button.setAutoDefault(True)
-        self.continue_button.setMinimumWidth(220)
+        self.continue_button.setMinimumWidth(px(220))
         self.continue_button.setAccessibleName("Continue to the next decision")
+        self.continue_button.setToolTip("Go on (Enter)")
         self.continue_button.clicked.connect(self.go_on)
         self.footer_hint = label("Press Enter to continue.", "muted", wrap=False)
         footer_row = hbox(None, self.footer_hint, self.continue_button, spacing=14,

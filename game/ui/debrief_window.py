@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QCloseEvent, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -65,6 +65,7 @@ from .debrief_panels import (
     rich_view,
 )
 from .debrief_tasks import Job
+from .widgets import close_keys
 
 TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
                     "Counterpart and channels", "Facilitator")
@@ -107,6 +108,9 @@ class DebriefWindow(QWidget):
         """
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        from .a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.journal = journal
         self.opened: OpenedDebrief = open_debrief(journal, session_id, scenario)
         self.debrief: Debrief = self.opened.debrief
@@ -161,8 +165,9 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self.cohort, "Cohort")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._fill_overview()
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
+        for keys in close_keys():
+            close = QShortcut(keys, self)
+            close.activated.connect(self.close)
         from .screen_fit import fit_window
 
         fit_window(self, 1280, 860, min_width=900, min_height=560)
@@ -193,6 +198,8 @@ class DebriefWindow(QWidget):
         for suffix, label in ((".pdf", "Export PDF…"), (".html", "Export HTML…"),
                               (".json", "Export JSON…")):
             button = QPushButton(label)
+            button.setToolTip("Write the debrief and the after-action report as "
+                              f"{suffix[1:].upper()}")
             button.setAccessibleName(f"Export the debrief as {suffix[1:].upper()}")
             button.clicked.connect(lambda _c=False, s=suffix: self._ask_export(s))
             row.addWidget(button)
@@ -355,6 +362,7 @@ class DebriefWindow(QWidget):
         contact_label.setWordWrap(True)
         top.addWidget(contact_label, 1)
         self.show_hidden = QCheckBox("Show facilitator-only meters")
+        self.show_hidden.setToolTip("Also chart the meters the trainees never saw")
         self.show_hidden.setChecked(True)
         self.show_hidden.toggled.connect(self._toggle_hidden)
         if any(m.hidden for m in d.meters):

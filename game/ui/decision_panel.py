@@ -45,6 +45,9 @@ class OptionButton(QPushButton):
         self.option = option
         self.key = key
         self.setCheckable(True)
+        # Enter confirms (the play screen handles it), also inside a dialog such as the
+        # Studio's playtest window, where an auto-default button would swallow it.
+        self.setAutoDefault(False)
         self.setProperty("option", True)
         self.setObjectName(f"option-{option.id}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -54,7 +57,7 @@ class OptionButton(QPushButton):
         row.setSpacing(10)
         keycap = label(key, "kbd", wrap=False)
         keycap.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        keycap.setFixedWidth(22)
+        keycap.setMinimumWidth(22)  # grows with large type
         self.kind_icon = QLabel()
         self.kind_icon.setFixedSize(20, 20)
         paint_icon(self.kind_icon, option.kind, None, 20)
@@ -125,6 +128,7 @@ class DecisionPanel(QFrame):
         self.setProperty("panel", True)
         self.setAccessibleName("Decision")
         self.setObjectName("decision-panel")
+        self.setAccessibleDescription("Number keys pick an option, Enter confirms, Esc clears")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the keys when nothing is picked
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 14)
@@ -161,7 +165,9 @@ class DecisionPanel(QFrame):
         self.confirm.setObjectName("confirm")
         self.confirm.setProperty("primary", True)
         self.confirm.setAccessibleName("Confirm the chosen option")
+        self.confirm.setToolTip("Take the picked option; it is saved at once (Enter)")
         self.confirm.setMinimumWidth(150)
+        self.confirm.setAutoDefault(False)
         self.confirm.clicked.connect(self.confirm_choice)
         layout.addLayout(hbox(self.hint, self.confirm, spacing=12))
         controller.turnReady.connect(self.show_turn)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, vbox
+from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, px, vbox
 
 if TYPE_CHECKING:
     from game.records.journal import Journal, SessionRecord
@@ -35,8 +35,11 @@ def when(stamp: str) -> str:
     return f"{moment.day} {moment:%b %H:%M}"
 
 
-def _button(text: str, name: str, primary: bool = False, accessible: str = "") -> QPushButton:
+def _button(text: str, name: str, primary: bool = False, accessible: str = "",
+            description: str = "") -> QPushButton:
     button = QPushButton(text)
+    if description:
+        button.setToolTip(description)  # read as the accessible description too
     button.setObjectName(name)
     button.setAutoDefault(True)
     if primary:
@@ -82,7 +85,9 @@ class ScenarioCard(QFrame):
             for text in summary.objectives:
                 layout.addWidget(label(f"•  {text}", "body"))
         self.start = _button("Start a session" if featured else "Start", "start", primary=featured,
-                             accessible=f"Start a session of {summary.title}")
+                             accessible=f"Start a session of {summary.title}",
+                             description="Set up a session of this scenario: who plays, "
+                                         "which role, and the read-ahead briefing")
         if featured:
             self.start.setMinimumWidth(220)
         layout.addSpacing(4)
@@ -112,7 +117,8 @@ class ProblemCard(QFrame):
         layout.addWidget(label(f"{n} problem{'s' if n != 1 else ''} in the file. Fix them and "
                                "reload, or ask the scenario's author.", "muted"))
         self.details = _button("Show problems", "problems",
-                               accessible=f"Show the problems in {entry.path.name}")
+                               accessible=f"Show the problems in {entry.path.name}",
+                               description="Each problem with its line, column and a fix")
         layout.addLayout(hbox(None, self.details))
         self.setAccessibleName(f"Broken scenario file {entry.path.name}")
 
@@ -138,12 +144,15 @@ class SessionRow(QFrame):
 
                 detail += f" · score {format_score(record.score)}"
             self.button = _button("Debrief", "debrief",
-                                  accessible=f"Debrief of {record.scenario_title}, {who}")
+                                  accessible=f"Debrief of {record.scenario_title}, {who}",
+                                  description="Open the debrief: timeline, score, paths and "
+                                              "the after-action report")
         else:
             n = decisions
             detail = f"{who} · {n} decision{'s' if n != 1 else ''} taken so far"
             self.button = _button("Resume", "resume", primary=True,
-                                  accessible=f"Resume {record.scenario_title}, {who}")
+                                  accessible=f"Resume {record.scenario_title}, {who}",
+                                  description="Continue exactly where the session stopped")
             if not can_resume:
                 self.button.setEnabled(False)
                 self.button.setToolTip("The scenario file this session was played on is not "
@@ -196,12 +205,17 @@ class HomeView(QWidget):
         header = QFrame()
         header.setProperty("header", True)
         self.open_button = _button("Open scenario file…", "open-file",
-                                   accessible="Open a scenario file from disk")
+                                   accessible="Open a scenario file from disk",
+                                   description="Play a scenario file from anywhere (Ctrl+O)")
         self.open_button.clicked.connect(self.openFileRequested)
-        self.reload_button = _button("Reload", "reload", accessible="Reload the scenario library")
+        self.reload_button = _button("Reload", "reload", accessible="Reload the scenario library",
+                                     description="Read the scenario folders again, for new or "
+                                                 "changed files")
         self.reload_button.clicked.connect(library.reload)
         self.studio_button = _button("Authoring Studio…", "studio",
-                                     accessible="Open the Authoring Studio to write scenarios")
+                                     accessible="Open the Authoring Studio to write scenarios",
+                                     description="Write, check, playtest and balance scenarios "
+                                                 "(Ctrl+E)")
         self.studio_button.clicked.connect(self.studioRequested)
         header_row = hbox(
             icon_label("app", "#ffffff", 40),
@@ -219,8 +233,8 @@ class HomeView(QWidget):
         body.addWidget(self.scenarios, 3)
         side = QFrame()
         side.setProperty("panel", True)
-        side.setMinimumWidth(330)
-        side.setMaximumWidth(420)
+        side.setMinimumWidth(px(330))
+        side.setMaximumWidth(px(420))
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(16, 12, 16, 12)
         self.sessions = ScrollColumn(spacing=4)

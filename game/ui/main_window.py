@@ -125,6 +125,9 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.text.setToolTip("Every keyboard shortcut of Hotline, by where it works")
+        for button in buttons.buttons():
+            button.setToolTip("Close this list (Esc)")
         layout.addWidget(buttons)
         from .screen_fit import fit_window
 
@@ -152,6 +155,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.journal = journal
+        from .a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.library = library
         self.settings = settings
         self.clock_factory = clock_factory
@@ -214,7 +220,7 @@ class MainWindow(QMainWindow):
         current = self.theme_name()
         self.theme_actions: dict[str, QAction] = {}
         for name in theme.THEME_NAMES:
-            action = QAction(f"{name.title()} theme", self, checkable=True)
+            action = QAction(f"{name.replace('-', ' ').capitalize()} theme", self, checkable=True)
             action.setChecked(name == current)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             group.addAction(action)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .present import LEVEL_LABELS, STATUS_LABELS
-from .widgets import ScrollColumn, hbox, label
+from .widgets import ScrollColumn, hbox, label, px
 
 if TYPE_CHECKING:
     from .library import ScenarioEntry
@@ -58,8 +58,8 @@ class NewSessionView(QWidget):
         # Left: the form.
         form_panel = QFrame()
         form_panel.setProperty("panel", True)
-        form_panel.setMinimumWidth(360)
-        form_panel.setMaximumWidth(440)
+        form_panel.setMinimumWidth(px(360))
+        form_panel.setMaximumWidth(px(440))
         left = QVBoxLayout(form_panel)
         left.setContentsMargins(18, 14, 18, 16)
         left.setSpacing(10)
@@ -77,6 +77,7 @@ class NewSessionView(QWidget):
         self.role = QComboBox()
         self.role.setObjectName("role")
         self.role.setAccessibleName("Role")
+        self.role.setToolTip("The role you play; the briefing on the right follows it")
         for role in model.roles:
             self.role.addItem(role.title, role.id)
         self.role.currentIndexChanged.connect(self._role_changed)
@@ -106,6 +107,7 @@ class NewSessionView(QWidget):
         self.advanced = QCheckBox("Advanced: set the random seed (facilitators)")
         self.advanced.setObjectName("advanced")
         self.advanced.setAccessibleName("Show advanced settings")
+        self.advanced.setToolTip("Set the random seed, to replay the same dice with a class")
         left.addWidget(self.advanced)
         self.seed_row = QFrame()
         seed_layout = QFormLayout(self.seed_row)
@@ -126,6 +128,7 @@ class NewSessionView(QWidget):
         self.back = QPushButton("Back")
         self.back.setObjectName("back")
         self.back.setAccessibleName("Back to the scenario list")
+        self.back.setToolTip("Back to the scenario list (Esc)")
         self.back.setAutoDefault(True)
         self.back.clicked.connect(self.backRequested)
         self.begin = QPushButton("Begin the session  ⏎")
@@ -133,6 +136,7 @@ class NewSessionView(QWidget):
         self.begin.setProperty("primary", True)
         self.begin.setAutoDefault(True)
         self.begin.setAccessibleName("Begin the session")
+        self.begin.setToolTip("Start the session with these settings (Enter)")
         self.begin.clicked.connect(self._begin)
         left.addLayout(hbox(self.back, None, self.begin))
         left.addWidget(label("Enter begins · Esc goes back", "muted"))

@@ -27,7 +27,7 @@ from .decision_panel import DecisionPanel
 from .inject_feed import InjectFeed
 from .meters_view import MeterPanel
 from .present import format_clock
-from .widgets import ScrollColumn, hbox, icon_label, label, paint_icon, set_prop
+from .widgets import ScrollColumn, hbox, icon_label, label, paint_icon, px, set_prop
 
 if TYPE_CHECKING:
     from game.engine import TurnView
@@ -78,7 +78,7 @@ class ClockBar(QFrame):
         self.timer_icon = icon_label("wait", None, 18)
         self.timer = label("", "clock", wrap=False)
         self.timer.setAccessibleName("Decision timer")
-        self.timer.setMinimumWidth(110)
+        self.timer.setMinimumWidth(px(110))
         self.timer.setToolTip("Time left for this decision (real time). When it runs out, the "
                               "scenario decides what happens.")
         row.addLayout(hbox(self.timer_icon, self.timer, spacing=6))

@@ -217,6 +217,7 @@ class HandoverCover(QFrame):
         self.ready.setProperty("primary", True)
         self.ready.setMinimumWidth(320)
         self.ready.clicked.connect(self.dismiss)
+        self.ready.setToolTip("Shows the screen for this role (Enter)")
         for widget in (self.eyebrow, self.title, self.text, self.brief, self.rule):
             widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(widget)
@@ -258,6 +259,7 @@ class HandoverCover(QFrame):
         self.ready.setText(f"I am the {title} — show my screen  ⏎")
         self.ready.setAccessibleName(f"I am the {title}: show the screen")
         self.setAccessibleName(f"Hand over to the {title}")
+        self.setAccessibleDescription(self.text.text())
         self._fit()
         if self.blocks is not None:
             self.blocks.setEnabled(False)

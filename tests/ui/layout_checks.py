@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QScrollArea, QWidget
 
 
 def visible_labels(root: QWidget) -> Iterator[QLabel]:
@@ -58,6 +58,16 @@ def clipped_labels(root: QWidget) -> list[str]:
             if not parent.rect().contains(shown):
                 problems.append(f"{text!r}: drawn outside its parent ({shown} in "
                                 f"{parent.rect()})")
+    # A column that cannot scroll sideways, holding content wider than itself, cuts it off.
+    for area in root.findChildren(QScrollArea):
+        body = area.widget()
+        if body is None or not area.isVisibleTo(root) or \
+                area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            continue
+        need = body.minimumSizeHint().width()
+        if need > area.viewport().width() + 1:
+            problems.append(f"{type(area).__name__} {area.accessibleName()!r}: content needs "
+                            f"{need} px of width, shows {area.viewport().width()}")
     return problems
 
 

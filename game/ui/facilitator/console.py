@@ -148,6 +148,9 @@ class FacilitatorConsole(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.trainee_window = trainee_window
+        from game.ui.a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.setObjectName("facilitator-console")
         title = controller.scenario.model.title if controller.session is not None else ""
         self.setWindowTitle(f"Facilitator console — {title}" if title else "Facilitator console")
@@ -351,6 +354,9 @@ class FacilitatorConsole(QMainWindow):
         for control, name in zip(self.controls, ("Inject", "Counterpart", "Meters && flags",
                                                  "Jump", "Clock"), strict=True):
             self.tabs.addTab(control, name)
+            control.setAccessibleName(f"{name.replace('&&', 'and')} controls")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    f"{name.replace('&&', 'and')} (Alt+{self.tabs.count()})")
             control.done.connect(self.show_done)
         layout.addWidget(self.tabs, 3)
         self.notes = NotesControl(ctrl)
@@ -388,7 +394,9 @@ class FacilitatorConsole(QMainWindow):
         menu.addAction(self.swap_action)
         menu.addSeparator()
         close = QAction("Close the console", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        from game.ui.widgets import close_keys
+
+        close.setShortcuts(close_keys())
         close.triggered.connect(self.close)
         menu.addAction(close)
         tabs = self.menuBar().addMenu("&Go to")

@@ -108,6 +108,7 @@ class InjectControl(Control):
         scenario = controller.scenario
         self.prepared = prepared_injects(scenario)
         self.pick = _compact(QComboBox())
+        self.pick.setToolTip("An inject written in the scenario, or your own message")
         self.pick.setObjectName("inject-prepared")
         self.pick.setAccessibleName("Prepared inject from the scenario")
         self.pick.addItem("Type your own message…", None)
@@ -116,6 +117,7 @@ class InjectControl(Control):
             self.pick.setItemData(index + 1, item.text, Qt.ItemDataRole.ToolTipRole)
         self.pick.currentIndexChanged.connect(self._fill)
         self.sender_name = _compact(QComboBox())
+        self.sender_name.setToolTip("Who the message is from, as the trainees read it")
         self.sender_name.setEditable(True)
         self.sender_name.setObjectName("inject-sender")
         self.sender_name.setAccessibleName("Sender")
@@ -123,6 +125,7 @@ class InjectControl(Control):
         self.sender_name.addItems(senders or ["Staff"])
         self.sender_name.setCurrentText("Situation room")
         self.kind = _compact(QComboBox())
+        self.kind.setToolTip("Intelligence, press, allies … (its colour in the feed)")
         self.kind.setObjectName("inject-kind")
         self.kind.setAccessibleName("Kind of message")
         for kind, text in INJECT_KIND_LABELS.items():
@@ -130,22 +133,26 @@ class InjectControl(Control):
         self.kind.setCurrentIndex(max(0, self.kind.findData("staff")))
         self.channel = _compact(QComboBox())
         self.channel.setObjectName("inject-channel")
+        self.channel.setToolTip("The channel it arrives by, if any")
         self.channel.setAccessibleName("Channel it arrives by")
         self.channel.addItem("— no channel —", None)
         for channel in scenario.model.channels:
             self.channel.addItem(channel.label, channel.id)
         self.everyone = QCheckBox("Everyone")
+        self.everyone.setToolTip("Every role at the table receives it")
         self.everyone.setObjectName("inject-everyone")
         self.everyone.setChecked(True)
         self.roles: dict[str, QCheckBox] = {}
         self.text = QPlainTextEdit()
         self.text.setObjectName("inject-text")
+        self.text.setToolTip("What the trainees read (Ctrl+Enter delivers)")
         self.text.setAccessibleName("Message text")
         self.text.setPlaceholderText("What the trainees read…")
         self.text.setFixedHeight(84)
         self.text.textChanged.connect(self._update)
         self.deliver = QPushButton("Deliver to the trainees")
         self.deliver.setObjectName("inject-deliver")
+        self.deliver.setAccessibleName("Deliver the inject to the trainees")
         self.deliver.setProperty("primary", True)
         self.deliver.setToolTip("Appears in the trainees' message feed now (Ctrl+Enter)")
         self.deliver.clicked.connect(self.send_inject)
@@ -162,6 +169,7 @@ class InjectControl(Control):
             if controller.roles and role.id not in team:
                 continue
             box = QCheckBox(role.title)
+            box.setToolTip(f"Only the {role.title} receives it")
             box.setObjectName(f"inject-to-{role.id}")
             box.toggled.connect(self._roles_toggled)
             self.roles[role.id] = box
@@ -248,6 +256,7 @@ class CounterpartControl(Control):
         super().__init__(controller, parent)
         self.channel = _compact(QComboBox())
         self.channel.setObjectName("force-channel")
+        self.channel.setToolTip("The channel whose answer you force or veto")
         self.channel.setAccessibleName("Channel")
         for channel in controller.scenario.model.channels:
             self.channel.addItem(channel.label, channel.id)
@@ -264,6 +273,10 @@ class CounterpartControl(Control):
         for result, _text in FORCE_RESULTS:
             button = QPushButton("")
             button.setObjectName(f"force-{result}")
+            button.setToolTip({"answered": "The counterpart answers",
+                               "declined": "The counterpart declines",
+                               "unanswered": "Nobody answers"}[result]
+                              + " (the debrief shows it as yours)")
             button.clicked.connect(lambda _=False, r=result: self.force(r))
             self.buttons[result] = button
             row.addWidget(button)
@@ -342,6 +355,7 @@ class MeterControl(Control):
         scenario = controller.scenario
         self.meter = _compact(QComboBox())
         self.meter.setObjectName("adjust-meter")
+        self.meter.setToolTip("The meter to move (hidden ones are marked)")
         self.meter.setAccessibleName("Meter")
         for meter in scenario.model.meters:
             self.meter.addItem(f"{meter.label} (hidden)" if meter.hidden else meter.label,
@@ -349,6 +363,7 @@ class MeterControl(Control):
         self.meter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.now = label("", "muted")
         self.delta = QSpinBox()
+        self.delta.setToolTip("How much to move the meter, up or down")
         self.delta.setObjectName("adjust-delta")
         self.delta.setRange(-100, 100)
         self.delta.setPrefix("by ")
@@ -361,6 +376,7 @@ class MeterControl(Control):
         self.reason.textChanged.connect(lambda _t: self._update())
         self.apply = QPushButton("Apply")
         self.apply.setObjectName("adjust-apply")
+        self.apply.setAccessibleName("Apply the meter change")
         self.apply.setProperty("primary", True)
         self.apply.clicked.connect(self.adjust)
         form = QFormLayout()
@@ -376,6 +392,7 @@ class MeterControl(Control):
         self.layout_.addSpacing(8)
         self.layout_.addWidget(label("FLAGS", "eyebrow"))
         self.flag = _compact(QComboBox())
+        self.flag.setToolTip("A flag of the scenario (its description in the list)")
         self.flag.setObjectName("flag-name")
         self.flag.setAccessibleName("Flag")
         for flag in scenario.model.flags:
@@ -386,9 +403,11 @@ class MeterControl(Control):
         self.flag.currentIndexChanged.connect(lambda _i: self.refresh())
         self.flag_state = label("", "muted")
         self.flag_on = QPushButton("Set on")
+        self.flag_on.setToolTip("Turn the flag on now (journaled)")
         self.flag_on.setObjectName("flag-on")
         self.flag_on.clicked.connect(lambda: self.set_flag(True))
         self.flag_off = QPushButton("Set off")
+        self.flag_off.setToolTip("Turn the flag off now (journaled)")
         self.flag_off.setObjectName("flag-off")
         self.flag_off.clicked.connect(lambda: self.set_flag(False))
         flags = QFormLayout()
@@ -464,6 +483,7 @@ class JumpControl(Control):
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.nodes = QListWidget()
+        self.nodes.setToolTip("Pick the situation to jump to, then Jump twice")
         self.nodes.setObjectName("jump-nodes")
         self.nodes.setAccessibleName("Scenario nodes")
         for node in controller.scenario.model.nodes:
@@ -474,9 +494,12 @@ class JumpControl(Control):
         self.nodes.currentRowChanged.connect(lambda _r: self._reset())
         self.reason = QLineEdit()
         self.reason.setObjectName("jump-reason")
+        self.reason.setAccessibleName("Reason for the jump")
+        self.reason.setToolTip("Why you jump (kept for the debrief)")
         self.reason.setPlaceholderText("Why (for the debrief, optional)")
         self.go = QPushButton("Jump")
         self.go.setObjectName("jump-go")
+        self.go.setToolTip("Click once to arm, again to jump")
         self.go.clicked.connect(self.click)
         self.armed: str | None = None
         self.timer = QTimer(self)
@@ -546,6 +569,7 @@ class ClockControl(Control):
         self.rule.setObjectName("clock-rule")
         self.seconds = QSpinBox()
         self.seconds.setObjectName("clock-seconds")
+        self.seconds.setToolTip("Seconds the trainees get from now")
         self.seconds.setRange(10, 3600)
         self.seconds.setSingleStep(30)
         self.seconds.setValue(120)
@@ -553,15 +577,19 @@ class ClockControl(Control):
         self.seconds.setAccessibleName("Seconds from now")
         self.every = QCheckBox("Also every later decision (overrides the scenario's limits)")
         self.every.setObjectName("clock-every")
+        self.every.setToolTip("Give every later decision this time limit too")
         self.set = QPushButton("Start countdown")
         self.set.setObjectName("clock-set")
+        self.set.setToolTip("The decision timer counts down from this many seconds, now")
         self.set.setProperty("primary", True)
         self.set.clicked.connect(self.apply)
         self.remove = QPushButton("No limit")
         self.remove.setObjectName("clock-remove")
+        self.remove.setToolTip("No time limit for this decision")
         self.remove.clicked.connect(self.clear)
         self.scenario_default = QPushButton("Back to the scenario's limits")
         self.scenario_default.setObjectName("clock-default")
+        self.scenario_default.setToolTip("Later decisions use the limits the scenario sets")
         self.scenario_default.clicked.connect(self.use_scenario)
         form = QFormLayout()
         form.addRow("Time left", self.seconds)
@@ -647,6 +675,7 @@ class NotesControl(QFrame):
         self.text.textChanged.connect(self._update)
         self.add = QPushButton("Add note")
         self.add.setObjectName("note-add")
+        self.add.setAccessibleName("Add the observer note")
         self.add.setToolTip("Ctrl+Enter")
         self.add.clicked.connect(self.add_note)
         self._keys = _submit_on_ctrl_enter(self.text, self.add)

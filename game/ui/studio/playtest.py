@@ -251,6 +251,7 @@ class PlaytestWindow(QDialog):
         self.info.setAccessibleName("Playtest status")
         row.addWidget(self.info, 1)
         self.restart = QPushButton("Restart from the chosen node")
+        self.restart.setToolTip("Start the playtest again from the node and values in the Studio")
         self.restart.clicked.connect(self.restartRequested)
         row.addWidget(self.restart)
         layout.addWidget(bar)
@@ -335,9 +336,11 @@ class PlaytestPanel(QWidget):
         outer.addWidget(self.values_box, 1)
         buttons = QHBoxLayout()
         self.reset = QPushButton("Reset values")
+        self.reset.setAccessibleName("Reset the values to the file's")
         self.reset.setToolTip("Put every meter and flag back to its start value")
         self.reset.clicked.connect(self._reset)
         self.start = QPushButton("▶  Playtest from here")
+        self.start.setToolTip("Play from the chosen node with these values (F5: from the cursor)")
         self.start.setProperty("primary", True)
         self.start.setAccessibleName("Start the playtest")
         self.start.clicked.connect(self._start)
@@ -415,6 +418,7 @@ class PlaytestPanel(QWidget):
             row += 1
             for flag in model.flags:
                 check = QCheckBox(flag.id)
+                check.setAccessibleName(f"Flag {flag.id} at the start")
                 check.setToolTip(flag.description or flag.id)
                 check.setChecked(chosen_flags.get(flag.id, flag.initial))
                 self._initial[flag.id] = flag.initial

@@ -172,11 +172,13 @@ class IssueList(QWidget):
         self.summary.setFont(font)
         head.addWidget(self.summary, 1)
         self.show_warnings = QCheckBox("Show warnings")
+        self.show_warnings.setToolTip("List lint warnings as well as errors")
         self.show_warnings.setChecked(True)
         self.show_warnings.toggled.connect(self._refill)
         head.addWidget(self.show_warnings)
         layout.addLayout(head)
         self.list = QListWidget()
+        self.list.setToolTip("Errors and warnings; Enter or a click jumps to the line")
         self.list.setAccessibleName("Issues")
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._clicked)
@@ -257,6 +259,9 @@ class StudioWindow(QMainWindow):
                  balance_workers: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("studio")
+        from game.ui.a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.path: Path | None = None
         self.suggested_path: Path | None = None
@@ -299,7 +304,9 @@ class StudioWindow(QMainWindow):
     def _theme() -> str:
         app = QApplication.instance()
         name = app.property("hotlineTheme") if app is not None else None
-        return name if name in ("light", "dark") else "light"
+        from game.ui.theme import THEME_NAMES
+
+        return name if name in THEME_NAMES else "light"
 
     def _build(self) -> None:
         tools = QToolBar("Studio")
@@ -367,7 +374,10 @@ class StudioWindow(QMainWindow):
         for act in (self.act_open, self.act_save, self.act_save_as, self.act_backups):
             menu.addAction(act)
         menu.addSeparator()
-        close = action("Close", self.close, QKeySequence.StandardKey.Close)
+        close = action("Close", self.close)
+        from game.ui.widgets import close_keys
+
+        close.setShortcuts(close_keys())
         menu.addAction(close)
         edit = self.menuBar().addMenu("&Edit")
         for act in (self.act_undo, self.act_redo, self.act_find, self.act_next_issue):
@@ -394,10 +404,13 @@ class StudioWindow(QMainWindow):
         find_row.setContentsMargins(6, 2, 6, 2)
         find_row.addWidget(QLabel("Find"))
         self.find_text = QLineEdit()
+        self.find_text.setAccessibleName("Find")
+        self.find_text.setToolTip("Text to find; Enter finds the next")
         self.find_text.setPlaceholderText("text to find (Enter: next)")
         self.find_text.returnPressed.connect(self.find_next)
         find_row.addWidget(self.find_text, 1)
         close_find = QPushButton("✕")
+        close_find.setAccessibleName("Close the find bar")
         close_find.setFlat(True)
         close_find.setToolTip("Close the find bar (Esc)")
         close_find.clicked.connect(self.find_bar.hide)
