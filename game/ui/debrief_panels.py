@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -115,7 +115,9 @@ class ColumnFitter(QObject):
         header = self.table.horizontalHeader()
         item = self.table.horizontalHeaderItem(column)
         text = item.text() if item is not None else ""
-        return header.fontMetrics().horizontalAdvance(text) + 28  # padding, sort arrow room
+        font = QFont(header.font())
+        font.setBold(True)  # the style sheet sets section titles in bold
+        return QFontMetrics(font).horizontalAdvance(text) + 30  # padding, sort arrow room
 
     def fit(self) -> None:
         if self.user_sized:

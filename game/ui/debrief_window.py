@@ -190,6 +190,7 @@ class DebriefWindow(QWidget):
             facts.append(f"<b>score {format_score(d.score)}</b>")
         title = QLabel(text + "<br/>" + " · ".join(f for f in facts if f))
         title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)  # the facts wrap on a small screen rather than being cut
         title.setObjectName("debriefTitle")
         row.addWidget(title, 1)
         self.export_status = QLabel("")

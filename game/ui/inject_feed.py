@@ -68,17 +68,15 @@ class FeedCard(QFrame):
         kind.setObjectName("feed-kind")
         header = hbox(icon_label(KIND_ICONS.get(item.kind, "staff"), color, 16), spacing=6)
         header.addWidget(kind, 1)
-        header.addWidget(label(format_short(item.clock), "muted", wrap=False), 0,
-                         Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(header)
         self.new_mark = pill("NEW", "accent")
         self.new_mark.setVisible(fresh)
-        sender = hbox(label(item.sender, "h3"), spacing=6)
-        sender.setStretch(0, 1)
-        sender.addWidget(self.new_mark, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(sender)
-        if item.channel_label:
-            layout.addWidget(label(f"via {item.channel_label}", "muted"))
+        header.addWidget(self.new_mark, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        layout.addWidget(label(item.sender, "h3"))
+        # When (and how) it came, on one line under the sender: the header keeps its room.
+        when = format_short(item.clock)
+        layout.addWidget(label(f"{when} · via {item.channel_label}" if item.channel_label
+                               else when, "muted"))
         text = label(item.text, "body", selectable=True)
         layout.addWidget(text)
         self.setAccessibleName(f"{item.kind_label} from {item.sender}: {item.text}")

@@ -74,8 +74,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Facilitator console", (
         ("Ctrl+P", "pause or resume"),
-        ("Alt+1, Alt+2, Alt+3, Alt+4, Alt+5",
-         "go to Inject, Counterpart, Meters and flags, Jump, Clock"),
+        ("Alt+1 … Alt+5", "go to Inject, Counterpart, Meters and flags, Jump, Clock"),
         ("Ctrl+N", "write an observer note"),
         ("Ctrl+Enter", "deliver the inject, or add the note"),
         ("Ctrl+Shift+F", "the trainees' window full screen"),
@@ -105,7 +104,7 @@ def shortcuts_html() -> str:
         rows.append(f'<tr><td colspan="2" style="padding-top:10px"><b>{escape(section)}</b>'
                     "</td></tr>")
         for key, what in keys:
-            rows.append(f'<tr><td style="padding-right:18px; white-space:nowrap">'
+            rows.append(f'<tr><td width="34%" style="padding-right:14px">'
                         f"<code>{escape(key)}</code></td><td>{escape(what)}</td></tr>")
     return f'<table cellspacing="0" cellpadding="2">{"".join(rows)}</table>'
 
@@ -455,8 +454,8 @@ class MainWindow(QMainWindow):
         title = controller.scenario.model.title if controller and controller.session else ""
         self.setWindowTitle(f"Hotline — {title}" if title else "Hotline")
         self.statusBar().showMessage(
-            f"Session {session_id} · every choice is saved the moment you confirm it; "
-            "quit at any time and resume from the home screen.")
+            f"Session {session_id} · each choice is saved as you confirm it; "
+            "resume any time from home.")
         from .facilitator.hookup import session_started
 
         session_started(self, session_id)  # facilitator mode: the console, larger type

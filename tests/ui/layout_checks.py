@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 
 
 def visible_labels(root: QWidget) -> Iterator[QLabel]:
@@ -58,6 +64,14 @@ def clipped_labels(root: QWidget) -> list[str]:
             if not parent.rect().contains(shown):
                 problems.append(f"{text!r}: drawn outside its parent ({shown} in "
                                 f"{parent.rect()})")
+    # Buttons and check boxes do not wrap: their text must fit their width.
+    for button in root.findChildren(QAbstractButton):
+        if not button.isVisibleTo(root) or not button.text() or \
+                button.metaObject().className() == "OptionButton":
+            continue  # an option lays its text out itself (word-wrapped labels, checked above)
+        if button.sizeHint().width() > button.width() + 1:
+            problems.append(f"{button.text()!r}: the button needs {button.sizeHint().width()} "
+                            f"px of width, has {button.width()}")
     # A column that cannot scroll sideways, holding content wider than itself, cuts it off.
     for area in root.findChildren(QScrollArea):
         body = area.widget()

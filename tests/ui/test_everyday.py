@@ -103,7 +103,12 @@ def listed_keys() -> set[str]:
     keys: set[str] = set()
     for _section, rows in SHORTCUTS:
         for key, _what in rows:
-            for part in re.split(r",\s*|\s*…\s*", key):
+            span = re.fullmatch(r"(\w+\+)(\d) … \1(\d)", key)  # "Alt+1 … Alt+5"
+            if span:
+                first, last = int(span.group(2)), int(span.group(3))
+                keys.update(f"{span.group(1)}{n}" for n in range(first, last + 1))
+                continue
+            for part in re.split(r",\s*", key):
                 keys.add(part.strip())
     return keys
 
