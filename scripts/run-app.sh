@@ -16,7 +16,8 @@ hotline="$HOTLINE_VENV/bin/hotline"
 # Subcommands that work in a terminal and never open a window.
 needs_display=1
 case "${1:-}" in
-    validate | lint | schema | play | simulate | sessions | debrief | -h | --help | --version)
+    validate | lint | schema | play | resume | simulate | balance | sessions | debrief | msel | \
+        paths | install-desktop | -h | --help | --version)
         needs_display=0 ;;
 esac
 case "${QT_QPA_PLATFORM:-}" in

@@ -21,8 +21,9 @@ export HOTLINE_ROOT HOTLINE_VENV
 _hl_say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages Qt needs at run time (xcb platform plugin and offscreen),
-# plus Xvfb for real-window tests, poppler-utils (pdftotext) for PDF tests and a
-# font, since a minimal Debian has none and Qt would draw empty boxes.
+# plus Xvfb for real-window tests, poppler-utils (pdftotext) for PDF tests, a
+# font, since a minimal Debian has none and Qt would draw empty boxes, and the
+# PostgreSQL server the journal tests start a throwaway instance of.
 _HL_APT_PACKAGES=(
     libglib2.0-0 libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3
     xvfb xauth
@@ -30,6 +31,7 @@ _HL_APT_PACKAGES=(
     libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0
     poppler-utils
     fonts-dejavu-core
+    postgresql
 )
 
 _hl_apt_updated=0

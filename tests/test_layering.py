@@ -1,7 +1,7 @@
 """Architecture rules, checked rather than hoped for.
 
-1. The core packages (scenario, engine, analysis, records) never import
-   PySide6; the debrief package never imports QtWidgets (its exporters may
+1. The core packages (scenario, engine, analysis, records, sessions) never
+   import PySide6; the debrief package never imports QtWidgets (its exporters may
    use QtGui to print PDF). Only game/ui touches widgets.
 2. Content is data, never code: nothing in game/ calls eval/exec, uses
    pickle, loads YAML unsafely or runs a shell.
@@ -21,7 +21,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GAME = REPO_ROOT / "game"
 
-CORE_PACKAGES = ("scenario", "engine", "analysis", "records")
+CORE_PACKAGES = ("scenario", "engine", "analysis", "records", "sessions")
 
 
 def _py_files(root: Path) -> list[Path]:
@@ -77,7 +77,7 @@ def test_core_packages_never_import_pyside6() -> None:
                 if _is_pyside(module):
                     offences.append(f"{_where(path, node)}: imports {module}")
     assert not offences, (
-        "scenario/engine/analysis/records must not import PySide6 "
+        "scenario/engine/analysis/records/sessions must not import PySide6 "
         "(Qt belongs in game/ui, bridged by SessionController):\n"
         + "\n".join(sorted(set(offences)))
     )

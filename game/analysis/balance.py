@@ -20,7 +20,6 @@ the same for any number of workers.
 
 from __future__ import annotations
 
-import json
 import math
 import multiprocessing
 import os
@@ -29,8 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from game.scenario import OPTION_KINDS, CompiledScenario
 
@@ -41,7 +39,6 @@ __all__ = [
     "DEFAULT_GAMES",
     "BalanceReport",
     "DecisionRow",
-    "balance_command",
     "balance_policies",
     "balance_report",
     "format_text",
@@ -580,65 +577,6 @@ def format_text(report: BalanceReport) -> str:
 
 
 # --- the command ------------------------------------------------------------------
-
-
-def balance_command(path: str, n: int = DEFAULT_GAMES, seed: int = 0, as_json: bool = False,
-                    html_out: str | None = None, *, workers: int | None = None,
-                    out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """``hotline simulate FILE --balance`` (or ``hotline balance FILE``).
-
-    Args:
-        path: Scenario file.
-        n: Games per policy.
-        seed: Base seed.
-        as_json: Print JSON instead of text.
-        html_out: Also write a self-contained HTML report to this path.
-        workers: Processes (default: every core).
-        out: Where the report goes (default stdout).
-        err: Where problems and progress go (default stderr).
-
-    Returns:
-        0 on success, 2 if the scenario does not load or arguments are wrong.
-    """
-    stdout = out if out is not None else sys.stdout
-    stderr = err if err is not None else sys.stderr
-    if n < 1:
-        stderr.write("error: the number of games must be at least 1\n")
-        return 2
-    from game.scenario.loader import check_scenario_file
-
-    scenario, diagnostics = check_scenario_file(path)
-    if scenario is None:
-        for d in diagnostics:
-            stderr.write(d.format() + "\n")
-        return 2
-    progress = _terminal_progress(stderr) if stderr.isatty() else None
-    report = balance_report(scenario, n, seed, workers=workers, progress=progress)
-    if progress is not None:
-        stderr.write("\r" + " " * 60 + "\r")
-    if as_json:
-        stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        stdout.write(format_text(report))
-    if html_out:
-        from .balance_html import render_html
-
-        Path(html_out).write_text(render_html(report), encoding="utf-8")
-        stderr.write(f"wrote {html_out}\n")
-    return 0
-
-
-def _terminal_progress(stream: TextIO) -> ProgressCallback:
-    last = [-1]
-
-    def progress(done: int, total: int) -> None:
-        percent = int(100 * done / total) if total else 100
-        if percent != last[0]:
-            last[0] = percent
-            stream.write(f"\rplaying {done:,}/{total:,} games ({percent}%)")
-            stream.flush()
-
-    return progress
 
 
 def percent(value: float) -> str:

@@ -134,7 +134,7 @@ def play_one(
         PolicyError: If ``policy`` is an unknown name.
     """
     chosen = get_policy(policy) if isinstance(policy, str) else policy
-    session = Session(scenario, seed, batch=True)
+    session = Session(scenario, seed, batch=True, record=False)  # the summary needs no events
     _play(session, seed, chosen, max_turns)
     outcome = session.outcome
     assert outcome is not None

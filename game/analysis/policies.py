@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 
 from game.engine import Session
 from game.scenario import OPTION_KINDS, CompiledOption, CompiledScenario
+from game.vocabulary import prudence_order
 
 __all__ = [
     "KIND_PREFERENCE",
@@ -52,17 +53,9 @@ Policy = Callable[[Session, random.Random], str]
 
 #: Fallback order of option kinds for ``expert`` and ``historical`` off their
 #: path: talk before acting, act before waiting, wait before going public, and
-#: escalate only when nothing else is offered.
-KIND_PREFERENCE: tuple[str, ...] = (
-    "de_escalate",
-    "back_channel",
-    "call",
-    "allies",
-    "concede",
-    "wait",
-    "public",
-    "escalate",
-)
+#: escalate only when nothing else is offered (the ``prudence`` column of
+#: :data:`game.vocabulary.OPTION_KINDS`).
+KIND_PREFERENCE: tuple[str, ...] = prudence_order()
 
 
 class PolicyError(ValueError):

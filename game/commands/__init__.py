@@ -4,9 +4,11 @@ Each command module has ``NAME``, ``register(subparsers)`` and ``run(args)``;
 :data:`COMMAND_MODULES` is the one list of them. :mod:`game.cli` opens the
 app without importing this package.
 
-Exit status: 0 success, 2 bad input (invalid scenario, unknown option, unknown
-session...), 1 an internal fault or an environment problem (store cannot be
-opened, app cannot start). Qt is imported only when the app is opened.
+Exit status, the same in every command: 0 success; 2 a problem the user can
+fix (an invalid scenario, an unknown option or session id, a store that
+cannot be used: damaged, foreign, locked, read-only, unreachable); 1 only for
+an internal fault (a bug) or an app that cannot start. Qt is imported only
+when the app is opened.
 """
 
 from __future__ import annotations
@@ -19,20 +21,25 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from game import __version__
-from game.launch import COMMANDS, open_app, split_app_args
-from game.records import STORE_ENV, JournalError, default_store_path
+from game.launch import COMMANDS, first_word, open_app, split_app_args, unknown_command_message
+from game.records import STORE_ENV, JournalError, default_store_path, is_user_problem
+from game.textsafe import safe_streams
 
 from . import (
     app,
     balance,
     debrief,
+    install_desktop,
     lint,
     msel,
+    paths,
     play,
     resume,
     schema,
     sessions,
     simulate,
+    store,
+    studio,
     validate,
 )
 from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, err
@@ -41,6 +48,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
+    studio, paths, install_desktop, store,
 )
 
 
@@ -53,16 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hotline {__version__}")
     parser.add_argument(
-        "--store", metavar="PATH",
-        help=f"session journal file (default: ${STORE_ENV}, else {default_store_path()})",
+        "--store", metavar="PATH|URL",
+        help="session journal: a SQLite file or a postgresql://user@host/db URL "
+        f"(default: ${STORE_ENV}, else {default_store_path()})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         command = module.register(sub)
         command.set_defaults(run=module.run)
         # --store is accepted after the command too (hotline play X --store P).
-        command.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
-                             help="session journal file (as before the command)")
+        command.add_argument("--store", metavar="PATH|URL", default=argparse.SUPPRESS,
+                             help="session journal (as before the command)")
     return parser
 
 
@@ -76,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 success, 2 bad input, 1 internal fault.
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
+    with safe_streams():  # nothing printed can carry a control sequence to the terminal
+        return _run(args_list)
+
+
+def _run(args_list: list[str]) -> int:
     try:
         return _main(args_list)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
@@ -86,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.status
     except JournalError as exc:
         err(f"hotline: journal: {exc}")
-        return EXIT_FAULT
+        return EXIT_INVALID if is_user_problem(exc) else EXIT_FAULT
     except KeyboardInterrupt:
         err("hotline: interrupted")
         return EXIT_INTERRUPTED
@@ -115,6 +129,11 @@ def _main(argv: list[str]) -> int:
         global_args, app_args = split
         args = parser.parse_args(global_args)
         return open_app(app_args, args.store)
+    word = first_word(argv)
+    if word is not None and not argv[word].startswith("-"):
+        unknown = unknown_command_message(argv[word])
+        if unknown is not None:
+            raise CliError(unknown)
     args = parser.parse_args(argv)
     runner: Callable[[argparse.Namespace], int] = args.run
     return runner(args)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
-from game.records import Journal
+from game.paths import ScenarioNotFound, find_scenario
+from game.records import DamagedStoreError, Journal, ReadOnlyStoreError
 from game.scenario import CompiledScenario
 from game.scenario.diagnostics import ScenarioLoadError
 from game.scenario.loader import load_scenario
@@ -29,14 +31,48 @@ def err(*parts: object) -> None:
     print(*parts, file=sys.stderr)
 
 
-def open_journal(store: str | None) -> Journal:
-    """The journal named by ``--store``, else ``$HOTLINE_STORE``, else the user data folder."""
-    return Journal(store)
+def open_journal(store: str | None, *, for_reading: bool = False) -> Journal:
+    """The journal named by ``--store``, else ``$HOTLINE_STORE``, else the user data folder.
+
+    Args:
+        store: ``--store``'s value (a file path or a ``postgresql://`` URL), or None.
+        for_reading: The command only reads. A store that cannot be written
+            (damaged, or in a read-only folder) is then opened read-only with
+            a warning, instead of refusing the command.
+
+    Raises:
+        StoreError: The store cannot be used; :func:`game.commands.main`
+            prints the message and exits with status 2.
+    """
+    try:
+        return Journal(store)
+    except (DamagedStoreError, ReadOnlyStoreError) as exc:
+        if not for_reading:
+            raise
+        journal = Journal(store, read_only=True)
+        err(f"warning: {exc}")
+        err("warning: showing what can be read; nothing will be written to this journal.")
+        return journal
 
 
 def store_flag(store: str | None) -> str:
     """``--store PATH `` to repeat in advice, or nothing for the default store."""
     return f"--store {shlex.quote(store)} " if store else ""
+
+
+def scenario_ref(ref: str) -> str:
+    """A scenario argument: a file path as typed, or a scenario id turned into its file.
+
+    Used as the argparse ``type`` of every argument that names a scenario, so
+    ``hotline play balloon-2023`` works like ``hotline play path/to/balloon-2023.yaml``.
+    An unknown id is a user error (exit 2) with the nearest ids; a missing
+    path is left for the loader, which reports it with file and fix.
+    """
+    try:
+        path = find_scenario(ref)
+    except ScenarioNotFound as exc:
+        raise CliError(str(exc)) from None
+    return ref if path == Path(ref).expanduser() else str(path)
 
 
 def load_or_report(path: str) -> CompiledScenario:

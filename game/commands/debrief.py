@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import open_journal
+from .common import open_journal, scenario_ref
 
 NAME = "debrief"
 
@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help="print or export a session's debrief")
     parser.add_argument("session_id", metavar="ID", help="session id or a unique prefix")
     parser.add_argument("--export", metavar="FILE", help="write .pdf, .html or .json")
-    parser.add_argument("--scenario", metavar="PATH",
+    parser.add_argument("--scenario", metavar="PATH", type=scenario_ref,
                         help="scenario file to use instead of the recorded path")
     return parser
 
@@ -21,6 +21,6 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from game.debrief.commands import debrief_command
 
-    with open_journal(args.store) as journal:
+    with open_journal(args.store, for_reading=True) as journal:
         return int(debrief_command(journal, args.session_id, args.export,
                                    scenario_path=args.scenario))

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from game.analysis import PolicyError, get_policy, policy_rng
-from game.engine import EngineError, Event, Session
-from game.records import Journal
+from game.engine import SCHEMA_VERSION, EngineError, Event, Session
+from game.engine.events import EndingReached, NodeEntered, ScoreGiven
 from game.scenario import CompiledScenario
+from game.sessions import RecordedSession
 
 from .common import EXIT_INTERRUPTED, EXIT_OK, CliError, err, store_flag
 from .transcript import Transcript
@@ -121,85 +122,78 @@ def check_choices(
                        f"'{session.node}'); add more, or add --policy to finish")
 
 
-def drive(
-    journal: Journal,
-    sid: str,
-    session: Session,
-    source: InputSource,
-    transcript: Transcript | None,
-) -> bool:
+def drive(recorded: RecordedSession, source: InputSource,
+          transcript: Transcript | None) -> bool:
     """Feed inputs until the session ends or the source runs dry.
 
-    Every input is validated, then committed to the journal, and only then
-    applied to the engine and shown.
+    Every input goes through the recorded-session service: validated, then
+    committed to the journal, and only then applied to the engine and shown.
 
     Returns:
         True if the session ended (and was finished in the journal).
     """
+    session = recorded.session
     while not session.ended:
+        if not session.available():  # a stuck node: asking anyone for a choice would never end
+            node = session.scenario.nodes[session.node]
+            raise EngineError(f"no option can be chosen at node '{node.id}' ({node.title}): "
+                              "the scenario is stuck there (check it with `hotline lint`)")
         data = source(session)
         if data is None:
             return False
-        session.validate_input(data)
-        journal.append_input(sid, data)
-        result = session.apply(data)
+        result = recorded.apply(data)
         if transcript is not None:
             transcript.events(result.events)
-    outcome = session.outcome
-    assert outcome is not None
-    journal.finish(sid, ending_id=outcome.ending_id, ending_title=outcome.title,
-                   score=outcome.score)
+    recorded.finish()  # idempotent: a resumed session may have ended before
     return True
 
 
-def session_json(sid: str, scenario: CompiledScenario, path: str | None,
-                  session: Session) -> dict[str, Any]:
-    ending = next((e for e in session.events if e["type"] == "ending"), None)
-    score = next((e for e in session.events if e["type"] == "score"), None)
+def session_json(recorded: RecordedSession) -> dict[str, Any]:
+    """The session as JSON for ``--json``: header, inputs, events, ending and score."""
+    session, scenario = recorded.session, recorded.scenario
+    ending = next((e for e in session.events if isinstance(e, EndingReached)), None)
+    score = next((e for e in session.events if isinstance(e, ScoreGiven)), None)
     model = scenario.model
+    score_data = score.to_dict() if score is not None else None
     return {
-        "session": sid,
+        "session": recorded.id,
         "scenario": {"id": model.id, "version": model.version, "title": model.title,
-                     "content_hash": scenario.content_hash, "path": path},
+                     "content_hash": scenario.content_hash, "path": recorded.record.scenario_path},
         "seed": session.seed,
         "roles": list(session.roles),
         "inputs": session.inputs,
-        "events": session.events,
+        "event_schema": SCHEMA_VERSION,
+        "events": [e.to_dict() for e in session.events],
         "ended": session.ended,
-        "ending": None if ending is None else {k: ending[k] for k in ("ending", "title", "tone",
-                                                                      "text")},
-        "score": None if score is None else {k: score[k] for k in ("total", "severity_total",
-                                                                   "parts", "ratings")},
+        "ending": None if ending is None else {"ending": ending.ending, "title": ending.title,
+                                               "tone": ending.tone, "text": ending.text},
+        "score": None if score_data is None else {k: score_data[k] for k in (
+            "total", "severity_total", "parts", "ratings")},
     }
 
 
-def left_message(sid: str, session: Session, store: str | None) -> str:
+def left_message(recorded: RecordedSession, store: str | None) -> str:
+    session, sid = recorded.session, recorded.id
     node = session.scenario.nodes.get(session.node)
     where = f" at '{node.title}'" if node is not None else ""
     return (f"Session {sid} saved after {len(session.inputs)} input(s){where}. "
             f"Continue with: hotline {store_flag(store)}resume {sid}")
 
 
-def play_session(
-    *,
-    journal: Journal,
-    sid: str,
-    session: Session,
-    source: InputSource,
-    transcript: Transcript | None,
-    store: str | None,
-) -> int:
+def play_session(*, recorded: RecordedSession, source: InputSource,
+                 transcript: Transcript | None, store: str | None) -> int:
+    """Drive a recorded session; on leaving early, say how to continue."""
     try:
-        ended = drive(journal, sid, session, source, transcript)
+        ended = drive(recorded, source, transcript)
     except Quit as quit_:
         err("")
-        err(left_message(sid, session, store))
+        err(left_message(recorded, store))
         return EXIT_INTERRUPTED if quit_.interrupted else EXIT_OK
     except EngineError as exc:
-        err(left_message(sid, session, store))
+        err(left_message(recorded, store))
         raise CliError(str(exc)) from None
     if not ended:
-        err(left_message(sid, session, store))
+        err(left_message(recorded, store))
         raise CliError("the inputs ran out before an ending")
     return EXIT_OK
 
@@ -213,8 +207,8 @@ def policy_or_error(name: str) -> str:
 
 
 def last_node_start(events: list[Event]) -> int:
-    """Index of the last ``node_entered`` event (0 if none)."""
+    """Index of the last ``node_entered`` (or ending) event (0 if none)."""
     for index in range(len(events) - 1, -1, -1):
-        if events[index]["type"] in ("node_entered", "ending"):
+        if isinstance(events[index], (NodeEntered, EndingReached)):
             return index
     return 0

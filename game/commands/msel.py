@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .common import scenario_ref
+
 NAME = "msel"
 
 
@@ -11,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     msel = sub.add_parser(NAME, help="export or import a Master Scenario Events List (CSV)")
     msel_sub = msel.add_subparsers(dest="msel_command", required=True, metavar="export|import")
     export = msel_sub.add_parser("export", help="write a scenario's injects as an MSEL CSV")
-    export.add_argument("scenario", metavar="FILE")
+    export.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                        help="scenario file or id")
     export.add_argument("--csv", metavar="OUT", default="-",
                         help="CSV to write (default: standard output)")
     imp = msel_sub.add_parser("import", help="turn an MSEL CSV into a scenario skeleton")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
+from game import strictjson
 from game.analysis import policy_names
-from game.engine import Session
+from game.sessions import RecordedSession, SessionService
 
-from .common import EXIT_OK, CliError, load_or_report, open_journal
+from .common import EXIT_OK, CliError, load_or_report, open_journal, scenario_ref
 from .driving import (
     InputSource,
     chain,
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Play a scenario to an ending. With neither --choices nor --policy it is "
         "interactive. Every play is recorded in the journal and can be resumed.",
     )
-    play.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    play.add_argument("scenario", metavar="SCENARIO", type=scenario_ref,
+                      help="scenario file or id (e.g. balloon-2023)")
     play.add_argument("--seed", type=int, help="random seed (default: a new random one)")
     play.add_argument("--choices", metavar="ID,ID,...",
                       help="option ids to take, in order (then --policy or interactive)")
@@ -67,40 +68,43 @@ def run(args: argparse.Namespace) -> int:
         check_choices(scenario, seed, roles, choices,
                        open_end=policy is not None or not args.json)
     path = str(Path(args.scenario).resolve())
-    model = scenario.model
     meta: dict[str, Any] = {"source": "cli"}
     if choices:
         meta["choices"] = choices
     if policy:
         meta["policy"] = policy
     with open_journal(args.store) as journal:
-        sid = journal.create_session(
-            scenario_id=model.id, scenario_version=model.version,
-            content_hash=scenario.content_hash, scenario_title=model.title,
-            scenario_path=path, seed=seed, roles=roles, trainee=args.trainee,
-            mode="trainee" if is_interactive else "headless", meta=meta,
+        recorded = SessionService(journal).create(
+            scenario, seed=seed, roles=roles, trainee=args.trainee,
+            mode="trainee" if is_interactive else "headless", scenario_path=path, meta=meta,
         )
-        session = Session(scenario, seed, roles)
-        transcript = None if args.json else Transcript(scenario, sys.stdout,
-                                                       show_hidden=not is_interactive)
-        if transcript is not None:
-            transcript.events(session.events[:1])
-            trainee = f", trainee {args.trainee}" if args.trainee else ""
-            transcript.write(f"Session {sid}{trainee}")
-            transcript.events(session.events[1:])
-        sources: list[InputSource] = []
-        if choices:
-            sources.append(from_list(choices))
-        if policy:
-            sources.append(from_policy(policy, seed))
-        elif not args.json and transcript is not None:
-            sources.append(interactive(Transcript(scenario, sys.stdout, show_hidden=False)))
-        status = play_session(journal=journal, sid=sid, session=session,
-                               source=chain(*sources), transcript=transcript, store=args.store)
-        if status == EXIT_OK and args.json:
-            json.dump(session_json(sid, scenario, path, session), sys.stdout,
-                      ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
-        elif session.ended and transcript is not None:
-            transcript.write(f"\n(session {sid} recorded in {journal.path})")
-        return status
+        with recorded:
+            return _play(args, recorded, choices, policy, str(journal))
+
+
+def _play(args: argparse.Namespace, recorded: RecordedSession, choices: list[str],
+          policy: str | None, store: str) -> int:
+    scenario, session, sid = recorded.scenario, recorded.session, recorded.id
+    transcript = None if args.json else Transcript(scenario, sys.stdout,
+                                                   show_hidden=policy is not None or
+                                                   bool(choices))
+    if transcript is not None:
+        transcript.events(session.events[:1])
+        trainee = f", trainee {args.trainee}" if args.trainee else ""
+        transcript.write(f"Session {sid}{trainee}")
+        transcript.events(session.events[1:])
+    sources: list[InputSource] = []
+    if choices:
+        sources.append(from_list(choices))
+    if policy:
+        sources.append(from_policy(policy, session.seed))
+    elif not args.json and transcript is not None:
+        sources.append(interactive(Transcript(scenario, sys.stdout, show_hidden=False)))
+    status = play_session(recorded=recorded, source=chain(*sources), transcript=transcript,
+                          store=args.store)
+    if status == EXIT_OK and args.json:
+        strictjson.dump(session_json(recorded), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif session.ended and transcript is not None:
+        transcript.write(f"\n(session {sid} recorded in {store})")
+    return status

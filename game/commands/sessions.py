@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import Any
 
+from game import strictjson
 from game.records import SessionRecord
+from game.textsafe import escape
 
-from .common import EXIT_OK, open_journal
+from .common import EXIT_OK, err, open_journal, store_flag
 
 NAME = "sessions"
 
@@ -34,15 +35,21 @@ def _when(stamp: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_journal(args.store) as journal:
-        records = journal.sessions(scenario_id=args.scenario, status=args.status)
+    with open_journal(args.store, for_reading=True) as journal:
+        listing = journal.list_sessions(scenario_id=args.scenario, status=args.status)
+        records = listing.records
+        for problem in listing.problems:
+            err(f"warning: skipped a session: {problem.message}")
+        if listing.problems:
+            err(f"warning: {len(listing.problems)} session(s) skipped; run "
+                f"`hotline {store_flag(args.store)}store check` for the details")
         if args.json:
-            json.dump([_record_json(r) for r in records], sys.stdout, ensure_ascii=False,
-                      indent=1)
+            strictjson.dump([_record_json(r) for r in records], sys.stdout,
+                            ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return EXIT_OK
         if not records:
-            print(f"No sessions in {journal.path}.")
+            print(f"No sessions in {journal}.")
             return EXIT_OK
         header = ("ID", "SCENARIO", "TRAINEE", "STATUS", "ENDING", "SCORE", "INPUTS", "UPDATED")
         rows = [
@@ -50,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
              "-" if r.score is None else f"{r.score:.1f}", str(r.n_inputs), _when(r.updated_at))
             for r in records
         ]
-        widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-        for row in (header, *rows):
+        # Names and ids are people's text: one line each, controls shown, never obeyed.
+        shown = [[escape(cell, one_line=True) for cell in row] for row in rows]
+        widths = [max(len(row[i]) for row in (header, *shown)) for i in range(len(header))]
+        for row in (header, *shown):
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        print(f"{len(records)} session(s) in {journal.path}")
+        print(f"{len(records)} session(s) in {journal}")
     return EXIT_OK

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.engine.session import EngineError, Session
+from game.records.journal import Journal
 from game.scenario.compile import CompiledScenario
+from game.sessions import ScenarioUnavailable, SessionService
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def build_cohort(
     records: Sequence[Any],
     inputs: Sequence[Sequence[dict[str, Any]]],
     scenario: CompiledScenario | None,
+    played_on: Sequence[CompiledScenario | None] | None = None,
 ) -> Cohort:
     """Compare sessions of one scenario (pure: the caller reads the journal).
 
@@ -116,6 +119,8 @@ def build_cohort(
         records: The sessions' ``SessionRecord`` objects.
         inputs: Each session's inputs, in the same order.
         scenario: The current scenario (None: no choice frequencies).
+        played_on: For each session, the scenario it was played on (None where
+            no copy exists); by default every session replays on ``scenario``.
 
     Returns:
         The cohort.
@@ -125,15 +130,17 @@ def build_cohort(
         scenario_id=scenario.id if scenario else str(getattr(first, "scenario_id", "")),
         title=scenario.model.title if scenario else str(getattr(first, "scenario_title", "")),
     )
+    versions = list(played_on) if played_on is not None else [scenario] * len(records)
     counts: dict[str, Counter[str]] = {}
-    replayer = Session(scenario, 0, batch=True) if scenario is not None else None
-    stale = 0
-    broken = 0
-    for record, data in zip(records, inputs, strict=True):
+    replayers: dict[str, Session] = {}
+    stale = broken = 0
+    for record, data, version in zip(records, inputs, versions, strict=True):
         path: tuple[tuple[str, str], ...] = ()
         replayed = False
         matches = scenario is not None and record.content_hash == scenario.content_hash
-        if replayer is not None:
+        if version is not None:
+            # One reusable batch session per version (restart() is cheap).
+            replayer = replayers.setdefault(version.content_hash, Session(version, 0, batch=True))
             try:
                 replayer.roles = tuple(record.roles)
                 replayer.restart(record.seed)
@@ -143,6 +150,8 @@ def build_cohort(
                 replayed = True
             except (EngineError, KeyError):
                 broken += 1
+        else:
+            broken += 1
         if not matches:
             stale += 1
         for step_node, option in path:
@@ -170,23 +179,35 @@ def build_cohort(
                 DecisionPoint(node_id, node.title, sum(tally.values()), options))
     if stale:
         cohort.notices.append(f"{stale} session(s) were played on another version of the "
-                              "scenario; their choices are counted where they still replay.")
+                              "scenario; their choices are counted as played, on that version, "
+                              "where the current version still has the same options.")
     if broken:
-        cohort.notices.append(f"{broken} session(s) no longer replay on the current scenario; "
-                              "their scores and endings are counted, their choices are not.")
+        cohort.notices.append(f"{broken} session(s) cannot be replayed (no copy of the version "
+                              "they were played on); their scores and endings are counted, "
+                              "their choices are not.")
     return cohort
 
 
-def load_cohort(journal: Any, scenario_id: str, scenario: CompiledScenario | None) -> Cohort:
+def load_cohort(journal: Journal, scenario_id: str, scenario: CompiledScenario | None) -> Cohort:
     """Read every session of a scenario from the journal and compare them.
 
+    Each session replays on the version it was played on (the journal's
+    snapshot, through the recorded-session service).
+
     Args:
-        journal: A :class:`game.records.journal.Journal`.
+        journal: The journal.
         scenario_id: The scenario id.
         scenario: The current scenario, if loaded.
 
     Returns:
         The cohort.
     """
+    service = SessionService(journal)
     records = journal.sessions(scenario_id=scenario_id)
-    return build_cohort(records, [journal.inputs(r.id) for r in records], scenario)
+    played_on: list[CompiledScenario | None] = []
+    for record in records:
+        try:
+            played_on.append(service.recorded_scenario(record, scenario))
+        except ScenarioUnavailable:
+            played_on.append(None)
+    return build_cohort(records, [journal.inputs(r.id) for r in records], scenario, played_on)

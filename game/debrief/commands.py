@@ -1,105 +1,89 @@
 """The ``hotline debrief SESSION [--export FILE]`` command, as one function.
 
 The CLI parses the arguments and calls :func:`debrief_command`; this module
-does the rest so the command and the Debrief window share one code path.
+does the rest, with the same session service and export registry as the
+Debrief window.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from .aar import load_aar
-from .source import ScenarioLoadError, load_scenario_file, open_debrief
+from game.records import Journal, JournalError, is_user_problem
+from game.sessions import ScenarioFileError, load_file
+
+from .aar import apply_aar, load_aar
+from .exporters import export, exporter_for
+from .source import OpenedDebrief, open_debrief
 from .text import summary_text
 
-#: File extensions ``--export`` understands.
-EXPORT_FORMATS = (".pdf", ".html", ".htm", ".json")
 
-
-def export_debrief(path: str | Path, opened: Any, journal: Any) -> Path:
-    """Write a debrief to a file, the format chosen by the extension.
-
-    Args:
-        path: ``*.pdf``, ``*.html``/``*.htm`` or ``*.json``.
-        opened: An :class:`~game.debrief.source.OpenedDebrief`.
-        journal: The journal (for the session's AAR edits).
-
-    Returns:
-        The path written.
+def export_debrief(path: str | Path, opened: OpenedDebrief, journal: Journal) -> Path:
+    """Write a debrief (with the session's AAR edits) to a file, by its suffix.
 
     Raises:
-        ValueError: On an unknown extension.
+        ValueError: On an unknown suffix.
         OSError: If the file cannot be written.
     """
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix not in EXPORT_FORMATS:
-        raise ValueError(f"cannot export to '{out.name}': use a file ending in .pdf, .html "
-                         "or .json")
-    aar = load_aar(journal, opened.debrief.session_id) if opened.debrief.session_id else None
-    if suffix == ".pdf":
-        from .export_pdf import export_pdf
-
-        return export_pdf(out, opened.debrief, aar)
-    if suffix in (".html", ".htm"):
-        from .export_html import export_html
-
-        return export_html(out, opened.debrief, aar)
-    from .export_json import export_json
-
-    return export_json(out, opened.debrief, aar)
+    debrief = opened.debrief
+    aar = load_aar(journal, debrief.session_id) if debrief.session_id else None
+    return export(path, debrief, aar)
 
 
-def debrief_command(journal: Any, session_id: str, export: str | None = None, *,
+def debrief_command(journal: Journal, session_id: str, export_to: str | None = None, *,
                     scenario_path: str | None = None, out: TextIO | None = None,
                     err: TextIO | None = None) -> int:
     """Print a session's debrief summary, or export it to a file.
 
     Args:
-        journal: A :class:`game.records.journal.Journal`.
+        journal: The journal.
         session_id: Session id or unique prefix.
-        export: File to write (format by extension), or None to print the summary.
-        scenario_path: Use this scenario file instead of the one the journal recorded.
+        export_to: File to write (format by suffix), or None to print the summary.
+        scenario_path: A scenario file to use when its content is the one the
+            session was played on (the journal's snapshot is used otherwise).
         out: Where the summary goes (default stdout).
         err: Where errors go (default stderr).
 
     Returns:
-        The exit status: 0 on success, 1 when the session is unknown or the
-        export fails, 2 on a bad export file name.
+        The exit status: 0 on success; 2 for a problem the user can fix (a bad
+        export file name, an unknown session, a scenario file that does not
+        load, a store that cannot be used, a file that cannot be written);
+        1 for an internal fault (an exporter that fails on valid data).
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    from game.records.journal import JournalError
-
-    if export is not None and Path(export).suffix.lower() not in EXPORT_FORMATS:
-        print(f"hotline debrief: cannot export to '{export}': use a file ending in .pdf, "
-              ".html or .json", file=err)
-        return 2
+    if export_to is not None:
+        try:
+            exporter_for(export_to)
+        except ValueError as exc:
+            print(f"hotline debrief: {exc}", file=err)
+            return 2
     scenario = None
     if scenario_path is not None:
         try:
-            scenario = load_scenario_file(scenario_path)
-        except ScenarioLoadError as exc:
+            scenario = load_file(scenario_path)
+        except ScenarioFileError as exc:
             print(f"hotline debrief: {exc}", file=err)
-            return 1
+            return 2
     try:
         opened = open_debrief(journal, session_id, scenario)
         if opened.debrief.session_id:
-            from .aar import apply_aar
-
             apply_aar(opened.debrief, load_aar(journal, opened.debrief.session_id))
     except JournalError as exc:
         print(f"hotline debrief: {exc}", file=err)
-        return 1
-    if export is None:
+        return 2 if is_user_problem(exc) else 1
+    if export_to is None:
         out.write(summary_text(opened.debrief))
         return 0
     try:
-        written = export_debrief(export, opened, journal)
-    except (OSError, ValueError) as exc:
-        print(f"hotline debrief: could not write {export}: {exc}", file=err)
+        written = export_debrief(export_to, opened, journal)
+    except OSError as exc:
+        print(f"hotline debrief: could not write {export_to}: {exc}", file=err)
+        return 2
+    except ValueError as exc:
+        print(f"hotline debrief: could not write {export_to}: {exc}", file=err)
         return 1
     for notice in opened.debrief.notices:
         print(f"note: {notice}", file=err)

@@ -98,6 +98,7 @@ def section_header(d: Debrief) -> str:
     rows = [("Session", d.session_id), ("Trainee", d.trainee), ("Roles", ", ".join(d.roles)),
             ("Played", d.created_at[:16].replace("T", " ") if d.created_at else ""),
             ("Scenario", f"{d.scenario_id} version {d.version} (content {d.content_hash})"),
+            ("Version", d.played_on),
             ("Period", d.period), ("Seed", str(d.seed))]
     for key, value in rows:
         if value:
@@ -107,6 +108,9 @@ def section_header(d: Debrief) -> str:
         out.append(f"<p>{_e(d.summary)}</p>")
     for notice in d.notices:
         out.append(f'<p class="notice"><b>Note:</b> {_e(notice)}</p>')
+    if d.scenario_changes:
+        out.append("<p><b>Changed in the scenario file since the session:</b></p><ul>"
+                   + "".join(f"<li>{_e(c)}</li>" for c in d.scenario_changes) + "</ul>")
     return "".join(out)
 
 

@@ -19,25 +19,37 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from game.engine.scoring import RATING_LABELS, format_score
+from game.engine.describe import Describer
+from game.engine.events import (
+    CallResolved,
+    ChannelChanged,
+    CounterpartSignal,
+    DecisionTaken,
+    EndingReached,
+    Event,
+    FacilitatorAction,
+    FlagChanged,
+    InjectShown,
+    LateAnswer,
+    MeterChanged,
+    NodeEntered,
+    OutcomeDrawn,
+    ScoreGiven,
+    SessionStarted,
+)
+from game.engine.events import Cause as EngineCause
+from game.engine.scoring import RATING_LABELS
 from game.engine.session import Session
 from game.scenario.compile import CompiledScenario
 from game.scenario.models import Option
+from game.vocabulary import CHANNEL_STATUSES
 
 from .policies import get_policy, play_out, policy_rng
 
-Event = Mapping[str, Any]
-
-#: Words for a channel status, as an instructor reads them.
-STATUS_WORDS: dict[str, str] = {
-    "open": "open",
-    "requested": "call requested",
-    "ringing": "ringing (consulting)",
-    "declined": "declined",
-    "unanswered": "unanswered",
-    "answered": "answered",
-    "suspended": "suspended",
-}
+#: Words for a channel status, as an instructor reads them (the vocabulary's ``words``).
+STATUS_WORDS: dict[str, str] = {s.id: s.words for s in CHANNEL_STATUSES.values()}
+#: The debrief's describer without a scenario (cause words need none).
+_DEBRIEF_WORDS = Describer(None, "debrief")
 
 RATING_CODES: tuple[str, ...] = ("P", "S", "M", "U")
 
@@ -61,10 +73,8 @@ class Cause:
     doctrine: str = ""
 
     def describe(self) -> str:
-        """One line naming the cause, e.g. ``decision: Call the defense link``."""
-        kind = {"option": "decision", "outcome": "outcome", "counterpart": "counterpart",
-                "answer": "answered call", "facilitator": "facilitator"}.get(self.type, self.type)
-        return f"{kind}: {self.text}" if self.text else kind
+        """The cause and its rule: ``decision: Shoot it down [escalation += 30]``."""
+        return _DEBRIEF_WORDS.cause(EngineCause(self.type, self.ref, self.text, self.rule or None))
 
 
 @dataclass(frozen=True)
@@ -443,6 +453,10 @@ class Debrief:
         replayed: Whether the debrief was rebuilt by replay (False: journal only).
         status: The session's status (``active``/``ended``).
         created_at: When the session started (journal time, UTC).
+        played_on: Which version of the scenario the session was played on, and
+            whether the file was edited since ("played on version 2 (edited since…)").
+        scenario_changes: What changed in the scenario file since the session
+            was played, one sentence each (empty when it has not changed).
     """
 
     scenario_id: str
@@ -478,6 +492,8 @@ class Debrief:
     replayed: bool = True
     status: str = "ended"
     created_at: str = ""
+    played_on: str = ""
+    scenario_changes: list[str] = field(default_factory=list)
 
     @property
     def decisions(self) -> list[DecisionItem]:
@@ -553,19 +569,16 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
                    label: str) -> ContactMark:
     start_clock: str | None = None
     for event in events:
-        if start_clock is None and event["type"] == "node_entered":
-            start_clock = event["clock"]
-        if event["type"] != "channel" or event["after"] != "answered":
+        if start_clock is None and isinstance(event, NodeEntered):
+            start_clock = event.clock
+        if not isinstance(event, ChannelChanged) or event.after != "answered":
             continue
-        channel = event["channel"]
-        known = scenario is not None and channel in scenario.channels
-        level = scenario.channels[channel].level if scenario is not None and known else ""
-        if level == "public":
+        spec = scenario.channels.get(event.channel) if scenario is not None else None
+        if spec is not None and spec.level == "public":
             continue
-        name = (scenario.channels[channel].label if scenario and channel in scenario.channels
-                else channel)
-        return ContactMark(label, int(event["turn"]), event["clock"],
-                           hours_between(start_clock, event["clock"]), name)
+        name = spec.label if spec is not None else event.channel
+        return ContactMark(label, event.turn, event.clock,
+                           hours_between(start_clock, event.clock), name)
     return ContactMark(label, None)
 
 
@@ -606,41 +619,9 @@ def run_path(scenario: CompiledScenario, seed: int, policy: str, name: str,
     )
 
 
-def _facilitator_text(event: Event) -> str:
-    action = event.get("action", "")
-    if action == "note":
-        return str(event.get("text", "") or event.get("reason", ""))
-    if action == "adjust":
-        return f"adjusted {event.get('meter')} by {event.get('delta')}"
-    if action == "set_flag":
-        return f"set {event.get('flag')} = {event.get('value', True)}"
-    if action == "jump":
-        return f"jumped to {event.get('node')}"
-    if action == "force_answer":
-        return f"forced the {event.get('channel')} call to be {event.get('result')}"
-    if action in ("pause", "resume") and event.get("by") in ("trainee", "facilitator"):
-        who = "the trainees" if event.get("by") == "trainee" else "the facilitator"
-        return f"{'paused' if action == 'pause' else 'resumed'} by {who}"
-    extras = {k: v for k, v in event.items()
-              if k not in ("seq", "turn", "clock", "type", "action")}
-    return ", ".join(f"{k}: {v}" for k, v in extras.items() if v not in (None, ""))
-
-
-def _answer_line(calls: Sequence[CallItem]) -> str:
-    if not calls:
-        return ""
-    parts = []
-    for call in calls:
-        if call.late:
-            parts.append(f"{call.label}: answered late (requested turn "
-                         f"{(call.requested_turn or 0) + 1})")
-        elif call.result == "ringing":
-            parts.append(f"{call.label}: ringing, answer expected in {call.delay} turn(s)")
-        elif call.result == "unanswered":
-            parts.append(f"{call.label}: silence")
-        else:
-            parts.append(f"{call.label}: {call.result}")
-    return "; ".join(parts)
+def _answer_line(words: Describer, calls: Sequence[CallItem]) -> str:
+    return "; ".join(words.call_answer(c.channel, c.result, delay=c.delay, late=c.late,
+                                       requested_turn=c.requested_turn) for c in calls)
 
 
 # --------------------------------------------------------------------------
@@ -663,7 +644,7 @@ def build_debrief(
     Args:
         scenario: The compiled scenario the events came from (None: texts that
             only the scenario holds — briefs, doctrine, expert path — are left out).
-        events: The engine's event log (``Session.events``).
+        events: The engine's event log (``Session.events``, typed events).
         inputs: The journal's inputs, in order (used for commit times and notes).
         record: The journal's ``SessionRecord`` (id, trainee, roles, meta), if any.
         seen: For each decision, the options the trainee could choose from.
@@ -674,19 +655,39 @@ def build_debrief(
     Returns:
         The debrief.
     """
-    started = next((e for e in events if e["type"] == "session_started"), None)
+    debrief = _header(scenario, events, record)
+    timeline = _Timeline(scenario, debrief, _choose_times(inputs, recorded_at), seen)
+    for event in events:
+        timeline.add(event)
+    timeline.finish()
+    debrief.contact = _first_contact(events, scenario, "This session")
+    _score(debrief, timeline.score_event, scenario)
+    if scenario is not None:
+        debrief.comparison = _compare(debrief, scenario)
+        if references:
+            _reference_runs(debrief, scenario)
+    real = _real_contact(scenario.model if scenario is not None else None, debrief)
+    if real is not None:
+        debrief.references.append(real)
+    if record is not None:
+        _check_record(debrief, record)
+    return debrief
+
+
+def _header(scenario: CompiledScenario | None, events: Sequence[Event],
+            record: Any) -> Debrief:
+    """The debrief's identity: scenario, session, seed, roles (events first, then record)."""
+    started = next((e for e in events if isinstance(e, SessionStarted)), None)
     model = scenario.model if scenario is not None else None
-    seed = int(started["seed"]) if started else int(getattr(record, "seed", 0))
-    roles = tuple(started["roles"]) if started else tuple(getattr(record, "roles", ()))
-    debrief = Debrief(
-        scenario_id=model.id if model else str(started["scenario"] if started else ""),
+    return Debrief(
+        scenario_id=model.id if model else (started.scenario if started else ""),
         scenario_title=model.title if model else str(getattr(record, "scenario_title", "")),
-        version=str(started["version"]) if started else (model.version if model else ""),
-        content_hash=str(started["content_hash"]) if started else "",
+        version=started.version if started else (model.version if model else ""),
+        content_hash=started.content_hash if started else "",
         session_id=str(getattr(record, "id", "")),
-        seed=seed,
+        seed=started.seed if started else int(getattr(record, "seed", 0)),
         trainee=str(getattr(record, "trainee", "")),
-        roles=roles,
+        roles=tuple(started.roles) if started else tuple(getattr(record, "roles", ())),
         summary=model.summary if model else "",
         period=model.period if model else "",
         counterpart=model.counterpart.name if model else "",
@@ -695,182 +696,225 @@ def build_debrief(
         created_at=str(getattr(record, "created_at", "")),
     )
 
-    # Meter and channel definitions (from the scenario, else from the events).
-    meter_defs: dict[str, tuple[str, bool, str, float, float, tuple[Band, ...], str]] = {}
-    values: dict[str, float] = {}
-    channel_defs: dict[str, tuple[str, str]] = {}
-    statuses: dict[str, str] = {}
-    if model is not None:
+
+def _choose_times(inputs: Sequence[Mapping[str, Any]],
+                  recorded_at: Sequence[str] | None) -> list[str | None]:
+    """When each choice was committed to the journal, in order."""
+    if recorded_at is None:
+        return []
+    return [at for data, at in zip(inputs, recorded_at, strict=False)
+            if data.get("type") == "choose"]
+
+
+@dataclass
+class _MeterDef:
+    label: str
+    hidden: bool
+    higher_is: str
+    min: float
+    max: float
+    bands: tuple[Band, ...]
+    description: str
+
+
+class _Timeline:
+    """Reads the event log once, turn by turn (one method per event kind)."""
+
+    def __init__(self, scenario: CompiledScenario | None, debrief: Debrief,
+                 choose_times: list[str | None],
+                 seen: Sequence[Sequence[OptionSeen]] | None) -> None:
+        self.scenario = scenario
+        self.debrief = debrief
+        self.words = Describer(scenario, "debrief")
+        self.choose_times = choose_times
+        self.seen = seen
+        self.turns: dict[int, Turn] = {}
+        self.decisions = 0
+        self.score_event: ScoreGiven | None = None
+        self.meter_defs: dict[str, _MeterDef] = {}
+        self.channel_defs: dict[str, tuple[str, str]] = {}
+        self.values: dict[str, float] = {}
+        self.statuses: dict[str, str] = {}
+        self._definitions()
+        self.series: dict[str, list[float]] = {k: [v] for k, v in self.values.items()}
+        self.strips: dict[str, list[str]] = {k: [v] for k, v in self.statuses.items()}
+        self._by_kind: dict[type[Event], Any] = {
+            NodeEntered: self._node, InjectShown: self._inject, DecisionTaken: self._decision,
+            MeterChanged: self._meter, FlagChanged: self._flag, ChannelChanged: self._channel,
+            CallResolved: self._call, LateAnswer: self._late, CounterpartSignal: self._signal,
+            OutcomeDrawn: self._outcome, FacilitatorAction: self._facilitator,
+        }
+
+    def _definitions(self) -> None:
+        model = self.scenario.model if self.scenario is not None else None
+        if model is None:
+            return  # learnt from the events as they come (see _meter, _channel)
         for m in model.meters:
             lower = m.min
-            meter_bands: list[Band] = []
+            bands: list[Band] = []
             for b in m.bands:
-                meter_bands.append(Band(lower, b.upto, b.label, b.note))
+                bands.append(Band(lower, b.upto, b.label, b.note))
                 lower = b.upto
-            meter_defs[m.id] = (m.label, m.hidden, m.higher_is, m.min, m.max,
-                                tuple(meter_bands), m.description)
-            values[m.id] = float(m.initial)
+            self.meter_defs[m.id] = _MeterDef(m.label, m.hidden, m.higher_is, m.min, m.max,
+                                              tuple(bands), m.description)
+            self.values[m.id] = float(m.initial)
         for c in model.channels:
-            channel_defs[c.id] = (c.label, c.level)
-            statuses[c.id] = c.initial
-    else:
-        for event in events:
-            if event["type"] == "meter" and event["meter"] not in values:
-                values[event["meter"]] = float(event["before"])
-                meter_defs[event["meter"]] = (event["meter"], False, "better", 0.0, 100.0, (), "")
-            if event["type"] == "channel" and event["channel"] not in statuses:
-                statuses[event["channel"]] = str(event["before"])
-                channel_defs[event["channel"]] = (event["channel"], "")
+            self.channel_defs[c.id] = (c.label, c.level)
+            self.statuses[c.id] = c.initial
 
-    series: dict[str, list[float]] = {k: [v] for k, v in values.items()}
-    strips: dict[str, list[str]] = {k: [v] for k, v in statuses.items()}
+    def _turn(self, event: Event) -> Turn:
+        if event.turn not in self.turns:
+            previous = self.turns.get(event.turn - 1)
+            self.turns[event.turn] = Turn(index=event.turn, clock=event.clock,
+                                          node=previous.node if previous else "",
+                                          title=previous.title if previous else "")
+        return self.turns[event.turn]
 
-    choose_times: list[str | None] = []
-    if recorded_at is not None:
-        for data, at in zip(inputs, recorded_at, strict=False):
-            if data.get("type") == "choose":
-                choose_times.append(at)
-
-    turns: dict[int, Turn] = {}
-    decision_no = 0
-    score_event: Event | None = None
-
-    def turn_of(index: int, clock: str) -> Turn:
-        if index not in turns:
-            previous = turns.get(index - 1)
-            turns[index] = Turn(index=index, clock=clock,
-                                node=previous.node if previous else "",
-                                title=previous.title if previous else "")
-        return turns[index]
-
-    for event in events:
-        kind = event["type"]
-        index = int(event["turn"])
-        if kind in ("session_started", "score"):
-            if kind == "score":
-                score_event = event
-            continue
-        if kind == "ending":
-            debrief.ending = str(event["ending"])
-            debrief.ending_title = str(event["title"])
-            debrief.ending_tone = str(event["tone"])
-            debrief.ending_text = str(event["text"])
-            continue
-        turn = turn_of(index, str(event["clock"]))
-        if kind == "node_entered":
-            turn.node, turn.title, turn.clock = event["node"], event["title"], event["clock"]
-            if scenario is not None and event["node"] in scenario.nodes:
-                node = scenario.nodes[event["node"]]
-                turn.brief, turn.prompt = node.brief, node.decision.prompt
-        elif kind == "inject":
-            turn.injects.append(InjectItem(str(event["sender"]), str(event["kind"]),
-                                           str(event["text"]), event.get("channel"),
-                                           bool(event.get("facilitator", False))))
-        elif kind == "decision":
-            opt = _option(scenario, event["node"], event["option"])
-            channel = event.get("channel")
-            turn.node = event["node"]
-            turn.decision = DecisionItem(
-                node=event["node"], option=event["option"], label=event["label"],
-                kind=event["kind"], channel=channel,
-                channel_label=channel_defs[channel][0] if channel in channel_defs else channel,
-                severity=event["severity"], severity_weight=int(event["severity_weight"]),
-                rationale=event.get("rationale"), role=event.get("role"),
-                seconds=event.get("seconds"), timed_out=bool(event.get("timed_out", False)),
-                recorded_at=(choose_times[decision_no] if decision_no < len(choose_times)
-                             else None),
-                doctrine=opt.doctrine if opt else "",
-                description=opt.description if opt else "",
-                votes=tuple(sorted((str(r), str(o)) for r, o in
-                                   (event.get("votes") or {}).items())),
-                vote_rule=event.get("vote_rule"),
-            )
-            if seen is not None and decision_no < len(seen):
-                turn.options_seen = [
-                    OptionSeen(o.id, o.label, o.kind, o.id == event["option"])
-                    for o in seen[decision_no]
-                ]
-            decision_no += 1
-        elif kind == "meter":
-            meter = event["meter"]
-            cause = _cause(event["cause"], turn, scenario, channel_defs)
-            label, hidden = (meter_defs[meter][0], meter_defs[meter][1]) if meter in meter_defs \
-                else (meter, False)
-            change = MeterChange(index, meter, label, float(event["before"]),
-                                 float(event["after"]), float(event["delta"]), cause, hidden)
-            turn.meter_changes.append(change)
-            debrief.meter_changes.append(change)
-            values[meter] = float(event["after"])
-        elif kind == "flag":
-            turn.flag_changes.append(FlagChange(index, event["flag"], bool(event["value"]),
-                                                _cause(event["cause"], turn, scenario,
-                                                       channel_defs)))
-        elif kind == "channel":
-            channel = event["channel"]
-            turn.channel_changes.append(ChannelChange(
-                index, channel, channel_defs.get(channel, (channel, ""))[0],
-                str(event["before"]), str(event["after"]),
-                _cause(event["cause"], turn, scenario, channel_defs)))
-            statuses[channel] = str(event["after"])
-        elif kind == "call":
-            channel = event["channel"]
-            turn.calls.append(CallItem(
-                channel, channel_defs.get(channel, (channel, ""))[0], str(event["result"]),
-                str(event["reason"]), float(event["acceptance"]), int(event["delay"]),
-                factors=tuple((str(r), float(d)) for r, d in event.get("factors", ()))))
-        elif kind == "call_answered_late":
-            channel = event["channel"]
-            turn.calls.append(CallItem(
-                channel, channel_defs.get(channel, (channel, ""))[0], "answered",
-                str(event["text"]), late=True, requested_turn=int(event["requested_turn"])))
-        elif kind == "signal":
-            turn.signals.append(str(event["text"]))
-        elif kind == "outcome":
-            turn.outcomes.append(str(event["text"]))
-        elif kind == "facilitator":
-            turn.facilitator.append(FacilitatorItem(str(event["action"]),
-                                                    _facilitator_text(event)))
+    def add(self, event: Event) -> None:
+        if isinstance(event, SessionStarted):
+            return
+        if isinstance(event, ScoreGiven):
+            self.score_event = event
+            return
+        if isinstance(event, EndingReached):
+            d = self.debrief
+            d.ending, d.ending_title, d.ending_tone, d.ending_text = (
+                event.ending, event.title, event.tone, event.text)
+            return
+        turn = self._turn(event)
+        handler = self._by_kind.get(type(event))
+        if handler is not None:
+            handler(turn, event)
         # Snapshot values after each event; the last snapshot of a turn wins.
-        turn.meters = dict(values)
-        turn.channels = dict(statuses)
+        turn.meters = dict(self.values)
+        turn.channels = dict(self.statuses)
 
-    ordered = [turns[i] for i in sorted(turns)]
-    # A trailing turn without a decision is the node the session stopped at
-    # (still running) — keep it; a decision-less turn after the end is dropped.
-    for turn in ordered:
-        turn.answer = _answer_line(turn.calls)
-        if not turn.meters:
-            turn.meters = dict(values)
-            turn.channels = dict(statuses)
-    debrief.turns = ordered
+    def _cause(self, cause: EngineCause, turn: Turn) -> Cause:
+        doctrine = ""
+        if cause.type in ("option", "outcome") and turn.decision is not None:
+            opt = _option(self.scenario, turn.decision.node, turn.decision.option)
+            doctrine = opt.doctrine if opt else ""
+        elif (cause.type == "answer" and self.scenario is not None
+              and cause.ref in self.scenario.channels):
+            doctrine = self.scenario.channels[cause.ref].description
+        return Cause(cause.type, cause.ref, cause.text, cause.rule or "", doctrine)
 
-    for meter_id, (label, hidden, higher_is, lo, hi, bands, description) in meter_defs.items():
-        points = series[meter_id] + [t.meters.get(meter_id, series[meter_id][0])
-                                     for t in ordered if t.decision is not None]
-        debrief.meters.append(MeterSeries(meter_id, label, hidden, higher_is, lo, hi,
-                                          tuple(points), bands, description))
-    for channel_id, (label, level) in channel_defs.items():
-        track = strips[channel_id] + [t.channels.get(channel_id, strips[channel_id][0])
-                                      for t in ordered if t.decision is not None]
-        debrief.channels.append(ChannelTrack(channel_id, label, level, tuple(track)))
+    def _channel_label(self, channel: str) -> str:
+        return self.channel_defs.get(channel, (channel, ""))[0]
 
-    debrief.contact = _first_contact(events, scenario, "This session")
+    def _node(self, turn: Turn, e: NodeEntered) -> None:
+        turn.node, turn.title, turn.clock = e.node, e.title, e.clock
+        if self.scenario is not None and e.node in self.scenario.nodes:
+            node = self.scenario.nodes[e.node]
+            turn.brief, turn.prompt = node.brief, node.decision.prompt
 
-    if score_event is not None:
-        debrief.score = float(score_event["total"])
-        debrief.severity_total = int(score_event["severity_total"])
+    def _inject(self, turn: Turn, e: InjectShown) -> None:
+        turn.injects.append(InjectItem(e.sender, e.kind, e.text, e.channel, e.facilitator))
+
+    def _decision(self, turn: Turn, e: DecisionTaken) -> None:
+        opt = _option(self.scenario, e.node, e.option)
+        n = self.decisions
+        turn.node = e.node
+        turn.decision = DecisionItem(
+            node=e.node, option=e.option, label=e.label, kind=e.kind, channel=e.channel,
+            channel_label=self._channel_label(e.channel) if e.channel else None,
+            severity=e.severity, severity_weight=e.severity_weight, rationale=e.rationale,
+            role=e.role, seconds=e.seconds, timed_out=e.timed_out,
+            recorded_at=self.choose_times[n] if n < len(self.choose_times) else None,
+            doctrine=opt.doctrine if opt else "", description=opt.description if opt else "",
+            votes=tuple(sorted((str(r), str(o)) for r, o in e.votes or ())),
+            vote_rule=e.vote_rule,
+        )
+        if self.seen is not None and n < len(self.seen):
+            turn.options_seen = [OptionSeen(o.id, o.label, o.kind, o.id == e.option)
+                                 for o in self.seen[n]]
+        self.decisions += 1
+
+    def _meter(self, turn: Turn, e: MeterChanged) -> None:
+        if e.meter not in self.meter_defs:  # no scenario: learn the meter from its events
+            self.meter_defs[e.meter] = _MeterDef(e.meter, False, "better", 0.0, 100.0, (), "")
+            self.values[e.meter] = e.before
+            self.series[e.meter] = [e.before]
+        spec = self.meter_defs[e.meter]
+        change = MeterChange(e.turn, e.meter, spec.label, e.before, e.after, e.delta,
+                             self._cause(e.cause, turn), spec.hidden)
+        turn.meter_changes.append(change)
+        self.debrief.meter_changes.append(change)
+        self.values[e.meter] = e.after
+
+    def _flag(self, turn: Turn, e: FlagChanged) -> None:
+        turn.flag_changes.append(FlagChange(e.turn, e.flag, e.value, self._cause(e.cause, turn)))
+
+    def _channel(self, turn: Turn, e: ChannelChanged) -> None:
+        if e.channel not in self.channel_defs:
+            self.channel_defs[e.channel] = (e.channel, "")
+            self.statuses[e.channel] = e.before
+            self.strips[e.channel] = [e.before]
+        turn.channel_changes.append(ChannelChange(e.turn, e.channel,
+                                                  self._channel_label(e.channel), e.before,
+                                                  e.after, self._cause(e.cause, turn)))
+        self.statuses[e.channel] = e.after
+
+    def _call(self, turn: Turn, e: CallResolved) -> None:
+        turn.calls.append(CallItem(e.channel, self._channel_label(e.channel), e.result,
+                                   e.reason, e.acceptance, e.delay,
+                                   factors=tuple((str(r), float(d)) for r, d in e.factors)))
+
+    def _late(self, turn: Turn, e: LateAnswer) -> None:
+        turn.calls.append(CallItem(e.channel, self._channel_label(e.channel), "answered",
+                                   e.text, late=True, requested_turn=e.requested_turn))
+
+    def _signal(self, turn: Turn, e: CounterpartSignal) -> None:
+        turn.signals.append(e.text)
+
+    def _outcome(self, turn: Turn, e: OutcomeDrawn) -> None:
+        turn.outcomes.append(e.text)
+
+    def _facilitator(self, turn: Turn, e: FacilitatorAction) -> None:
+        turn.facilitator.append(FacilitatorItem(e.action, self.words.action(e)))
+
+    def finish(self) -> None:
+        """Order the turns and draw the meter and channel series."""
+        d = self.debrief
+        ordered = [self.turns[i] for i in sorted(self.turns)]
+        # A trailing turn without a decision is the node the session stopped at
+        # (still running) — keep it.
+        for turn in ordered:
+            turn.answer = _answer_line(self.words, turn.calls)
+            if not turn.meters:
+                turn.meters = dict(self.values)
+                turn.channels = dict(self.statuses)
+        d.turns = ordered
+        decided = [t for t in ordered if t.decision is not None]
+        for meter_id, spec in self.meter_defs.items():
+            start = self.series[meter_id]
+            points = start + [t.meters.get(meter_id, start[0]) for t in decided]
+            d.meters.append(MeterSeries(meter_id, spec.label, spec.hidden, spec.higher_is,
+                                        spec.min, spec.max, tuple(points), spec.bands,
+                                        spec.description))
+        for channel_id, (label, level) in self.channel_defs.items():
+            start_status = self.strips[channel_id]
+            track = start_status + [t.channels.get(channel_id, start_status[0]) for t in decided]
+            d.channels.append(ChannelTrack(channel_id, label, level, tuple(track)))
+
+
+def _score(debrief: Debrief, score: ScoreGiven | None,
+           scenario: CompiledScenario | None) -> None:
+    """The score breakdown with its drivers, and the objective ratings."""
+    ratings: dict[str, str | None] = {}
+    if score is not None:
+        debrief.score = float(score.total)
+        debrief.severity_total = int(score.severity_total)
         debrief.score_lines = [
-            ScoreLine(str(p["key"]), str(p["label"]), float(p["points"]), float(p["max"]),
-                      str(p["detail"]), _drivers(str(p["key"]), debrief, scenario))
-            for p in score_event["parts"]
+            ScoreLine(p.key, p.label, float(p.points), float(p.max), p.detail,
+                      _drivers(p.key, debrief, scenario))
+            for p in score.parts
         ]
-        ratings: Mapping[str, str | None] = score_event.get("ratings", {})
+        ratings = dict(score.ratings)
     else:
         debrief.severity_total = sum(d.severity_weight for d in debrief.decisions)
-        ratings = {}
-
-    if model is not None:
-        for objective in model.objectives:
+    if scenario is not None:
+        for objective in scenario.model.objectives:
             rules = tuple((level, text) for level in ("performed", "some", "major")
                           if (text := getattr(objective.rating, level)) is not None)
             debrief.objectives.append(ObjectiveRating(objective.id, objective.text,
@@ -878,23 +922,17 @@ def build_debrief(
     else:
         debrief.objectives = [ObjectiveRating(k, k, v) for k, v in ratings.items()]
 
-    if scenario is not None:
-        debrief.comparison = _compare(debrief, scenario)
-        if references:
-            if scenario.expert:
-                debrief.expert_run = run_path(scenario, seed, "expert", "Expert path", roles)
-                debrief.references.append(dataclasses.replace(debrief.expert_run.contact))
-            if scenario.historical:
-                debrief.historical_run = run_path(scenario, seed, "historical",
-                                                  "Historical path", roles)
-                debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 
-    real = _real_contact(model, debrief)
-    if real is not None:
-        debrief.references.append(real)
-    if record is not None:
-        _check_record(debrief, record)
-    return debrief
+def _reference_runs(debrief: Debrief, scenario: CompiledScenario) -> None:
+    """Play the expert and historical paths with the session's seed."""
+    if scenario.expert:
+        debrief.expert_run = run_path(scenario, debrief.seed, "expert", "Expert path",
+                                      debrief.roles)
+        debrief.references.append(dataclasses.replace(debrief.expert_run.contact))
+    if scenario.historical:
+        debrief.historical_run = run_path(scenario, debrief.seed, "historical",
+                                          "Historical path", debrief.roles)
+        debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 
 
 def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:
@@ -923,19 +961,6 @@ def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:
                        str(channel) if channel else None, real=True)
 
 
-def _cause(data: Mapping[str, Any], turn: Turn, scenario: CompiledScenario | None,
-           channels: Mapping[str, tuple[str, str]]) -> Cause:
-    kind = str(data.get("type", ""))
-    ref = str(data.get("ref", ""))
-    doctrine = ""
-    if kind in ("option", "outcome") and turn.decision is not None:
-        opt = _option(scenario, turn.decision.node, turn.decision.option)
-        doctrine = opt.doctrine if opt else ""
-    elif kind == "answer" and scenario is not None and ref in scenario.channels:
-        doctrine = scenario.channels[ref].description
-    return Cause(kind, ref, str(data.get("text", "")), str(data.get("rule", "") or ""), doctrine)
-
-
 _CAUSE_GROUPS = {"option": "decisions", "outcome": "outcomes", "answer": "answered calls",
                  "counterpart": "the counterpart", "facilitator": "facilitator adjustments"}
 
@@ -945,9 +970,8 @@ def _drivers(key: str, debrief: Debrief, scenario: CompiledScenario | None) -> t
     out: list[str] = []
 
     def line(change: MeterChange) -> str:
-        rule = f" [{change.cause.rule}]" if change.cause.rule else ""
         return (f"turn {change.turn + 1}: {change.label} {change.delta:+g} "
-                f"({change.before:g} → {change.after:g}) — {change.cause.describe()}{rule}")
+                f"({change.before:g} → {change.after:g}) — {change.cause.describe()}")
 
     def meter_lines(meters: Iterable[str]) -> None:
         wanted = set(meters)
@@ -1055,9 +1079,8 @@ def _check_record(debrief: Debrief, record: Any) -> None:
             "trainee saw.")
     elif score is not None and debrief.score is not None and abs(score - debrief.score) > 0.05:
         debrief.notices.append(
-            f"The journal recorded a score of {format_score(score)}; replaying the inputs now "
-            f"gives {format_score(debrief.score)}. The scenario or the scoring has changed since "
-            "the session.")
+            f"The journal recorded a score of {score:g}; replaying the inputs now gives "
+            f"{debrief.score:g}. The scenario or the scoring has changed since the session.")
 
 
 def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],
@@ -1108,8 +1131,10 @@ def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],
                                               str(data.get("kind", "staff")),
                                               str(data.get("text", "")), facilitator=True))
         else:
-            text = _facilitator_text({"action": kind, **data})
-            pending.append(FacilitatorItem(str(kind), text))
+            action = FacilitatorAction(seq=i, turn=index, clock="", action=str(kind),
+                                       details=tuple((k, v) for k, v in data.items()
+                                                     if k != "type"))
+            pending.append(FacilitatorItem(str(kind), _DEBRIEF_WORDS.action(action)))
     if pending or pending_injects:
         debrief.turns.append(Turn(index=index, clock="", node="", title="After the last decision",
                                   injects=pending_injects, facilitator=pending))

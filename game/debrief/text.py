@@ -36,8 +36,13 @@ def summary_text(debrief: Debrief) -> str:
         who += f" — {d.trainee}"
     lines.append(f"{who} — seed {d.seed}" + (f" — started {d.created_at[:16]}"
                                                if d.created_at else ""))
+    if d.played_on:
+        lines.append(f"Scenario: {d.played_on}")
     for notice in d.notices:
         lines += _wrap("NOTE: " + notice, "")
+    if d.scenario_changes:
+        lines.append("Changed in the scenario file since:")
+        lines += [f"  - {change}" for change in d.scenario_changes]
     lines.append("")
     if d.ending_title:
         lines.append(f"Ending: {d.ending_title} ({d.ending_tone})")

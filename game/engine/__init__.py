@@ -5,10 +5,11 @@ the UI.
 """
 
 from .counterpart import CallResult, acceptance, resolve_call
+from .events import EVENT_KINDS, SCHEMA_VERSION, Cause, Event, event_from_dict
+from .phases import Phase
 from .scoring import RATING_LABELS, ScorePart
 from .session import (
     EngineError,
-    Event,
     OptionView,
     Outcome,
     Session,
@@ -18,7 +19,12 @@ from .session import (
 )
 
 __all__ = [
+    "EVENT_KINDS",
     "RATING_LABELS",
+    "SCHEMA_VERSION",
+    "Cause",
+    "Phase",
+    "event_from_dict",
     "CallResult",
     "EngineError",
     "Event",

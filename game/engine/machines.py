@@ -1,17 +1,24 @@
-"""The two `transitions` state machines a session is attached to.
+"""The crisis flow machine a live session is attached to.
 
-* The **lifecycle** machine is fixed and shared by every session in the
-  process: ``briefing → deciding → resolving → consequences → deciding … →
-  ended``, plus ``paused``.
-* The **crisis flow** machine is built once per loaded scenario: nodes are
-  states, options are triggers, branch conditions are guards. Sessions are
-  attached to it as models (``add_model``); building a machine per game is
-  what would make batch play slow.
+The **crisis flow** machine (`transitions`) is built once per loaded
+scenario: nodes are states, options are triggers, branch conditions are
+guards. A live session is attached to it as a model (``add_model``) and its
+choices are dispatched through it; batch play walks the same machine's
+transition table instead (:func:`flow_table`), which gives the same node for
+a fraction of the cost. The two are independent computations of the flow,
+and the determinism tests compare them.
+
+Attaching and detaching happen in one place, the recorded-session service
+(:mod:`game.sessions`), on the thread that plays; :func:`attached_models`
+lets tests check that nothing stays attached. (The session lifecycle is a
+plain enum, :mod:`game.engine.phases`.)
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from typing import Any
 
 from transitions import Machine
@@ -23,40 +30,11 @@ from game.scenario.models import END
 # that is expected here, not a problem worth a line per session.
 logging.getLogger("transitions").setLevel(logging.ERROR)
 
-PHASES = ["briefing", "deciding", "resolving", "consequences", "paused", "ended"]
-
-_LIFECYCLE: Machine | None = None
-
-
-def lifecycle_machine() -> Machine:
-    """The process-wide lifecycle machine (created on first use)."""
-    global _LIFECYCLE
-    if _LIFECYCLE is None:
-        machine = Machine(
-            model=None,
-            states=PHASES,
-            initial="briefing",
-            auto_transitions=False,
-            model_attribute="phase",
-            model_override=True,
-            send_event=False,
-            name="lifecycle",
-        )
-        machine.add_transition("begin", "briefing", "deciding")
-        machine.add_transition("submit", "deciding", "resolving")
-        machine.add_transition("resolved", "resolving", "consequences")
-        machine.add_transition("proceed", "consequences", "deciding")
-        machine.add_transition(
-            "finish", ["deciding", "resolving", "consequences", "paused"], "ended"
-        )
-        machine.add_transition(
-            "pause", ["briefing", "deciding", "consequences"], "paused", before="remember_phase"
-        )
-        for phase in ("briefing", "deciding", "consequences"):
-            # A property of the session names the phase the pause interrupted.
-            machine.add_transition("resume", "paused", phase, conditions=f"paused_from_{phase}")
-        _LIFECYCLE = machine
-    return _LIFECYCLE
+# Building a scenario's machine is guarded so two threads (a background
+# resume and the GUI) never build two machines for one scenario.
+_BUILD_LOCK = threading.Lock()
+# Every flow machine built in this process (for attached_models()).
+_MACHINES: weakref.WeakSet[Machine] = weakref.WeakSet()
 
 
 def flow_trigger(node: str, option: str) -> str:
@@ -69,6 +47,18 @@ def flow_machine(scenario: CompiledScenario) -> Machine:
     cached = scenario.runtime.get("flow")
     if isinstance(cached, Machine):
         return cached
+    with _BUILD_LOCK:
+        cached = scenario.runtime.get("flow")
+        if isinstance(cached, Machine):
+            return cached
+        machine = _build(scenario)
+        scenario.runtime["flow_table"] = _table(machine)
+        scenario.runtime["flow"] = machine
+        _MACHINES.add(machine)
+        return machine
+
+
+def _build(scenario: CompiledScenario) -> Machine:
     states = [*scenario.nodes, END]
     machine = Machine(
         model=None,
@@ -87,9 +77,12 @@ def flow_machine(scenario: CompiledScenario) -> Machine:
                 machine.add_transition(
                     flow_trigger(node_id, option.id), node_id, dest, conditions=conditions
                 )
-    scenario.runtime["flow"] = machine
-    scenario.runtime["flow_table"] = _table(machine)
     return machine
+
+
+def attached_models() -> list[Any]:
+    """Every model attached to any flow machine in this process (tests, leak checks)."""
+    return [model for machine in list(_MACHINES) for model in machine.models]
 
 
 FlowTable = dict[tuple[str, str], list[tuple[Any, Any]]]

@@ -6,30 +6,15 @@ event log, the score — is derived by replaying those inputs, so the same
 scenario, seed and inputs always give byte-identical events
 (:meth:`Session.events_json`).
 
-Events are plain dicts with ``seq``, ``turn``, ``clock`` (the node's scenario
-time) and ``type``; the other keys by type:
+Events are frozen typed records (:mod:`game.engine.events`: one class per
+kind, one registry, a schema version) with ``seq``, ``turn`` and ``clock``
+(the node's scenario time); :meth:`Session.events_json` writes their plain
+JSON form. :mod:`game.engine.describe` is the one place that turns them into
+words for trainees, facilitators and the debrief.
 
-* ``session_started``: scenario, version, content_hash, seed, roles
-* ``node_entered``: node, title, time
-* ``inject``: node, index, sender, kind, channel, text, to (+ facilitator=True)
-* ``decision``: node, option, kind, label, channel, severity, severity_weight, votes, vote_rule,
-  rationale, role, seconds, timed_out
-* ``meter``: meter, before, after, delta, cause
-* ``flag``: flag, value, cause
-* ``channel``: channel, before, after, cause
-* ``call``: channel, result, acceptance, delay, reason, factors
-* ``signal``: channel, status, text (what a refusal or silence says)
-* ``call_answered_late``: channel, requested_turn, text
-* ``outcome``: option, outcome, text
-* ``facilitator``: action (inject, adjust, set_flag, jump, force_answer,
-  note, pause, resume) and its fields; a pause or resume carries ``by``
-  (``trainee`` or ``facilitator``: who made it)
-* ``ending``: ending, title, tone, text
-* ``score``: total, severity_total, parts [{key, label, points, max, detail}],
-  ratings {objective: P|S|M|U|None}
-
-A ``cause`` is ``{"type": option|outcome|counterpart|answer|facilitator,
-"ref": id, "text": words, "rule": the effect's source text}``.
+The lifecycle (``session.phase``) is a plain enum shared by live and batch
+play (:mod:`game.engine.phases`). A live session is also attached to its
+scenario's crisis flow machine; batch sessions walk the machine's table.
 
 Typical use::
 
@@ -45,17 +30,46 @@ import json
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenario
 from game.scenario.expr import Effect, compile_effect
-from game.scenario.models import END, Node
+from game.scenario.models import END, MAX_TURNS, Node
+from game.vocabulary import OPTION_KINDS
 
 from . import scoring
 from .counterpart import resolve_call
-from .machines import flow_machine, flow_table, flow_trigger, lifecycle_machine
+from .events import (
+    CallResolved,
+    Cause,
+    ChannelChanged,
+    CounterpartSignal,
+    DecisionTaken,
+    EndingReached,
+    Event,
+    FacilitatorAction,
+    FlagChanged,
+    InjectShown,
+    LateAnswer,
+    MeterChanged,
+    NodeEntered,
+    OutcomeDrawn,
+    ScoreGiven,
+    ScoreLine,
+    SessionStarted,
+)
+from .machines import flow_machine, flow_table, flow_trigger
+from .phases import PAUSABLE, Phase
 
-Event = dict[str, Any]
+E = TypeVar("E", bound=Event)
+
+# Causes are only read when events are kept; batch play that keeps none
+# passes this one instead of building a cause per effect.
+_UNRECORDED = Cause("", "", "")
+# Option kinds that place a call on their channel (game.vocabulary's column).
+_CALL_KINDS = frozenset(k.id for k in OPTION_KINDS.values() if k.places_call)
+# Enum members are looked up through a descriptor; the hot path uses these.
+_PAUSED, _CONSEQUENCES = Phase.PAUSED, Phase.CONSEQUENCES
 
 
 class EngineError(ValueError):
@@ -88,7 +102,7 @@ class TurnView:
     turn: int
     phase: str
     options: tuple[OptionView, ...]
-    injects: tuple[Event, ...]
+    injects: tuple[InjectShown, ...]
 
 
 @dataclass(frozen=True)
@@ -97,10 +111,15 @@ class TurnResult:
 
     events: tuple[Event, ...]
     ended: bool
-    ending: Event | None = None
+    ending: EndingReached | None = None
+
+    def of(self, cls: type[E]) -> list[E]:
+        """The events of one kind, e.g. ``result.of(MeterChanged)``."""
+        return [e for e in self.events if isinstance(e, cls)]
 
     def of_type(self, kind: str) -> list[Event]:
-        return [e for e in self.events if e["type"] == kind]
+        """The events of one kind, by its wire name (``"meter"``)."""
+        return [e for e in self.events if e.type == kind]
 
 
 @dataclass
@@ -152,36 +171,13 @@ class Outcome:
 class Session:
     """One trainee's (or team's) play of a scenario.
 
-    The session is a model attached to two `transitions` machines: the shared
-    lifecycle machine (attribute ``phase``) and the scenario's crisis flow
-    machine (attribute ``node``). The trigger methods below are typed stubs
-    that `transitions` replaces (``model_override=True``).
+    ``phase`` is the lifecycle (:class:`~game.engine.phases.Phase`). A live
+    session is a model attached to its scenario's crisis flow machine
+    (attribute ``node``); see :meth:`attach` and :meth:`detach`.
     """
 
-    phase: str
+    phase: Phase
     node: str
-
-    # --- lifecycle trigger stubs (bound by transitions) -------------------
-    def begin(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def submit(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def resolved(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def proceed(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def finish(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def pause(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
-
-    def resume(self) -> bool:
-        raise RuntimeError("bound by the lifecycle machine")
 
     # --- construction ------------------------------------------------------
     def __init__(
@@ -199,24 +195,24 @@ class Session:
             scenario: The compiled scenario.
             seed: Seeds the session's only source of randomness.
             roles: The roles being played (empty: every role).
-            batch: For headless batch play: no pause or consequence phases, and
-                the flow is walked from the flow machine's table instead of
-                dispatched event by event. The event log is identical.
+            batch: For headless and off-thread play: the session is not
+                attached to the flow machine, whose table it walks instead of
+                dispatching event by event. The event log is identical.
+                :meth:`attach` makes it live later.
             record: Keep the event log. Monte Carlo play that only needs the
                 ending, score, meters and path turns it off (``ending`` and
                 ``score`` events are still kept).
         """
         self.scenario = scenario
-        self.batch = batch
         self.record = record
         self._flow = flow_machine(scenario)
         self._table = flow_table(scenario)
         self._early = tuple(e for e in scenario.endings if e.ending.early)
-        if not batch:
-            lifecycle_machine().add_model(self)
-            self._flow.add_model(self)
+        self._attached = False
         self.roles = tuple(roles)
         self._reset(seed)
+        if not batch:
+            self.attach()
 
     def _reset(self, seed: int) -> None:
         model = self.scenario.model
@@ -240,21 +236,18 @@ class Session:
         self.first_contact_turn: int | None = None
         self.pending: list[_Pending] = []
         self.forced: dict[str, str] = {}
-        self.paused_from = "briefing"
+        self.paused_from = Phase.BRIEFING
         self.outcome: Outcome | None = None
-        self.phase = "deciding" if self.batch else "briefing"
+        self.phase = Phase.BRIEFING
         self._available: list[CompiledOption] | None = None
         self._clock = self.scenario.nodes[self.scenario.start].time
         self.node = self.scenario.start
-        self._shown: tuple[Event, ...] = ()
-        self._emit(
-            "session_started",
-            scenario=model.id,
-            version=model.version,
-            content_hash=self.scenario.content_hash,
-            seed=seed,
-            roles=list(self.roles),
-        )
+        self._shown: tuple[InjectShown, ...] = ()
+        if self.record:
+            self._add(SessionStarted(
+                seq=0, turn=0, clock=self._clock, scenario=model.id, version=model.version,
+                content_hash=self.scenario.content_hash, seed=seed, roles=self.roles,
+            ))
         self._enter_node(self.scenario.start)
 
     @classmethod
@@ -282,12 +275,34 @@ class Session:
         """Reuse this object for a fresh game (batch play avoids re-attaching models)."""
         self._reset(seed)
 
+    @property
+    def batch(self) -> bool:
+        """Whether the flow is walked from the table (not attached to the machine)."""
+        return not self._attached
+
+    @property
+    def attached(self) -> bool:
+        """Whether the session is a model of its scenario's flow machine."""
+        return self._attached
+
+    def attach(self) -> None:
+        """Become a model of the scenario's flow machine, at the current node.
+
+        Call it on the thread that plays the session: a `transitions` Machine
+        is not thread-safe, so sessions built off the GUI thread are built
+        detached (``batch=True``) and attached once they are handed over.
+        The recorded-session service (:mod:`game.sessions`) does this.
+        """
+        if not self._attached:
+            self._flow.add_model(self, initial=self.node)
+            self._attached = True
+
     def detach(self) -> None:
-        """Let go of the machines (they keep every attached model until told)."""
-        if not self.batch:
-            for machine in (lifecycle_machine(), self._flow):
-                if self in machine.models:
-                    machine.remove_model(self)
+        """Let go of the flow machine (it keeps every attached model until told)."""
+        if self._attached:
+            if self in self._flow.models:
+                self._flow.remove_model(self)
+            self._attached = False
 
     def snapshot(self) -> Snapshot:
         """Save the whole state, to try moves and come back (forks, lookahead)."""
@@ -309,29 +324,32 @@ class Session:
         return self.outcome is not None
 
     @property
-    def paused_from_briefing(self) -> bool:
-        return self.paused_from == "briefing"
-
-    @property
-    def paused_from_deciding(self) -> bool:
-        return self.paused_from == "deciding"
-
-    @property
-    def paused_from_consequences(self) -> bool:
-        return self.paused_from == "consequences"
-
-    def remember_phase(self) -> None:
-        self.paused_from = self.phase
-
-    @property
     def paused_by(self) -> str | None:
         """Who made the pause in force: ``trainee``, ``facilitator`` or None (not paused,
         or a pause journaled before pauses said who made them)."""
-        if self.phase != "paused":
+        if self.phase != Phase.PAUSED:
             return None
         last = next((d for d in reversed(self.inputs) if d.get("type") == "pause"), None)
         by = last.get("by") if last is not None else None
         return by if by in PAUSERS else None
+
+    def proceed(self) -> bool:
+        """Leave the briefing or the consequences for the decision (not an input).
+
+        A choice proceeds by itself, so replaying inputs never needs this; the
+        UI calls it when the trainee presses Continue (also while paused: the
+        session then resumes to the decision).
+
+        Returns:
+            Whether the phase changed.
+        """
+        if self.phase in (Phase.BRIEFING, Phase.CONSEQUENCES):
+            self.phase = Phase.DECIDING
+            return True
+        if self.phase == Phase.PAUSED and self.paused_from != Phase.DECIDING:
+            self.paused_from = Phase.DECIDING  # Continue pressed while paused
+            return True
+        return False
 
     @property
     def clock(self) -> str:
@@ -428,7 +446,8 @@ class Session:
 
     def events_json(self) -> str:
         """The event log as canonical JSON (byte-identical for identical inputs)."""
-        return json.dumps(self.events, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps([e.to_dict() for e in self.events], sort_keys=True,
+                          ensure_ascii=False, separators=(",", ":"))
 
     # --- inputs ------------------------------------------------------------
     def choose(
@@ -470,7 +489,11 @@ class Session:
         if self.ended and kind not in ("note",):
             raise EngineError("the session has ended")
         if kind == "choose":
-            if self.phase == "paused":
+            if self.turn >= MAX_TURNS:
+                raise EngineError(
+                    f"the session has taken {MAX_TURNS} decisions without reaching an ending; "
+                    "the scenario's flow keeps looping (check it with `hotline lint`)")
+            if self.phase is _PAUSED:
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")
             if not any(o.id == option for o in self.available()):
@@ -518,20 +541,14 @@ class Session:
         else:
             self._facilitator(data)
         new = tuple(self.events[first:])
-        ending = next((e for e in new if e["type"] == "ending"), None)
+        ending = next((e for e in new if isinstance(e, EndingReached)), None)
         return TurnResult(new, self.ended, ending)
 
     # --- internals ---------------------------------------------------------
-    def _emit(self, kind: str, /, **data: Any) -> Event:
-        event: Event = {
-            "seq": len(self.events),
-            "turn": self.turn,
-            "clock": self._clock,
-            "type": kind,
-            **data,
-        }
-        if self.record or kind in ("ending", "score"):
-            self.events.append(event)
+    # Events are built only when they are kept (``record``; the ending and
+    # the score always are), so batch play that keeps none pays nothing.
+    def _add(self, event: E) -> E:
+        self.events.append(event)
         return event
 
     def _enter_node(self, node_id: str) -> None:
@@ -539,27 +556,21 @@ class Session:
         self._clock = node.time
         self.visited.add(node_id)
         if self.record:
-            self._emit("node_entered", node=node_id, title=node.title, time=node.time)
+            self._add(NodeEntered(seq=len(self.events), turn=self.turn, clock=self._clock,
+                                  node=node_id, title=node.title, time=node.time))
         self._deliver_answers(node)
         if not self.record:
             return  # injects change nothing but what is shown
-        shown: list[Event] = []
+        shown: list[InjectShown] = []
         for index, inject in enumerate(node.injects):
             when = self.scenario.injects_when.get((node_id, index))
             if when is not None and not when(self):
                 continue
-            shown.append(
-                self._emit(
-                    "inject",
-                    node=node_id,
-                    index=index,
-                    sender=inject.sender,
-                    kind=inject.kind,
-                    channel=inject.channel,
-                    text=inject.text,
-                    to=list(inject.to),
-                )
-            )
+            shown.append(self._add(InjectShown(
+                seq=len(self.events), turn=self.turn, clock=self._clock, node=node_id,
+                index=index, sender=inject.sender, kind=inject.kind, channel=inject.channel,
+                text=inject.text, to=tuple(inject.to),
+            )))
         self._shown = tuple(shown)
 
     def _deliver_answers(self, node: Node) -> None:
@@ -570,22 +581,17 @@ class Session:
         for pending in due:
             if self.channels[pending.channel] != "ringing":
                 continue  # the facilitator or an effect settled it meanwhile
-            self._emit(
-                "call_answered_late",
-                channel=pending.channel,
-                requested_turn=pending.requested_turn,
-                text=self.scenario.model.counterpart.signals.answered,
-            )
+            if self.record:
+                self._add(LateAnswer(
+                    seq=len(self.events), turn=self.turn, clock=self._clock,
+                    channel=pending.channel, requested_turn=pending.requested_turn,
+                    text=self.scenario.model.counterpart.signals.answered,
+                ))
             self._answered(
-                pending.channel,
-                {
-                    "type": "answer",
-                    "ref": pending.channel,
-                    "text": "late answer to an earlier call",
-                },
+                pending.channel, Cause("answer", pending.channel, "late answer to an earlier call")
             )
 
-    def _answered(self, channel: str, cause: dict[str, str]) -> None:
+    def _answered(self, channel: str, cause: Cause) -> None:
         self._set_channel(channel, "answered", cause)
         level = self.scenario.channels[channel].level
         if level != "public":
@@ -597,22 +603,17 @@ class Session:
         if effects:
             self._apply_effects(
                 effects,
-                {
-                    "type": "answer",
-                    "ref": channel,
-                    "text": f"{self.scenario.channels[channel].label} answered",
-                },
+                Cause("answer", channel, f"{self.scenario.channels[channel].label} answered"),
             )
 
-    def _set_channel(self, channel: str, status: str, cause: dict[str, str]) -> None:
+    def _set_channel(self, channel: str, status: str, cause: Cause) -> None:
         before = self.channels[channel]
         self.channels[channel] = status
         if self.record:
-            self._emit("channel", channel=channel, before=before, after=status, cause=cause)
+            self._add(ChannelChanged(seq=len(self.events), turn=self.turn, clock=self._clock,
+                                     channel=channel, before=before, after=status, cause=cause))
 
-    def _set_meter(
-        self, meter: str, value: float, cause: dict[str, str], rule: str | None = None
-    ) -> None:
+    def _set_meter(self, meter: str, value: float, cause: Cause, rule: str | None = None) -> None:
         spec = self.scenario.meters[meter]
         before = self.meters[meter]
         after = float(min(spec.max, max(spec.min, value)))
@@ -622,16 +623,13 @@ class Session:
         if after > self.peaks[meter]:
             self.peaks[meter] = after
         if self.record:
-            self._emit(
-                "meter",
-                meter=meter,
-                before=before,
-                after=after,
-                delta=round(after - before, 6),
-                cause=cause if rule is None else {**cause, "rule": rule},
-            )
+            self._add(MeterChanged(
+                seq=len(self.events), turn=self.turn, clock=self._clock, meter=meter,
+                before=before, after=after, delta=round(after - before, 6),
+                cause=cause.with_rule(rule),
+            ))
 
-    def _apply_effects(self, effects: Iterable[Effect], cause: dict[str, str]) -> None:
+    def _apply_effects(self, effects: Iterable[Effect], cause: Cause) -> None:
         for effect in effects:
             if effect.target == "meter":
                 amount = effect.constant if effect.constant is not None else effect.value(self)  # type: ignore[misc]
@@ -652,53 +650,41 @@ class Session:
                     self.flags.discard(effect.name)
                 else:
                     continue
-                self._emit(
-                    "flag",
-                    flag=effect.name,
-                    value=bool(effect.constant),
-                    cause={**cause, "rule": effect.source},
-                )
+                if self.record:
+                    self._add(FlagChanged(
+                        seq=len(self.events), turn=self.turn, clock=self._clock,
+                        flag=effect.name, value=bool(effect.constant),
+                        cause=cause.with_rule(effect.source),
+                    ))
             elif effect.target == "channel":
                 if self.channels[effect.name] != effect.constant:
                     self._set_channel(
-                        effect.name, str(effect.constant), {**cause, "rule": effect.source}
+                        effect.name, str(effect.constant), cause.with_rule(effect.source)
                     )
 
     def _turn(self, data: Mapping[str, Any]) -> None:
-        if not self.batch:
-            if self.phase == "consequences":
-                self.proceed()
-            elif self.phase == "briefing":
-                self.begin()
-            self.submit()
         node = self.scenario.nodes[self.node]
         compiled = self.scenario.option(self.node, data["option"])
         option = compiled.option
         self.severity_total += compiled.severity_weight
         if self.record:
-            self._emit(
-                "decision",
-                node=node.id,
-                option=option.id,
-                kind=option.kind,
-                label=option.label,
-                channel=option.channel,
-                severity=option.severity_class,
-                severity_weight=compiled.severity_weight,
-                rationale=data.get("rationale"),
-                role=data.get("role"),
-                votes=data.get("votes"),
-                vote_rule=node.decision.vote,
-                seconds=data.get("seconds"),
+            votes = data.get("votes")
+            self._add(DecisionTaken(
+                seq=len(self.events), turn=self.turn, clock=self._clock, node=node.id,
+                option=option.id, kind=option.kind, label=option.label, channel=option.channel,
+                severity=option.severity_class, severity_weight=compiled.severity_weight,
+                rationale=data.get("rationale"), role=data.get("role"),
+                votes=None if votes is None else tuple(votes.items()),
+                vote_rule=node.decision.vote, seconds=data.get("seconds"),
                 timed_out=bool(data.get("timed_out", False)),
-            )
+            ))
         self.path.append((node.id, option.id))
         for tag in option.tags:
             self.recent[tag] = self.turn
-        cause = {"type": "option", "ref": option.id, "text": option.label}
-        self._apply_effects(compiled.effects, cause)
+        self._apply_effects(compiled.effects, Cause("option", option.id, option.label)
+                            if self.record else _UNRECORDED)
         self.call_status = None
-        if option.kind in ("call", "back_channel") and option.channel is not None:
+        if option.kind in _CALL_KINDS and option.channel is not None:
             self._call(node, option.channel, option.id)
         self._draw_outcome(compiled)
         self.turn += 1
@@ -711,13 +697,12 @@ class Session:
         if ending is not None:
             self._end(ending)
             return
-        if not self.batch:
-            self.resolved()
+        self.phase = _CONSEQUENCES
         self._enter_node(self.node)
 
     def _advance(self, node: str, option: str) -> None:
         trigger = flow_trigger(node, option)
-        if not self.batch:
+        if self._attached:
             self._flow.events[trigger].trigger(self, self)
             return
         for guard, dest in self._table[(node, trigger)]:
@@ -727,23 +712,17 @@ class Session:
 
     def _call(self, node: Node, channel: str, option_id: str) -> None:
         prior = self.channels[channel]
-        self._set_channel(
-            channel, "requested", {"type": "option", "ref": option_id, "text": "call requested"}
-        )
+        self._set_channel(channel, "requested", Cause("option", option_id, "call requested"))
         forced = self.forced.pop(channel, None)
         result = resolve_call(self.scenario, node, channel, self, self.rng, forced, prior)
         self.call_status = result.status
         if self.record:
-            self._emit(
-                "call",
-                channel=channel,
-                result=result.status,
-                acceptance=round(result.acceptance, 4),
-                delay=result.delay,
-                reason=result.reason,
-                factors=[[r, round(d, 4)] for r, d in result.factors],
-            )
-        cause = {"type": "counterpart", "ref": channel, "text": result.reason}
+            self._add(CallResolved(
+                seq=len(self.events), turn=self.turn, clock=self._clock, channel=channel,
+                result=result.status, acceptance=round(result.acceptance, 4), delay=result.delay,
+                reason=result.reason, factors=tuple((r, round(d, 4)) for r, d in result.factors),
+            ))
+        cause = Cause("counterpart", channel, result.reason) if self.record else _UNRECORDED
         if result.status == "answered":
             self._answered(channel, cause)
         else:
@@ -755,7 +734,10 @@ class Session:
                 self.pending.append(
                     _Pending(channel, self.turn + result.delay, self.turn, option_id)
                 )
-            self._emit("signal", channel=channel, status=result.status, text=result.reason)
+            if self.record:
+                self._add(CounterpartSignal(seq=len(self.events), turn=self.turn,
+                                            clock=self._clock, channel=channel,
+                                            status=result.status, text=result.reason))
 
     def _draw_outcome(self, compiled: CompiledOption) -> None:
         if not compiled.outcomes:
@@ -767,10 +749,12 @@ class Session:
                 continue
             cumulative += outcome.chance
             if roll < cumulative:
-                self._emit("outcome", option=compiled.id, outcome=outcome.id, text=outcome.text)
-                self._apply_effects(
-                    outcome.effects, {"type": "outcome", "ref": outcome.id, "text": outcome.text}
-                )
+                if self.record:
+                    self._add(OutcomeDrawn(seq=len(self.events), turn=self.turn,
+                                           clock=self._clock, option=compiled.id,
+                                           outcome=outcome.id, text=outcome.text))
+                self._apply_effects(outcome.effects, Cause("outcome", outcome.id, outcome.text)
+                                    if self.record else _UNRECORDED)
                 return
 
     def _early_ending(self) -> CompiledEnding | None:
@@ -799,96 +783,87 @@ class Session:
         total = scoring.total(parts)
         ratings = scoring.rate_objectives(self.scenario, self)
         self.outcome = Outcome(ending.id, ending.title, ending.tone, total, parts, ratings)
-        self._emit(
-            "ending", ending=ending.id, title=ending.title, tone=ending.tone, text=ending.text
-        )
-        self._emit(
-            "score",
-            total=total,
+        self._add(EndingReached(seq=len(self.events), turn=self.turn, clock=self._clock,
+                                ending=ending.id, title=ending.title, tone=ending.tone,
+                                text=ending.text))
+        self._add(ScoreGiven(
+            seq=len(self.events), turn=self.turn, clock=self._clock, total=total,
             severity_total=self.severity_total,
-            parts=[
-                {
-                    "key": p.key,
-                    "label": p.label,
-                    "points": round(p.points, 2),
-                    "max": p.max_points,
-                    "detail": p.detail,
-                }
-                for p in parts
-            ],
-            ratings=ratings,
-        )
-        if self.batch:
-            self.phase = "ended"
-        else:
-            self.finish()
+            parts=tuple(ScoreLine(p.key, p.label, round(p.points, 2), p.max_points, p.detail)
+                        for p in parts),
+            ratings=tuple(ratings.items()),
+        ))
+        self.phase = Phase.ENDED
 
     def _facilitator(self, data: Mapping[str, Any]) -> None:
         kind = data["type"]
-        cause = {"type": "facilitator", "ref": kind, "text": str(data.get("reason", ""))}
+        cause = Cause("facilitator", kind, str(data.get("reason", "")))
         if kind == "inject":
-            self._emit(
-                "inject",
-                node=self.node,
-                index=-1,
-                sender=data.get("sender", "Facilitator"),
-                kind=data.get("kind", "staff"),
-                channel=data.get("channel"),
-                text=data.get("text", ""),
-                to=list(data.get("to", [])),
-                facilitator=True,
-            )
-            self._shown = (*self._shown, self.events[-1])
-        elif kind == "adjust":
+            if self.record:
+                inject = self._add(InjectShown(
+                    seq=len(self.events), turn=self.turn, clock=self._clock, node=self.node,
+                    index=-1, sender=data.get("sender", "Facilitator"),
+                    kind=data.get("kind", "staff"), channel=data.get("channel"),
+                    text=data.get("text", ""), to=tuple(data.get("to", [])), facilitator=True,
+                ))
+                self._shown = (*self._shown, inject)
+            return
+        if kind == "adjust":
             meter = data["meter"]
             self._set_meter(meter, self.meters[meter] + float(data.get("delta", 0)), cause)
         elif kind == "set_flag":
             effect = f"flags.{data['flag']} = {'true' if data.get('value', True) else 'false'}"
             self._apply_effects([compile_effect(effect, self.scenario.names)], cause)
         elif kind == "jump":
-            if self.batch:
-                self.node = data["node"]
-            else:
+            if self._attached:
                 self._flow.set_state(data["node"], model=self)
-            self._emit("facilitator", action="jump", node=data["node"], reason=cause["text"])
-            if self.phase == "consequences":
-                self.proceed()
+            else:
+                self.node = data["node"]
+            self._log_action("jump", (("node", data["node"]), ("reason", cause.text)))
+            self.proceed()
             self._enter_node(data["node"])
             return
         elif kind == "force_answer":
-            channel, result = data["channel"], data["result"]
-            ringing = any(p.channel == channel for p in self.pending)
-            self._emit(
-                "facilitator",
-                action="force_answer",
-                channel=channel,
-                result=result,
-                reason=cause["text"],
-            )
-            if ringing:
-                pending = next(p for p in self.pending if p.channel == channel)
-                self.pending = [p for p in self.pending if p.channel != channel]
-                # The trainees hear the counterpart, not the facilitator (the
-                # facilitator event above keeps the override for the debrief).
-                signals = self.scenario.model.counterpart.signals
-                said = {"answered": signals.answered, "declined": signals.declined,
-                        "unanswered": signals.unanswered}[result]
-                answer = {"type": "counterpart", "ref": channel, "text": said}
-                if result == "answered":
-                    self._emit("call_answered_late", channel=channel,
-                               requested_turn=pending.requested_turn, text=said)
-                    self._answered(channel, answer)
-                else:
-                    self._set_channel(channel, result, answer)
-                    self._emit("signal", channel=channel, status=result, text=said)
-            else:
-                self.forced[channel] = result
+            self._force_answer(data["channel"], data["result"], cause)
             return
         elif kind == "pause":
-            if self.phase != "paused" and not self.batch:
-                self.pause()
+            if self.phase in PAUSABLE:
+                self.paused_from = self.phase
+                self.phase = Phase.PAUSED
         elif kind == "resume":
-            if self.phase == "paused":
-                self.resume()
-        if kind != "inject":
-            self._emit("facilitator", action=kind, **{k: v for k, v in data.items() if k != "type"})
+            if self.phase == Phase.PAUSED:
+                self.phase = self.paused_from
+        self._log_action(kind, tuple((k, v) for k, v in data.items() if k != "type"))
+
+    def _log_action(self, action: str, details: tuple[tuple[str, Any], ...]) -> None:
+        if self.record:
+            self._add(FacilitatorAction(seq=len(self.events), turn=self.turn, clock=self._clock,
+                                        action=action, details=details))
+
+    def _force_answer(self, channel: str, result: str, cause: Cause) -> None:
+        ringing = any(p.channel == channel for p in self.pending)
+        self._log_action("force_answer",
+                         (("channel", channel), ("result", result), ("reason", cause.text)))
+        if not ringing:
+            self.forced[channel] = result
+            return
+        pending = next(p for p in self.pending if p.channel == channel)
+        self.pending = [p for p in self.pending if p.channel != channel]
+        # The trainees hear the counterpart, not the facilitator (the
+        # facilitator event above keeps the override for the debrief).
+        signals = self.scenario.model.counterpart.signals
+        said = {"answered": signals.answered, "declined": signals.declined,
+                "unanswered": signals.unanswered}[result]
+        answer = Cause("counterpart", channel, said)
+        if result == "answered":
+            if self.record:
+                self._add(LateAnswer(seq=len(self.events), turn=self.turn, clock=self._clock,
+                                     channel=channel, requested_turn=pending.requested_turn,
+                                     text=said))
+            self._answered(channel, answer)
+        else:
+            self._set_channel(channel, result, answer)
+            if self.record:
+                self._add(CounterpartSignal(seq=len(self.events), turn=self.turn,
+                                            clock=self._clock, channel=channel, status=result,
+                                            text=said))

@@ -1,4 +1,4 @@
-"""The append-only session journal (SQLite).
+"""The append-only session journal.
 
 A session's *truth* is small: the scenario it was played on (id, version and
 content hash), the random seed, the roles, and the ordered list of inputs
@@ -8,99 +8,96 @@ the engine. This module stores exactly that truth, plus a few derived
 conveniences (ending, score) and a free-form ``meta`` object for things that
 are not replayed (after-action edits, observer notes).
 
-Durability contract: :meth:`Journal.append_input` commits the input in its
-own ``synchronous=FULL`` transaction *before* it returns, so the caller may
-show the engine's answer only after the input is safe on disk. A process
-killed at any point (even ``kill -9``) loses nothing it was told was saved.
+The store is a SQLite file (the embedded default) or a PostgreSQL database
+named by a ``postgresql://`` URL (a class across machines). Every query is
+written once, here; a backend (:mod:`.sqlite_backend`, :mod:`.postgres_backend`)
+opens the store and runs them. Both keep one contract:
+
+* inputs are appended in order and never changed, and the database itself
+  enforces it (constraints and triggers, :mod:`.schema`);
+* :meth:`Journal.append_input` commits the input durably (SQLite
+  ``synchronous=FULL``, PostgreSQL ``synchronous_commit=on``) *before* it
+  returns, so a caller shows the engine's answer only once the input is safe;
+  a process killed at any point (even ``kill -9``) loses nothing it was told
+  was saved;
+* the schema carries a version and migrates forward, one step per version;
+* a store that is damaged, foreign or empty is reported and never written.
 
 All SQL in Hotline lives in this package. It never imports PySide6.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import math
-import os
 import secrets
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from os import PathLike
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 
-import platformdirs
+from .backend import Backend, DuplicateKeyError, Row, Tx
+from .errors import (
+    AlreadyDecidedError,
+    AmbiguousSessionError,
+    BadRecordError,
+    DamagedStoreError,
+    ForeignStoreError,
+    JournalError,
+    ReadOnlyStoreError,
+    SessionEndedError,
+    SessionNotFoundError,
+    StoreError,
+    StoreLockedError,
+    StoreUnavailableError,
+)
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .sqlite_backend import BUSY_TIMEOUT_S
+from .stores import STORE_ENV, StoreLocation, default_store_path, parse_store
 
 __all__ = [
+    "BUSY_TIMEOUT_S",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STATUSES",
     "STORE_ENV",
+    "AlreadyDecidedError",
     "AmbiguousSessionError",
+    "BadRecordError",
+    "DamagedStoreError",
+    "ForeignStoreError",
     "InputRecord",
     "Journal",
     "JournalError",
+    "ReadOnlyStoreError",
+    "RowProblem",
     "SessionEndedError",
+    "SessionListing",
     "SessionNotFoundError",
     "SessionRecord",
     "StoreError",
+    "StoreLockedError",
+    "StoreUnavailableError",
     "canonical_json",
     "default_store_path",
-    "migrate",
+    "open_backend",
+    "snapshot_hash",
 ]
 
-#: Environment variable that overrides the default store location.
-STORE_ENV: Final = "HOTLINE_STORE"
 #: Statuses a session can have.
 STATUSES: Final = ("active", "ended")
-#: How long a connection waits for another writer before giving up.
-BUSY_TIMEOUT_S: Final = 5.0
 
 _INT64_MIN: Final = -(2**63)
 _INT64_MAX: Final = 2**63 - 1
-_STORE_HINT: Final = (
-    "move the file aside together with any '-wal' and '-shm' files next to it "
-    "(e.g. `mv '{path}' '{path}.broken'`) to start a fresh journal, or pass "
-    "--store PATH (or set HOTLINE_STORE) to use another one"
-)
-
-
-# --------------------------------------------------------------------------
-# Errors
-# --------------------------------------------------------------------------
-
-
-class JournalError(Exception):
-    """Any failure of the journal, with a message fit to show a user."""
-
-
-class StoreError(JournalError):
-    """The store file cannot be opened or is not a (readable) Hotline journal."""
-
-
-class SessionNotFoundError(JournalError):
-    """No session matches the given id or id prefix."""
-
-
-class AmbiguousSessionError(JournalError):
-    """An id prefix matches more than one session."""
-
-    def __init__(self, message: str, candidates: list[str]) -> None:
-        """Create the error.
-
-        Args:
-            message: The user-facing message.
-            candidates: The full ids that matched the prefix.
-        """
-        super().__init__(message)
-        self.candidates = candidates
-
-
-class SessionEndedError(JournalError):
-    """An input was appended to a session that has already ended."""
+_log = logging.getLogger("game.records")
 
 
 # --------------------------------------------------------------------------
@@ -172,29 +169,45 @@ class InputRecord:
         seq: 1-based position in the session (``inputs(sid)[seq - 1]``).
         data: The input as given to :meth:`Journal.append_input`.
         recorded_at: UTC ISO-8601 timestamp of the commit.
+        decision: The decision key it confirmed, if any (see
+            :meth:`Journal.append_input`).
     """
 
     seq: int
     data: dict[str, Any]
     recorded_at: str
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A stored row that could not be read back, and why.
+
+    Attributes:
+        session_id: The session the row belongs to (as stored; may be odd).
+        message: What is wrong, in words.
+    """
+
+    session_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    """The readable sessions of a store, and the rows that were skipped.
+
+    Attributes:
+        records: The sessions that read back cleanly, newest first.
+        problems: One entry per session row that was skipped.
+    """
+
+    records: list[SessionRecord]
+    problems: list[RowProblem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def default_store_path() -> Path:
-    """Return where the journal lives unless told otherwise.
-
-    Returns:
-        ``$HOTLINE_STORE`` if set and non-empty, else
-        ``<user data dir>/hotline/journal.sqlite3`` (per platformdirs).
-    """
-    env = os.environ.get(STORE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path("hotline") / "journal.sqlite3"
 
 
 def canonical_json(data: Any) -> str:
@@ -235,6 +248,15 @@ def canonical_json(data: Any) -> str:
     return text
 
 
+def snapshot_hash(text: str) -> str:
+    """The content hash a scenario snapshot's canonical text stands for.
+
+    The scenario package hashes the same canonical JSON the same way
+    (``game.scenario.compile.content_hash``); a test keeps the two together.
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -267,140 +289,16 @@ def _app_version() -> str:
     return str(__version__)
 
 
-# --------------------------------------------------------------------------
-# Schema and migrations
-# --------------------------------------------------------------------------
-
-_SCHEMA_V1: Final = (
-    """
-    CREATE TABLE sessions (
-        id               TEXT PRIMARY KEY,
-        scenario_id      TEXT NOT NULL,
-        scenario_version TEXT NOT NULL,
-        content_hash     TEXT NOT NULL,
-        scenario_title   TEXT NOT NULL,
-        scenario_path    TEXT,
-        seed             INTEGER NOT NULL,
-        roles            TEXT NOT NULL CHECK (json_valid(roles)),
-        trainee          TEXT NOT NULL DEFAULT '',
-        mode             TEXT NOT NULL,
-        meta             TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(meta)),
-        app_version      TEXT NOT NULL DEFAULT '',
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL,
-        status           TEXT NOT NULL DEFAULT 'active'
-                         CHECK (status IN ('active', 'ended')),
-        ending_id        TEXT,
-        ending_title     TEXT,
-        score            REAL,
-        ended_at         TEXT
-    )
-    """,
-    "CREATE INDEX sessions_by_created ON sessions (created_at)",
-    "CREATE INDEX sessions_by_scenario ON sessions (scenario_id, created_at)",
-    """
-    CREATE TABLE inputs (
-        session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        seq         INTEGER NOT NULL CHECK (seq >= 1),
-        data        TEXT NOT NULL CHECK (json_valid(data)),
-        recorded_at TEXT NOT NULL,
-        PRIMARY KEY (session_id, seq)
-    ) WITHOUT ROWID
-    """,
-    # The database itself guards the append-only invariants, whoever writes.
-    """
-    CREATE TRIGGER inputs_no_update BEFORE UPDATE ON inputs
-    BEGIN
-        SELECT RAISE(ABORT, 'journal inputs are append-only');
-    END
-    """,
-    """
-    CREATE TRIGGER inputs_in_order BEFORE INSERT ON inputs
-    WHEN NEW.seq <> (SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs
-                     WHERE session_id = NEW.session_id)
-    BEGIN
-        SELECT RAISE(ABORT, 'journal inputs must be appended in sequence');
-    END
-    """,
-    """
-    CREATE TRIGGER inputs_session_active BEFORE INSERT ON inputs
-    WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) = 'ended'
-    BEGIN
-        SELECT RAISE(ABORT, 'cannot append to an ended session');
-    END
-    """,
-)
-
-
-def _migrate_to_v1(conn: sqlite3.Connection) -> None:
-    """Create the initial schema (sessions, inputs, guard triggers).
-
-    Args:
-        conn: A connection inside a write transaction.
-    """
-    for statement in _SCHEMA_V1:
-        conn.execute(statement)
-
-
-#: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``. Add new
-#: steps at the end; never edit a released one.
-MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (_migrate_to_v1,)
-#: The schema version this build writes.
-SCHEMA_VERSION: Final = len(MIGRATIONS)
-
-
-def migrate(conn: sqlite3.Connection, path: str = "journal") -> int:
-    """Bring a store's schema up to :data:`SCHEMA_VERSION`.
-
-    Each step runs in its own ``BEGIN IMMEDIATE`` transaction and re-reads
-    ``PRAGMA user_version`` under the write lock, so two processes opening a
-    new store at once do not both migrate it.
-
-    Args:
-        conn: A connection in autocommit mode (``isolation_level=None``).
-        path: The store path, for messages.
-
-    Returns:
-        The schema version after migration.
-
-    Raises:
-        StoreError: If the store was written by a newer Hotline, or is some
-            other application's SQLite database.
-    """
-    while True:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the journal {path} was written by a newer Hotline (schema "
-                    f"v{version}; this build knows up to v{SCHEMA_VERSION}). "
-                    "Upgrade Hotline, or pass --store PATH to use another journal."
-                )
-            if version == SCHEMA_VERSION:
-                conn.execute("COMMIT")
-                return version
-            if version == 0:
-                foreign = conn.execute(
-                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1"
-                ).fetchone()
-                if foreign is not None:
-                    raise StoreError(
-                        f"{path} is an SQLite database but not a Hotline journal "
-                        f"(it has a table or index named {foreign[0]!r}); to fix it, "
-                        + _STORE_HINT.format(path=path)
-                    )
-            MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+def _check_text(name: str, value: object) -> None:
+    """Refuse a text field that is not a str or holds NUL (PostgreSQL cannot store it)."""
+    if not isinstance(value, str):
+        raise JournalError(f"{name} must be a string, not {type(value).__name__}")
+    if "\x00" in value:
+        raise JournalError(f"{name} must not contain a NUL character")
 
 
 # --------------------------------------------------------------------------
-# The journal
+# Reading rows back (a store may hold rows another program wrote)
 # --------------------------------------------------------------------------
 
 _SESSION_COLUMNS: Final = (
@@ -412,38 +310,154 @@ _SESSION_COLUMNS: Final = (
 )
 
 
-def _session_from_row(row: tuple[Any, ...]) -> SessionRecord:
-    return SessionRecord(
-        id=row[0],
-        scenario_id=row[1],
-        scenario_version=row[2],
-        content_hash=row[3],
-        scenario_title=row[4],
-        scenario_path=row[5],
-        seed=int(row[6]),
-        roles=tuple(json.loads(row[7])),
-        trainee=row[8],
-        mode=row[9],
-        meta=json.loads(row[10]),
-        created_at=row[11],
-        updated_at=row[12],
-        status=row[13],
-        ending_id=row[14],
-        ending_title=row[15],
-        score=None if row[16] is None else float(row[16]),
-        n_inputs=int(row[17]),
-        ended_at=row[18],
-        app_version=row[19],
+class _Bad(Exception):
+    """One field of a row is not what the schema promises."""
+
+
+def _text(value: Any, what: str, *, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"{what} is {_short(repr(value), 40)}, not text")
+    return value
+
+
+def _json(value: Any, what: str, kind: type) -> Any:
+    try:
+        parsed = json.loads(_text(value, what))
+    except ValueError as exc:
+        raise _Bad(f"{what} is not valid JSON ({exc})") from None
+    if not isinstance(parsed, kind):
+        expected = "an object" if kind is dict else "a list"
+        raise _Bad(f"{what} is {_short(repr(parsed), 40)}, not {expected}")
+    return parsed
+
+
+def _session_from_row(row: Row) -> SessionRecord:
+    """Build a record from a row, or raise :class:`BadRecordError` naming the bad field."""
+    sid = row[0] if isinstance(row[0], str) else repr(row[0])
+    try:
+        seed = row[6]
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise _Bad(f"its seed is {_short(repr(seed), 40)}, not a whole number")
+        roles = _json(row[7], "its roles", list)
+        if not all(isinstance(r, str) for r in roles):
+            raise _Bad(f"its roles {_short(repr(roles), 40)} are not all text")
+        status = row[13]
+        if status not in STATUSES:
+            raise _Bad(f"its status is {_short(repr(status), 40)}")
+        score = row[16]
+        if score is not None and (
+            isinstance(score, bool)
+            or not isinstance(score, (int, float))
+            or not math.isfinite(score)
+        ):
+            raise _Bad(f"its score is {_short(repr(score), 40)}, not a number")
+        return SessionRecord(
+            id=_text(row[0], "its id"),
+            scenario_id=_text(row[1], "its scenario id"),
+            scenario_version=_text(row[2], "its scenario version"),
+            content_hash=_text(row[3], "its content hash"),
+            scenario_title=_text(row[4], "its scenario title"),
+            scenario_path=_text(row[5], "its scenario path", optional=True),
+            seed=seed,
+            roles=tuple(roles),
+            trainee=_text(row[8], "its trainee"),
+            mode=_text(row[9], "its mode"),
+            meta=_json(row[10], "its meta", dict),
+            created_at=_text(row[11], "its creation time"),
+            updated_at=_text(row[12], "its update time"),
+            status=status,
+            ending_id=_text(row[14], "its ending id", optional=True),
+            ending_title=_text(row[15], "its ending title", optional=True),
+            score=None if score is None else float(score),
+            n_inputs=int(row[17]),
+            ended_at=_text(row[18], "its end time", optional=True),
+            app_version=_text(row[19], "its app version"),
+        )
+    except _Bad as exc:
+        raise BadRecordError(
+            f"session {sid} cannot be read: {exc}. The journal row was changed by something "
+            "other than Hotline; `hotline store check` lists every such row",
+            session_id=sid,
+        ) from None
+
+
+def _input_from_row(sid: str, row: Row) -> InputRecord:
+    seq, text, at, decision = row if len(row) == 4 else (*row, None)
+    try:
+        data = _json(text, f"input {seq}", dict)
+        recorded_at = _text(at, f"the time of input {seq}")
+        decision = _text(decision, f"the decision of input {seq}", optional=True)
+    except _Bad as exc:
+        raise BadRecordError(
+            f"session {sid} cannot be replayed: {exc}. The journal row was changed by "
+            "something other than Hotline; `hotline store check` lists every such row",
+            session_id=sid,
+        ) from None
+    return InputRecord(int(seq), data, recorded_at, decision)
+
+
+def _decided_by(data: dict[str, Any]) -> str:
+    """Who recorded an input: its ``seat``, else its ``role``, else nobody known."""
+    for key in ("seat", "role"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+# --------------------------------------------------------------------------
+# Opening a store
+# --------------------------------------------------------------------------
+
+
+def open_backend(
+    store: Path | str | PathLike[str] | None,
+    *,
+    read_only: bool = False,
+    busy_timeout: float | None = None,
+) -> Backend:
+    """Open the backend a store spec names (a file path or a ``postgresql://`` URL).
+
+    Args:
+        store: ``--store``'s value; None for ``$HOTLINE_STORE`` or the default file.
+        read_only: Open for reading only (never create, migrate or write).
+        busy_timeout: Seconds to wait for another program's lock (SQLite;
+            default :data:`BUSY_TIMEOUT_S`).
+
+    Returns:
+        The open backend.
+
+    Raises:
+        StoreError: An unknown URL scheme, or a store that cannot be used.
+    """
+    location: StoreLocation = parse_store(store)
+    if location.kind == "postgresql":
+        from .postgres_backend import PostgresBackend
+
+        return PostgresBackend(location, read_only=read_only)
+    from . import sqlite_backend
+
+    return sqlite_backend.SqliteBackend(
+        location,
+        read_only=read_only,
+        busy_timeout=sqlite_backend.BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout,
     )
 
 
-class Journal:
-    """The session store: an append-only SQLite journal of session inputs.
+# --------------------------------------------------------------------------
+# The journal
+# --------------------------------------------------------------------------
 
-    Several ``Journal`` objects (in one process or several, e.g. the trainee
-    window and a CLI) may use the same file at once: the store runs in WAL
-    mode and writers wait up to :data:`BUSY_TIMEOUT_S` for each other. One
-    object may be shared between threads (calls are serialised).
+
+class Journal:
+    """The session store: an append-only journal of session inputs.
+
+    Several ``Journal`` objects (in one process or several, on one machine or,
+    with PostgreSQL, on many) may use the same store at once: writers wait for
+    each other (up to :data:`BUSY_TIMEOUT_S` on SQLite). One object may be
+    shared between threads (calls are serialised).
 
     Every method that takes a ``session_id`` also accepts a unique prefix of
     one, like git does for commits.
@@ -454,71 +468,83 @@ class Journal:
         ...     journal.append_input(sid, {"type": "choose", "option": "call"})
     """
 
-    def __init__(self, path: Path | str | None = None) -> None:
-        """Open (creating if needed) the journal at ``path``.
+    def __init__(
+        self,
+        store: Path | str | PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        busy_timeout: float | None = None,
+    ) -> None:
+        """Open (creating if needed) the journal a store spec names.
 
         Args:
-            path: The store file; ``None`` means :func:`default_store_path`.
-                Missing parent directories are created.
+            store: A SQLite file path (missing folders are created) or a
+                ``postgresql://user@host/db`` URL; ``None`` means
+                ``$HOTLINE_STORE``, else the file in the user data folder.
+            read_only: Open for reading only: nothing is created, migrated or
+                written, and a damaged store still opens (see :attr:`damage`)
+                so what is readable can be listed or copied.
+            busy_timeout: Seconds to wait for another program's lock (SQLite;
+                default :data:`BUSY_TIMEOUT_S`).
 
         Raises:
-            StoreError: If the file cannot be opened or is not a Hotline
-                journal; the message names the path and how to fix it.
+            StoreError: If the store cannot be used (unknown URL scheme, empty
+                or foreign file, damage, read-only folder, held lock, server
+                unreachable...); the message names the store and how to fix it.
         """
-        self._path = Path(path).expanduser() if path is not None else default_store_path()
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the folder for the journal {self._path}: {exc}. "
-                "Pass --store PATH (or set HOTLINE_STORE) to put it elsewhere."
-            ) from exc
-        if self._path.is_dir():
-            raise StoreError(
-                f"the journal path {self._path} is a folder, not a file; "
-                "pass --store PATH (or set HOTLINE_STORE) naming a file."
-            )
-        try:
-            conn = sqlite3.connect(
-                str(self._path),
-                timeout=BUSY_TIMEOUT_S,
-                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-                check_same_thread=False,  # guarded by self._lock
-            )
-        except sqlite3.Error as exc:
-            raise self._store_error(exc) from exc
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn, str(self._path))
-        except StoreError:
-            conn.close()
-            raise
-        except sqlite3.Error as exc:
-            conn.close()
-            raise self._store_error(exc) from exc
-        self._conn = conn
+        self._backend: Backend | None = open_backend(
+            store, read_only=read_only, busy_timeout=busy_timeout
+        )
+        self._location = self._backend.location
 
     # -- plumbing ---------------------------------------------------------
 
     @property
+    def location(self) -> StoreLocation:
+        """Where the store is (kind, target, and a display form without passwords)."""
+        return self._location
+
+    @property
     def path(self) -> Path:
-        """The store file."""
-        return self._path
+        """The store file of a SQLite journal.
+
+        Raises:
+            JournalError: For a PostgreSQL journal (use :attr:`location`).
+        """
+        path = self._location.path
+        if path is None:
+            raise JournalError(f"the journal {self._location.display} is not a file")
+        return path
+
+    @property
+    def kind(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._location.kind
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the journal was opened read-only."""
+        return self._backend is not None and self._backend.read_only
+
+    @property
+    def damage(self) -> tuple[str, ...]:
+        """What the integrity check found, for a damaged store opened read-only."""
+        return () if self._backend is None else self._backend.damage
 
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` has been called."""
-        return self._conn is None
+        return self._backend is None
+
+    def __str__(self) -> str:
+        """The store's display form (a path, or a URL without its password)."""
+        return self._location.display
 
     def __repr__(self) -> str:
         """Return a debugging representation."""
         state = "closed" if self.closed else "open"
-        return f"Journal({str(self._path)!r}, {state})"
+        return f"Journal({self._location.display!r}, {state})"
 
     def __enter__(self) -> Self:
         """Return self; the journal closes on exit."""
@@ -536,83 +562,36 @@ class Journal:
     def close(self) -> None:
         """Close the connection. Safe to call more than once."""
         with self._lock:
-            if self._conn is not None:
+            if self._backend is not None:
                 try:
-                    self._conn.close()
+                    self._backend.close()
                 finally:
-                    self._conn = None
+                    self._backend = None
 
-    def _store_error(self, exc: sqlite3.Error) -> StoreError:
-        path = str(self._path)
-        return StoreError(
-            f"cannot use the journal {path}: it is not a readable Hotline journal "
-            f"(SQLite says: {exc}). To fix it, " + _STORE_HINT.format(path=path) + "."
-        )
-
-    def _translate(self, exc: sqlite3.Error) -> JournalError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return JournalError(
-                f"the journal {self._path} is busy: another Hotline window or "
-                f"command held it for more than {BUSY_TIMEOUT_S:g} s ({text}). "
-                "Try again, or close the other program."
-            )
-        if isinstance(exc, sqlite3.IntegrityError):
-            return JournalError(f"the journal refused the change: {text}")
-        if "readonly" in text or "read-only" in text:
-            return JournalError(
-                f"the journal {self._path} is read-only ({text}); fix its permissions "
-                "or pass --store PATH (or set HOTLINE_STORE) to use another one."
-            )
-        if isinstance(exc, sqlite3.DatabaseError) and (
-            "malformed" in text or "not a database" in text or "corrupt" in text
-        ):
-            return self._store_error(exc)
-        return JournalError(f"journal {self._path}: {text}")
+    @property
+    def backend(self) -> Backend:
+        """The open backend (for :mod:`game.records.recovery`)."""
+        if self._backend is None:
+            raise JournalError(f"the journal {self._location.display} is closed")
+        return self._backend
 
     @contextmanager
-    def _use(self) -> Iterator[sqlite3.Connection]:
-        """Hold the lock, check the journal is open, and translate SQLite errors.
+    def _read(self) -> Iterator[Tx]:
+        """Hold the lock and run reads."""
+        with self._lock, self.backend.read() as tx:
+            yield tx
 
-        Yields:
-            The open connection.
-
-        Raises:
-            JournalError: If the journal is closed or SQLite fails.
-        """
-        with self._lock:
-            if self._conn is None:
-                raise JournalError(f"the journal {self._path} is closed")
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                raise self._translate(exc) from exc
-
-    @staticmethod
     @contextmanager
-    def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        """Run a block in a ``BEGIN IMMEDIATE`` transaction.
+    def _write(self) -> Iterator[Tx]:
+        """Hold the lock and run one durable write transaction."""
+        with self._lock, self.backend.write() as tx:
+            yield tx
 
-        Args:
-            conn: The connection.
-
-        Yields:
-            The connection, inside the transaction.
-        """
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def _resolve(self, conn: sqlite3.Connection, session_id: str) -> str:
+    def _resolve(self, tx: Tx, session_id: str) -> str:
         """Turn a session id or unique id prefix into a full id.
 
         Args:
-            conn: The connection.
+            tx: The open transaction.
             session_id: A full id or a prefix of one.
 
         Returns:
@@ -625,19 +604,21 @@ class Journal:
         if not isinstance(session_id, str) or not session_id.strip():
             raise SessionNotFoundError("no session id given; run `hotline sessions` to list them")
         key = session_id.strip()
-        if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (key,)).fetchone():
+        if "\x00" in key:
+            raise SessionNotFoundError(f"no session matches {key!r}")
+        if tx.one("SELECT 1 FROM sessions WHERE id = ?", (key,)):
             return key
         escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = conn.execute(
+        rows = tx.all(
             "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11",
             (escaped + "%",),
-        ).fetchall()
+        )
         if not rows:
             raise SessionNotFoundError(
                 f"no session matches {key!r}; run `hotline sessions` to list them"
             )
         if len(rows) > 1:
-            ids = [r[0] for r in rows]
+            ids = [str(r[0]) for r in rows]
             shown = ", ".join(ids[:10]) + (", …" if len(ids) > 10 else "")
             raise AmbiguousSessionError(
                 f"{key!r} matches several sessions ({shown}); type more of the id",
@@ -645,8 +626,16 @@ class Journal:
             )
         return str(rows[0][0])
 
-    def _touch(self, conn: sqlite3.Connection, sid: str, now: str) -> None:
-        conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+    def _status_for_write(self, tx: Tx, sid: str) -> Row:
+        """Read (and, on PostgreSQL, lock) a session's status row inside a write."""
+        row = tx.one(
+            "SELECT status, ending_id, ending_title, score FROM sessions WHERE id = ?"
+            + self.backend.lock_row,
+            (sid,),
+        )
+        if row is None:  # deleted by another program between resolve and lock
+            raise SessionNotFoundError(f"session {sid} was deleted meanwhile")
+        return row
 
     # -- sessions ---------------------------------------------------------
 
@@ -693,14 +682,13 @@ class Journal:
             ("trainee", trainee),
             ("mode", mode),
         ):
-            if not isinstance(value, str):
-                raise JournalError(f"{name} must be a string, not {type(value).__name__}")
+            _check_text(name, value)
         if not scenario_id:
             raise JournalError("scenario_id must not be empty")
         if not mode:
             raise JournalError("mode must not be empty")
-        if scenario_path is not None and not isinstance(scenario_path, str):
-            raise JournalError("scenario_path must be a string or None")
+        if scenario_path is not None:
+            _check_text("scenario_path", scenario_path)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise JournalError(f"seed must be an int, not {type(seed).__name__}")
         if not _INT64_MIN <= seed <= _INT64_MAX:
@@ -712,38 +700,26 @@ class Journal:
         roles_text = canonical_json(list(roles))
         meta_text = canonical_json(dict(meta or {}))
         app_version = _app_version()
-        with self._use() as conn:
-            for _attempt in range(20):
-                moment = _now()
-                sid = _new_session_id(moment)
-                stamp = _iso(moment)
-                try:
-                    with self._write(conn):
-                        conn.execute(
-                            "INSERT INTO sessions (id, scenario_id, scenario_version, "
-                            "content_hash, scenario_title, scenario_path, seed, roles, "
-                            "trainee, mode, meta, app_version, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (
-                                sid,
-                                scenario_id,
-                                scenario_version,
-                                content_hash,
-                                scenario_title,
-                                scenario_path,
-                                seed,
-                                roles_text,
-                                trainee,
-                                mode,
-                                meta_text,
-                                app_version,
-                                stamp,
-                                stamp,
-                            ),
-                        )
-                except sqlite3.IntegrityError:
-                    continue  # id collision in the same second: draw again
-                return sid
+        for _attempt in range(20):
+            moment = _now()
+            sid = _new_session_id(moment)
+            stamp = _iso(moment)
+            try:
+                with self._write() as tx:
+                    tx.run(
+                        "INSERT INTO sessions (id, scenario_id, scenario_version, "
+                        "content_hash, scenario_title, scenario_path, seed, roles, "
+                        "trainee, mode, meta, app_version, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            sid, scenario_id, scenario_version, content_hash,
+                            scenario_title, scenario_path, seed, roles_text, trainee,
+                            mode, meta_text, app_version, stamp, stamp,
+                        ),
+                    )
+            except DuplicateKeyError:
+                continue  # id collision in the same second: draw again
+            return sid
         raise JournalError("could not allocate a unique session id")  # pragma: no cover
 
     def session(self, session_id: str) -> SessionRecord:
@@ -758,13 +734,12 @@ class Journal:
         Raises:
             SessionNotFoundError: If nothing matches.
             AmbiguousSessionError: If the prefix matches several sessions.
+            BadRecordError: If the stored row cannot be read back.
         """
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            row = conn.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (sid,)
-            ).fetchone()
-        if row is None:  # deleted between resolve and read: cannot happen under lock
+        with self._read() as tx:
+            sid = self._resolve(tx, session_id)
+            row = tx.one(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (sid,))
+        if row is None:  # deleted by another program between resolve and read
             raise SessionNotFoundError(f"no session matches {session_id!r}")
         return _session_from_row(row)
 
@@ -781,20 +756,46 @@ class Journal:
             SessionNotFoundError: If nothing matches.
             AmbiguousSessionError: If the prefix matches several sessions.
         """
-        with self._use() as conn:
-            return self._resolve(conn, session_id)
+        with self._read() as tx:
+            return self._resolve(tx, session_id)
 
     def sessions(
         self, scenario_id: str | None = None, status: str | None = None
     ) -> list[SessionRecord]:
-        """List sessions, newest first.
+        """List sessions, newest first, skipping rows that cannot be read.
+
+        A skipped row is logged as a warning on the ``game.records`` logger;
+        :meth:`list_sessions` returns the skipped rows too.
 
         Args:
             scenario_id: Only sessions of this scenario.
             status: Only sessions with this status (``"active"``/``"ended"``).
 
         Returns:
-            The matching session records, newest first.
+            The matching, readable session records, newest first.
+
+        Raises:
+            JournalError: On an unknown status or a storage failure.
+        """
+        listing = self.list_sessions(scenario_id=scenario_id, status=status)
+        for problem in listing.problems:
+            _log.warning("%s: skipped a session: %s", self._location.display, problem.message)
+        return listing.records
+
+    def list_sessions(
+        self, scenario_id: str | None = None, status: str | None = None
+    ) -> SessionListing:
+        """List sessions newest first, with the rows that had to be skipped.
+
+        One bad row (a seed that is not a number, meta that is not an object,
+        written by some other program) does not hide the others.
+
+        Args:
+            scenario_id: Only sessions of this scenario.
+            status: Only sessions with this status (``"active"``/``"ended"``).
+
+        Returns:
+            The readable records and a problem for each skipped row.
 
         Raises:
             JournalError: On an unknown status or a storage failure.
@@ -812,13 +813,19 @@ class Journal:
             where.append("s.status = ?")
             params.append(status)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        with self._use() as conn:
-            rows = conn.execute(
+        with self._read() as tx:
+            rows = tx.all(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions s{clause} "
-                "ORDER BY s.created_at DESC, s.rowid DESC",
+                f"ORDER BY {self.backend.newest_first}",
                 params,
-            ).fetchall()
-        return [_session_from_row(r) for r in rows]
+            )
+        listing = SessionListing([])
+        for row in rows:
+            try:
+                listing.records.append(_session_from_row(row))
+            except BadRecordError as exc:
+                listing.problems.append(RowProblem(exc.session_id or "?", str(exc)))
+        return listing
 
     def finish(self, session_id: str, *, ending_id: str, ending_title: str, score: float) -> None:
         """Mark a session ended with its ending and score.
@@ -841,29 +848,27 @@ class Journal:
             raise JournalError(f"score must be a number, not {type(score).__name__}")
         if not math.isfinite(score):
             raise JournalError(f"score must be finite, not {score!r}")
+        _check_text("ending_id", ending_id)
+        _check_text("ending_title", ending_title)
         score = float(score)
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            with self._write(conn):
-                row = conn.execute(
-                    "SELECT status, ending_id, ending_title, score FROM sessions WHERE id = ?",
-                    (sid,),
-                ).fetchone()
-                if row[0] == "ended":
-                    if (row[1], row[2], row[3]) == (ending_id, ending_title, score):
-                        return
-                    raise SessionEndedError(
-                        f"session {sid} already ended with {row[1]!r} "
-                        f"(score {row[3]}); it cannot be finished again as "
-                        f"{ending_id!r} (score {score})"
-                    )
-                now = _iso(_now())
-                conn.execute(
-                    "UPDATE sessions SET status = 'ended', ending_id = ?, "
-                    "ending_title = ?, score = ?, ended_at = ?, updated_at = ? "
-                    "WHERE id = ?",
-                    (ending_id, ending_title, score, now, now, sid),
+        with self._write() as tx:
+            sid = self._resolve(tx, session_id)
+            row = self._status_for_write(tx, sid)
+            if row[0] == "ended":
+                if (row[1], row[2], row[3]) == (ending_id, ending_title, score):
+                    return
+                raise SessionEndedError(
+                    f"session {sid} already ended with {row[1]!r} "
+                    f"(score {row[3]}); it cannot be finished again as "
+                    f"{ending_id!r} (score {score})"
                 )
+            now = _iso(_now())
+            tx.run(
+                "UPDATE sessions SET status = 'ended', ending_id = ?, "
+                "ending_title = ?, score = ?, ended_at = ?, updated_at = ? "
+                "WHERE id = ?",
+                (ending_id, ending_title, score, now, now, sid),
+            )
 
     def set_meta(self, session_id: str, key: str, value: Any) -> None:
         """Set one key of a session's ``meta`` object (atomic read-modify-write).
@@ -907,18 +912,23 @@ class Journal:
             if not isinstance(key, str):
                 raise JournalError(f"meta keys must be strings, not {key!r}")
         canonical_json(dict(changes))  # validate before taking the lock
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            with self._write(conn):
-                (text,) = conn.execute("SELECT meta FROM sessions WHERE id = ?", (sid,)).fetchone()
-                meta: dict[str, Any] = json.loads(text)
-                meta.update(changes)
-                for key in remove:
-                    meta.pop(key, None)
-                conn.execute(
-                    "UPDATE sessions SET meta = ?, updated_at = ? WHERE id = ?",
-                    (canonical_json(meta), _iso(_now()), sid),
-                )
+        with self._write() as tx:
+            sid = self._resolve(tx, session_id)
+            self._status_for_write(tx, sid)
+            (text,) = tx.one("SELECT meta FROM sessions WHERE id = ?", (sid,)) or ("{}",)
+            try:
+                meta: dict[str, Any] = _json(text, "its meta", dict)
+            except _Bad as exc:
+                raise BadRecordError(
+                    f"session {sid} cannot be changed: {exc}", session_id=sid
+                ) from None
+            meta.update(changes)
+            for key in remove:
+                meta.pop(key, None)
+            tx.run(
+                "UPDATE sessions SET meta = ?, updated_at = ? WHERE id = ?",
+                (canonical_json(meta), _iso(_now()), sid),
+            )
         return meta
 
     def delete_session(self, session_id: str) -> None:
@@ -930,24 +940,84 @@ class Journal:
         Raises:
             JournalError: If the session is unknown or ambiguous.
         """
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            with self._write(conn):
-                conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+        with self._write() as tx:
+            sid = self._resolve(tx, session_id)
+            tx.run("DELETE FROM sessions WHERE id = ?", (sid,))
+
+    def import_session(self, record: SessionRecord, inputs: list[InputRecord]) -> None:
+        """Copy a session from another store, keeping its id, times and input numbers.
+
+        Used by ``hotline store recover`` (and to move sessions between
+        stores). The session and its inputs are written in one transaction,
+        through the same triggers as any append.
+
+        Args:
+            record: The session's header (``n_inputs`` is ignored).
+            inputs: Its inputs, numbered 1, 2, 3... in order.
+
+        Raises:
+            JournalError: If the id is taken, the inputs are not numbered from
+                1 without gaps, or a value is not valid.
+        """
+        if [r.seq for r in inputs] != list(range(1, len(inputs) + 1)):
+            raise JournalError(f"the inputs of session {record.id} are not numbered 1..n")
+        for name in ("id", "scenario_id", "scenario_version", "content_hash", "scenario_title",
+                     "trainee", "mode", "created_at", "updated_at", "app_version"):
+            _check_text(name, getattr(record, name))
+        texts = [canonical_json(r.data) for r in inputs]
+        try:
+            with self._write() as tx:
+                tx.run(
+                    "INSERT INTO sessions (id, scenario_id, scenario_version, content_hash, "
+                    "scenario_title, scenario_path, seed, roles, trainee, mode, meta, "
+                    "app_version, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.id, record.scenario_id, record.scenario_version,
+                        record.content_hash, record.scenario_title, record.scenario_path,
+                        record.seed, canonical_json(list(record.roles)), record.trainee,
+                        record.mode, canonical_json(dict(record.meta)), record.app_version,
+                        record.created_at, record.updated_at,
+                    ),
+                )
+                for item, text in zip(inputs, texts, strict=True):
+                    tx.run(
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at, decision) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (record.id, item.seq, text, item.recorded_at, item.decision),
+                    )
+                if record.status == "ended":
+                    tx.run(
+                        "UPDATE sessions SET status = 'ended', ending_id = ?, ending_title = ?, "
+                        "score = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                        (record.ending_id, record.ending_title, record.score, record.ended_at,
+                         record.updated_at, record.id),
+                    )
+        except DuplicateKeyError:
+            raise JournalError(
+                f"session {record.id} is already in {self._location.display}"
+            ) from None
 
     # -- inputs -----------------------------------------------------------
 
-    def append_input(self, session_id: str, data: dict[str, Any]) -> int:
+    def append_input(
+        self, session_id: str, data: dict[str, Any], *, decision: str | None = None
+    ) -> int:
         """Append one input to an active session; committed before returning.
 
-        The input is stored as canonical JSON in its own ``synchronous=FULL``
-        transaction, so once this returns the input survives a crash or
-        ``kill -9`` of the process.
+        The input is stored as canonical JSON in its own durable transaction,
+        so once this returns the input survives a crash or ``kill -9`` of the
+        process (and, on PostgreSQL, a restart of the server).
 
         Args:
             session_id: A session id or a unique prefix of one.
             data: A JSON object, e.g. ``{"type": "choose", "option": "call-dtl",
-                "rationale": "...", "role": "secdef", "seconds": 12.5}``.
+                "rationale": "...", "role": "secdef", "seconds": 12.5}``. Give
+                it a ``seat`` (or ``role``) to say who decided.
+            decision: A key naming the decision this input confirms (e.g.
+                ``"turn-3/node-7"``). The database keeps one input per key and
+                session: when two seats confirm the same decision, the second
+                gets :class:`AlreadyDecidedError` saying who decided.
 
         Returns:
             The input's 1-based sequence number in the session.
@@ -955,34 +1025,121 @@ class Journal:
         Raises:
             SessionNotFoundError: If the session is unknown.
             SessionEndedError: If the session has ended.
+            AlreadyDecidedError: If ``decision`` was already recorded.
             JournalError: If ``data`` is not a JSON-able dict, or on storage
                 failure.
         """
         if not isinstance(data, dict):
             raise JournalError(f"an input must be a dict, not {type(data).__name__}")
+        if decision is not None:
+            _check_text("decision", decision)
+            if not decision:
+                raise JournalError("a decision key must not be empty")
         text = canonical_json(data)
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            with self._write(conn):
-                (status,) = conn.execute(
-                    "SELECT status FROM sessions WHERE id = ?", (sid,)
-                ).fetchone()
+        sid = session_id
+        try:
+            with self._write() as tx:
+                sid = self._resolve(tx, session_id)
+                (status, *_rest) = self._status_for_write(tx, sid)
                 if status != "active":
                     raise SessionEndedError(
                         f"session {sid} has ended; no more inputs can be recorded "
                         "(start a new session or fork this one)"
                     )
-                (seq,) = conn.execute(
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?",
-                    (sid,),
-                ).fetchone()
+                if decision is not None:
+                    self._refuse_decided(tx, sid, decision)
+                (seq,) = tx.one(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
+                ) or (1,)
                 now = _iso(_now())
-                conn.execute(
-                    "INSERT INTO inputs (session_id, seq, data, recorded_at) VALUES (?, ?, ?, ?)",
-                    (sid, seq, text, now),
-                )
-                self._touch(conn, sid, now)
+                if decision is None:
+                    tx.run(
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (sid, seq, text, now),
+                    )
+                else:
+                    tx.run(
+                        "INSERT INTO inputs (session_id, seq, data, recorded_at, decision) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (sid, seq, text, now, decision),
+                    )
+                tx.run("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+        except DuplicateKeyError:
+            if decision is None:
+                raise
+            # Another writer got there between our check and our insert, and
+            # the database's unique index turned us away: say who it was.
+            with self._read() as tx:
+                self._refuse_decided(tx, sid, decision)
+            raise
         return int(seq)
+
+    def _refuse_decided(self, tx: Tx, sid: str, decision: str) -> None:
+        row = tx.one(
+            "SELECT seq, data FROM inputs WHERE session_id = ? AND decision = ?", (sid, decision)
+        )
+        if row is not None:
+            winner = _input_from_row(sid, (row[0], row[1], "", decision))
+            raise AlreadyDecidedError(
+                sid, decision, winner.seq, _decided_by(winner.data), winner.data
+            )
+
+    def decision(self, session_id: str, decision: str) -> InputRecord | None:
+        """The input that confirmed a decision key, or None if it is still open.
+
+        Args:
+            session_id: A session id or a unique prefix of one.
+            decision: The decision key.
+
+        Returns:
+            The winning input record, or None.
+        """
+        with self._read() as tx:
+            sid = self._resolve(tx, session_id)
+            row = tx.one(
+                f"SELECT seq, data, recorded_at, {self._decision_column} FROM inputs "
+                "WHERE session_id = ? AND decision = ?",
+                (sid, decision),
+            ) if self.backend.schema_version >= 2 else None
+        return None if row is None else _input_from_row(sid, row)
+
+    @property
+    def _decision_column(self) -> str:
+        # A store opened read-only is not migrated; before v2 it has no decisions.
+        return "decision" if self.backend.schema_version >= 2 else "NULL"
+
+    def wait_for_inputs(
+        self, session_id: str, after_seq: int, timeout: float
+    ) -> list[InputRecord]:
+        """Wait until session ``session_id`` has inputs after ``after_seq``; return them.
+
+        For seats and watchers on other machines. On PostgreSQL this sleeps on
+        the insert trigger's ``NOTIFY`` (no polling of the tables); on SQLite it
+        polls a change counter every 50 ms and reads the inputs only when some
+        program committed.
+
+        Args:
+            session_id: A session id or a unique prefix of one.
+            after_seq: The last sequence number the caller has seen (0 for none).
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The new input records in order (empty when the time ran out).
+
+        Raises:
+            SessionNotFoundError: If the session is unknown.
+        """
+        sid = self.resolve(session_id)
+        deadline = time.monotonic() + max(0.0, timeout)
+        with self._lock:
+            self.backend.prepare_wait()  # before the read, so no commit slips between
+        while True:
+            records = self.input_records(sid, after=after_seq)
+            remaining = deadline - time.monotonic()
+            if records or remaining <= 0:
+                return records
+            self.backend.wait_for_inputs(sid, after_seq, remaining)
 
     def inputs(self, session_id: str) -> list[dict[str, Any]]:
         """Return a session's inputs in order.
@@ -995,25 +1152,121 @@ class Journal:
 
         Raises:
             SessionNotFoundError: If the session is unknown.
+            BadRecordError: If a stored input is not a JSON object.
         """
         return [r.data for r in self.input_records(session_id)]
 
-    def input_records(self, session_id: str) -> list[InputRecord]:
+    def input_records(self, session_id: str, *, after: int = 0) -> list[InputRecord]:
         """Return a session's inputs in order, with seq and commit time.
 
         Args:
             session_id: A session id or a unique prefix of one.
+            after: Only inputs with a sequence number above this.
 
         Returns:
             The input records in sequence order.
 
         Raises:
             SessionNotFoundError: If the session is unknown.
+            BadRecordError: If a stored input is not a JSON object.
         """
-        with self._use() as conn:
-            sid = self._resolve(conn, session_id)
-            rows = conn.execute(
-                "SELECT seq, data, recorded_at FROM inputs WHERE session_id = ? ORDER BY seq",
-                (sid,),
-            ).fetchall()
-        return [InputRecord(int(seq), json.loads(text), at) for seq, text, at in rows]
+        with self._read() as tx:
+            sid = self._resolve(tx, session_id)
+            rows = tx.all(
+                f"SELECT seq, data, recorded_at, {self._decision_column} FROM inputs "
+                "WHERE session_id = ? AND seq > ? ORDER BY seq",
+                (sid, after),
+            )
+        return [_input_from_row(sid, row) for row in rows]
+
+    # -- scenario snapshots -------------------------------------------------
+
+    @property
+    def _has_snapshots(self) -> bool:
+        # A store opened read-only is not migrated; before v3 it has no snapshots.
+        return self.backend.schema_version >= 3
+
+    def put_scenario(self, content_hash: str, text: str, *, scenario_id: str, version: str,
+                     title: str) -> bool:
+        """Keep a scenario's canonical text, once per content hash.
+
+        Args:
+            content_hash: The scenario's content hash.
+            text: Its canonical text: the JSON whose SHA-256 (first 16 hex
+                digits) is ``content_hash`` (``game.sessions.snapshots``).
+            scenario_id: The scenario's id.
+            version: The scenario's version string.
+            title: The scenario's title.
+
+        Returns:
+            True if the snapshot was stored now, False if it already was.
+
+        Raises:
+            JournalError: If the text does not hash to ``content_hash``, the
+                store is read-only, or on a storage failure.
+        """
+        for name, value in (("scenario_id", scenario_id), ("version", version),
+                            ("title", title)):
+            _check_text(name, value)
+        if snapshot_hash(text) != content_hash:
+            raise JournalError(
+                f"the scenario text given for content {content_hash!r} hashes to "
+                f"{snapshot_hash(text)!r}; a snapshot must be the scenario's canonical text")
+        if not self._has_snapshots:
+            raise ReadOnlyStoreError(f"{self._location.display} is open read-only (schema "
+                                     f"v{self.backend.schema_version}); no snapshot was kept")
+        with self._write() as tx:
+            if tx.one("SELECT 1 FROM scenarios WHERE content_hash = ?", (content_hash,)):
+                return False
+            tx.run(
+                "INSERT INTO scenarios (content_hash, scenario_id, version, title, text, "
+                "stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (content_hash, scenario_id, version, title, text, _iso(_now())),
+            )
+            return True
+
+    def scenario_text(self, content_hash: str) -> str | None:
+        """A scenario's canonical text by content hash (None if not kept).
+
+        Raises:
+            BadRecordError: If the stored text no longer hashes to its key.
+        """
+        if not self._has_snapshots:
+            return None
+        with self._read() as tx:
+            row = tx.one("SELECT text FROM scenarios WHERE content_hash = ?", (content_hash,))
+        if row is None:
+            return None
+        text = str(row[0])
+        if snapshot_hash(text) != content_hash:
+            raise BadRecordError(f"{self._location.display}: the scenario snapshot "
+                                 f"{content_hash} is damaged (its text hashes differently)")
+        return text
+
+    def scenario_snapshots(self) -> list[tuple[str, str, str, str, str]]:
+        """Every kept snapshot as ``(content_hash, scenario_id, version, title, text)``."""
+        if not self._has_snapshots:
+            return []
+        with self._read() as tx:
+            rows = tx.all("SELECT content_hash, scenario_id, version, title, text "
+                          "FROM scenarios ORDER BY stored_at, content_hash")
+        return [(str(a), str(b), str(c), str(d), str(e)) for a, b, c, d, e in rows]
+
+    def missing_snapshots(self) -> list[tuple[str, str | None]]:
+        """Sessions' scenarios the journal has no snapshot of.
+
+        Returns:
+            Distinct ``(content_hash, scenario_path)`` pairs, newest session first.
+        """
+        with self._read() as tx:
+            if not self._has_snapshots:
+                rows = tx.all("SELECT content_hash, scenario_path, MAX(created_at) FROM sessions "
+                              "GROUP BY content_hash, scenario_path ORDER BY 3 DESC")
+            else:
+                rows = tx.all(
+                    "SELECT s.content_hash, s.scenario_path, MAX(s.created_at) FROM sessions s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM scenarios c "
+                    "WHERE c.content_hash = s.content_hash) "
+                    "GROUP BY s.content_hash, s.scenario_path ORDER BY 3 DESC"
+                )
+        return [(str(h), None if p is None else str(p)) for h, p, _ in rows]

@@ -9,9 +9,11 @@ into closures.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from game import vocabulary
 
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -19,34 +21,30 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
-OptionKind = Literal[
-    "call", "escalate", "back_channel", "public", "concede", "wait", "allies", "de_escalate"
-]
-OPTION_KINDS: tuple[str, ...] = (
-    "call",
-    "escalate",
-    "back_channel",
-    "public",
-    "concede",
-    "wait",
-    "allies",
-    "de_escalate",
-)
+MAX_METER = 1_000_000
+"""Largest magnitude of a meter's range: wider ranges make scores lose all precision
+(the score divides by the range) and give nothing a scenario needs."""
+MeterValue = Annotated[float, Field(ge=-MAX_METER, le=MAX_METER)]
+
+MAX_TURNS = 1000
+"""Most decisions a session may take. A scenario whose flow can loop is stopped
+there with a clear message instead of running (and journalling) forever."""
+
+# Option kinds and channel statuses are rows of one table each (game.vocabulary);
+# the Literal types are built from them so the schema's enums follow the table.
+OPTION_KINDS: tuple[str, ...] = tuple(vocabulary.OPTION_KINDS)
+if TYPE_CHECKING:
+    OptionKind = str
+else:
+    OptionKind = Literal[OPTION_KINDS]
 Severity = Literal["de_escalation", "status_quo", "posturing", "nonviolent", "violent"]
 ChannelLevel = Literal["military", "diplomatic", "political", "third_party", "public"]
 CHANNEL_LEVELS: tuple[str, ...] = ("military", "diplomatic", "political", "third_party", "public")
-ChannelStatus = Literal[
-    "open", "requested", "ringing", "declined", "unanswered", "answered", "suspended"
-]
-CHANNEL_STATUSES: tuple[str, ...] = (
-    "open",
-    "requested",
-    "ringing",
-    "declined",
-    "unanswered",
-    "answered",
-    "suspended",
-)
+CHANNEL_STATUSES: tuple[str, ...] = tuple(vocabulary.CHANNEL_STATUSES)
+if TYPE_CHECKING:
+    ChannelStatus = str
+else:
+    ChannelStatus = Literal[CHANNEL_STATUSES]
 InjectKind = Literal["intel", "press", "allied", "counterpart", "staff", "domestic"]
 
 # Rivera et al. (2024) escalation weights per action class.
@@ -57,16 +55,7 @@ SEVERITY_WEIGHT: dict[str, int] = {
     "nonviolent": 12,
     "violent": 28,
 }
-DEFAULT_SEVERITY: dict[str, str] = {
-    "call": "status_quo",
-    "escalate": "posturing",
-    "back_channel": "status_quo",
-    "public": "nonviolent",
-    "concede": "de_escalation",
-    "wait": "status_quo",
-    "allies": "status_quo",
-    "de_escalate": "de_escalation",
-}
+DEFAULT_SEVERITY: dict[str, str] = {k.id: k.severity for k in vocabulary.OPTION_KINDS.values()}
 
 
 class Strict(BaseModel):
@@ -91,7 +80,7 @@ class Source(Strict):
 class Band(Strict):
     """A named range of a meter, e.g. a group of rungs on Kahn's ladder."""
 
-    upto: float = Field(description="Upper bound of the band (inclusive).")
+    upto: MeterValue = Field(description="Upper bound of the band (inclusive).")
     label: Text
     note: str = ""
 
@@ -103,9 +92,9 @@ class Meter(Strict):
         description="Used bare in conditions, so letters, digits and '_' only."
     )
     label: Text
-    initial: float
-    min: float = 0
-    max: float = 100
+    initial: MeterValue
+    min: MeterValue = 0
+    max: MeterValue = 100
     hidden: bool = Field(False, description="Shown to the facilitator only.")
     higher_is: Literal["better", "worse"] = "better"
     description: str = ""
@@ -269,7 +258,7 @@ class Option(Strict):
 
     @model_validator(mode="after")
     def _channel_for_calls(self) -> Option:
-        if self.kind in ("call", "back_channel") and self.channel is None:
+        if vocabulary.option_kind(self.kind).places_call and self.channel is None:
             raise ValueError(f"a '{self.kind}' option needs a 'channel'")
         return self
 
@@ -341,7 +330,7 @@ class HistoricalContact(Strict):
     """When the real actors first spoke, for the debrief's time-to-contact comparison."""
 
     after_hours: float = Field(
-        ge=0, description="Hours after the first node's time, e.g. 264 for 11 days."
+        ge=0, le=1_000_000, description="Hours after the first node's time, e.g. 264 for 11 days."
     )
     channel: str = Field("", description="How, in words, e.g. 'Austin–Shoigu call'.")
 
@@ -382,13 +371,13 @@ class Role(Strict):
 class Weights(Strict):
     """Points for each part of the score; they should add up to 100."""
 
-    peak_escalation: float = Field(30, ge=0)
-    final_escalation: float = Field(10, ge=0)
-    contact: float = Field(10, ge=0)
-    channel_open: float = Field(10, ge=0)
-    no_loss_of_life: float = Field(15, ge=0)
-    standing: float = Field(15, ge=0)
-    time_to_contact: float = Field(10, ge=0)
+    peak_escalation: float = Field(30, ge=0, le=100)
+    final_escalation: float = Field(10, ge=0, le=100)
+    contact: float = Field(10, ge=0, le=100)
+    channel_open: float = Field(10, ge=0, le=100)
+    no_loss_of_life: float = Field(15, ge=0, le=100)
+    standing: float = Field(15, ge=0, le=100)
+    time_to_contact: float = Field(10, ge=0, le=100)
 
 
 class Scoring(Strict):

@@ -21,6 +21,8 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from game.engine.events import DecisionTaken
+
 from . import theme
 from .channel_board import ChannelBoard
 from .meters_view import MeterPanel
@@ -215,8 +217,8 @@ class ConsequencesView(QWidget):
         self.view = view
         # Timings on the board count from the moment of the choice and its answer: right
         # after a call the line was answered "just now", not days before the next turn.
-        decision = next((e for e in result.events if e.get("type") == "decision"), None)
-        self.board.now = str(decision["clock"]) if decision is not None else None
+        decision = next((e for e in result.events if isinstance(e, DecisionTaken)), None)
+        self.board.now = decision.clock if decision is not None else None
         self.board.refresh()
         doc = ConsequenceDocument(self.story.document(), theme.colors(theme.current_theme()))
         doc.section("What happened")

@@ -1,14 +1,16 @@
 """SessionController: the only bridge between the widgets and the engine.
 
-The controller owns one :class:`~game.engine.Session`, the
-:class:`~game.records.journal.Journal` it is recorded in and the session id.
-Every input goes the same way::
+The controller is a thin Qt skin over the recorded-session service
+(:mod:`game.sessions`): it holds one :class:`~game.sessions.RecordedSession`
+and turns what it does into signals. Every input goes the same way::
 
-    validate  →  journal.append_input (committed)  →  session.apply  →  signals
+    RecordedSession.apply: validate → journal (committed) → engine  →  signals
 
 so a choice is safe on disk before its consequences are shown, and quitting
 or crashing at any point loses nothing: :meth:`resume` rebuilds the session
-by replaying the journal's inputs.
+by replaying the journal's inputs on the scenario it was played on. The
+session's phase (``session.phase``) is the one lifecycle; :attr:`stage` is
+only its reading for the screens.
 
 Widgets never call the engine; they connect to the signals, which carry the
 engine's change records (``TurnView``, ``TurnResult``, ``Outcome``), and read
@@ -22,10 +24,8 @@ injected, so tests never wait in real time.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from game.engine import Outcome, Session, TurnResult, TurnView
     from game.records.journal import Journal
     from game.scenario.compile import CompiledScenario
+    from game.sessions import RecordedSession
+
+#: How each phase of the session reads on screen.
+_STAGES = {"briefing": "deciding", "deciding": "deciding", "consequences": "consequences",
+           "ended": "ended"}
 
 
 class DecisionClock(QObject):
@@ -162,43 +167,6 @@ class DecisionClock(QObject):
             self.expired.emit()
 
 
-@dataclass
-class ResumeState:
-    """A session rebuilt from the journal, ready to hand to a controller."""
-
-    session_id: str
-    session: Session
-    last_result: TurnResult | None
-    trainee: str
-
-
-def rebuild(journal: Journal, session_id: str, scenario: CompiledScenario) -> ResumeState:
-    """Replay a journaled session (safe to run on a worker thread).
-
-    The last choice is applied separately so its consequences can be shown
-    again: a trainee who crashed right after confirming still sees them.
-    """
-    from game.engine import Session
-
-    record = journal.session(session_id)
-    if record.content_hash != scenario.content_hash:
-        raise ValueError(
-            f"session {record.id} was played on a different version of “{record.scenario_title}” "
-            f"(content {record.content_hash}, the file now has {scenario.content_hash}); "
-            "it cannot be replayed exactly."
-        )
-    inputs = journal.inputs(record.id)
-    last_choice = max((i for i, d in enumerate(inputs) if d.get("type") == "choose"), default=-1)
-    session = Session.replay(scenario, record.seed, inputs[:last_choice] if last_choice >= 0
-                             else inputs, roles=record.roles)
-    last_result = None
-    if last_choice >= 0:
-        last_result = session.apply(inputs[last_choice])
-        for data in inputs[last_choice + 1:]:
-            session.apply(data)
-    return ResumeState(record.id, session, last_result, record.trainee)
-
-
 class SessionController(QObject):
     """Runs one session for the UI: journal first, engine second, then signals.
 
@@ -244,16 +212,16 @@ class SessionController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        from game.sessions import SessionService
+
         self.journal = journal
+        self.service = SessionService(journal)
         self.clock = clock if clock is not None else DecisionClock(parent=self)
         if self.clock.parent() is None:
             self.clock.setParent(self)
         self.clock.expired.connect(self._time_out)
-        self.session: Session | None = None
-        self.session_id: str | None = None
-        self.trainee = ""
+        self.recorded: RecordedSession | None = None
         self.last_result: TurnResult | None = None
-        self.stage = "idle"  # idle | deciding | consequences | ended
         self.busy = False
         # Team play: votes cast on the current decision (journaled with the choice once
         # every role has voted) and the role whose screen is showing.
@@ -264,6 +232,31 @@ class SessionController(QObject):
         self.default_time_limit: int | None = None
 
     # -- reading ------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The engine session (read its state; never apply inputs to it directly)."""
+        return self.recorded.session if self.recorded is not None else None
+
+    @property
+    def session_id(self) -> str | None:
+        return self.recorded.id if self.recorded is not None else None
+
+    @property
+    def trainee(self) -> str:
+        return self.recorded.record.trainee if self.recorded is not None else ""
+
+    @property
+    def stage(self) -> str:
+        """What the screens show: ``idle``, ``deciding``, ``consequences`` or ``ended``.
+
+        Read from the session's phase (a pause keeps the stage it interrupted).
+        """
+        session = self.session
+        if session is None:
+            return "idle"
+        phase = session.paused_from if session.phase == "paused" else session.phase
+        return _STAGES.get(phase, "deciding")
+
     @property
     def scenario(self) -> CompiledScenario:
         assert self.session is not None, "no session"
@@ -297,71 +290,73 @@ class SessionController(QObject):
         scenario_path: str | None = None,
         mode: str = "trainee",
     ) -> str:
-        """Create a journaled session and show its first decision."""
-        from game.engine import Session
+        """Create a journaled session and show its first decision.
 
-        if seed is None:
-            seed = secrets.randbelow(2**31)
-        model = scenario.model
-        session_id = self.journal.create_session(
-            scenario_id=model.id, scenario_version=model.version,
-            content_hash=scenario.content_hash, scenario_title=model.title,
-            scenario_path=scenario_path if scenario_path is not None else scenario.source_path,
-            seed=seed, roles=list(roles), trainee=trainee, mode=mode,
-        )
-        self._adopt(ResumeState(session_id, Session.start(scenario, seed, roles), None, trainee))
-        return session_id
+        Raises:
+            JournalError: The journal refused (the caller says so and stays put).
+        """
+        recorded = self.service.create(scenario, seed=seed, roles=roles, trainee=trainee,
+                                       mode=mode, scenario_path=scenario_path)
+        self._adopt(recorded)
+        return recorded.id
 
-    def resume(self, session_id: str, scenario: CompiledScenario) -> None:
-        """Rebuild a session from the journal on this thread."""
-        self._adopt(rebuild(self.journal, session_id, scenario))
+    def resume(self, session_id: str, scenario: CompiledScenario | None = None) -> None:
+        """Rebuild a session from the journal on this thread (on the scenario it was played on).
 
-    def resume_in_background(self, session_id: str, scenario: CompiledScenario) -> None:
-        """Rebuild a session on a worker thread; signals follow as for :meth:`resume`."""
+        Args:
+            session_id: The session.
+            scenario: A loaded scenario to use when it has the recorded content.
+
+        Raises:
+            JournalError: Unknown session, or its scenario is unavailable
+                (:class:`~game.sessions.ScenarioUnavailable`).
+            EngineError: A recorded input no longer applies.
+        """
+        self._adopt(self.service.open(session_id, scenario=scenario, attach=True))
+
+    def resume_in_background(self, session_id: str,
+                             scenario: CompiledScenario | None = None) -> None:
+        """Rebuild a session on a worker thread; signals follow as for :meth:`resume`.
+
+        The worker builds the session detached; it is attached to the flow
+        machine here, on the GUI thread, once it is handed over.
+        """
         self._set_busy(True)
-        journal = self.journal
+        service = self.service
 
-        def done(state: ResumeState) -> None:
-            self._set_busy(False)
-            self._adopt(state)
+        def done(recorded: RecordedSession) -> None:
+            self._adopt(recorded.attach())
+            self._set_busy(False)  # after the session is in place: busy=False with none = failed
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
             self.errorRaised.emit(f"Could not resume the session: {exc}")
 
-        run_in_background(lambda: rebuild(journal, session_id, scenario), done, failed)
+        run_in_background(lambda: service.open(session_id, scenario=scenario), done, failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.busyChanged.emit(busy)
 
-    def _adopt(self, state: ResumeState) -> None:
-        if self.session is not None and self.session is not state.session:
-            self.session.detach()
-        self.session = state.session
-        self.session_id = state.session_id
-        self.trainee = state.trainee
-        self.last_result = state.last_result
-        session = state.session
-        self.sessionStarted.emit(state.session_id)
+    def _adopt(self, recorded: RecordedSession) -> None:
+        if self.recorded is not None and self.recorded is not recorded:
+            self.recorded.close()
+        self.recorded = recorded
+        self.last_result = recorded.last_result
+        session = recorded.session
+        self.sessionStarted.emit(recorded.id)
         self.stateChanged.emit()
         if session.ended:
             self._record_ending()
-            if state.last_result is not None:
-                self.stage = "consequences"
-                self.resultReady.emit(state.last_result)
-            self.stage = "ended"
+            if recorded.last_result is not None:
+                self.resultReady.emit(recorded.last_result)
             self.ended.emit(session.outcome)
             return
         self.clock.set_paused(session.phase == "paused")
         self.pausedChanged.emit(self.paused)
-        if session.phase == "consequences" or (
-            session.phase == "paused" and session.paused_from == "consequences"
-        ):
-            self.stage = "consequences"
-            if state.last_result is not None:
-                self.resultReady.emit(state.last_result)
-                return
+        if self.stage == "consequences" and recorded.last_result is not None:
+            self.resultReady.emit(recorded.last_result)
+            return
         self._show_turn()
 
     # -- playing ------------------------------------------------------------
@@ -405,14 +400,11 @@ class SessionController(QObject):
             self._restart_clock(spent)
             return None
         self.last_result = result
-        self.stage = "consequences"
         # Consequences first (the screen switches), then the state: the play screen is
         # hidden by then and catches up only when it is shown again.
         self.resultReady.emit(result)
         self.stateChanged.emit()
         if result.ended:
-            self._record_ending()
-            self.stage = "ended"
             self.ended.emit(self.session.outcome)
         return result
 
@@ -420,6 +412,7 @@ class SessionController(QObject):
         """Leave the consequences and show the next decision (no engine input)."""
         if self.session is None or self.session.ended:
             return
+        self.session.proceed()
         self._show_turn()
 
     def set_paused(self, paused: bool) -> None:
@@ -444,10 +437,9 @@ class SessionController(QObject):
     def close(self) -> None:
         """Stop the clock and let go of the session (the journal stays open)."""
         self.clock.stop()
-        if self.session is not None:
-            self.session.detach()
-        self.session = None
-        self.stage = "idle"
+        if self.recorded is not None:
+            self.recorded.close()
+        self.recorded = None
         self.closed.emit()
 
     # -- internals ----------------------------------------------------------
@@ -455,21 +447,22 @@ class SessionController(QObject):
         """Validate, journal, apply; refusals go to ``errors`` (default ``errorRaised``)."""
         from game.engine import EngineError
         from game.records.journal import JournalError
+        from game.sessions import EndingNotRecorded
 
-        assert self.session is not None and self.session_id is not None
+        assert self.recorded is not None
         errors = errors if errors is not None else self.errorRaised
         try:
-            self.session.validate_input(data)
+            result = self.recorded.apply(data)
         except EngineError as exc:
             errors.emit(str(exc))
             return None
-        try:
-            self.journal.append_input(self.session_id, data)
+        except EndingNotRecorded as exc:
+            self.errorRaised.emit(f"The ending could not be recorded in the journal: {exc}")
+            result = exc.result
         except JournalError as exc:
             what = "choice" if data.get("type") == "choose" else "action"
             errors.emit(f"Your {what} could not be saved, so it was not applied: {exc}")
             return None
-        result = self.session.apply(data)
         if data.get("type") != "choose":
             self.stateChanged.emit()
         return result
@@ -478,7 +471,8 @@ class SessionController(QObject):
         view = self.current()
         if view is None:
             return
-        self.stage = "deciding"
+        assert self.session is not None
+        self.session.proceed()
         self.votes = {}
         self.vote_rationales = {}
         self._announce_role()
@@ -633,13 +627,12 @@ class SessionController(QObject):
         return True
 
     def _record_ending(self) -> None:
+        """A resumed session that had ended before it was closed: record its ending."""
         from game.records.journal import JournalError
 
-        outcome = self.session.outcome if self.session is not None else None
-        if outcome is None or self.session_id is None:
+        if self.recorded is None or not self.recorded.ended:
             return
         try:
-            self.journal.finish(self.session_id, ending_id=outcome.ending_id,
-                                ending_title=outcome.title, score=outcome.score)
+            self.recorded.finish()
         except JournalError as exc:
             self.errorRaised.emit(f"The ending could not be recorded in the journal: {exc}")

@@ -48,7 +48,7 @@ from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
 from game.engine.scoring import RATING_LABELS, format_score
 from game.scenario.compile import CompiledScenario
 
-from .debrief_tasks import Job
+from .workers import Job, failure_text
 
 
 def _short(text: str, limit: int) -> str:
@@ -309,9 +309,9 @@ class WhatIfPanel(QWidget):
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self._finish()
-        self.status.setText("The what-ifs failed: " + message.splitlines()[0])
+        self.status.setText("The what-ifs failed: " + failure_text(exc))
 
     def _done(self, result: WhatIf) -> None:
         self._finish()
@@ -806,7 +806,7 @@ class CohortPanel(QWidget):
         self.job = Job(work, self)
         self.job.signals.done.connect(self.show_cohort)
         self.job.signals.failed.connect(
-            lambda m: self.summary.setText("Could not load the sessions: " + m.splitlines()[0]))
+            lambda exc: self.summary.setText("Could not load the sessions: " + failure_text(exc)))
         self.job.start()
 
     def show_cohort(self, cohort: Cohort) -> None:

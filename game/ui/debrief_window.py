@@ -45,6 +45,7 @@ from game.debrief.export_html import (
     section_plan,
     section_score,
 )
+from game.debrief.exporters import EXPORTERS, export
 from game.debrief.model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
@@ -64,8 +65,9 @@ from .debrief_panels import (
     read_only_table,
     rich_view,
 )
-from .debrief_tasks import Job
 from .widgets import close_keys
+from .window_registry import WindowRegistry
+from .workers import Job, failure_text
 
 TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
                     "Counterpart and channels", "Facilitator")
@@ -120,7 +122,7 @@ class DebriefWindow(QWidget):
         self.chart_views: list[Any] = []
         self.channel_strip: ChannelStrip | None = None
         self.export_job: Job | None = None
-        self.children_windows: list[DebriefWindow] = []
+        self.registry = WindowRegistry()  # other sessions' debriefs opened from here
         d = self.debrief
         self.setWindowTitle(f"Debrief — {d.scenario_title} — {d.session_id or 'session'}")
         self.setObjectName("debrief")
@@ -135,6 +137,15 @@ class DebriefWindow(QWidget):
             label.setStyleSheet("background:#fff4d6; border:1px solid #e0b84a; padding:6px;"
                                 "color:#3a2c00;")
             layout.addWidget(label)
+        if d.scenario_changes:
+            changes = QLabel("Changed in the scenario file since this session: "
+                             + "; ".join(d.scenario_changes))
+            changes.setWordWrap(True)
+            changes.setTextFormat(Qt.TextFormat.PlainText)
+            changes.setObjectName("scenario-changes")
+            changes.setContentsMargins(6, 2, 6, 4)
+            changes.setAccessibleName("What changed in the scenario file since the session")
+            layout.addWidget(changes)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
@@ -196,15 +207,13 @@ class DebriefWindow(QWidget):
         self.export_status = QLabel("")
         row.addWidget(self.export_status)
         self.export_buttons: dict[str, QPushButton] = {}
-        for suffix, label in ((".pdf", "Export PDF…"), (".html", "Export HTML…"),
-                              (".json", "Export JSON…")):
-            button = QPushButton(label)
-            button.setToolTip("Write the debrief and the after-action report as "
-                              f"{suffix[1:].upper()}")
-            button.setAccessibleName(f"Export the debrief as {suffix[1:].upper()}")
-            button.clicked.connect(lambda _c=False, s=suffix: self._ask_export(s))
+        for exporter in EXPORTERS:
+            button = QPushButton(f"Export {exporter.name}…")
+            button.setAccessibleName(f"Export the debrief as {exporter.name}")
+            button.setToolTip(f"Write the debrief and the after-action report as {exporter.name}")
+            button.clicked.connect(lambda _c=False, s=exporter.suffix: self._ask_export(s))
             row.addWidget(button)
-            self.export_buttons[suffix] = button
+            self.export_buttons[exporter.suffix] = button
         return row
 
     def _ask_export(self, suffix: str) -> None:
@@ -220,6 +229,9 @@ class DebriefWindow(QWidget):
     def export_to(self, path: str | Path) -> Job:
         """Export the debrief (with AAR edits and computed what-ifs) off the GUI thread.
 
+        The format follows the suffix, through the export registry the
+        ``hotline debrief --export`` command uses too.
+
         Args:
             path: Destination; the format follows the extension.
 
@@ -229,29 +241,15 @@ class DebriefWindow(QWidget):
         target = Path(path)
         debrief, aar = self.debrief, self.aar_panel.aar
         whatifs: list[WhatIf] = [self.whatifs.results[k] for k in sorted(self.whatifs.results)]
-        suffix = target.suffix.lower()
 
         def work(_p: Callable[[int, int], None], _c: Callable[[], bool]) -> Path:
-            if suffix == ".pdf":
-                from game.debrief.export_pdf import export_pdf
-
-                return export_pdf(target, debrief, aar, whatifs)
-            if suffix in (".html", ".htm"):
-                from game.debrief.export_html import export_html
-
-                return export_html(target, debrief, aar, whatifs)
-            if suffix == ".json":
-                from game.debrief.export_json import export_json
-
-                return export_json(target, debrief, aar, whatifs)
-            raise ValueError(f"cannot export to '{target.name}': use .pdf, .html or .json")
+            return export(target, debrief, aar, whatifs)
 
         job = Job(work, self)
         job.signals.done.connect(lambda p: self.export_status.setText(f"Saved {Path(p).name}"))
         job.signals.failed.connect(
-            lambda m: self.export_status.setText("Export failed: " + m.splitlines()[0]))
-        job.signals.done.connect(lambda _p: self._export_finished())
-        job.signals.failed.connect(lambda _m: self._export_finished())
+            lambda exc: self.export_status.setText("Export failed: " + failure_text(exc)))
+        job.signals.finished.connect(self._export_finished)
         for button in self.export_buttons.values():
             button.setEnabled(False)
         self.export_status.setText(f"Exporting {target.name}…")
@@ -438,11 +436,14 @@ class DebriefWindow(QWidget):
         self.openSession.emit(session_id)
         if session_id == self.debrief.session_id:
             return
-        window = DebriefWindow(self.journal, session_id,
-                               self.opened.scenario if self.opened.hash_matches else None)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.children_windows.append(window)
+        window = self.registry.add(DebriefWindow(self.journal, session_id,
+                                                 self.opened.scenario), "debrief")
         window.show()
+
+    @property
+    def children_windows(self) -> list[QWidget]:
+        """Other sessions' debriefs opened from this one (still open)."""
+        return self.registry.of("debrief")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.whatifs.shutdown()

@@ -9,7 +9,6 @@ unfinished sessions (Resume) and recent ones (Debrief).
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -155,8 +154,8 @@ class SessionRow(QFrame):
                                   description="Continue exactly where the session stopped")
             if not can_resume:
                 self.button.setEnabled(False)
-                self.button.setToolTip("The scenario file this session was played on is not "
-                                       "in the library (or has changed since).")
+                self.button.setToolTip("The scenario this session was played on is neither "
+                                       "kept in the journal nor in the library.")
         self.discard: QPushButton | None = None
         layout.addWidget(label(f"{detail}\n{when(record.updated_at)}", "muted"), 1, 0)
         if record.ended:
@@ -343,14 +342,19 @@ class HomeView(QWidget):
             return
         unfinished = [r for r in records if not r.ended]
         finished = [r for r in records if r.ended][:RECENT_LIMIT]
+        try:  # scenarios the journal keeps no copy of (sessions from before snapshots)
+            no_copy = {content for content, _path in self.journal.missing_snapshots()}
+        except JournalError:
+            no_copy = {r.content_hash for r in records}
         add(label("UNFINISHED SESSIONS", "eyebrow"))
         if not unfinished:
             add(label("None. A session you leave before its end appears here, ready to resume "
                       "exactly where you stopped.", "muted"))
         for record in unfinished:
-            # In the library, or in the file it was played from ("Open scenario file…").
-            can = self.library.find(record.scenario_id, record.content_hash) is not None or (
-                bool(record.scenario_path) and Path(str(record.scenario_path)).is_file())
+            # A session replays on the version it was played on: the journal's copy,
+            # or a library file with exactly that content.
+            can = (record.content_hash not in no_copy
+                   or self.library.find(record.scenario_id, record.content_hash) is not None)
             try:
                 decisions = sum(1 for d in self.journal.inputs(record.id)
                                 if d.get("type") == "choose")

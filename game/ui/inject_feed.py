@@ -8,10 +8,13 @@ dropped: the feed scrolls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from game.engine.events import DecisionTaken
 
 from . import theme
 from .present import FeedItem, feed_items, format_short
@@ -35,7 +38,7 @@ KIND_ICONS = {
 }
 
 
-def seen_before(events: list[dict] | tuple[dict, ...], role: str | None) -> int:
+def seen_before(events: Sequence[object], role: str | None) -> int:
     """The last event the viewer has certainly read: the last decision they took part in.
 
     Alone at the keyboard that is the last decision. In team play it is the last
@@ -45,10 +48,11 @@ def seen_before(events: list[dict] | tuple[dict, ...], role: str | None) -> int:
     """
     last = -1
     for event in events:
-        if event.get("type") != "decision":
+        if not isinstance(event, DecisionTaken):
             continue
-        if role is None or event.get("role") == role or role in (event.get("votes") or {}):
-            last = int(event["seq"])
+        voters = {voter for voter, _option in event.votes or ()}
+        if role is None or event.role == role or role in voters:
+            last = event.seq
     return last
 
 

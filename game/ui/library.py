@@ -1,7 +1,7 @@
 """The scenario library: every scenario file the app can offer, loaded off the GUI thread.
 
-Scenarios come from the repository's ``scenarios/`` folder and from the
-user's folder (``<user data>/hotline/scenarios``). A file that fails to load
+Scenarios come from the ones bundled with Hotline and from the user's folder
+(both named in :mod:`game.paths`). A file that fails to load
 is kept as an entry with its diagnostics, so the home screen can say what is
 wrong with it instead of silently leaving it out.
 """
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from game import paths
+
 from .workers import run_in_background
 
 if TYPE_CHECKING:
@@ -22,20 +24,14 @@ if TYPE_CHECKING:
 
     from .present import ScenarioSummary
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-REPO_SCENARIOS = REPO_ROOT / "scenarios"
-DEFAULT_SCENARIO = REPO_SCENARIOS / "balloon-2023.yaml"
-SUFFIXES = (".yaml", ".yml")
-
-
-def user_scenarios_dir() -> Path:
-    import platformdirs
-
-    return platformdirs.user_data_path("hotline") / "scenarios"
+BUNDLED_SCENARIOS = paths.bundled_scenarios_dir()
+DEFAULT_SCENARIO = BUNDLED_SCENARIOS / "balloon-2023.yaml"
+SUFFIXES = paths.SCENARIO_SUFFIXES
+user_scenarios_dir = paths.user_scenarios_dir
 
 
 def default_dirs() -> list[Path]:
-    return [REPO_SCENARIOS, user_scenarios_dir()]
+    return paths.scenario_dirs()
 
 
 @dataclass
@@ -98,7 +94,7 @@ def scan(dirs: Sequence[Path], default: Path | None = DEFAULT_SCENARIO) -> list[
     for folder in dirs:
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file()):
+        for path in paths.scenario_files(folder):
             resolved = path.resolve()
             if resolved in seen:
                 continue

@@ -25,16 +25,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from . import theme
 from .home_view import HomeView
 from .library import ScenarioEntry, ScenarioLibrary, load_entry
 from .widgets import label, vbox
+from .window_registry import WindowRegistry
 from .workers import run_in_background
 
 if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
-    from game.records.journal import Journal, SessionRecord
+    from game.records.journal import Journal
 
     from .controller import DecisionClock, SessionController
     from .new_session_view import NewSessionView
@@ -163,10 +163,10 @@ class MainWindow(QMainWindow):
         self.controller: SessionController | None = None
         self.session_view: SessionView | None = None
         self.new_session: NewSessionView | None = None
-        self.windows: list[QWidget] = []  # debriefs and timelines we opened
-        self.dialogs: list[QWidget] = []
+        # Everything this window opened: debriefs, timelines, the console, the
+        # Studio and dialogs (kept while open, closed with this window).
+        self.registry = WindowRegistry()
         self._pending_resume: str | None = None
-        self._outside: dict[str, ScenarioEntry] = {}  # files opened from outside the library
         self.setWindowTitle("Hotline")
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(960, 600)
@@ -189,11 +189,25 @@ class MainWindow(QMainWindow):
             lambda e: self.show_problems(e.path, e.problems))
         self.home.openFileRequested.connect(self.choose_scenario_file)
         self.home.studioRequested.connect(lambda: self.open_studio())
-        self._studios: list[QWidget] = []
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage(HOME_STATUS)
         self._restore_geometry()
+        self._fill_snapshots()
+
+    def _fill_snapshots(self) -> None:
+        """Keep copies of the scenarios older sessions were played on (a journal written
+        before snapshots existed), off the GUI thread, so they survive later edits."""
+        from game.records.journal import JournalError
+        from game.sessions import SessionService
+
+        try:
+            if not self.journal.missing_snapshots():
+                return
+        except JournalError:
+            return
+        service = SessionService(self.journal)
+        run_in_background(service.fill_snapshots, lambda _stored: None, lambda _exc: None)
 
     # -- menus --------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -238,11 +252,8 @@ class MainWindow(QMainWindow):
         """Open the Authoring Studio in its own window (it asks before losing edits)."""
         from .studio.window import StudioWindow
 
-        studio = StudioWindow(path)
-        studio.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        studio = self.registry.add(StudioWindow(path), "studio")
         studio.saved.connect(lambda _path: self.library.reload())
-        # Keep a reference while it is open; closed ones are deleted by Qt.
-        self._studios = [w for w in self._studios if isValid(w)] + [studio]
         studio.show()
         return studio
 
@@ -336,49 +347,11 @@ class MainWindow(QMainWindow):
         except JournalError as exc:
             self.show_error("The session cannot be found", str(exc))
             return
-        entry = self.entry_for(record)
-        if entry is None and record.scenario_path and Path(record.scenario_path).is_file():
-            # Played from a file outside the library ("Open scenario file…"): load it.
-            self.loading_text.setText(f"Loading “{record.scenario_title}”…")
-            self.stack.setCurrentWidget(self.loading)
-            path = Path(record.scenario_path)
-
-            def loaded(found: ScenarioEntry) -> None:
-                if found.ok:
-                    self._outside[str(path)] = found
-                self._resume_record(record, self.entry_for(record))
-
-            run_in_background(lambda: load_entry(path), loaded,
-                              lambda _exc: self._resume_record(record, None))
-            return
-        self._resume_record(record, entry)
-
-    def entry_for(self, record: SessionRecord) -> ScenarioEntry | None:
-        """The loaded scenario a session was played on: in the library, or a file opened
-        from elsewhere this run; None when no file with exactly that content is loaded."""
+        # The session replays on the scenario it was played on (the journal keeps
+        # it); a library entry with that content only saves compiling it again.
         entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
-        if entry is not None:
-            return entry
-        outside = self._outside.get(record.scenario_path or "")
-        if outside is not None and outside.scenario is not None \
-                and outside.scenario.content_hash == record.content_hash:
-            return outside
-        return None
-
-    def _resume_record(self, record: SessionRecord, entry: ScenarioEntry | None) -> None:
-        if entry is None or entry.scenario is None:
-            if self.stack.currentWidget() is self.loading:
-                self.stack.setCurrentWidget(self.home)
-            where = f" or at {record.scenario_path}" if record.scenario_path else ""
-            self.show_error(
-                "The scenario for this session is missing",
-                f"Session {record.id} was played on “{record.scenario_title}” "
-                f"(id {record.scenario_id}, content {record.content_hash}). No scenario file "
-                f"with exactly that content is in the library{where}, so it cannot be "
-                "replayed. Put the original file back where it was, or in a scenarios folder "
-                "and press Reload.")
-            return
-        self._last_entry = entry
+        if entry is not None and entry.scenario is not None:
+            self._last_entry = entry
         if record.ended:
             self.open_debrief(record.id)
             return
@@ -386,7 +359,7 @@ class MainWindow(QMainWindow):
         self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
         self.stack.setCurrentWidget(self.loading)
         controller = self._new_controller()
-        controller.resume_in_background(record.id, entry.scenario)
+        controller.resume_in_background(record.id, entry.scenario if entry is not None else None)
 
     def confirm_discard(self, session_id: str) -> QMessageBox | None:
         """Ask, then delete an unfinished session from the journal (the box is returned)."""
@@ -441,10 +414,18 @@ class MainWindow(QMainWindow):
         view.againRequested.connect(self._again)
         controller.errorRaised.connect(lambda text: self.show_error("Hotline", text))
         controller.sessionStarted.connect(self._session_started)
+        controller.busyChanged.connect(
+            lambda busy: self._resume_failed() if not busy and controller.session is None
+            else None)
         self.controller = controller
         self.session_view = view
         self.stack.addWidget(view)
         return controller
+
+    def _resume_failed(self) -> None:
+        """A background resume gave nothing to show: go home (the error dialog says why)."""
+        if self.stack.currentWidget() is self.loading:
+            self.go_home()
 
     def _session_started(self, session_id: str) -> None:
         if self.session_view is not None:
@@ -453,9 +434,16 @@ class MainWindow(QMainWindow):
         controller = self.controller
         title = controller.scenario.model.title if controller and controller.session else ""
         self.setWindowTitle(f"Hotline — {title}" if title else "Hotline")
-        self.statusBar().showMessage(
-            f"Session {session_id} · each choice is saved as you confirm it; "
-            "resume any time from home.")
+        recorded = controller.recorded if controller is not None else None
+        if recorded is not None and (recorded.version.edited or recorded.version.missing):
+            # Resumed on the version it was played on, which the journal keeps.
+            self.statusBar().showMessage(
+                f"Session {session_id} was {recorded.version.describe()}; it continues on "
+                "that version, kept in the journal.")
+        else:
+            self.statusBar().showMessage(
+                f"Session {session_id} · each choice is saved as you confirm it; "
+                "resume any time from home.")
         from .facilitator.hookup import session_started
 
         session_started(self, session_id)  # facilitator mode: the console, larger type
@@ -498,7 +486,6 @@ class MainWindow(QMainWindow):
         def done(entry: ScenarioEntry) -> None:
             self.statusBar().clearMessage()
             if entry.ok:
-                self._outside[str(entry.path)] = entry  # its sessions can be resumed
                 self.show_new_session(entry)
             else:
                 self.show_problems(entry.path, entry.problems)
@@ -521,16 +508,18 @@ class MainWindow(QMainWindow):
         self._open_dialog(box)
 
     def _open_dialog(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialogs.append(dialog)
-        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget(d))
+        self.registry.add(dialog, "dialog")
         dialog.open()  # type: ignore[attr-defined]
 
-    def _forget(self, widget: QWidget) -> None:
-        if widget in self.dialogs:
-            self.dialogs.remove(widget)
-        if widget in self.windows:
-            self.windows.remove(widget)
+    @property
+    def windows(self) -> list[QWidget]:
+        """Open debriefs, timelines and the facilitator console (oldest first)."""
+        return self.registry.of("debrief", "timeline", "console")
+
+    @property
+    def dialogs(self) -> list[QWidget]:
+        """Open dialogs (oldest first)."""
+        return self.registry.of("dialog")
 
     # -- debrief --------------------------------------------------------------
     def open_debrief(self, session_id: str) -> QWidget | None:
@@ -542,7 +531,7 @@ class MainWindow(QMainWindow):
         except JournalError as exc:
             self.show_error("The session cannot be found", str(exc))
             return None
-        entry = self.entry_for(record)
+        entry = self.library.find(record.scenario_id, record.content_hash, record.scenario_path)
         scenario = entry.scenario if entry is not None else None
         ctrl = self.controller
         if scenario is None and ctrl is not None and ctrl.session is not None \
@@ -554,13 +543,12 @@ class MainWindow(QMainWindow):
         except ImportError:
             from .timeline_view import TimelineWindow
 
-            window = TimelineWindow(self.journal, record.id, scenario)
+            window = self.registry.add(TimelineWindow(self.journal, record.id, scenario),
+                                       "timeline")
         else:
-            window = DebriefWindow(self.journal, record.id, scenario)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window = self.registry.add(DebriefWindow(self.journal, record.id, scenario),
+                                       "debrief")
         window.setWindowIcon(self.windowIcon())
-        self.windows.append(window)
-        window.destroyed.connect(lambda _=None, w=window: self._forget(w))
         window.show()
         window.raise_()
         return window
@@ -575,8 +563,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
-        for window in list(self.windows) + list(self.dialogs):
-            window.close()
+        # The Studio keeps running (it asks before losing edits); the rest closes.
+        self.registry.close_all("debrief", "timeline", "console", "dialog")
         if self.controller is not None:
             self.controller.close()
         super().closeEvent(event)

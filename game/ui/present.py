@@ -1,9 +1,11 @@
 """What the trainee reads, derived from the session's state and events.
 
 Pure functions, no Qt: widgets call these and only lay the result out, so the
-wording ("unanswered for 24 h", "because you chose …") is tested without a
-window, and the facilitator console can reuse it. Nothing here decides game
-rules; it only describes what the engine already decided.
+layout is tested without a window, and the facilitator console can reuse it.
+Nothing here decides game rules, and nothing here words an event: the words
+and the rule of what trainees may not see come from the one describer,
+:mod:`game.engine.describe`; the vocabularies (option kinds, channel
+statuses) from :mod:`game.vocabulary`.
 
 Hidden meters (``hidden: true`` in the scenario) are left out unless a caller
 asks for them with ``include_hidden=True`` (the facilitator's view).
@@ -14,67 +16,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from game.engine.describe import INJECT_KIND_LABELS as INJECT_KIND_LABELS
+from game.engine.describe import LEVEL_LABELS as LEVEL_LABELS
+from game.engine.describe import Describer, addressed_to, format_short_clock
+from game.engine.describe import format_delta as format_delta
+from game.engine.events import (
+    CallResolved,
+    Cause,
+    ChannelChanged,
+    CounterpartSignal,
+    DecisionTaken,
+    EndingReached,
+    Event,
+    InjectShown,
+    LateAnswer,
+    MeterChanged,
+    NodeEntered,
+    OutcomeDrawn,
+    SessionStarted,
+)
+from game.vocabulary import CHANNEL_STATUSES, OPTION_KINDS
 
 if TYPE_CHECKING:  # keep the import light: these modules pull in pydantic
     from game.scenario.compile import CompiledScenario
     from game.scenario.models import Meter
 
-Event = Mapping[str, Any]
 
-# --- vocabularies ----------------------------------------------------------
+# --- vocabularies (read from the tables; kept here for the widgets) ---------
 
 #: Option kinds in the order the decision panel groups them.
-KIND_ORDER: tuple[str, ...] = (
-    "call", "escalate", "back_channel", "public", "concede", "wait", "allies", "de_escalate",
-)
-KIND_LABELS: dict[str, str] = {
-    "call": "Call",
-    "escalate": "Escalate",
-    "back_channel": "Back-channel",
-    "public": "Public",
-    "concede": "Concede",
-    "wait": "Wait",
-    "allies": "Allies",
-    "de_escalate": "De-escalate",
-}
-
-STATUS_LABELS: dict[str, str] = {
-    "open": "Open",
-    "requested": "Requested",
-    "ringing": "Ringing",
-    "declined": "Declined",
-    "unanswered": "Unanswered",
-    "answered": "Answered",
-    "suspended": "Suspended",
-}
+KIND_ORDER: tuple[str, ...] = tuple(OPTION_KINDS)
+KIND_LABELS: dict[str, str] = {k.id: k.label for k in OPTION_KINDS.values()}
+STATUS_LABELS: dict[str, str] = {st.id: st.label for st in CHANNEL_STATUSES.values()}
 #: How each channel status reads at a glance: good, waiting, bad or neutral.
-STATUS_TONE: dict[str, str] = {
-    "open": "neutral",
-    "requested": "waiting",
-    "ringing": "waiting",
-    "declined": "bad",
-    "unanswered": "bad",
-    "answered": "good",
-    "suspended": "bad",
-}
-
-LEVEL_LABELS: dict[str, str] = {
-    "military": "Military",
-    "diplomatic": "Diplomatic",
-    "political": "Political",
-    "third_party": "Third party",
-    "public": "Public",
-}
-
-INJECT_KIND_LABELS: dict[str, str] = {
-    "intel": "Intelligence",
-    "press": "Press",
-    "allied": "Allies",
-    "counterpart": "Counterpart",
-    "staff": "Staff",
-    "domestic": "Domestic",
-}
+STATUS_TONE: dict[str, str] = {st.id: st.tone for st in CHANNEL_STATUSES.values()}
 
 RATING_LETTERS: dict[str | None, str] = {
     "P": "P", "S": "S", "M": "M", "U": "U", None: "–",
@@ -108,10 +85,7 @@ def format_clock(text: str) -> str:
 
 def format_short(text: str) -> str:
     """``2023-02-04T14:39`` → ``4 Feb 14:39``."""
-    moment = parse_clock(text)
-    if moment is None:
-        return text
-    return f"{moment.day} {moment:%b} {moment:%H:%M}"
+    return format_short_clock(text)
 
 
 def hours_between(start: str, end: str) -> float:
@@ -140,40 +114,14 @@ def format_value(value: float) -> str:
     return f"{value:.0f}"
 
 
-def format_delta(delta: float) -> str:
-    text = f"{abs(delta):.0f}" if abs(delta) >= 1 or delta == 0 else f"{abs(delta):.1f}"
-    return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
-
-
 # --- causes ----------------------------------------------------------------
 
-
-def cause_words(cause: Mapping[str, Any] | None) -> str:
-    """Why something changed, in plain words (never the author's rule text)."""
-    if not cause:
-        return ""
-    kind = cause.get("type")
-    text = str(cause.get("text") or "").strip()
-    if kind == "option":
-        if text == "call requested":
-            return "your call request"
-        return f"your choice “{text}”" if text else "your choice"
-    if kind == "outcome":
-        return text or "how events turned out"
-    if kind == "counterpart":
-        return f"the counterpart: {text}" if text else "the counterpart's response"
-    if kind == "answer":
-        return text or "a call was answered"
-    if kind == "facilitator":
-        return f"the facilitator: {text}" if text else "the facilitator"
-    return text
+_TRAINEE = Describer(None, "trainee")
 
 
-def _why(cause: Mapping[str, Any] | None, timed_out: bool) -> str:
-    """Cause words, saying so when the 'choice' was the scenario's time-out rule."""
-    if timed_out and cause and cause.get("type") == "option":
-        return f"running out of time (the scenario's rule: “{cause.get('text', '')}”)"
-    return cause_words(cause)
+def cause_words(cause: Cause | None, *, timed_out: bool = False) -> str:
+    """Why something changed, as the trainee reads it (the describer's words)."""
+    return _TRAINEE.cause(cause, timed_out=timed_out)
 
 
 # --- channels ---------------------------------------------------------------
@@ -241,11 +189,9 @@ def channel_rows(
     """
     history: dict[str, list[ChannelChange]] = {cid: [] for cid in channels}
     for event in events:
-        if event.get("type") == "channel" and event.get("channel") in history:
-            history[event["channel"]].append(ChannelChange(
-                str(event.get("clock", "")), str(event.get("before")), str(event.get("after")),
-                cause_words(event.get("cause")),
-            ))
+        if isinstance(event, ChannelChanged) and event.channel in history:
+            history[event.channel].append(ChannelChange(
+                event.clock, event.before, event.after, cause_words(event.cause)))
     rows = []
     for spec in scenario.model.channels:
         status = channels.get(spec.id, spec.initial)
@@ -329,11 +275,8 @@ def band_of(bands: Sequence[BandView], value: float) -> int | None:
 
 
 def visible_meters(scenario: CompiledScenario, include_hidden: bool = False) -> list[Meter]:
-    return [m for m in scenario.model.meters if include_hidden or not m.hidden]
-
-
-def hidden_meter_ids(scenario: CompiledScenario) -> frozenset[str]:
-    return frozenset(m.id for m in scenario.model.meters if m.hidden)
+    """The meters a trainee sees (the describer's rule), or every one for a facilitator."""
+    return Describer(scenario, "facilitator" if include_hidden else "trainee").meters()
 
 
 def meter_rows(
@@ -344,15 +287,15 @@ def meter_rows(
     include_hidden: bool = False,
 ) -> list[MeterRow]:
     """The meters to show, each with its band and its latest change and cause."""
-    last: dict[str, Event] = {}
+    last: dict[str, MeterChanged] = {}
     timed_out: dict[str, bool] = {}
     decision_timed_out = False
     for event in events:
-        if event.get("type") == "decision":
-            decision_timed_out = bool(event.get("timed_out"))
-        elif event.get("type") == "meter":
-            last[str(event.get("meter"))] = event
-            timed_out[str(event.get("meter"))] = decision_timed_out
+        if isinstance(event, DecisionTaken):
+            decision_timed_out = event.timed_out
+        elif isinstance(event, MeterChanged):
+            last[event.meter] = event
+            timed_out[event.meter] = decision_timed_out
     escalation = scenario.model.scoring.escalation_meter
     rows = []
     for spec in visible_meters(scenario, include_hidden):
@@ -372,9 +315,10 @@ def meter_rows(
             band_index=index,
             band_label=bands[index].label if index is not None else "",
             is_escalation=spec.id == escalation,
-            last_delta=float(change["delta"]) if change else None,
-            last_why=_why(change.get("cause"), timed_out.get(spec.id, False)) if change else "",
-            last_clock=str(change.get("clock", "")) if change else "",
+            last_delta=change.delta if change else None,
+            last_why=cause_words(change.cause, timed_out=timed_out.get(spec.id, False))
+            if change else "",
+            last_clock=change.clock if change else "",
         ))
     rows.sort(key=lambda r: not r.is_escalation)  # escalation first
     return rows
@@ -398,11 +342,6 @@ class FeedItem:
     facilitator: bool = False
 
 
-def _for_roles(event: Event, roles: Sequence[str]) -> bool:
-    to = event.get("to") or ()
-    return not to or not roles or any(r in to for r in roles)
-
-
 def feed_items(
     scenario: CompiledScenario,
     events: Sequence[Event],
@@ -414,35 +353,27 @@ def feed_items(
 
     With ``signals`` the counterpart's answers and silences are messages too.
     """
+    words = Describer(scenario, "trainee")
     counterpart = scenario.model.counterpart.name
     items = []
     for event in events:
-        kind = event.get("type")
-        channel = event.get("channel")
-        channel_label = scenario.channels[channel].label if channel in scenario.channels else ""
-        if kind == "inject":
-            if not _for_roles(event, roles):
+        if isinstance(event, InjectShown):
+            if not addressed_to(event, roles):
                 continue
-            ikind = str(event.get("kind") or "intel")
+            kind = event.kind or "intel"
             items.append(FeedItem(
-                int(event["seq"]), int(event.get("turn", 0)), str(event.get("clock", "")), ikind,
-                INJECT_KIND_LABELS.get(ikind, ikind.title()), str(event.get("sender", "")),
-                channel_label, str(event.get("text", "")), bool(event.get("facilitator", False)),
+                event.seq, event.turn, event.clock, kind, words.inject_kind_label(kind),
+                event.sender, words.channel_label(event.channel), event.text,
+                event.facilitator,
             ))
         elif not signals:
             continue
-        elif kind == "signal":
-            status = STATUS_LABELS.get(str(event.get("status")), str(event.get("status")))
+        elif isinstance(event, (CounterpartSignal, LateAnswer)):
+            status = event.status if isinstance(event, CounterpartSignal) else "answered"
             items.append(FeedItem(
-                int(event["seq"]), int(event.get("turn", 0)), str(event.get("clock", "")),
-                "counterpart", f"Counterpart · {status}", counterpart, channel_label,
-                str(event.get("text", "")),
-            ))
-        elif kind == "call_answered_late":
-            items.append(FeedItem(
-                int(event["seq"]), int(event.get("turn", 0)), str(event.get("clock", "")),
-                "counterpart", "Counterpart · Answered", counterpart, channel_label,
-                str(event.get("text", "")),
+                event.seq, event.turn, event.clock, "counterpart",
+                f"Counterpart · {words.status_label(status)}", counterpart,
+                words.channel_label(event.channel), event.text,
             ))
     items.reverse()
     return items
@@ -516,64 +447,53 @@ def consequence_view(
     include_hidden: bool = False,
 ) -> ConsequenceView:
     """Describe a TurnResult's events: the choice, the answer, each change and why."""
-    hidden = set() if include_hidden else hidden_meter_ids(scenario)
+    words = Describer(scenario, "facilitator" if include_hidden else "trainee")
     view = ConsequenceView()
     after_move = False
     events = list(events)
 
-    def why(cause: Mapping[str, Any] | None) -> str:
-        return _why(cause, view.timed_out)
-
-    def meter_change(event: Event) -> MeterChangeView:
-        spec = scenario.meters[event["meter"]]
-        delta = float(event["delta"])
+    def meter_change(event: MeterChanged) -> MeterChangeView:
+        spec = scenario.meters[event.meter]
         return MeterChangeView(
-            spec.id, spec.label, float(event["before"]), float(event["after"]), delta,
-            (delta > 0) == (spec.higher_is == "better"), why(event.get("cause")),
+            spec.id, spec.label, event.before, event.after, event.delta,
+            (event.delta > 0) == (spec.higher_is == "better"),
+            cause_words(event.cause, timed_out=view.timed_out),
         )
 
+    def call_view(channel: str, status: str, text: str, late: bool = False) -> CallView:
+        row = CHANNEL_STATUSES.get(status)
+        return CallView(words.channel_label(channel), status, words.status_label(status),
+                        row.tone if row is not None else "neutral", text, late)
+
     for event in events:
-        kind = event.get("type")
-        channel = event.get("channel")
-        channel_label = scenario.channels[channel].label if channel in scenario.channels else ""
-        if kind == "decision":
-            view.decision_label = str(event.get("label", ""))
-            view.decision_kind = str(event.get("kind", ""))
-            view.channel_label = channel_label
-            view.rationale = str(event.get("rationale") or "")
-            view.timed_out = bool(event.get("timed_out"))
-        elif kind == "node_entered":
+        if isinstance(event, DecisionTaken):
+            view.decision_label = event.label
+            view.decision_kind = event.kind
+            view.channel_label = words.channel_label(event.channel)
+            view.rationale = event.rationale or ""
+            view.timed_out = event.timed_out
+        elif isinstance(event, NodeEntered):
             after_move = True
-            view.next_title = str(event.get("title", ""))
-            view.next_clock = str(event.get("time", ""))
-        elif kind == "call":
-            status = str(event.get("result"))
-            view.calls.append(CallView(
-                channel_label, status, STATUS_LABELS.get(status, status),
-                STATUS_TONE.get(status, "neutral"), str(event.get("reason", "")),
-            ))
-        elif kind == "call_answered_late":
-            view.later_calls.append(CallView(
-                channel_label, "answered", "Answered", "good", str(event.get("text", "")), True,
-            ))
-        elif kind == "outcome":
-            view.outcomes.append(str(event.get("text", "")))
-        elif kind == "meter" and event.get("meter") not in hidden:
+            view.next_title = event.title
+            view.next_clock = event.time
+        elif isinstance(event, CallResolved):
+            view.calls.append(call_view(event.channel, event.result, event.reason))
+        elif isinstance(event, LateAnswer):
+            view.later_calls.append(call_view(event.channel, "answered", event.text, True))
+        elif isinstance(event, OutcomeDrawn):
+            view.outcomes.append(event.text)
+        elif isinstance(event, MeterChanged) and words.shows(event):
             (view.later_changes if after_move else view.meter_changes).append(meter_change(event))
-        elif kind == "channel":
-            after = str(event.get("after"))
-            cause_type = (event.get("cause") or {}).get("type")
-            if after == "requested" or cause_type in ("counterpart", "answer"):
-                continue  # the call's own line already says what happened
+        elif isinstance(event, ChannelChanged) and not words.told_by_call(event):
             view.channel_changes.append(ChannelChangeView(
-                channel_label, STATUS_LABELS.get(str(event.get("before")), ""),
-                STATUS_LABELS.get(after, after), STATUS_TONE.get(after, "neutral"),
-                why(event.get("cause")),
+                words.channel_label(event.channel), words.status_label(event.before),
+                words.status_label(event.after), STATUS_TONE.get(event.after, "neutral"),
+                cause_words(event.cause, timed_out=view.timed_out),
             ))
-        elif kind == "ending":
-            view.ending_title = str(event.get("title", ""))
-            view.ending_text = str(event.get("text", ""))
-            view.ending_tone = str(event.get("tone", ""))
+        elif isinstance(event, EndingReached):
+            view.ending_title = event.title
+            view.ending_text = event.text
+            view.ending_tone = event.tone
     view.injects = feed_items(scenario, events, roles, signals=False)
     view.injects.reverse()  # in the order they arrived
     return view
@@ -628,53 +548,11 @@ class TimelineRow:
 def timeline_rows(
     scenario: CompiledScenario, events: Sequence[Event], *, include_hidden: bool = False
 ) -> list[TimelineRow]:
-    """The session as a readable timeline, oldest first."""
-    hidden = set() if include_hidden else hidden_meter_ids(scenario)
-    rows: list[TimelineRow] = []
+    """The session as a readable timeline, oldest first (the describer's lines).
 
-    def add(event: Event, kind: str, text: str) -> None:
-        rows.append(TimelineRow(str(event.get("clock", "")), int(event.get("turn", 0)), kind, text))
-
-    for event in events:
-        kind = event.get("type")
-        channel = event.get("channel")
-        channel_label = scenario.channels[channel].label if channel in scenario.channels else ""
-        if kind == "node_entered":
-            add(event, "Situation", str(event.get("title", "")))
-        elif kind == "inject":
-            ikind = INJECT_KIND_LABELS.get(str(event.get("kind")), "Message")
-            add(event, ikind, f"{event.get('sender')}: {event.get('text')}")
-        elif kind == "decision":
-            text = f"Chose “{event.get('label')}”"
-            if channel_label:
-                text += f" via {channel_label}"
-            if event.get("timed_out"):
-                text += " (time ran out)"
-            if event.get("rationale"):
-                text += f" — why: {event.get('rationale')}"
-            if event.get("seconds") is not None:
-                text += f"  [{event.get('seconds')} s]"
-            add(event, "Decision", text)
-        elif kind == "call":
-            status = STATUS_LABELS.get(str(event.get("result")), str(event.get("result")))
-            add(event, "Counterpart", f"{channel_label}: {status}. {event.get('reason', '')}")
-        elif kind == "call_answered_late":
-            add(event, "Counterpart", f"{channel_label}: answered late. {event.get('text', '')}")
-        elif kind == "outcome":
-            add(event, "Outcome", str(event.get("text", "")))
-        elif kind == "meter" and event.get("meter") in scenario.meters and \
-                event.get("meter") not in hidden:
-            spec = scenario.meters[event["meter"]]
-            add(event, "Meter", f"{spec.label} {format_value(float(event['before']))} → "
-                f"{format_value(float(event['after']))} ({format_delta(float(event['delta']))}), "
-                f"because of {cause_words(event.get('cause'))}")
-        elif kind == "channel" and event.get("after") != "requested":
-            add(event, "Channel", f"{channel_label}: "
-                f"{STATUS_LABELS.get(str(event.get('after')), event.get('after'))}")
-        elif kind == "facilitator":
-            add(event, "Facilitator", str(event.get("action", "")))
-        elif kind == "ending":
-            add(event, "Ending", f"{event.get('title')}: {event.get('text')}")
-        elif kind == "score":
-            add(event, "Score", f"{event.get('total')} / 100")
-    return rows
+    With ``include_hidden`` it is the debrief's view (hidden meters, flags,
+    facilitator actions, the counterpart's odds and the rules that applied).
+    """
+    words = Describer(scenario, "debrief" if include_hidden else "trainee")
+    return [TimelineRow(event.clock, event.turn, line.heading, line.text)
+            for event, line in words.lines(events) if not isinstance(event, SessionStarted)]

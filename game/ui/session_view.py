@@ -47,7 +47,8 @@ class SessionView(QStackedWidget):
         self.end.againRequested.connect(self.againRequested)
         from .team_play import attach_team_play
 
-        attach_team_play(self, controller)  # hot-seat team play: role banner, hand-over, votes
+        # Hot-seat team play: role banner, hand-over cover, votes; the clock's warning.
+        attach_team_play(self.play, self.consequences, controller)
         if controller.stage == "consequences" and controller.last_result is not None:
             self.consequences.show_result(controller.last_result)
             self.show_page(self.consequences)

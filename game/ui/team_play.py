@@ -21,11 +21,14 @@ Which messages the view shows is the controller's business
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from game.engine.events import DecisionTaken, Event
 
 from .team_clock import TimeWarning
 from .widgets import ElidedLabel, clear_layout, hbox, label, pill
@@ -34,8 +37,9 @@ if TYPE_CHECKING:
     from game.engine import TurnResult, TurnView
     from game.scenario.compile import CompiledScenario
 
+    from .consequences_view import ConsequencesView
     from .controller import SessionController
-    from .session_view import SessionView
+    from .play_view import PlayView
 
 
 def role_title(scenario: CompiledScenario, role: str | None) -> str:
@@ -82,27 +86,25 @@ def vote_rule_short(controller: SessionController) -> str:
     return f"Majority vote, in secret: a tie goes to the {first}."
 
 
-def decided_by_text(scenario: CompiledScenario, events: tuple[dict, ...] | list[dict]) -> str:
+def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
     """Who took the decision in a turn's events (for the consequences screen)."""
-    decision = next((e for e in events if e.get("type") == "decision"), None)
+    decision = next((e for e in events if isinstance(e, DecisionTaken)), None)
     if decision is None:
         return ""
-    votes = decision.get("votes") or {}
-    if decision.get("timed_out"):
+    if decision.timed_out:
         return "Time ran out before the team decided."
-    if votes:
-        rule = decision.get("vote_rule") or "majority"
-        node = str(decision.get("node"))
+    if decision.votes:
+        rule = decision.vote_rule or "majority"
         parts = []
-        for role, option in votes.items():
+        for role, option in decision.votes:
             try:
-                text = scenario.option(node, option).option.label
+                text = scenario.option(decision.node, option).option.label
             except KeyError:
                 text = option
             parts.append(f"{role_title(scenario, role)}: {text}")
-        taken = str(decision.get("label") or decision.get("option"))
+        taken = decision.label or decision.option
         return f"Team vote ({rule}) — " + " · ".join(parts) + f"  →  taken: {taken}"
-    role = decision.get("role")
+    role = decision.role
     return f"Decided by the {role_title(scenario, role)}." if role else ""
 
 
@@ -336,12 +338,15 @@ class DecidedBy(QFrame):
         self.setVisible(bool(text))
 
 
-def attach_team_play(view: SessionView, controller: SessionController) -> None:
-    """Give a trainee's session view the team-play banner, hand-over cover and vote line.
+def attach_team_play(play: PlayView, consequences: ConsequencesView,
+                     controller: SessionController) -> None:
+    """Give a session view's play and consequences pages the team-play banner,
+    hand-over cover and vote line.
 
     Also the decision clock's warning banner (every session, team or not).
+    Takes the pages, not the session view, so this module does not depend on
+    the view that uses it.
     """
-    play = view.play
     bar = TeamBar(controller)
     outer = play.layout()
     assert isinstance(outer, QVBoxLayout)
@@ -356,7 +361,6 @@ def attach_team_play(view: SessionView, controller: SessionController) -> None:
     blocks = getattr(play, "splitter", None)
     play.handover = HandoverCover(  # type: ignore[attr-defined]
         controller, play, below=getattr(play, "clock_bar", None), blocks=blocks)
-    consequences = view.consequences
     decided = DecidedBy(controller)
     c_outer = consequences.layout()
     assert isinstance(c_outer, QVBoxLayout)

@@ -1,4 +1,5 @@
-"""Themes (light, dark, high contrast) and the project's SVG icons, both kept in ``assets/``.
+"""Themes (light, dark, high contrast) and the project's SVG icons, both bundled assets
+(game.paths).
 
 ``assets/themes/base.qss`` is the style sheet; its ``@name`` tokens take their
 colours from ``assets/themes/<theme>.theme`` (``name: #rrggbb`` lines). Icons
@@ -12,13 +13,14 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+from game.paths import assets_dir
+
+ASSETS = assets_dir()
 THEMES = ASSETS / "themes"
 ICONS = ASSETS / "icons"
 THEME_NAMES = ("light", "dark", "high-contrast")

@@ -1,9 +1,12 @@
 """A session's timeline, rebuilt from the journal: the debrief's stand-in.
 
 Shown by "Open debrief" when the full debrief window is not available. It
-replays the journaled inputs and lists what happened, oldest first: each
-situation, message, decision (with its rationale and time taken), the
-counterpart's answers, meter changes with their causes, and the ending.
+reopens the session through the recorded-session service (on the scenario
+it was played on, which the journal keeps) and lists what happened, oldest
+first, in the trainee's words (nothing hidden is shown): each situation, message, decision (with its
+rationale and time taken), the counterpart's answers, meter changes with
+their causes, and the ending. Only when no copy of the scenario exists are
+the raw recorded inputs listed instead.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .present import format_short, timeline_rows
+from .present import TimelineRow, format_short, timeline_rows
 from .widgets import hbox, label
 
 if TYPE_CHECKING:
@@ -35,7 +38,8 @@ class TimelineWindow(QWidget):
     def __init__(self, journal: Journal, session_id: str,
                  scenario: CompiledScenario | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        from game.engine import Session
+        from game.engine import EngineError
+        from game.sessions import ScenarioUnavailable, SessionService
 
         record = journal.session(session_id)
         self.setWindowTitle(f"Timeline — {record.scenario_title} — {record.id}")
@@ -68,22 +72,26 @@ class TimelineWindow(QWidget):
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.rows = []
-        if scenario is not None and scenario.content_hash == record.content_hash:
-            session = Session.replay(scenario, record.seed, journal.inputs(record.id),
-                                     roles=record.roles)
-            self.rows = timeline_rows(scenario, session.events)
-            for row in self.rows:
-                QTreeWidgetItem(self.tree, [format_short(row.clock), str(row.turn + 1), row.kind,
-                                            row.text])
-        else:
-            layout.addWidget(label("The scenario file for this session is not available (or has "
-                                   "changed), so only the recorded inputs are listed.", "body",
+        self.rows: list[TimelineRow] = []
+        service = SessionService(journal)
+        try:
+            with service.open(record.id, scenario=scenario) as opened:
+                self.rows = timeline_rows(opened.scenario, opened.session.events)
+                version = opened.version
+        except (ScenarioUnavailable, EngineError) as exc:
+            layout.addWidget(label(f"{exc} Only the recorded inputs are listed.", "body",
                                    tone="bad"))
             for i, data in enumerate(journal.inputs(record.id), start=1):
                 QTreeWidgetItem(self.tree, ["", str(i), str(data.get("type", "")),
                                             ", ".join(f"{k}: {v}" for k, v in data.items()
                                                       if k != "type")])
+        else:
+            if version.edited or version.missing:
+                layout.addWidget(label(f"This session was {version.describe()}; the timeline "
+                                       "replays it on that version.", "muted"))
+            for row in self.rows:
+                QTreeWidgetItem(self.tree, [format_short(row.clock), str(row.turn + 1), row.kind,
+                                            row.text])
         for col in range(3):
             self.tree.resizeColumnToContents(col)
         layout.addWidget(self.tree, 1)

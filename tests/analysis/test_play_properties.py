@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from game.analysis.batch import MAX_TURNS
 from game.engine import Session
+from game.engine.events import EndingReached, MeterChanged, ScoreGiven
 from game.scenario import END, CompiledScenario
 
 SEEDS = st.integers(min_value=0, max_value=2**63 - 1)
@@ -66,9 +67,9 @@ def _assert_meters_in_range(scenario: CompiledScenario, session: Session) -> Non
         assert spec.min <= session.meters[meter_id] <= spec.max
         assert spec.min <= session.peaks[meter_id] <= spec.max
     for event in session.events:
-        if event["type"] == "meter":
-            spec = scenario.meters[event["meter"]]
-            assert spec.min <= event["after"] <= spec.max, event
+        if isinstance(event, MeterChanged):
+            spec = scenario.meters[event.meter]
+            assert spec.min <= event.after <= spec.max, event
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.stem)
@@ -80,7 +81,8 @@ def test_random_play_is_deterministic_bounded_and_in_range(
     scenario = scenario_at(path)
     session = _random_play(scenario, seed, pick_seed, rationales)
     assert session.ended and session.outcome is not None
-    assert session.events[-2]["type"] == "ending" and session.events[-1]["type"] == "score"
+    assert isinstance(session.events[-2], EndingReached)
+    assert isinstance(session.events[-1], ScoreGiven)
     assert 0 <= session.outcome.score <= 100
     _assert_meters_in_range(scenario, session)
 

@@ -89,7 +89,7 @@ def test_validate_internal_fault_exits_1_without_traceback(
     def boom(path: object) -> Any:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(validate_command, "check_scenario_file", boom)
+    monkeypatch.setattr(validate_command, "inspect_scenario_file", boom)
     monkeypatch.delenv("HOTLINE_DEBUG", raising=False)
     code, out, err = run(capsys, "validate", tiny_path)
     assert code == 1
@@ -135,10 +135,11 @@ def test_play_transcript(capsys: pytest.CaptureFixture[str], tiny_path: str, sto
     code, out, _ = run(capsys, "play", tiny_path, "--seed", "3", "--choices", "shoot,wait,concede")
     assert code == 0
     assert "== 2023-02-01 09:00 | Something in the sky ==" in out
-    assert "[intel] Intel: It is big." in out
-    assert "> Choice: Shoot it down [escalate] (option 'shoot')" in out
-    assert "Escalation risk: 20 -> 50 (+30)  <- Shoot it down (escalation += 30)" in out
-    assert "flag shot set" in out
+    assert "[Intelligence] Intel: It is big." in out
+    assert "> Chose “Shoot it down” [escalate, option shoot]" in out
+    assert ("Escalation risk 20 → 50 (+30), because of decision: Shoot it down "
+            "[escalation += 30]") in out
+    assert "flag shot set, because of decision: Shoot it down [flags.shot = true]" in out
     assert "== Ending: Freeze (mixed) ==" in out
     assert "Low peak escalation" in out and "Objectives" in out
     assert f"recorded in {store}" in out
@@ -270,7 +271,7 @@ def _start_partial(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monke
         return journal.sessions()[0].id
 
 
-def test_resume_refuses_a_changed_scenario_unless_forced(
+def test_resume_continues_on_the_recorded_version_after_an_edit(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     tiny_path: str, store: str,
 ) -> None:
@@ -278,16 +279,39 @@ def test_resume_refuses_a_changed_scenario_unless_forced(
     shutil.copy(tiny_path, copy)
     sid = _start_partial(capsys, monkeypatch, str(copy))
     copy.write_text(copy.read_text().replace("It is big.", "It is very big."))
-    code, _, err = run(capsys, "resume", sid)
-    assert code == 2
-    assert "the scenario changed since session" in err and "--force" in err
-    code, out, err = run(capsys, "resume", sid, "--force", "--policy", "expert")
+    code, out, err = run(capsys, "resume", sid, "--policy", "expert")
     assert code == 0, err
-    assert "continuing because of --force" in err and "Ending:" in out
+    assert "edited since" in err and "continues on the version it was played on" in err
+    assert "Ending:" in out
     with Journal() as journal:
-        assert journal.session(sid).status == "ended"
+        record = journal.session(sid)
+        assert record.status == "ended" and "played_on" not in record.meta
     code, _, err = run(capsys, "resume", sid)
     assert code == 2 and "has already ended" in err
+
+
+def test_resume_on_the_current_file_is_explicit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    tiny_path: str, store: str,
+) -> None:
+    copy = tmp_path / "tiny.yaml"
+    shutil.copy(tiny_path, copy)
+    sid = _start_partial(capsys, monkeypatch, str(copy))
+    copy.write_text(copy.read_text().replace("It is big.", "It is very big."))
+    code, out, err = run(capsys, "resume", sid, "--on-current-file", "--policy", "expert")
+    assert code == 0, err
+    assert "continuing on the current file" in err and "Ending:" in out
+    with Journal() as journal:
+        record = journal.session(sid)
+        assert record.meta["played_on"] != record.content_hash  # marked: replays on the edit
+    code, out, _ = run(capsys, "debrief", sid)
+    assert code == 0 and "continued on content" in out
+    # A scenario with another id is refused.
+    other = tmp_path / "other.yaml"
+    other.write_text(copy.read_text().replace("id: tiny", "id: other"))
+    sid2 = _start_partial(capsys, monkeypatch, str(copy))
+    code, _, err = run(capsys, "resume", sid2, "--on-current-file", "--scenario", str(other))
+    assert code == 2 and "is not 'tiny'" in err
 
 
 def test_resume_errors(
@@ -296,15 +320,21 @@ def test_resume_errors(
 ) -> None:
     code, _, err = run(capsys, "resume", "nope")
     assert code == 2 and "hotline" in err and "sessions" in err
+    # A session survives its file: the journal keeps the scenario it was played on.
     copy = tmp_path / "tiny.yaml"
     shutil.copy(tiny_path, copy)
     sid = _start_partial(capsys, monkeypatch, str(copy))
     copy.unlink()
-    code, _, err = run(capsys, "resume", sid)
-    assert code == 2 and "is missing" in err and "--scenario PATH" in err
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n\n1\n\n"))
-    code, out, err = run(capsys, "resume", sid, "--scenario", tiny_path)
+    code, out, err = run(capsys, "resume", sid)
     assert code == 0, err
+    # A journal from before snapshots: without the file the session cannot be replayed.
+    with Journal() as journal:
+        old = journal.create_session(
+            scenario_id="tiny", scenario_version="1", content_hash="0123456789abcdef",
+            scenario_title="Tiny test crisis", scenario_path=str(copy), seed=4, roles=[])
+    code, _, err = run(capsys, "resume", old)
+    assert code == 2 and "holds no copy" in err and "--scenario PATH" in err
 
 
 def test_resume_finishes_a_session_killed_after_its_last_input(
@@ -406,7 +436,10 @@ def test_no_command_opens_the_app(
     assert main([]) == 0
     assert main(["--store", str(tmp_path / "s.db"), "scenarios/x.yaml"]) == 0
     assert main(["app", "--fullscreen"]) == 0
-    assert calls == [[], ["scenarios/x.yaml"], ["--fullscreen"]]
+    assert main(["--theme", "dark"]) == 0
+    # A scenario file opens the app on it; app and Qt options go to the app.
+    assert calls == [[], ["--scenario", "scenarios/x.yaml"], ["--fullscreen"],
+                     ["--theme", "dark"]]
     import os
 
     assert os.environ["HOTLINE_STORE"] == str(tmp_path / "s.db")

@@ -77,7 +77,7 @@ def test_kill_9_mid_game_then_resume(tmp_path: Path) -> None:
         proc.stdin.write("2\nopen the line first\n".encode())
         proc.stdin.flush()
         text = reader.wait_for(PROMPT, 2)  # the choice was acknowledged: next decision shown
-        assert "> Choice: Call the defense link" in text
+        assert "> Chose “Call the defense link”" in text
         assert "The morning after" in text
         # Answer the number of the next decision but not yet its "why?": not recorded.
         proc.stdin.write(b"3\n")

@@ -41,8 +41,26 @@ def hostile_scenario(tmp_path: Path) -> Path:
 
 def record(journal: Journal, scenario: CompiledScenario, inputs: Sequence[dict[str, Any]],
            seed: int = SEED, trainee: str = "Trainee A", path: str | None = None,
-           finish: bool = True) -> str:
-    """Journal a session like the app does: create, append each input, finish."""
+           finish: bool = True, snapshot: bool = True) -> str:
+    """Journal a session like the app does: create, append each input, finish.
+
+    With ``snapshot`` (the default) the session goes through the recorded-session
+    service, which keeps the scenario's snapshot in the journal. Without it the
+    session is written the way journals were before snapshots existed.
+    """
+    if snapshot:
+        from game.sessions import SessionService
+
+        recorded = SessionService(journal).create(
+            scenario, seed=seed, trainee=trainee,
+            scenario_path=path or scenario.source_path or str(TINY), attach=False)
+        for data in inputs:
+            if finish or not recorded.ended:
+                journal.append_input(recorded.id, dict(data))
+                recorded.session.apply(data)
+        if finish and recorded.outcome is not None:
+            recorded.finish()
+        return recorded.id
     sid = journal.create_session(
         scenario_id=scenario.id, scenario_version=scenario.model.version,
         content_hash=scenario.content_hash, scenario_title=scenario.model.title,

@@ -138,29 +138,41 @@ def test_objective_ratings_and_overrides(journal: Journal, recorded: str) -> Non
     assert "Performed with some challenges (instructor)" in summary_text(d)
 
 
-def test_changed_scenario_is_flagged(journal: Journal, tiny: CompiledScenario,
-                                     tmp_path: Path) -> None:
+def _edited_copy(tmp_path: Path, old: str, new: str) -> Path:
     changed = tmp_path / "tiny.yaml"
-    changed.write_text(TINY.read_text(encoding="utf-8").replace(
-        "effects: [allies += 10]", "effects: [allies += 20]"), encoding="utf-8")
+    text = TINY.read_text(encoding="utf-8")
+    assert old in text
+    changed.write_text(text.replace(old, new), encoding="utf-8")
+    return changed
+
+
+def test_edited_scenario_replays_on_its_snapshot_and_says_what_changed(
+        journal: Journal, tiny: CompiledScenario, tmp_path: Path) -> None:
+    changed = _edited_copy(tmp_path, "effects: [allies += 10]", "effects: [allies += 20]")
     sid = record(journal, tiny, INPUTS, path=str(changed))
     opened = open_debrief(journal, sid)
-    assert not opened.hash_matches and opened.debrief.replayed
-    notices = " ".join(opened.debrief.notices)
-    assert "changed since this session was played" in notices
-    assert "score" in notices  # the replayed score differs from the recorded one
+    d = opened.debrief
+    assert not opened.hash_matches and d.replayed and opened.scenario is not None
+    assert opened.scenario.content_hash == tiny.content_hash  # the version played on
+    assert d.played_on.startswith("played on version 1 (edited since")
+    assert "edited since" in d.notices[0]
+    assert d.scenario_changes == ["decision point third: options changed: allies"]
+    # Replayed on the version played on, the score is the recorded one: no mismatch notice.
+    assert d.score == journal.session(sid).score
+    assert not any("score" in n for n in d.notices)
 
 
-def test_scenario_that_no_longer_replays_falls_back(journal: Journal, tiny: CompiledScenario,
-                                                    tmp_path: Path) -> None:
-    renamed = tmp_path / "tiny.yaml"
-    renamed.write_text(TINY.read_text(encoding="utf-8").replace(
-        "- id: back\n", "- id: back-channel\n").replace("option: back,", "option: back-channel,"),
-        encoding="utf-8")
-    sid = record(journal, tiny, INPUTS, path=str(renamed))
+def test_edited_scenario_without_a_snapshot_shows_the_journal_only(
+        journal: Journal, tiny: CompiledScenario, tmp_path: Path) -> None:
+    # A journal written before snapshots existed, and a file edited since.
+    changed = _edited_copy(tmp_path, "- id: back\n", "- id: back-channel\n").read_text(
+        encoding="utf-8").replace("option: back,", "option: back-channel,")
+    (tmp_path / "tiny.yaml").write_text(changed, encoding="utf-8")
+    sid = record(journal, tiny, INPUTS, path=str(tmp_path / "tiny.yaml"), snapshot=False)
     d = open_debrief(journal, sid).debrief
     assert not d.replayed
-    assert "no longer replay" in " ".join(d.notices)
+    notices = " ".join(d.notices)
+    assert "holds no copy of that scenario" in notices and "edited since" in notices
     assert [t.decision.option for t in d.turns if t.decision] == ["call", "back", "allies"]
     assert d.turns[1].decision is not None
     assert d.turns[1].decision.rationale == INPUTS[2]["rationale"]
@@ -168,9 +180,17 @@ def test_scenario_that_no_longer_replays_falls_back(journal: Journal, tiny: Comp
     assert "Ending: Talking" in summary_text(d)
 
 
-def test_missing_scenario_file_falls_back(journal: Journal, tiny: CompiledScenario,
-                                          tmp_path: Path) -> None:
+def test_missing_scenario_file_is_debriefed_from_the_snapshot(
+        journal: Journal, tiny: CompiledScenario, tmp_path: Path) -> None:
     sid = record(journal, tiny, INPUTS, path=str(tmp_path / "gone.yaml"))
+    d = open_debrief(journal, sid).debrief
+    assert d.replayed and len(d.decisions) == 3 and d.meters
+    assert "its file is gone" in d.played_on
+
+
+def test_missing_scenario_file_without_a_snapshot_falls_back(
+        journal: Journal, tiny: CompiledScenario, tmp_path: Path) -> None:
+    sid = record(journal, tiny, INPUTS, path=str(tmp_path / "gone.yaml"), snapshot=False)
     d = open_debrief(journal, sid).debrief
     assert not d.replayed and "not there any more" in " ".join(d.notices)
     assert len(d.decisions) == 3

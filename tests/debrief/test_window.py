@@ -47,7 +47,7 @@ def test_timeline_has_a_row_per_turn(window: DebriefWindow) -> None:
     detail = window.timeline_detail.toPlainText()
     assert "chance of acceptance 70%" in detail
     assert "<script>alert('why')</script>" in detail  # shown as text, not run as markup
-    assert "Talking" in window.windowTitle() or "Tiny test crisis" in window.windowTitle()
+    assert window.windowTitle() == f"Debrief — Tiny test crisis — {window.debrief.session_id}"
 
 
 def test_a_chart_series_per_visible_meter(window: DebriefWindow) -> None:
@@ -177,10 +177,29 @@ def test_window_explains_a_scenario_that_no_longer_replays(qtbot: QtBot, journal
     renamed.write_text(TINY.read_text(encoding="utf-8").replace(
         "- id: back\n", "- id: back-channel\n").replace("option: back,", "option: back-channel,"),
         encoding="utf-8")
-    sid = record(journal, tiny, INPUTS, path=str(renamed))
+    # A journal from before snapshots, and a file edited since: only the journal is shown.
+    sid = record(journal, tiny, INPUTS, path=str(renamed), snapshot=False)
     w = DebriefWindow(journal, sid)
     qtbot.addWidget(w)
     assert w.timeline.rowCount() == 3
     assert not w.whatifs.run_button.isEnabled()
     notices = [lbl.text() for lbl in w.findChildren(type(w.export_status), "notice")]
-    assert any("no longer replay" in n for n in notices)
+    assert any("holds no copy of that scenario" in n for n in notices)
+
+
+def test_window_replays_an_edited_scenario_on_its_snapshot(qtbot: QtBot, journal: Journal,
+                                                           tiny: CompiledScenario,
+                                                           tmp_path: Path) -> None:
+    renamed = tmp_path / "tiny.yaml"
+    renamed.write_text(TINY.read_text(encoding="utf-8").replace(
+        "- id: back\n", "- id: back-channel\n").replace("option: back,", "option: back-channel,"),
+        encoding="utf-8")
+    sid = record(journal, tiny, INPUTS, path=str(renamed))
+    w = DebriefWindow(journal, sid)
+    qtbot.addWidget(w)
+    assert w.debrief.replayed and w.whatifs.run_button.isEnabled()
+    notices = [lbl.text() for lbl in w.findChildren(type(w.export_status), "notice")]
+    assert any("played on version 1 (edited since" in n for n in notices)
+    changes = w.findChild(type(w.export_status), "scenario-changes")
+    assert changes is not None and "options added: back-channel" in changes.text()
+    assert "options removed: back" in changes.text()

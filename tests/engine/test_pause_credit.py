@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from game.engine import EngineError, Session
+from game.engine.events import FacilitatorAction
 from game.scenario.compile import CompiledScenario
 
 
 def facilitator_events(session: Session) -> list[tuple[str, str | None]]:
-    return [(e["action"], e.get("by")) for e in session.events if e["type"] == "facilitator"
-            and e["action"] in ("pause", "resume")]
+    return [(e.action, e.get("by")) for e in session.events
+            if isinstance(e, FacilitatorAction) and e.action in ("pause", "resume")]
 
 
 def test_the_trainees_cannot_resume_a_facilitators_pause(tiny: CompiledScenario) -> None:

@@ -7,6 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.engine import EngineError, Session
+from game.engine.events import (
+    CallResolved,
+    Cause,
+    DecisionTaken,
+    InjectShown,
+    LateAnswer,
+    MeterChanged,
+    ScoreGiven,
+)
 from game.scenario.compile import CompiledScenario
 
 
@@ -28,7 +37,7 @@ def test_first_view_shows_brief_injects_and_options(tiny: CompiledScenario) -> N
     )
     assert [o.id for o in view.options] == ["shoot", "call", "wait"]
     assert view.options[1].channel_label == "Defense telephone link"
-    assert [i["text"] for i in view.injects] == ["It is big."]
+    assert [i.text for i in view.injects] == ["It is big."]
 
 
 def test_lifecycle_moves_through_phases(tiny: CompiledScenario) -> None:
@@ -50,16 +59,16 @@ def test_shootdown_closes_the_defense_link_by_precondition(tiny: CompiledScenari
     for seed in range(20):
         session = play(tiny, seed, ["shoot"])
         session.choose("back")  # political channel: not gated
-        calls = [e for e in session.events if e["type"] == "call"]
-        assert calls[0]["channel"] == "political"
+        calls = [e for e in session.events if isinstance(e, CallResolved)]
+        assert calls[0].channel == "political"
     session = Session.start(tiny, seed=0)
     session.apply({"type": "set_flag", "flag": "shot", "value": True})
     result = session.choose("call")
-    call = result.of_type("call")[0]
-    assert call["result"] == "declined"
-    assert call["reason"] == "The atmosphere is not right."
+    call = result.of(CallResolved)[0]
+    assert call.result == "declined"
+    assert call.reason == "The atmosphere is not right."
     assert session.channels["dtl"] == "declined"
-    assert result.of_type("signal")[0]["text"] == "The atmosphere is not right."
+    assert result.of_type("signal")[0].text == "The atmosphere is not right."  # type: ignore[attr-defined]
 
 
 def test_calls_can_ring_and_be_answered_turns_later(tiny: CompiledScenario) -> None:
@@ -68,7 +77,7 @@ def test_calls_can_ring_and_be_answered_turns_later(tiny: CompiledScenario) -> N
         session = play(tiny, seed, ["call"])
         if session.channels["dtl"] == "ringing":
             session.choose("wait")
-            late = [e for e in session.events if e["type"] == "call_answered_late"]
+            late = [e for e in session.events if isinstance(e, LateAnswer)]
             if late:
                 assert session.channels["dtl"] == "answered"
                 assert "dtl" in session.contact and "military" in session.contact
@@ -81,18 +90,21 @@ def test_answer_effects_apply_with_their_cause(tiny: CompiledScenario) -> None:
         session = play(tiny, seed, ["wait", "back"])
         if session.channels["political"] == "answered":
             changes = [
-                e for e in session.events if e["type"] == "meter" and e["cause"]["type"] == "answer"
+                e for e in session.events
+                if isinstance(e, MeterChanged) and e.cause.type == "answer"
             ]
-            assert {c["meter"] for c in changes} == {"openness", "escalation"}
-            assert all(c["cause"]["text"] == "Political back-channel answered" for c in changes)
+            assert {c.meter for c in changes} == {"openness", "escalation"}
+            assert all(c.cause.text == "Political back-channel answered" for c in changes)
             return
     pytest.fail("political channel never answered")
 
 
 def test_meter_changes_carry_their_cause_and_are_clamped(tiny: CompiledScenario) -> None:
     session = play(tiny, 1, ["shoot"])
-    change = next(e for e in session.events if e["type"] == "meter" and e["meter"] == "escalation")
-    assert change["cause"] == {
+    change = next(e for e in session.events
+                  if isinstance(e, MeterChanged) and e.meter == "escalation")
+    assert change.cause == Cause("option", "shoot", "Shoot it down", "escalation += 30")
+    assert change.to_dict()["cause"] == {
         "type": "option",
         "ref": "shoot",
         "text": "Shoot it down",
@@ -117,11 +129,19 @@ def test_fallback_ending_and_score_breakdown(tiny: CompiledScenario) -> None:
     parts = {p.key: p for p in session.outcome.parts}
     assert parts["contact"].points == 0
     assert parts["peak_escalation"].detail == "peak escalation risk 50"
-    assert session.outcome.score == round(sum(p.points for p in session.outcome.parts), 1)
+    # By hand, with the default weights: escalation went 20 -> 50 (shoot) -> 40 (concede),
+    # standing 50 -> 45, allies 50, no contact, nobody died:
+    #   peak 30 * (1 - .50) = 15, final 10 * (1 - .40) = 6, no loss of life 15,
+    #   standing 15 * (.45 + .50) / 2 = 7.125, contact, follow-up and early contact 0.
+    points = {p.key: p.points for p in session.outcome.parts}
+    assert points == pytest.approx({"peak_escalation": 15, "final_escalation": 6,
+                                    "contact": 0, "channel_open": 0, "no_loss_of_life": 15,
+                                    "standing": 7.125, "time_to_contact": 0})
+    assert session.outcome.score == 43.1
     assert session.outcome.ratings == {"contact": "U"}
     score_event = session.events[-1]
-    assert score_event["type"] == "score" and score_event["total"] == session.outcome.score
-    assert score_event["severity_total"] == 28 + 0 - 2
+    assert isinstance(score_event, ScoreGiven) and score_event.total == 43.1
+    assert score_event.severity_total == 28 + 0 - 2
 
 
 def test_invalid_choice_is_refused_and_not_recorded(tiny: CompiledScenario) -> None:
@@ -144,14 +164,14 @@ def test_facilitator_inputs_replay(tiny: CompiledScenario) -> None:
     )
     session.apply({"type": "force_answer", "channel": "dtl", "result": "answered"})
     result = session.choose("call", "test the line")
-    assert result.of_type("call")[0]["result"] == "answered"
+    assert result.of(CallResolved)[0].result == "answered"
     session.apply({"type": "jump", "node": "third"})
     assert session.current().node == "third"
     session.apply({"type": "note", "text": "good call"})
     session.choose("allies")
     again = Session.replay(tiny, 5, session.inputs)
     assert again.events_json() == session.events_json()
-    assert any(e["type"] == "inject" and e.get("facilitator") for e in session.events)
+    assert any(isinstance(e, InjectShown) and e.facilitator for e in session.events)
 
 
 def test_forced_answer_settles_a_ringing_call(tiny: CompiledScenario) -> None:
@@ -161,15 +181,40 @@ def test_forced_answer_settles_a_ringing_call(tiny: CompiledScenario) -> None:
             session.apply({"type": "force_answer", "channel": "dtl", "result": "declined"})
             assert session.channels["dtl"] == "declined"
             session.choose("wait")
-            assert not [e for e in session.events if e["type"] == "call_answered_late"]
+            assert not [e for e in session.events if isinstance(e, LateAnswer)]
             return
     pytest.fail("no ringing call found")
 
 
 def test_timeout_option_prefers_the_scenario_rule_then_wait(tiny: CompiledScenario) -> None:
+    # tiny's second node has a time limit but no on_timeout rule: the wait option is taken.
     session = play(tiny, 1, ["wait"])
     assert session.current().time_limit == 60
+    assert tiny.nodes["second"].decision.on_timeout is None
     assert session.timeout_option() == "wait"
+    # With a rule naming another option, the rule wins over waiting.
+    ruled = _tiny_with("      time_limit: 60\n", "      time_limit: 60\n      on_timeout: back\n")
+    session = play(ruled, 1, ["wait"])
+    assert session.timeout_option() == "back"
+    # The third node offers no wait: without a rule the first option is taken, with one
+    # the rule's option.
+    session = play(tiny, 1, ["wait", "wait"])
+    assert session.timeout_option() == "concede"
+    third = _tiny_with("      vote: majority\n",
+                       "      vote: majority\n      time_limit: 30\n      on_timeout: allies\n")
+    session = play(third, 1, ["wait", "wait"])
+    assert session.timeout_option() == "allies"
+
+
+def _tiny_with(old: str, new: str) -> CompiledScenario:
+    """tiny.yaml with one piece of text replaced (to give a node a time-out rule)."""
+    from pathlib import Path
+
+    from game.scenario.loader import load_scenario_text
+
+    text = Path(__file__).with_name("tiny.yaml").read_text(encoding="utf-8")
+    assert old in text
+    return load_scenario_text(text.replace(old, new, 1), "tiny.yaml")
 
 
 def test_restart_gives_the_same_game_as_a_fresh_session(tiny: CompiledScenario) -> None:
@@ -201,7 +246,7 @@ def test_random_play_is_deterministic_bounded_and_ends(
     first = _random_play(tiny, seed, choice_seed, batch=False)
     assert first.ended
     for meter, spec in tiny.meters.items():
-        values = [e["after"] for e in first.events if e["type"] == "meter" and e["meter"] == meter]
+        values = [e.after for e in first.events if isinstance(e, MeterChanged) and e.meter == meter]
         assert all(spec.min <= v <= spec.max for v in values)
     replayed = Session.replay(tiny, seed, first.inputs)
     assert replayed.events_json() == first.events_json()
@@ -222,9 +267,10 @@ def test_team_vote_majority_with_lead_tie_break(tiny: CompiledScenario) -> None:
     with pytest.raises(EngineError, match="votes decide 'concede'"):
         two.choose("allies", votes={"lead": "concede", "deputy": "allies"})
     result = two.choose("concede", votes={"lead": "concede", "deputy": "allies"}, role="lead")
-    decision = result.of_type("decision")[0]
-    assert decision["votes"] == {"lead": "concede", "deputy": "allies"}
-    assert decision["vote_rule"] == "majority"
+    decision = result.of(DecisionTaken)[0]
+    assert dict(decision.votes or ()) == {"lead": "concede", "deputy": "allies"}
+    assert decision.to_dict()["votes"] == {"lead": "concede", "deputy": "allies"}
+    assert decision.vote_rule == "majority"
 
 
 def test_a_suspended_channel_stays_suspended_when_called(tiny: CompiledScenario) -> None:
@@ -233,9 +279,9 @@ def test_a_suspended_channel_stays_suspended_when_called(tiny: CompiledScenario)
         session.choose("wait")
         session.channels["political"] = "suspended"  # as a scenario effect would set it
         result = session.choose("back")
-        call = result.of_type("call")[0]
-        assert call["result"] == "unanswered"
-        assert "suspended" in call["reason"]
+        call = result.of(CallResolved)[0]
+        assert call.result == "unanswered"
+        assert "suspended" in call.reason
         assert session.channels["political"] == "suspended"
         assert "political" not in session.contact
 
@@ -259,11 +305,27 @@ def test_snapshot_and_restore_fork_exactly(tiny: CompiledScenario, batch: bool) 
         assert session.outcome == fresh.outcome
 
 
-def test_detach_lets_go_of_the_machines(tiny: CompiledScenario) -> None:
-    from game.engine.machines import flow_machine, lifecycle_machine
+def test_detach_lets_go_of_the_machine(tiny: CompiledScenario) -> None:
+    from game.engine.machines import attached_models, flow_machine
 
     session = Session.start(tiny, seed=1)
-    assert session in lifecycle_machine().models and session in flow_machine(tiny).models
+    assert session in flow_machine(tiny).models and session in attached_models()
     session.detach()
-    assert session not in lifecycle_machine().models
-    assert session not in flow_machine(tiny).models
+    assert session not in flow_machine(tiny).models and session not in attached_models()
+    assert session.batch
+
+
+def test_a_session_built_detached_can_be_attached_where_it_stands(
+        tiny: CompiledScenario) -> None:
+    from game.engine.machines import flow_machine
+
+    session = Session.replay(tiny, 3, [{"type": "choose", "option": "call"}], batch=True)
+    assert session not in flow_machine(tiny).models and session.node == "second"
+    session.attach()
+    assert session in flow_machine(tiny).models
+    assert session.node == "second", "attaching must not reset the node to the start"
+    session.choose("wait")
+    live = Session.replay(tiny, 3, session.inputs)
+    assert session.events_json() == live.events_json()
+    session.detach()
+    live.detach()

@@ -184,8 +184,8 @@ def test_2001_has_no_defense_link_and_the_leaders_line_goes_unanswered() -> None
         session = Session(compiled, seed, batch=True)
         while not session.ended:
             session.choose(compiled.historical[session.node])
-        leaders = [e["result"] for e in session.events
-                   if e["type"] == "call" and e["channel"] == "leaders"]
+        leaders = [e.result for e in session.events
+                   if e.type == "call" and e.channel == "leaders"]
         assert leaders and "answered" not in leaders
     # The wording ladder: regret, sorry, apology are concessions with a standing cost.
     options = {o.id: o for n in compiled.model.nodes for o in n.decision.options}
@@ -203,8 +203,8 @@ def test_2022_military_channels_are_suspended_after_the_countermeasures() -> Non
         assert session.channels["nsa"] != "suspended"
         session.choose("attache-ask")
         session.choose("dtl-again")
-        calls = [e for e in session.events if e["type"] == "call" and e["channel"] == "dtl"]
-        assert calls[-1]["result"] == "unanswered"
+        calls = [e for e in session.events if e.type == "call" and e.channel == "dtl"]
+        assert calls[-1].result == "unanswered"
         assert session.channels["dtl"] == "suspended"
         assert "dtl" not in session.contact
 
@@ -214,8 +214,8 @@ def test_2023_the_minister_is_gated_by_sanctions() -> None:
     for seed in range(20):
         session = Session(compiled, seed, batch=True)
         session.choose("request-meeting")
-        call = next(e for e in session.events if e["type"] == "call")
-        assert call["result"] == "declined" and "sanctions" in call["reason"]
+        call = next(e for e in session.events if e.type == "call")
+        assert call.result == "declined" and "sanctions" in call.reason
     # Waiving opens the gate (the call is then decided by the counterpart model).
     results = set()
     for seed in range(40):
@@ -224,7 +224,7 @@ def test_2023_the_minister_is_gated_by_sanctions() -> None:
         session.choose("release-video")
         session.choose("disclose-refusal")
         session.choose("minister-aside")
-        call = [e for e in session.events if e["type"] == "call"][-1]
-        assert "sanctions" not in call["reason"]
-        results.add(call["result"])
+        call = [e for e in session.events if e.type == "call"][-1]
+        assert "sanctions" not in call.reason
+        results.add(call.result)
     assert len(results) >= 2

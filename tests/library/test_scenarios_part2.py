@@ -142,9 +142,9 @@ def test_close_encounters_theater_line_can_be_discovered() -> None:
     session.choose("private-protest")
     result = session.choose("theater-request")
     calls = result.of_type("call")
-    assert calls and calls[0]["channel"] == "theater"
-    assert calls[0]["result"] == "declined"
-    assert "no such line" in calls[0]["reason"].lower()
+    assert calls and calls[0].channel == "theater"
+    assert calls[0].result == "declined"
+    assert "no such line" in calls[0].reason.lower()
     assert "theater_asked" in session.flags
 
 
@@ -164,8 +164,8 @@ def test_woodside_lines_stay_off_without_political_go_ahead() -> None:
         for option in ("public-test", "leave-it-out", "parallel-tracks", "joint-credit"):
             session.choose(option)
         calls = session.choose("cjcs-call").of_type("call")
-        assert calls[0]["result"] == "declined"
-        assert "switched off" in calls[0]["reason"]
+        assert calls[0].result == "declined"
+        assert "switched off" in calls[0].reason
         assert "cjcs" not in session.contact
 
 

@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from game.analysis.balance import (
-    balance_command,
-    balance_policies,
-    balance_report,
-    format_text,
-)
+from game.analysis.balance import balance_policies, balance_report, format_text
 from game.analysis.balance_html import render_html
+from game.commands.balance import balance_command
 from game.scenario.loader import load_scenario, load_scenario_text
 
 REPO = Path(__file__).resolve().parent.parent.parent

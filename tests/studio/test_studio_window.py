@@ -307,3 +307,23 @@ def test_browser_lists_shipped_scenarios_and_templates(studio: StudioWindow) -> 
     names = {p.name for p in studio.browser.files()}
     assert "balloon-2023.yaml" in names
     assert "new-scenario.yaml" in names
+
+
+def test_playtests_and_their_replays_leave_no_session_attached(
+        qtbot: Any, studio: StudioWindow) -> None:
+    from game.engine.machines import attached_models
+
+    before = {id(m) for m in attached_models()}
+    studio.start_playtest(studio.playtest.current_setup())
+    controller = studio.runner.controller  # type: ignore[union-attr]
+    controller.choose("wait", "")
+    line = line_of(studio, "brief: Things develop.")
+    type_over(qtbot, studio, line, "Things develop.", "Things develop fast.")
+    studio.save()
+    qtbot.waitUntil(lambda: "Replayed" in studio.playtest_window.info.text(), timeout=TIMEOUT)
+    # Only the playtest on screen is attached (the dry run and the one it replaced are not).
+    assert {id(m) for m in attached_models()} - before == {id(controller.session)}
+    studio.playtest_window.close()
+    studio.editor.document().setModified(False)
+    studio.close()
+    assert {id(m) for m in attached_models()} == before

@@ -235,15 +235,15 @@ def test_the_console_works_by_keyboard_alone(themed, qtbot, make_window) -> None
     QTest.keyClick(console.notes.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle()
     assert any(e.get("text") == "Typed without a mouse" for e in controller.session.events
-               if e["type"] == "facilitator")
+               if e.type == "facilitator")
     # Inject: the tab by Alt+1, then Tab through the form to the text, type, Ctrl+Enter.
     QTest.keyClick(console, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     console.inject.text.setFocus(Qt.FocusReason.TabFocusReason)
     QTest.keyClicks(console.inject.text, "A keyboard inject")
     QTest.keyClick(console.inject.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle()
-    assert any(e.get("text") == "A keyboard inject" for e in controller.session.events
-               if e["type"] == "inject")
+    assert any(e.text == "A keyboard inject" for e in controller.session.events
+               if e.type == "inject")
 
 
 def test_the_studio_works_by_keyboard_alone(themed, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -217,8 +217,8 @@ def test_a_session_started_from_open_scenario_file_can_be_resumed(qtbot, make_wi
     settle()
     row = next(r for r in window.home.session_rows if r.record.id == session_id)
     assert row.button.text() == "Resume" and row.button.isEnabled()
-    # As after a restart: the file was opened in an earlier run, not this one.
-    window._outside.clear()
+    # As after a restart, and the file moved away since: the journal keeps the scenario.
+    outside.unlink()
     qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.page() in ("play", "consequences"), timeout=10_000)
     assert window.controller.session_id == session_id

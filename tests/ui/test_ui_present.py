@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.engine import Session
+from game.engine.events import Cause
 from game.ui import present
 
 
@@ -25,7 +26,7 @@ def _ringing_then_unanswered(tiny: object) -> Session:
     for seed in range(200):
         session = Session.start(tiny, seed=seed)
         result = session.choose("call")
-        if result.of_type("call")[0]["result"] in ("unanswered", "ringing"):
+        if result.of_type("call")[0].result in ("unanswered", "ringing"):
             return session
     raise AssertionError("no seed gave an unanswered or ringing call")
 
@@ -61,7 +62,7 @@ def test_consequences_explain_each_change_and_hide_hidden_meters(tiny: object) -
         session = Session.start(tiny, seed=seed)
         session.choose("call")
         result = session.choose("back")
-        if any(e["type"] == "meter" and e["meter"] == "openness" for e in result.events):
+        if any(e.type == "meter" and e.meter == "openness" for e in result.events):
             break
     else:
         raise AssertionError("no seed answered the political call")
@@ -76,13 +77,13 @@ def test_consequences_explain_each_change_and_hide_hidden_meters(tiny: object) -
 
 
 def test_cause_words_are_plain() -> None:
-    assert present.cause_words({"type": "option", "text": "Shoot it down"}) == \
+    assert present.cause_words(Cause("option", "shoot", "Shoot it down")) == \
         "your choice “Shoot it down”"
-    assert present.cause_words({"type": "counterpart", "text": "No answer."}) == \
+    assert present.cause_words(Cause("counterpart", "dtl", "No answer.")) == \
         "the counterpart: No answer."
-    assert present.cause_words({"type": "outcome", "text": "The press notices."}) == \
+    assert present.cause_words(Cause("outcome", "press", "The press notices.")) == \
         "The press notices."
-    assert "+=" not in present.cause_words({"type": "option", "text": "x", "rule": "a += 1"})
+    assert "+=" not in present.cause_words(Cause("option", "x", "x", "a += 1"))
 
 
 def test_feed_is_newest_first_and_includes_silences(tiny: object) -> None:

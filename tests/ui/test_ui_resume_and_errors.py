@@ -111,7 +111,7 @@ def test_hidden_meters_never_reach_the_trainee(qtbot, make_window, library, flag
                      and ctrl.session.channels[b.option.channel] != "suspended"), 0)
         play_turn(window, talk)
         turns += 1
-        if ctrl.last_result and any(e["type"] == "meter" and e["meter"] in {m.id for m in hidden}
+        if ctrl.last_result and any(e.type == "meter" and e.meter in {m.id for m in hidden}
                                     for e in ctrl.last_result.events):
             seen_hidden_change = True
         for text in all_strings(view):
@@ -235,3 +235,23 @@ def test_home_opens_the_authoring_studio(qtbot, make_window) -> None:  # type: i
     studios[0].close()
     qtbot.waitUntil(lambda: not any(
         isinstance(w, StudioWindow) and w.isVisible() for w in QApplication.topLevelWidgets()))
+
+
+def test_a_session_resumes_after_its_scenario_file_is_deleted(  # type: ignore[no-untyped-def]
+        qtbot, make_window, library, scenario_dir) -> None:
+    window = make_window()
+    begin(window, library, qtbot)
+    play_turn(window, 0)
+    sid = window.controller.session_id
+    events = window.controller.session.events_json()
+    window.go_home()
+    (scenario_dir / "balloon-2023.yaml").unlink()
+    library.reload_now()
+    settle()
+    window.home.refresh_sessions()
+    row = next(r for r in window.home.session_rows if r.record.id == sid)
+    assert row.button.isEnabled(), "the journal keeps the scenario: the session can resume"
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.page() == "consequences", timeout=5000)
+    assert window.controller.session.events_json() == events
+    assert "its file is gone" in window.statusBar().currentMessage()

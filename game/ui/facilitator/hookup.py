@@ -12,7 +12,7 @@ screens:
 * :func:`add_actions` puts "Facilitator console" and "Larger type" in its
   menus (a facilitator may also open the console on any running session).
 
-The console lives in ``window.windows`` (closed with the main window) and
+The console lives in the window's registry (closed with the main window) and
 closes itself when its session's controller goes away.
 """
 
@@ -50,7 +50,8 @@ def start_options(scenario: CompiledScenario, choices: dict[str, Any]) -> tuple[
 
 
 def find_console(window: QWidget) -> FacilitatorConsole | None:
-    for other in getattr(window, "windows", []):
+    registry = getattr(window, "registry", None)
+    for other in registry.of("console") if registry is not None else []:
         if other.objectName() == "facilitator-console":
             return other
     return None
@@ -70,11 +71,9 @@ def open_console(window: QWidget, controller: SessionController, *,
 
     console = FacilitatorConsole(controller, trainee_window=window)
     console.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    windows = getattr(window, "windows", None)
-    if isinstance(windows, list):
-        windows.append(console)
-        console.destroyed.connect(
-            lambda _=None, c=console: windows.remove(c) if c in windows else None)
+    registry = getattr(window, "registry", None)
+    if registry is not None:
+        registry.add(console, "console")
     if presentation:
         was_on = is_presentation(window)
         console.presentation_action.setChecked(True)  # sets the trainees' window's type

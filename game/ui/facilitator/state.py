@@ -7,23 +7,21 @@ Everything here is derived from the engine's public state (``session.meters``,
 counterpart's chance of accepting a call and why, answers on their way,
 preconditions that would make a call fail, where each option leads and what
 the expert would do here. Nothing in this module may be shown on the
-trainee's screen.
+trainee's screen. Events are worded by the one describer
+(:mod:`game.engine.describe`, facilitator audience).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from game.ui.present import (
-    INJECT_KIND_LABELS,
-    LEVEL_LABELS,
-    STATUS_LABELS,
-    STATUS_TONE,
-    format_delta,
-    format_short,
-)
+from game.engine.describe import ACTION_LABELS as ACTION_LABELS
+from game.engine.describe import Describer, format_delta, format_short_clock
+from game.engine.events import FacilitatorAction, InjectShown, MeterChanged
+from game.ui.present import LEVEL_LABELS, STATUS_LABELS, STATUS_TONE
+from game.vocabulary import CHANNEL_STATUSES, FORCEABLE_RESULTS
 
 if TYPE_CHECKING:
     from game.engine import Session
@@ -34,12 +32,9 @@ END = "end"
 #: The trainee's number keys for options (as in the decision panel).
 KEYS = "1234567890"
 
-#: Results a facilitator can force on a call, in the order the buttons show them.
-FORCE_RESULTS: tuple[tuple[str, str], ...] = (
-    ("answered", "Answer"),
-    ("declined", "Decline"),
-    ("unanswered", "No answer"),
-)
+#: Results a facilitator can force on a call, with their button text (from the table).
+FORCE_RESULTS: tuple[tuple[str, str], ...] = tuple(
+    (status, CHANNEL_STATUSES[status].forceable or status) for status in FORCEABLE_RESULTS)
 
 
 def role_title(scenario: CompiledScenario, role: str | None) -> str:
@@ -80,12 +75,11 @@ class MeterLine:
 
 def meter_lines(session: Session) -> list[MeterLine]:
     """Every meter, hidden ones included (marked), in the scenario's order."""
-    from game.ui.present import cause_words
-
-    last: dict[str, Mapping[str, Any]] = {}
+    words = Describer(session.scenario, "facilitator")
+    last: dict[str, MeterChanged] = {}
     for event in session.events:
-        if event.get("type") == "meter":
-            last[str(event["meter"])] = event
+        if isinstance(event, MeterChanged):
+            last[event.meter] = event
     lines = []
     for spec in session.scenario.model.meters:
         value = session.meters[spec.id]
@@ -93,8 +87,8 @@ def meter_lines(session: Session) -> list[MeterLine]:
         change = last.get(spec.id)
         text = ""
         if change is not None:
-            why = cause_words(change.get("cause"))
-            text = format_delta(float(change["delta"])) + (f" — {why}" if why else "")
+            why = words.cause(change.cause)
+            text = format_delta(change.delta) + (f" — {why}" if why else "")
         lines.append(MeterLine(spec.id, spec.label, value, spec.max, band, spec.hidden,
                                spec.higher_is, text))
     return lines
@@ -330,20 +324,17 @@ class MessageLine:
 
 def message_lines(session: Session) -> list[MessageLine]:
     """Every inject delivered so far (all roles), newest first, with its recipients."""
-    scenario = session.scenario
+    words = Describer(session.scenario, "facilitator")
     lines = []
     for event in session.events:
-        if event.get("type") != "inject":
+        if not isinstance(event, InjectShown):
             continue
-        to = event.get("to") or []
-        who = ", ".join(role_title(scenario, r) for r in to) if to else "everyone"
-        kind = str(event.get("kind") or "intel")
+        who = ", ".join(words.role_title(r) for r in event.to) if event.to else "everyone"
+        kind = event.kind or "intel"
         lines.append(MessageLine(
-            int(event["seq"]), f"D{int(event.get('turn', 0)) + 1} · "
-            f"{format_short(str(event.get('clock', '')))}",
-            INJECT_KIND_LABELS.get(kind, kind.title()), str(event.get("sender", "")),
-            " ".join(str(event.get("text", "")).split()), who,
-            bool(event.get("facilitator", False)),
+            event.seq, f"D{event.turn + 1} · {format_short_clock(event.clock)}",
+            words.inject_kind_label(kind), event.sender, " ".join(event.text.split()), who,
+            event.facilitator,
         ))
     lines.reverse()
     return lines
@@ -361,60 +352,24 @@ class LogLine:
     text: str
 
 
-ACTION_LABELS = {
-    "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
-    "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
-    "pause-trainee": "Trainees paused", "resume-trainee": "Trainees resumed",
-}
-
-
 def log_lines(session: Session) -> list[LogLine]:
     """Every facilitator action and note in this session, newest first."""
-    scenario = session.scenario
+    words = Describer(session.scenario, "facilitator")
     lines = []
     for event in session.events:
-        kind = event.get("type")
-        if kind == "inject" and event.get("facilitator"):
+        if isinstance(event, InjectShown) and event.facilitator:
             action = "inject"
-            to = event.get("to") or []
-            who = ", ".join(role_title(scenario, r) for r in to) if to else "everyone"
-            text = f"{event.get('sender', '')} → {who}: {' '.join(str(event['text']).split())}"
-        elif kind == "facilitator":
-            action = str(event.get("action"))
-            text = _action_text(scenario, event)
+            who = ", ".join(words.role_title(r) for r in event.to) if event.to else "everyone"
+            text = f"{event.sender} → {who}: {' '.join(event.text.split())}"
+        elif isinstance(event, FacilitatorAction):
+            action = event.action
+            text = words.action(event)
             if action in ("pause", "resume") and event.get("by") == "trainee":
                 action = f"{action}-trainee"  # the trainees' own, not the facilitator's
         else:
             continue
-        lines.append(LogLine(int(event["seq"]), int(event.get("turn", 0)),
-                             f"D{int(event.get('turn', 0)) + 1} · "
-                             f"{format_short(str(event.get('clock', '')))}",
-                             ACTION_LABELS.get(action, action.title()), text))
+        lines.append(LogLine(event.seq, event.turn,
+                             f"D{event.turn + 1} · {format_short_clock(event.clock)}",
+                             words.action_label(action), text))
     lines.reverse()
     return lines
-
-
-def _action_text(scenario: CompiledScenario, event: Mapping[str, Any]) -> str:
-    action = event.get("action")
-    reason = str(event.get("reason") or "").strip()
-    tail = f" — {reason}" if reason else ""
-    if action == "note":
-        return str(event.get("text", ""))
-    if action == "adjust":
-        meter = scenario.meters.get(str(event.get("meter")))
-        name = meter.label if meter is not None else str(event.get("meter"))
-        return f"{name} {format_delta(float(event.get('delta', 0)))}{tail}"
-    if action == "set_flag":
-        return f"{event.get('flag')} = {'on' if event.get('value', True) else 'off'}{tail}"
-    if action == "jump":
-        return f"to “{node_title(scenario, str(event.get('node')))}”{tail}"
-    if action == "force_answer":
-        channel = scenario.channels.get(str(event.get("channel")))
-        name = channel.label if channel is not None else str(event.get("channel"))
-        result = STATUS_LABELS.get(str(event.get("result")), str(event.get("result")))
-        return f"{name}: {result.lower()}{tail}"
-    if action in ("pause", "resume"):
-        return "scenario clock and decision timer " + ("stopped" if action == "pause"
-                                                        else "running again")
-    return tail.strip(" —")
-

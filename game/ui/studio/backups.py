@@ -21,12 +21,9 @@ KEEP = 40
 
 def backup_root() -> Path:
     """Where backups live (``$HOTLINE_BACKUPS`` or the user data folder)."""
-    env = os.environ.get("HOTLINE_BACKUPS")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
+    from game.paths import backups_dir
 
-    return platformdirs.user_data_path("hotline") / "backups"
+    return backups_dir()
 
 
 @dataclass(frozen=True)

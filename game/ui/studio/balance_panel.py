@@ -1,8 +1,8 @@
 """The balance panel: run the balance report off the GUI thread and chart it.
 
-The report (:func:`game.analysis.balance.balance_report`) runs in a
-``QThread`` with a progress bar and a Cancel button; a cancelled run still
-shows what was played. Charts use QtCharts: how games end per policy
+The report (:func:`game.analysis.balance.balance_report`) runs as a
+background :class:`~game.ui.workers.Job` with a progress bar and a Cancel
+button; a cancelled run still shows what was played. Charts use QtCharts: how games end per policy
 (stacked bars coloured by the endings' tone) and the score distribution per
 policy (box plots: 10th, 25th, 50th, 75th and 90th percentiles). Findings,
 the per-decision table and an HTML export complete it.
@@ -10,7 +10,8 @@ the per-decision table and an HTML export complete it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -22,7 +23,7 @@ from PySide6.QtCharts import (
     QHorizontalPercentBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, QThread, Signal
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,56 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from game.ui.workers import Job, failure_text
+
 if TYPE_CHECKING:
     from game.analysis.balance import BalanceReport
     from game.scenario.compile import CompiledScenario
-
-
-class BalanceThread(QThread):
-    """Runs one balance report; ``cancel()`` stops it after the current chunk.
-
-    Signals:
-        progressed(done, total): Games played so far over all policies.
-        reported(BalanceReport): The report (possibly partial if cancelled).
-        failed(str): Why the run could not finish.
-    """
-
-    progressed = Signal(int, int)
-    reported = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, scenario: CompiledScenario, games: int, seed: int,
-                 workers: int | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.scenario = scenario
-        self.games = games
-        self.seed = seed
-        self.workers = workers
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        """Ask the run to stop (thread-safe)."""
-        self._cancelled = True
-
-    @property
-    def cancelled(self) -> bool:
-        """Whether Cancel was pressed."""
-        return self._cancelled
-
-    def run(self) -> None:
-        """The thread's body: play every policy."""
-        from game.analysis.balance import balance_report
-
-        try:
-            report = balance_report(
-                self.scenario, self.games, self.seed, workers=self.workers,
-                progress=lambda done, total: self.progressed.emit(done, total),
-                cancel=lambda: self._cancelled,
-            )
-        except Exception as exc:  # noqa: BLE001 - reported to the author, not swallowed
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.reported.emit(report)
 
 
 _TONE = {"good": ["#2e7d32", "#66bb6a", "#1b5e20"], "mixed": ["#f0a500", "#ffd54f", "#c77c00"],
@@ -119,7 +75,7 @@ class BalancePanel(QWidget):
         self.workers = workers
         self.scenario: CompiledScenario | None = None
         self.report: BalanceReport | None = None
-        self.worker: BalanceThread | None = None
+        self.worker: Job | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 12, 12, 12)
         outer.setSpacing(8)
@@ -214,22 +170,31 @@ class BalancePanel(QWidget):
         return self.worker is not None
 
     def run(self) -> None:
-        """Start the report on a worker thread."""
+        """Start the report off the GUI thread."""
         if self.scenario is None or self.worker is not None:
             return
-        thread = BalanceThread(self.scenario, self.games.value(), self.seed.value(),
-                               self.workers, self)
-        thread.progressed.connect(self._progressed)
-        thread.reported.connect(self._reported)
-        thread.failed.connect(self._failed)
-        thread.finished.connect(self._thread_done)
-        self.worker = thread
+        scenario, games, seed, workers = (self.scenario, self.games.value(), self.seed.value(),
+                                          self.workers)
+
+        def work(progress: Callable[[int, int], None],
+                 cancelled: Callable[[], bool]) -> BalanceReport:
+            from game.analysis.balance import balance_report
+
+            return balance_report(scenario, games, seed, workers=workers, progress=progress,
+                                  cancel=cancelled)
+
+        job = Job(work, self)
+        job.signals.progress.connect(self._progressed)
+        job.signals.done.connect(self._reported)
+        job.signals.failed.connect(self._failed)
+        job.signals.finished.connect(self._thread_done)
+        self.worker = job
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         self.progress.setRange(0, 0)
         self.status.setText("Starting…")
-        thread.start()
+        job.start()
 
     def cancel(self) -> None:
         """Stop the running report (it shows the games already played)."""
@@ -243,7 +208,7 @@ class BalancePanel(QWidget):
         """Block until a running report stops (for closing the window)."""
         if self.worker is None:
             return True
-        return self.worker.wait(ms)
+        return self.worker.wait(ms / 1000)
 
     def _progressed(self, done: int, total: int) -> None:
         if self.worker is None:
@@ -258,16 +223,14 @@ class BalancePanel(QWidget):
         self.show_report(report)
         self.finished.emit(report)
 
-    def _failed(self, message: str) -> None:
-        self.status.setText(f"The balance report failed: {message}")
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"The balance report failed: {type(exc).__name__}: "
+                            f"{failure_text(exc)}")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
 
     def _thread_done(self) -> None:
-        thread = self.worker
         self.worker = None
-        if thread is not None:
-            thread.deleteLater()
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.run_button.setEnabled(self.scenario is not None)

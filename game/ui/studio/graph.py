@@ -44,16 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-KIND_COLORS: dict[str, str] = {
-    "call": "#1f5fbf",
-    "back_channel": "#7a3fa8",
-    "escalate": "#c62828",
-    "public": "#d9730d",
-    "concede": "#2e7d32",
-    "de_escalate": "#00897b",
-    "wait": "#6b7685",
-    "allies": "#137a9a",
-}
+from game.vocabulary import OPTION_KINDS
+
+KIND_COLORS: dict[str, str] = {k.id: k.colour for k in OPTION_KINDS.values()}
 TONE_COLORS = {"good": "#2e7d32", "mixed": "#b7790f", "bad": "#c62828"}
 END_ID = "__end__"
 

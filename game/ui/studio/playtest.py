@@ -112,7 +112,7 @@ def replayable(scenario: CompiledScenario, seed: int,
     """
     from game.engine import EngineError, Session
 
-    session = Session(scenario, seed)
+    session = Session(scenario, seed, batch=True)  # a dry run: never attached
     kept: list[dict[str, Any]] = []
     for data in inputs:
         if data.get("type") in ("pause", "resume"):
@@ -191,21 +191,22 @@ class PlaytestRunner(QObject):
         return len(kept), len(recorded)
 
     def _begin(self, scenario: CompiledScenario, inputs: list[dict[str, Any]]) -> str:
+        """Record a new playtest session (through the controller's service) and show it.
+
+        The setup and the replayed choices are ordinary recorded inputs; the
+        controller then reopens the session so the last choice's consequences
+        show again, as after any resume.
+        """
         assert self.setup is not None
-        model = scenario.model
-        journal = self.journal
-        session_id = journal.create_session(
-            scenario_id=model.id, scenario_version=model.version,
-            content_hash=scenario.content_hash, scenario_title=model.title,
-            scenario_path=self.scenario_path, seed=self.setup.seed, roles=[],
-            trainee="author", mode=PLAYTEST_MODE,
-        )
-        for data in inputs:
-            journal.append_input(session_id, data)
         controller = self.make_controller()
-        controller.resume(session_id, scenario)
-        self.started.emit(session_id)
-        return session_id
+        with controller.service.create(scenario, seed=self.setup.seed, trainee="author",
+                                       mode=PLAYTEST_MODE, scenario_path=self.scenario_path,
+                                       attach=False) as recorded:
+            for data in inputs:
+                recorded.apply(data)
+        controller.resume(recorded.id, scenario)
+        self.started.emit(recorded.id)
+        return recorded.id
 
     def close(self) -> None:
         """Stop the session and delete the scratch journal."""

@@ -9,12 +9,15 @@ from any node with chosen meters and flags; replays your choices after you
 save), and Balance (the balance report with charts, off the GUI thread).
 
 Saving writes the editor's text exactly as it is, so comments and layout are
-kept. The text is backed up automatically (every few seconds after a change,
-on save and on close) to the user data folder.
+kept. New scenarios are saved in the user's scenarios folder; the bundled
+scenarios are never written: saving one asks where to put the user's own copy
+(in that folder too). The text is backed up automatically (every few seconds
+after a change, on save and on close) to the user data folder.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from datetime import datetime
@@ -48,6 +51,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from game import paths
+
 from .backups import Backups
 from .balance_panel import BalancePanel
 from .checker import CheckResult, LiveChecker
@@ -59,17 +64,14 @@ if TYPE_CHECKING:
     from game.scenario.compile import CompiledScenario
     from game.scenario.lint import LintResult
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-TEMPLATES = REPO_ROOT / "scenarios" / "templates"
+TEMPLATES = paths.templates_dir()
 TEMPLATE = TEMPLATES / "new-scenario.yaml"
 BACKUP_EVERY_MS = 15_000
 
 
 def _scenario_dirs() -> list[tuple[str, Path]]:
-    from game.ui.library import REPO_SCENARIOS, user_scenarios_dir
-
-    return [("Shipped scenarios", REPO_SCENARIOS), ("My scenarios", user_scenarios_dir()),
-            ("Templates", TEMPLATES)]
+    return [("Bundled (read-only)", paths.bundled_scenarios_dir()),
+            ("My scenarios", paths.user_scenarios_dir()), ("Templates", TEMPLATES)]
 
 
 def _slug(text: str) -> str:
@@ -309,6 +311,29 @@ class StudioWindow(QMainWindow):
         return name if name in THEME_NAMES else "light"
 
     def _build(self) -> None:
+        """Lay the window out: toolbar and menus, the editor with its find bar and
+        issues, the side panels (graph, playtest, balance) and the scenario browser."""
+        self._build_toolbar()
+        self._build_menus()
+        self._build_find_bar()
+        center = self._build_center()
+        self._build_side()
+        self._build_frame(center)
+
+    def _action(self, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        """A window action with its shortcut and tooltip."""
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setToolTip(tip or text)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_toolbar(self) -> None:
+        """The toolbar and the actions it shares with the menus."""
         tools = QToolBar("Studio")
         tools.setObjectName("studioTools")
         tools.setMovable(False)
@@ -316,23 +341,12 @@ class StudioWindow(QMainWindow):
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(tools)
 
-        def action(text: str, slot: Any,
-                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   tip: str = "") -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(QKeySequence(shortcut))
-            act.setToolTip(tip or text)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
         self.new_menu = QMenu("New", self)
-        self.act_new_template = action("New scenario from the template…",
-                                       lambda: self.new_from_template(),
-                                       QKeySequence.StandardKey.New)
-        self.act_new_msel = action("New scenario from an MSEL table (CSV)…",
-                                   lambda: self.new_from_msel())
+        self.act_new_template = self._action("New scenario from the template…",
+                                             lambda: self.new_from_template(),
+                                             QKeySequence.StandardKey.New)
+        self.act_new_msel = self._action("New scenario from an MSEL table (CSV)…",
+                                         lambda: self.new_from_msel())
         self.new_menu.addAction(self.act_new_template)
         self.new_menu.addAction(self.act_new_msel)
         new_button = QToolButton()
@@ -341,40 +355,43 @@ class StudioWindow(QMainWindow):
         new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         new_button.setToolTip("Create a scenario from the template or from an MSEL table")
         tools.addWidget(new_button)
-        self.act_open = action("Open…", lambda: self.choose_file(), QKeySequence.StandardKey.Open)
-        self.act_save = action("Save", lambda: self.save(), QKeySequence.StandardKey.Save,
-                               "Save the text exactly as written (Ctrl+S)")
-        self.act_save_as = action("Save as…", lambda: self.save_as(),
-                                  QKeySequence.StandardKey.SaveAs)
+        self.act_open = self._action("Open…", lambda: self.choose_file(),
+                                     QKeySequence.StandardKey.Open)
+        self.act_save = self._action("Save", lambda: self.save(), QKeySequence.StandardKey.Save,
+                                     "Save the text exactly as written (Ctrl+S)")
+        self.act_save_as = self._action("Save as…", lambda: self.save_as(),
+                                        QKeySequence.StandardKey.SaveAs)
         tools.addAction(self.act_open)
         tools.addAction(self.act_save)
         tools.addAction(self.act_save_as)
         tools.addSeparator()
-        self.act_undo = action("Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
-        self.act_redo = action("Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
+        self.act_undo = self._action("Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
+        self.act_redo = self._action("Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
         tools.addAction(self.act_undo)
         tools.addAction(self.act_redo)
         tools.addSeparator()
-        self.act_find = action("Find…", self.show_find, QKeySequence.StandardKey.Find)
+        self.act_find = self._action("Find…", self.show_find, QKeySequence.StandardKey.Find)
         tools.addAction(self.act_find)
-        self.act_next_issue = action("Next issue", self.next_issue, "F8",
-                                     "Jump to the next error or warning (F8)")
+        self.act_next_issue = self._action("Next issue", self.next_issue, "F8",
+                                           "Jump to the next error or warning (F8)")
         tools.addAction(self.act_next_issue)
-        self.act_playtest = action("Playtest here", self.playtest_here, "F5",
-                                   "Playtest from the decision point under the cursor (F5)")
+        self.act_playtest = self._action("Playtest here", self.playtest_here, "F5",
+                                         "Playtest from the decision point under the cursor (F5)")
         tools.addAction(self.act_playtest)
-        self.act_backups = action("Backups…", self.show_backups, None,
-                                  "Restore an automatic backup of this scenario")
+        self.act_backups = self._action("Backups…", self.show_backups, None,
+                                        "Restore an automatic backup of this scenario")
         tools.addAction(self.act_backups)
 
+    def _build_menus(self) -> None:
+        """File, Edit and Run menus (the toolbar's actions and a few more)."""
         menu = self.menuBar().addMenu("&File")
         menu.addMenu(self.new_menu)
         for act in (self.act_open, self.act_save, self.act_save_as, self.act_backups):
             menu.addAction(act)
         menu.addSeparator()
-        close = action("Close", self.close)
+        close = self._action("Close", self.close)
         from game.ui.widgets import close_keys
 
         close.setShortcuts(close_keys())
@@ -384,21 +401,22 @@ class StudioWindow(QMainWindow):
             edit.addAction(act)
         run = self.menuBar().addMenu("&Run")
         run.addAction(self.act_playtest)
-        act_balance = action("Balance report", self.show_balance, "F7",
-                             "Show the balance panel (F7)")
+        act_balance = self._action("Balance report", self.show_balance, "F7",
+                                   "Show the balance panel (F7)")
         run.addAction(act_balance)
-        act_check = action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
+        act_check = self._action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
         run.addAction(act_check)
         # Keyboard users move between the panes (Tab is two spaces in the editor).
-        self.act_next_pane = action("Next pane", lambda: self.focus_pane(1), "F6",
-                                    "Move to the next pane (F6)")
-        self.act_prev_pane = action("Previous pane", lambda: self.focus_pane(-1), "Shift+F6",
-                                    "Move to the previous pane (Shift+F6)")
+        self.act_next_pane = self._action("Next pane", lambda: self.focus_pane(1), "F6",
+                                          "Move to the next pane (F6)")
+        self.act_prev_pane = self._action("Previous pane", lambda: self.focus_pane(-1),
+                                          "Shift+F6", "Move to the previous pane (Shift+F6)")
         view = self.menuBar().addMenu("&View")
         view.addAction(self.act_next_pane)
         view.addAction(self.act_prev_pane)
 
-        # Find bar (hidden until Ctrl+F).
+    def _build_find_bar(self) -> None:
+        """The find bar (hidden until Ctrl+F)."""
         self.find_bar = QFrame()
         find_row = QHBoxLayout(self.find_bar)
         find_row.setContentsMargins(6, 2, 6, 2)
@@ -417,6 +435,8 @@ class StudioWindow(QMainWindow):
         find_row.addWidget(close_find)
         self.find_bar.hide()
 
+    def _build_center(self) -> QWidget:
+        """The file name, the find bar, and the editor above its issue list."""
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
@@ -450,7 +470,10 @@ class StudioWindow(QMainWindow):
         editor_split.setStretchFactor(1, 1)
         editor_split.setSizes([640, 200])
         center_layout.addWidget(editor_split, 1)
+        return center
 
+    def _build_side(self) -> None:
+        """The side panels: the flow graph (with zoom and legend), playtest, balance."""
         self.side = QTabWidget()
         self.side.setAccessibleName("Studio panels")
         graph_page = QWidget()
@@ -486,6 +509,8 @@ class StudioWindow(QMainWindow):
         self.side.addTab(self.playtest, "Playtest")
         self.side.addTab(self.balance, "Balance")
 
+    def _build_frame(self, center: QWidget) -> None:
+        """Browser | editor | side panels, and the status bar."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -511,11 +536,11 @@ class StudioWindow(QMainWindow):
 
     @staticmethod
     def _legend_html() -> str:
-        from .graph import KIND_COLORS
+        from game.vocabulary import OPTION_KINDS
 
         swatches = " ".join(
-            f'<span style="color:{c}">■</span>&nbsp;{k.replace("_", "-")}'
-            for k, c in KIND_COLORS.items())
+            f'<span style="color:{k.colour}">■</span>&nbsp;{k.label.lower()}'
+            for k in OPTION_KINDS.values())
         return (f"<small>Arrows by option kind: {swatches}<br>"
                 '<span style="color:#1f5fbf">■</span>&nbsp;start &nbsp; '
                 '<span style="color:#2e7d32">●</span>/<span style="color:#b7790f">●</span>/'
@@ -588,9 +613,7 @@ class StudioWindow(QMainWindow):
                 return False
         title = title.strip() or "New scenario"
         ident = _slug(title)
-        from game.ui.library import user_scenarios_dir
-
-        self.open_text(template_text(title, ident), user_scenarios_dir() / f"{ident}.yaml")
+        self.open_text(template_text(title, ident), paths.user_scenarios_dir() / f"{ident}.yaml")
         return True
 
     def new_from_msel(self, csv_path: Path | None = None) -> bool:
@@ -604,13 +627,11 @@ class StudioWindow(QMainWindow):
             if not chosen:
                 return False
             csv_path = Path(chosen)
-        from game.analysis.msel import MselError, read_msel, skeleton_yaml
-        from game.ui.library import user_scenarios_dir
+        from game.analysis.msel import MselError, read_msel_file, skeleton_yaml
 
         try:
-            with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-                rows = read_msel(handle)
-        except (OSError, UnicodeDecodeError, MselError) as exc:
+            rows = read_msel_file(csv_path)  # a regular file within limits: never hangs
+        except MselError as exc:
             QMessageBox.warning(self, "Cannot import the MSEL",
                                 f"{csv_path.name} could not be imported:\n{exc}")
             return False
@@ -618,7 +639,7 @@ class StudioWindow(QMainWindow):
         text = skeleton_yaml(rows, scenario_id=ident,
                              title=csv_path.stem.replace("-", " ").replace("_", " ").title(),
                              source=csv_path.name)
-        self.open_text(text, user_scenarios_dir() / f"{ident}.yaml")
+        self.open_text(text, paths.user_scenarios_dir() / f"{ident}.yaml")
         self.save_status.setText(f"Imported {len(rows)} MSEL rows — search for TODO")
         return True
 
@@ -639,17 +660,38 @@ class StudioWindow(QMainWindow):
         """The editor's text."""
         return self.editor.toPlainText()
 
+    @property
+    def read_only(self) -> bool:
+        """True for a bundled scenario: Save makes the user's own copy instead."""
+        return self.path is not None and paths.is_bundled(self.path)
+
     def save(self) -> bool:
-        """Write the text as it is to the file (asks for a name if it has none)."""
-        if self.path is None:
+        """Write the text as it is to the file (asks for a name if it has none).
+
+        A bundled scenario is never overwritten: Save asks where to put a copy.
+        """
+        if self.path is None or self.read_only:
             return self.save_as()
         return self._write(self.path)
 
+    def _save_as_start(self) -> Path:
+        """Where Save as proposes to save: the user's scenarios folder, unless
+        the file already lives somewhere of the user's choosing."""
+        if self.suggested_path is not None:
+            return self.suggested_path
+        if self.path is not None and not self.read_only:
+            return self.path
+        name = self.path.name if self.path is not None else "scenario.yaml"
+        return paths.user_scenarios_dir() / name
+
     def save_as(self, path: Path | None = None) -> bool:
-        """Write the text to a new file."""
+        """Write the text to a new file (a bundled scenario's copy goes to the user's folder)."""
         if path is None:
-            start = self.suggested_path or self.path or Path.home() / "scenario.yaml"
-            start.parent.mkdir(parents=True, exist_ok=True) if start.parent else None
+            start = self._save_as_start()
+            try:
+                start.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # the dialog still opens; writing reports any real problem
             chosen, _ = QFileDialog.getSaveFileName(self, "Save the scenario as", str(start),
                                                     "Scenarios (*.yaml *.yml)")
             if not chosen:
@@ -657,6 +699,13 @@ class StudioWindow(QMainWindow):
             path = Path(chosen)
             if path.suffix not in (".yaml", ".yml"):
                 path = path.with_suffix(".yaml")
+        if paths.is_bundled(path):
+            QMessageBox.warning(
+                self, "Not saved",
+                f"{path.name} is one of the scenarios bundled with Hotline, which are "
+                f"read-only. Save your copy in your scenarios folder instead:\n"
+                f"{paths.user_scenarios_dir()}")
+            return False
         if not self._write(path):
             return False
         self.path = path
@@ -713,9 +762,14 @@ class StudioWindow(QMainWindow):
         name = self.path.name if self.path else (self.suggested_path.name
                                                  if self.suggested_path else "untitled")
         star = "*" if self.editor.document().isModified() else ""
-        self.setWindowTitle(f"{star}{name} — Hotline Studio")
-        where = str(self.path) if self.path else "not saved yet"
-        self.file_label.setText(f"<b>{star}{name}</b> &nbsp; <small>{where}</small>")
+        locked = " (read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{star}{name}{locked} — Hotline Studio")
+        where = html.escape(str(self.path)) if self.path else "not saved yet"
+        if self.read_only:
+            where = ("bundled with Hotline, read-only: Save makes your own copy in "
+                     "My scenarios")
+        self.file_label.setText(f"<b>{star}{html.escape(name)}</b> &nbsp; <small>{where}</small>")
+        self.file_label.setToolTip(str(self.path) if self.path else "")
 
     # --- backups ---
     def backup(self) -> None:
@@ -1029,6 +1083,6 @@ class StudioWindow(QMainWindow):
             self.playtest_window.close()
         if self.runner is not None:
             self.runner.close()
-        settings = QSettings()
+        settings = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
         settings.setValue("studio/last", str(self.path) if self.path else "")
         super().closeEvent(event)

@@ -60,10 +60,10 @@ def test_the_time_out_rule_fires_with_warnings_first(facilitated, journal, fake_
     assert play.clock_bar.timer.property("timer") == "urgent"
     tick(controller, fake_time, 9)
     assert controller.stage == "consequences"
-    decision = [e for e in controller.session.events if e["type"] == "decision"][-1]
-    assert decision["option"] == "hold"  # the scenario's on_timeout
-    assert decision["timed_out"] is True and decision["seconds"] == 60
-    assert decision["role"] == "deputy"
+    decision = [e for e in controller.session.events if e.type == "decision"][-1]
+    assert decision.option == "hold"  # the scenario's on_timeout
+    assert decision.timed_out is True and decision.seconds == 60
+    assert decision.role == "deputy"
     assert not warning.isVisibleTo(play)
     last = [d for d in journal.inputs(controller.session_id) if d["type"] == "choose"][-1]
     assert last["timed_out"] is True and last["option"] == "hold"
@@ -97,10 +97,10 @@ def test_a_time_out_during_a_team_vote_drops_the_votes(facilitated, journal, fak
     assert "the votes cast so far are dropped" in play.time_warning.text.text()
     tick(controller, fake_time, 5)
     assert controller.stage in ("consequences", "ended")
-    decision = [e for e in controller.session.events if e["type"] == "decision"][-1]
-    assert decision["timed_out"] is True
-    assert decision["votes"] is None
-    assert decision["option"] == controller.scenario.nodes["third"].decision.options[0].id
+    decision = [e for e in controller.session.events if e.type == "decision"][-1]
+    assert decision.timed_out is True
+    assert decision.votes is None
+    assert decision.option == controller.scenario.nodes["third"].decision.options[0].id
     notes = [d for d in journal.inputs(controller.session_id) if d["type"] == "note"]
     assert notes and notes[0]["time_limit"] == 30
 

@@ -110,7 +110,7 @@ def test_a_prepared_inject_from_the_scenario_can_be_delivered(qtbot, facilitated
     feed.refresh()
     assert "Allies ask what is going on." in feed.texts()
     event = controller.session.events[-1]
-    assert event["type"] == "inject" and event["facilitator"] is True
+    assert event.type == "inject" and event.facilitator is True
 
 
 def test_role_recipients_are_exclusive_with_everyone(facilitated) -> None:  # type: ignore[no-untyped-def]
@@ -162,7 +162,7 @@ def test_a_forced_answer_changes_the_outcome_and_replays_identically(  # type: i
             settle()
     session = controller.session
     assert session.outcome.ending_id == "talk"
-    assert any(e["type"] == "call" and e["result"] == "answered" for e in session.events)
+    assert any(e.type == "call" and e.result == "answered" for e in session.events)
     # Replayed from the journal alone: byte-identical events.
     record = journal.session(controller.session_id)
     inputs = journal.inputs(controller.session_id)
@@ -215,8 +215,10 @@ def test_the_console_shows_what_the_trainees_do_not_see(facilitated, team) -> No
     assert political.chance.text() == "70%"  # base 50% + the channel's 20%
     trainee_side = texts(console.trainee_column)
     assert "★ Expert: Call the defense link — Call first, on the military line." in trainee_side
-    assert "2  Call the defense link   ★ expert" in trainee_side or \
-        "Call the defense link   ★ expert" in trainee_side
+    # The option with the trainee's number key (calls come first on the decision panel).
+    title = console.findChild(QLabel, "console-option-call")
+    assert title is not None and title.text() == "1  Call the defense link   ★ expert"
+    assert window.session_view.play.decision.option_ids()[0] == "call"  # key 1 there too
     assert "→  The morning after" in trainee_side  # where each option leads
     assert "For the deputy only" in trainee_side  # every role's messages, with recipients
     # After a kinetic act the defense link's precondition fails; the console says why.
@@ -295,7 +297,7 @@ def test_pause_adjust_flag_jump_and_notes_are_journaled_and_in_the_debrief(  # t
     assert "Good debrief material" in load_aar(journal, controller.session_id).notes
     assert "after-action report" in console.statusBar().currentMessage()
     assert any(a == "adjust" and "openness" in t for a, t in actions)
-    assert any(a == "jump" and "third" in t for a, t in actions)
+    assert any(a == "jump" and team.nodes["third"].title in t for a, t in actions)
     assert {"pause", "resume", "set_flag"} <= {a for a, _ in actions}
 
 
@@ -347,3 +349,16 @@ def test_resuming_a_facilitated_session_reopens_the_console(  # type: ignore[no-
     assert again.controller.team
     assert "Note: Before the break." in texts(console.log_scroll)
     assert again.session_view.play.handover.covering
+
+
+def test_a_facilitated_team_session_leaves_nothing_attached(  # type: ignore[no-untyped-def]
+        qtbot, facilitated) -> None:
+    from game.engine.machines import attached_models
+
+    before = {id(m) for m in attached_models()}
+    window, console, controller = facilitated(team=True, seed=0)
+    assert {id(m) for m in attached_models()} - before == {id(controller.session)}
+    controller.facilitate({"type": "jump", "node": "third"})
+    window.close()
+    settle()
+    assert {id(m) for m in attached_models()} == before

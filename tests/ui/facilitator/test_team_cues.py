@@ -116,8 +116,8 @@ def test_the_decision_clock_does_not_run_behind_the_hand_over_cover(  # type: ig
     assert controller.clock.remaining() == 40
     assert play.clock_bar.timer.text() == "0:40 left"
     decide(window, "hold")
-    decision = [e for e in controller.session.events if e["type"] == "decision"][-1]
-    assert decision["seconds"] == 20.0, "time behind the cover is not time spent deciding"
+    decision = [e for e in controller.session.events if e.type == "decision"][-1]
+    assert decision.seconds == 20.0, "time behind the cover is not time spent deciding"
 
 
 def test_each_voter_gets_the_clock_only_once_their_cover_is_gone(  # type: ignore[no-untyped-def]

@@ -104,13 +104,13 @@ def test_two_role_team_each_role_sees_only_its_messages(qtbot, facilitated, jour
     choose(window, "concede", "Give a little")
     # A 1–1 tie goes to the earliest role: the lead's "allies".
     assert controller.stage in ("consequences", "ended")
-    decision = next(e for e in controller.session.events if e["type"] == "decision"
-                    and e["node"] == "third")
-    assert decision["option"] == "allies"
-    assert decision["votes"] == {"lead": "allies", "deputy": "concede"}
-    assert decision["vote_rule"] == "majority"
-    assert "Team lead: Allies first" in decision["rationale"]
-    assert "Deputy: Give a little" in decision["rationale"]
+    decision = next(e for e in controller.session.events if e.type == "decision"
+                    and e.node == "third")
+    assert decision.option == "allies"
+    assert dict(decision.votes or ()) == {"lead": "allies", "deputy": "concede"}
+    assert decision.vote_rule == "majority"
+    assert "Team lead: Allies first" in decision.rationale
+    assert "Deputy: Give a little" in decision.rationale
     line = consequences.decided_by.text.text()
     assert line.startswith("Team vote (majority)")
     assert "Team lead: Consult allies" in line and "Deputy: Concede a little" in line
