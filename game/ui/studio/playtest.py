@@ -317,6 +317,10 @@ class PlaytestPanel(QWidget):
         outer.addWidget(intro)
         form = QFormLayout()
         self.node = QComboBox()
+        # Long node titles must not widen the panel and squeeze the Studio's other panes.
+        self.node.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.node.setMinimumContentsLength(16)
         self.node.setAccessibleName("Start at node")
         self.node.setToolTip("The decision point to start at (follows the editor's cursor)")
         form.addRow("Start at", self.node)

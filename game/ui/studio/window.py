@@ -102,6 +102,7 @@ class ScenarioBrowser(QTreeWidget):
         super().__init__(parent)
         self.setHeaderHidden(True)
         self.setAccessibleName("Scenario browser")
+        self.setMinimumWidth(150)  # file names stay readable on a small screen
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.itemActivated.connect(self._activated)
@@ -444,6 +445,7 @@ class StudioWindow(QMainWindow):
         self.file_label = QLabel("")
         self.file_label.setContentsMargins(8, 4, 8, 4)
         self.file_label.setAccessibleName("File")
+        self.file_label.setWordWrap(True)  # a long path wraps instead of being cut
         center_layout.addWidget(self.file_label)
         center_layout.addWidget(self.find_bar)
         self.lock_bar = QFrame()
