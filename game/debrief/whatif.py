@@ -410,18 +410,21 @@ def _shares(counts: Counter[str], total: int) -> tuple[tuple[str, float], ...]:
     return tuple((key, round(n / total, 4)) for key, n in sorted(counts.items()))
 
 
-def who_could_pick_up(branch: Branch) -> str:
+def who_could_pick_up(branch: Branch, *, why: bool = True) -> str:
     """The counterpart's leadership at the end of an alternative's roads, in words.
 
     ``Expert road: military withheld — <why>. Random games: military withheld in
     82%; price 'sanctions' paid in 4%; repeated requests read as pressure in 31%.``
-    Empty when nothing was withheld, paid or pressed on any road.
+    Without ``why`` the leadership's reasons are left out (a table cell; the
+    full text goes in its tooltip). Empty when nothing was withheld, paid or
+    pressed on any road.
     """
     parts: list[str] = []
     e, r = branch.expert, branch.random
     if e is not None and e.withheld:
-        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld — "
-                         f"{why.rstrip().rstrip('.')}" for level, why in e.withheld)
+        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld"
+                         + (f" — {reason.rstrip().rstrip('.')}" if why else "")
+                         for level, reason in e.withheld)
         parts.append(f"Expert road: {said}")
     elif e is not None and (branch.random is None or branch.random.withheld):
         parts.append("Expert road: every level authorised at the end")

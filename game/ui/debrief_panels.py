@@ -351,7 +351,7 @@ class WhatIfPanel(QWidget):
                 _item(f"{format_score(r.min_score)}–{format_score(r.max_score)}" if r else ""),
                 _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
                 _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
-                _item(who_could_pick_up(b), who_could_pick_up(b)),
+                _item(who_could_pick_up(b, why=False), who_could_pick_up(b)),
             ]
             for col, cell in enumerate(cells):
                 if b.chosen:
