@@ -21,8 +21,10 @@ from game.records.errors import (
     is_user_problem,
 )
 from game.records.journal import (
+    ARCHIVE_KEY,
     BUSY_TIMEOUT_S,
     STATUSES,
+    AdminEvent,
     InputRecord,
     Journal,
     RowProblem,
@@ -43,12 +45,14 @@ from game.records.stores import (
 )
 
 __all__ = [
+    "ARCHIVE_KEY",
     "BUSY_TIMEOUT_S",
     "HOTLINE_APPLICATION_ID",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STATUSES",
     "STORE_ENV",
+    "AdminEvent",
     "AlreadyDecidedError",
     "AmbiguousSessionError",
     "BadRecordError",

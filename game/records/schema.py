@@ -261,6 +261,63 @@ _PG_SNAPSHOTS_V3: Final = (
     """,
 )
 
+# The store's own log: what an administrator did to sessions (archived one,
+# deleted one). A deletion keeps the whole session (header and inputs) in the
+# event's details, so nothing is ever lost silently. Append-only like the inputs
+# (so plain INTEGER PRIMARY KEY ids only grow); a short log needs no index.
+_SQLITE_ADMIN_V4: Final = (
+    """
+    CREATE TABLE admin_events (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        session_id TEXT,
+        actor      TEXT NOT NULL DEFAULT '',
+        details    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+    )
+    """,
+    """
+    CREATE TRIGGER admin_events_no_update BEFORE UPDATE ON admin_events
+    BEGIN
+        SELECT RAISE(ABORT, 'admin events are append-only');
+    END
+    """,
+    """
+    CREATE TRIGGER admin_events_no_delete BEFORE DELETE ON admin_events
+    BEGIN
+        SELECT RAISE(ABORT, 'admin events are append-only');
+    END
+    """,
+)
+_PG_ADMIN_V4: Final = (
+    """
+    CREATE TABLE hotline.admin_events (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        session_id TEXT COLLATE "C",
+        actor      TEXT NOT NULL DEFAULT '',
+        details    TEXT NOT NULL DEFAULT '{}' CHECK (json_typeof(details::json) = 'object')
+    )
+    """,
+    """
+    CREATE FUNCTION hotline.admin_events_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'admin events are append-only' USING ERRCODE = 'restrict_violation';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER admin_events_no_change BEFORE UPDATE OR DELETE ON hotline.admin_events
+    FOR EACH ROW EXECUTE FUNCTION hotline.admin_events_append_only()
+    """,
+    """
+    CREATE TRIGGER admin_events_no_truncate BEFORE TRUNCATE ON hotline.admin_events
+    FOR EACH STATEMENT EXECUTE FUNCTION hotline.admin_events_append_only()
+    """,
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("sessions and append-only inputs", _SQLITE_V1, _PG_V1),
     Migration(
@@ -269,6 +326,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         tuple(s.format(inputs="hotline.inputs") for s in _DECISIONS_V2),
     ),
     Migration("scenario snapshots", _SQLITE_SNAPSHOTS_V3, _PG_SNAPSHOTS_V3),
+    Migration("admin events (archive, delete)", _SQLITE_ADMIN_V4, _PG_ADMIN_V4),
 )
 #: The schema version this build writes.
 SCHEMA_VERSION: Final = len(MIGRATIONS)
