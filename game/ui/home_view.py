@@ -156,7 +156,7 @@ class HomeView(QWidget):
     Signals:
         startRequested(ScenarioEntry), resumeRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested(), studioRequested()
+        openFileRequested(), studioRequested(), browseRequested()
     """
 
     startRequested = Signal(object)
@@ -165,6 +165,7 @@ class HomeView(QWidget):
     problemsRequested = Signal(object)
     openFileRequested = Signal()
     studioRequested = Signal()
+    browseRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -307,6 +308,12 @@ class HomeView(QWidget):
             row.button.clicked.connect(lambda _=False, r=record: self.debriefRequested.emit(r.id))
             self.session_rows.append(row)
             add(row)
+        # Every other session (older, archived, by trainee or date) is in the browser.
+        self.browse_button = _button("All sessions…", "all-sessions",
+                                     accessible="Find any recorded session: search, filter, "
+                                     "open, resume, archive or delete")
+        self.browse_button.clicked.connect(self.browseRequested)
+        self.sessions.body.addLayout(hbox(None, self.browse_button))
         self.sessions.body.addStretch(1)
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             lambda e: self.show_problems(e.path, e.problems))
         self.home.openFileRequested.connect(self.choose_scenario_file)
         self.home.studioRequested.connect(lambda: self.open_studio())
+        self.home.browseRequested.connect(lambda: self.open_browser())
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage("Every choice is saved the moment you confirm it; "
@@ -147,7 +148,13 @@ class MainWindow(QMainWindow):
         studio_action = QAction("Authoring &Studio…", self)
         studio_action.setShortcut(QKeySequence("Ctrl+E"))
         studio_action.triggered.connect(lambda: self.open_studio())
-        for action in (self.home_action, open_action, studio_action):
+        browse_action = QAction("All &sessions…", self)
+        browse_action.setShortcut(QKeySequence("Ctrl+B"))
+        browse_action.triggered.connect(lambda: self.open_browser())
+        class_action = QAction("&Class view…", self)
+        class_action.triggered.connect(lambda: self.open_class())
+        for action in (self.home_action, open_action, studio_action, browse_action,
+                       class_action):
             session.addAction(action)
         session.addSeparator()
         session.addAction(quit_action)
@@ -442,6 +449,41 @@ class MainWindow(QMainWindow):
         window.raise_()
         return window
 
+    # -- the instructor's desk: every session, a class ---------------------------
+    def open_browser(self) -> QWidget:
+        """Open (or bring forward) the session browser."""
+        from .session_browser import SessionBrowser
+
+        found = self.registry.find("browser")
+        if found is not None:
+            found.show()
+            found.raise_()
+            found.activateWindow()
+            return found
+        browser = self.registry.add(SessionBrowser(self.journal), "browser")
+        browser.debriefRequested.connect(self.open_debrief)
+        browser.resumeRequested.connect(self._resume_from_browser)
+        browser.classRequested.connect(lambda scenario_id: self.open_class(scenario_id))
+        browser.setWindowIcon(self.windowIcon())
+        browser.show()
+        return browser
+
+    def _resume_from_browser(self, session_id: str) -> None:
+        self.raise_()
+        self.activateWindow()
+        self.resume_session(session_id)
+
+    def open_class(self, scenario_id: str | None = None) -> QWidget:
+        """Open the Class window (every trainee of a scenario side by side)."""
+        from .class_window import ClassWindow
+
+        window = self.registry.add(ClassWindow(self.journal, self.library, scenario_id),
+                                   "class")
+        window.openSession.connect(self.open_debrief)
+        window.setWindowIcon(self.windowIcon())
+        window.show()
+        return window
+
     # -- geometry -----------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -453,7 +495,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         # The Studio keeps running (it asks before losing edits); the rest closes.
-        self.registry.close_all("debrief", "timeline", "console", "dialog")
+        self.registry.close_all("debrief", "timeline", "console", "dialog", "browser", "class")
         if self.controller is not None:
             self.controller.close()
         super().closeEvent(event)
