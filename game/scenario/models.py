@@ -352,10 +352,23 @@ class Rating(Strict):
     major: Expr | None = None
 
 
+class Capability(Strict):
+    """A capability the exercise evaluates (HSEEP: a core capability such as
+    Operational Coordination, Planning, or Public Information and Warning)."""
+
+    id: Ident
+    name: Text = Field(description="As the after-action report names it, e.g. "
+                       "'Operational Coordination'.")
+    description: str = ""
+
+
 class Objective(Strict):
     """A learning objective, rated P/S/M/U in the debrief."""
 
     id: Ident
+    capability: Ident | None = Field(
+        None, description="The id of the capability (under 'capabilities:') it exercises; "
+        "the after-action report groups objectives by it.")
     text: Text
     rating: Rating = Rating()
 
@@ -401,6 +414,7 @@ class Scenario(Strict):
     fiction: bool = False
     length_minutes: Annotated[int, Field(ge=5, le=600)] = 45
     sources: tuple[Source, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
     objectives: tuple[Objective, ...] = Field(min_length=1)
     roles: tuple[Role, ...] = Field(min_length=1)
     meters: tuple[Meter, ...] = Field(min_length=1)
