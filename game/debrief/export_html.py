@@ -24,6 +24,8 @@ from game.engine.scoring import RATING_LABELS
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
+from .export_aar import hseep_sections, section_overview
+from .lessons import section_lessons
 from .model import STATUS_WORDS, Debrief, MeterChange, Turn, describe_hours, format_clock
 from .whatif import WhatIf
 
@@ -93,17 +95,10 @@ def _head(cells: Sequence[tuple[str, int]]) -> str:
 
 
 def section_header(d: Debrief) -> str:
-    """Title, session facts, the scenario summary and the notices."""
-    out = [f"<h1>After-action report — {_e(d.scenario_title)}</h1>", '<table class="meta">']
-    rows = [("Session", d.session_id), ("Trainee", d.trainee), ("Roles", ", ".join(d.roles)),
-            ("Played", d.created_at[:16].replace("T", " ") if d.created_at else ""),
-            ("Scenario", f"{d.scenario_id} version {d.version} (content {d.content_hash})"),
-            ("Version", d.played_on),
-            ("Period", d.period), ("Seed", str(d.seed))]
-    for key, value in rows:
-        if value:
-            out.append(f'<tr><td class="muted">{_e(key)}</td><td>{_e(value)}</td></tr>')
-    out.append("</table>")
+    """Title, the period, the scenario summary and the notices (the facts are the overview's)."""
+    out = [f"<h1>After-action report — {_e(d.scenario_title)}</h1>"]
+    if d.period:
+        out.append(f'<p class="muted">{_e(d.period)}</p>')
     if d.summary:
         out.append(f"<p>{_e(d.summary)}</p>")
     for notice in d.notices:
@@ -296,7 +291,8 @@ def _turn_cells(turn: Turn) -> tuple[str, str, str, str, str]:
     channels = "<br/>".join(
         f"{_e(c.label)}: {_e(STATUS_WORDS.get(c.before, c.before))} → "
         f"<b>{_e(STATUS_WORDS.get(c.after, c.after))}</b>" for c in turn.channel_changes)
-    notes = "<br/>".join(f"<b>{_e(f.action)}</b>: {_e(f.text)}" for f in turn.facilitator)
+    notes = "<br/>".join(f"<b>{_e(f.who)} · {_e(f.label or f.action)}</b>"
+                         + (f": {_e(f.text)}" if f.text else "") for f in turn.facilitator)
     return situation, choice, answer, channels, notes
 
 
@@ -429,17 +425,20 @@ def channel_legend() -> str:
 
 def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[WhatIf] = (),
                 *, include_hidden: bool = True, for_print: bool = False,
-                chart_width: int = 680) -> str:
+                chart_width: int = 680, handout: bool = False) -> str:
     """Render the after-action report as HTML.
 
     Args:
         debrief: The debrief.
-        aar: The instructor's edits (ratings, comments, improvement plan).
-        whatifs: What-ifs to include.
+        aar: The instructor's edits (HSEEP overview, ratings, findings, hot
+            wash, improvement plan).
+        whatifs: What-ifs to include (with the lessons they give).
         include_hidden: Show facilitator-only meters.
         for_print: Qt rich-text mode: charts as ``chart:N`` image references,
-            the timeline turn by turn, page breaks before long sections.
+            the timeline turn by turn (the PDF exporter lays out the pages).
         chart_width: Chart width in pixels.
+        handout: For the trainees' hands: only what trainees may see
+            (:func:`game.debrief.handout.handout_view`); implies no hidden meters.
 
     Returns:
         A complete HTML document.
@@ -447,11 +446,17 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
     d = debrief
     if aar is not None:
         apply_aar(d, aar)
+    if handout:
+        from .handout import handout_view
+
+        d = handout_view(d)
+        include_hidden = False
     css = BASE_CSS + PAGE_CSS + ("" if for_print else SCREEN_FILE_CSS)
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
            f"<title>After-action report — {_e(d.scenario_title)}</title>",
            f"<style>{css}</style></head><body>",
-           section_header(d), section_outcome(d), section_objectives(d, aar), section_plan(aar)]
+           section_header(d), section_overview(d, aar), section_outcome(d),
+           section_lessons(d, whatifs), *hseep_sections(d, aar)]
     charts = debrief_charts(d, include_hidden=include_hidden, width=chart_width)
     score_chart = next((i for i, (title, _svg) in enumerate(charts) if title == "Score"), None)
 
@@ -464,8 +469,7 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
 
     others = [i for i in range(len(charts)) if i != score_chart]
     if others:
-        out.append('<h2 style="page-break-before: always">Charts</h2>' if for_print
-                   else "<h2>Charts</h2>")
+        out.append("<h2>Charts</h2>")
         out.append('<p class="small muted">Each meter after every decision (T = turn); the dashed '
                    "green line marks the first real contact.</p>")
         out.extend(chart(i) for i in others)
@@ -473,13 +477,14 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
                              bars=chart(score_chart) if score_chart is not None else ""))
     out.append(section_comparison(d))
     out.extend(section_whatif(w) for w in whatifs)
-    out.append(section_timeline(d, blocks=for_print, page_break=for_print))
+    out.append(section_timeline(d, blocks=for_print))
     out.append("</body></html>")
     return "\n".join(out)
 
 
 def export_html(path: str | Path, debrief: Debrief, aar: AAR | None = None,
-                whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True) -> Path:
+                whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True,
+                handout: bool = False, paper: str | None = None) -> Path:
     """Write the self-contained HTML report.
 
     Args:
@@ -488,11 +493,13 @@ def export_html(path: str | Path, debrief: Debrief, aar: AAR | None = None,
         aar: The instructor's edits.
         whatifs: What-ifs to include.
         include_hidden: Show facilitator-only meters.
+        handout: Only what trainees may see.
+        paper: Ignored (a web page has no paper size).
 
     Returns:
         The path written.
     """
     out = Path(path)
-    out.write_text(render_html(debrief, aar, whatifs, include_hidden=include_hidden),
-                   encoding="utf-8")
+    out.write_text(render_html(debrief, aar, whatifs, include_hidden=include_hidden,
+                               handout=handout), encoding="utf-8")
     return out

@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.engine.describe import Describer
 from game.engine.events import (
@@ -45,6 +45,9 @@ from game.scenario.models import Option
 from game.vocabulary import CHANNEL_STATUSES
 
 from .policies import get_policy, play_out, policy_rng
+
+if TYPE_CHECKING:
+    from .lessons import DecisionRoads
 
 #: Words for a channel status, as an instructor reads them (the vocabulary's ``words``).
 STATUS_WORDS: dict[str, str] = {s.id: s.words for s in CHANNEL_STATUSES.values()}
@@ -164,10 +167,29 @@ class DecisionItem:
 
 @dataclass(frozen=True)
 class FacilitatorItem:
-    """A facilitator action or note."""
+    """A facilitator action or note (or a trainee's own pause).
+
+    Attributes:
+        action: The input's type (``adjust``, ``note``, ``pause``…).
+        text: What was done, in words, with the reason given.
+        label: The action's name in words (``Meter``, ``Note``, ``Pause``).
+        by: Who made it: ``facilitator``, ``trainee`` ('' when not recorded).
+    """
 
     action: str
     text: str
+    label: str = ""
+    by: str = ""
+
+    @property
+    def who(self) -> str:
+        """``Trainee`` or ``Facilitator``."""
+        return "Trainee" if self.by == "trainee" else "Facilitator"
+
+    def line(self) -> str:
+        """``Facilitator · Meter: Standing −5 — why`` (no colon when there is no text)."""
+        head = f"{self.who} · {self.label or self.action.replace('_', ' ')}"
+        return f"{head}: {self.text}" if self.text else head
 
 
 @dataclass(frozen=True)
@@ -457,6 +479,13 @@ class Debrief:
             whether the file was edited since ("played on version 2 (edited since…)").
         scenario_changes: What changed in the scenario file since the session
             was played, one sentence each (empty when it has not changed).
+        ended_at: When the session ended (journal time, UTC; "" while running).
+        mode: How the session was played (``trainee``, ``facilitator``, ``headless``…).
+        capabilities: Capability id → name, as the scenario lists them (HSEEP).
+        objective_capability: Objective id → the capability id it exercises.
+        roads: For each decision, the trainee's choice and the expert's played on
+            by the expert (:func:`game.debrief.lessons.decision_roads`; set when
+            a recorded session is opened with its scenario).
     """
 
     scenario_id: str
@@ -494,6 +523,11 @@ class Debrief:
     created_at: str = ""
     played_on: str = ""
     scenario_changes: list[str] = field(default_factory=list)
+    ended_at: str = ""
+    mode: str = ""
+    capabilities: dict[str, str] = field(default_factory=dict)
+    objective_capability: dict[str, str] = field(default_factory=dict)
+    roads: list[DecisionRoads] = field(default_factory=list)
 
     @property
     def decisions(self) -> list[DecisionItem]:
@@ -508,6 +542,10 @@ class Debrief:
     def escalation(self) -> MeterSeries | None:
         """The escalation meter's series."""
         return self.meter(self.escalation_meter)
+
+    def capability_name(self, objective_id: str) -> str:
+        """The name of the capability an objective exercises ('' when it names none)."""
+        return self.capabilities.get(self.objective_capability.get(objective_id, ""), "")
 
     def to_dict(self) -> dict[str, Any]:
         """The debrief as JSON-able data (see :mod:`game.debrief.export_json`)."""
@@ -671,7 +709,19 @@ def build_debrief(
         debrief.references.append(real)
     if record is not None:
         _check_record(debrief, record)
+    _desk(debrief, scenario, record)
     return debrief
+
+
+def _desk(debrief: Debrief, scenario: CompiledScenario | None, record: Any) -> None:
+    """What the instructor's desk reads: the session's end and mode, the capabilities."""
+    debrief.ended_at = str(getattr(record, "ended_at", "") or "")
+    debrief.mode = str(getattr(record, "mode", "") or "")
+    if scenario is not None:
+        model = scenario.model
+        debrief.capabilities = {c.id: c.name for c in model.capabilities}
+        debrief.objective_capability = {o.id: o.capability for o in model.objectives
+                                        if o.capability}
 
 
 def _header(scenario: CompiledScenario | None, events: Sequence[Event],
@@ -871,7 +921,10 @@ class _Timeline:
         turn.outcomes.append(e.text)
 
     def _facilitator(self, turn: Turn, e: FacilitatorAction) -> None:
-        turn.facilitator.append(FacilitatorItem(e.action, self.words.action(e)))
+        turn.facilitator.append(FacilitatorItem(e.action, self.words.action(e),
+                                                self.words.action_label(e.action),
+                                                "trainee" if e.get("by") == "trainee"
+                                                else "facilitator"))
 
     def finish(self) -> None:
         """Order the turns and draw the meter and channel series."""
@@ -1134,11 +1187,15 @@ def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],
             action = FacilitatorAction(seq=i, turn=index, clock="", action=str(kind),
                                        details=tuple((k, v) for k, v in data.items()
                                                      if k != "type"))
-            pending.append(FacilitatorItem(str(kind), _DEBRIEF_WORDS.action(action)))
+            pending.append(FacilitatorItem(str(kind), _DEBRIEF_WORDS.action(action),
+                                           _DEBRIEF_WORDS.action_label(str(kind)),
+                                           "trainee" if data.get("by") == "trainee"
+                                           else "facilitator"))
     if pending or pending_injects:
         debrief.turns.append(Turn(index=index, clock="", node="", title="After the last decision",
                                   injects=pending_injects, facilitator=pending))
     debrief.ending = record.ending_id
     debrief.ending_title = record.ending_title
     debrief.score = record.score
+    _desk(debrief, None, record)
     return debrief

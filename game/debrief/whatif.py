@@ -106,7 +106,12 @@ class Distribution:
 
 @dataclass
 class Branch:
-    """One alternative at the fork and where it leads."""
+    """One alternative at the fork and where it leads.
+
+    ``dice`` (see :mod:`game.debrief.luck`) is the expert playing on from this
+    alternative over other rolls of the world's dice: what the choice is worth
+    apart from this session's luck.
+    """
 
     option: str
     label: str
@@ -116,6 +121,7 @@ class Branch:
     expert: Road | None = None
     random: Distribution | None = None
     roads: list[Road] = field(default_factory=list)
+    dice: Distribution | None = None
 
 
 @dataclass
@@ -133,6 +139,7 @@ class WhatIf:
         branches: Each alternative.
         ending_titles: Ending id → title (for display).
         cancelled: True if stopped early (the branches hold what was done).
+        dice_n: Other rolls of the dice behind each branch's ``dice`` (0: none).
     """
 
     decision: int
@@ -145,6 +152,7 @@ class WhatIf:
     branches: list[Branch]
     ending_titles: dict[str, str]
     cancelled: bool = False
+    dice_n: int = 0
 
     def branch(self, option: str) -> Branch:
         """The branch of one option."""

@@ -326,10 +326,14 @@ class Describer:
             result = self.status_label(str(event.get("result"))).lower()
             return f"{self.channel_label(str(event.get('channel')))}: {result}{tail}"
         if action in ("pause", "resume"):
-            return "scenario clock and decision timer " + (
+            what = "scenario clock and decision timer " + (
                 "stopped" if action == "pause" else "running again")
-        extras = ", ".join(f"{k}: {v}" for k, v in event.details
-                           if k != "reason" and v not in (None, ""))
+            who = {"trainee": "the trainee", "facilitator": "the facilitator"}.get(
+                str(event.get("by") or ""))
+            verb = "paused" if action == "pause" else "resumed"
+            return f"{verb} by {who}: {what}" if who else what
+        extras = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in event.details
+                           if k not in ("reason", "by") and v not in (None, ""))
         return ", ".join(p for p in (extras, reason) if p)
 
     @staticmethod
@@ -464,8 +468,13 @@ class Describer:
     def _line_outcome(self, e: OutcomeDrawn) -> Line:
         return Line("Outcome", e.text)
 
+    @staticmethod
+    def actor(event: FacilitatorAction) -> str:
+        """Who made a facilitator-kind input: ``Trainee`` for a trainee's own pause."""
+        return "Trainee" if event.get("by") == "trainee" else "Facilitator"
+
     def _line_facilitator(self, e: FacilitatorAction) -> Line:
-        return Line(f"Facilitator · {self.action_label(e.action)}", self.action(e))
+        return Line(f"{self.actor(e)} · {self.action_label(e.action)}", self.action(e))
 
     def _line_ending(self, e: EndingReached) -> Line:
         return Line("Ending", f"{e.title} ({e.tone})", e.text)

@@ -395,7 +395,8 @@ class SessionController(QObject):
         """Pause or resume the scenario (journaled) and the decision clock."""
         if self.session is None or self.session.ended or paused == self.paused:
             return
-        if self._input({"type": "pause" if paused else "resume"}) is None:
+        # Credited to the trainee (the console's pause says "by": "facilitator").
+        if self._input({"type": "pause" if paused else "resume", "by": "trainee"}) is None:
             return
         self.clock.set_paused(paused)
         self.pausedChanged.emit(paused)
