@@ -26,6 +26,7 @@ from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
 from .export_aar import hseep_sections, section_overview
 from .lessons import section_lessons
+from .luck import dice_line, luck_note
 from .model import STATUS_WORDS, Debrief, MeterChange, Turn, describe_hours, format_clock
 from .whatif import WhatIf
 
@@ -384,8 +385,8 @@ def section_whatif(w: WhatIf) -> str:
            f"the game is played to the end once by the expert policy and {w.n} times at "
            "random.</p>",
            TABLE + _head([("Alternative", 24), ("Expert plays on", 18), ("Score", 7),
-                          ("Peak", 6), ("Random play: endings", 27), ("Mean score", 9),
-                          ("Peak mean / max", 9)])]
+                          ("Peak", 6), ("Random games end in", 27), ("Mean", 9),
+                          ("Peak avg/max", 9)])]
     for b in w.branches:
         tags = []
         if b.chosen:
@@ -399,13 +400,18 @@ def section_whatif(w: WhatIf) -> str:
         if r is not None:
             endings = "<br/>".join(f"{_e(w.ending_titles.get(k, k))} {100 * c / r.n:.0f}%"
                                    for k, c in r.endings)
-        out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}</td>"
+        dice = (f'<br/><span class="small muted">other dice: {_e(dice_line(b))}</span>'
+                if b.dice is not None else "")
+        out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}{dice}</td>"
                    f"<td>{f'{e.score:g}' if e else ''}</td>"
                    f"<td>{f'{e.peak_escalation:g}' if e else ''}</td>"
                    f'<td class="small">{endings}</td>'
                    f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
                    f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td></tr>")
     out.append("</table>")
+    note = luck_note(w)
+    if note:
+        out.append(f"<p><b>Luck or choice?</b> {_e(note)}</p>")
     if w.cancelled:
         out.append('<p class="small muted">Stopped early: partial results.</p>')
     return "".join(out)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,17 @@ RESOLUTION = 300
 MARGINS_MM = (14.0, 12.0, 14.0, 12.0)
 #: Height of the footer line, inches.
 FOOTER_IN = 0.3
+#: Cell padding of the report's tables (CSS pixels, as ``cellpadding="4"``).
+CELL_PADDING = 4
 #: Extra rules for print: tables draw horizontal rules only (rows laid out one by
 #: one then line up without double borders), no margins between a table's rows.
 PRINT_CSS = """
 th, td { border-width: 0; border-style: none; border-bottom: 1px solid #b9bec6; }
-th { border-bottom: 1px solid #1f4e79; }
+th { border-bottom: 1px solid #1f4e79; font-size: 8.5pt; }
 table { margin: 0; }
 """
+#: Header cells are set at this size in print (PRINT_CSS), body cells at the body size.
+HEADER_PT = 8.5
 _VOID = frozenset({"br", "img", "meta", "hr", "input", "col", "link"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>", re.S)
 _KEEP = re.compile(r"^<(h[1-6])\b|^<p\b[^>]*\bclass=\"[^\"]*\b(keep|finding)\b")
@@ -118,8 +123,8 @@ def _cell_widths(row: str) -> list[str | None]:
     return widths
 
 
-def _with_widths(row: str, widths: Sequence[str | None]) -> str:
-    """The row with each cell given its header's width (where it has none)."""
+def _with_widths(row: str, widths: Sequence[str | None], *, replace: bool = False) -> str:
+    """The row with each cell given its column's width (where it has none, or always)."""
     out: list[str] = []
     pos = 0
     column = 0
@@ -127,6 +132,8 @@ def _with_widths(row: str, widths: Sequence[str | None]) -> str:
         out.append(row[pos:match.start()])
         attrs = match.group(2)
         width = widths[column] if column < len(widths) else None
+        if width and replace:
+            attrs = _WIDTH.sub("", attrs)
         if width and "width=" not in attrs:
             attrs += f' width="{width}"'
         out.append(f"<{match.group(1)}{attrs}>")
@@ -135,6 +142,52 @@ def _with_widths(row: str, widths: Sequence[str | None]) -> str:
         column += int(colspan.group(1)) if colspan else 1
     out.append(row[pos:])
     return "".join(out)
+
+
+def _cells(row: str) -> list[str]:
+    """The cells (``<td>``/``<th>`` elements, whole) of a row."""
+    inner = row[row.index(">") + 1:row.rindex("<")] if row.startswith("<tr") else row
+    return [text for tag, text, _s, _e in _elements(inner) if tag in ("td", "th")]
+
+
+def unbreakable(cell: str, *, headers_whole: bool = True) -> list[str]:
+    """The pieces of a cell's text that must not be broken across lines.
+
+    Words, or whole lines where the cell may not wrap (a header cell, a cell
+    marked ``nowrap``): a column is never made narrower than its widest piece,
+    so no header wraps and no number or date is split. With ``headers_whole``
+    False a header may wrap between its words (never inside one).
+    """
+    head = cell[:cell.index(">")]
+    whole = (head.startswith("<th") and headers_whole) or "nowrap" in head
+    text = re.sub(r"<br\s*/?>", "\n", cell[len(head) + 1:], flags=re.I)
+    text = unescape(re.sub(r"<[^>]+>", "", text))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if whole:
+        return lines
+    return [word for line in lines for word in re.split(r"[ \t]+", line) if word]
+
+
+def column_widths(preferred: Sequence[float], minimum: Sequence[float],
+                  total: float) -> list[float]:
+    """Column widths that fit ``total``: each at least its minimum, close to its preference.
+
+    Columns wider than their minimum give up room, in proportion to what they
+    can spare, until the table fits. When even the minimums do not fit, every
+    column shrinks in proportion (the only case where a word may break).
+    """
+    widths = [max(p, m) for p, m in zip(preferred, minimum, strict=True)]
+    excess = sum(widths) - total
+    if excess <= 0:
+        spare = total - sum(widths)  # hand out what is left by preference
+        weight = sum(preferred) or 1.0
+        return [w + spare * p / weight for w, p in zip(widths, preferred, strict=True)]
+    slack = [w - m for w, m in zip(widths, minimum, strict=True)]
+    room = sum(slack)
+    if room >= excess:
+        return [w - excess * s / room for w, s in zip(widths, slack, strict=True)]
+    scale = total / (sum(minimum) or 1.0)
+    return [m * scale for m in minimum]
 
 
 def split_blocks(html: str) -> list[Block | Table]:
@@ -200,6 +253,79 @@ class _Layout:
         doc.setTextWidth(self.width)
         return _Piece(doc, doc.size().height())
 
+    def table_pieces(self, table: Table) -> tuple[_Piece | None, list[_Piece]]:
+        """The header and rows of a table, laid out with one set of column widths.
+
+        Widths follow the header's percentages, widened where a column's
+        widest unbreakable piece (a header, a word, a date) needs it
+        (:func:`unbreakable`, :func:`column_widths`). They are written into
+        every row as fixed widths (CSS pixels, which Qt scales to the device),
+        so the rows laid out one by one line up.
+        """
+        from PySide6.QtGui import QFont, QFontMetricsF
+
+        rows = ([table.header] if table.header is not None else []) + table.rows
+        if not rows:
+            return None, []
+        columns = max(len(_cells(row)) for row in rows)
+        bold = QFont(self.font)
+        bold.setBold(True)
+        heading = QFont(bold)
+        heading.setPointSizeF(HEADER_PT)
+        metrics = {"th": QFontMetricsF(heading, self.device), "td": QFontMetricsF(bold, self.device)}
+        px = RESOLUTION / 96.0  # device units per CSS pixel
+        total = self.width * 0.995
+
+        def widest(headers_whole: bool) -> list[dict[str, tuple[str, str]]]:
+            """Per column and kind of cell, the widest unbreakable piece and its cell's tag."""
+            out: list[dict[str, tuple[str, str]]] = [{} for _ in range(columns)]
+            for row in rows:
+                cells = _cells(row)
+                if len(cells) != columns:
+                    continue  # a spanning row does not constrain single columns
+                for c, cell in enumerate(cells):
+                    kind = "th" if cell.startswith("<th") else "td"
+                    # The cell's own tag (its class sets its size); bold if it has bold text.
+                    tag = _WIDTH.sub("", cell[:cell.index(">")]) + " nowrap>"
+                    bold_text = "<b" in cell or kind == "th"
+                    for piece in unbreakable(cell, headers_whole=headers_whole):
+                        text = escape(piece) if not bold_text else f"<b>{escape(piece)}</b>"
+                        best = out[c].get(kind)
+                        if best is None or (metrics[kind].horizontalAdvance(piece)
+                                            > metrics[kind].horizontalAdvance(
+                                                unescape(re.sub(r"<[^>]+>", "", best[0])))):
+                            out[c][kind] = (text, tag)
+            return out
+
+        def minimums(headers_whole: bool) -> list[float]:
+            # Qt's own width of a one-cell table holding the piece: padding, rules and
+            # all (font metrics alone miss how Qt sets the header's smaller type).
+            out = []
+            for pieces in widest(headers_whole):
+                need = 0.0
+                for kind, (text, tag) in pieces.items():
+                    doc = self.doc(f'<table cellspacing="0" cellpadding="{CELL_PADDING}">'
+                                   f"<tr>{tag}{text}</{kind}></tr></table>", PRINT_CSS)
+                    need = max(need, doc.doc.idealWidth() + px)
+                out.append(need)
+            return out
+
+        minimum = minimums(True)
+        if sum(minimum) > total:  # too many columns for whole headers: wrap between words
+            minimum = minimums(False)
+        header_widths = _cell_widths(table.header if table.header is not None else rows[0])
+        preferred = []
+        for c in range(columns):
+            given = header_widths[c] if c < len(header_widths) else None
+            share = float(given[:-1]) / 100 if given and given.endswith("%") else 1 / columns
+            preferred.append(share * total)
+        widths = [f"{w / px:.2f}" for w in column_widths(preferred, minimum, total)]
+        docs = [self.doc(table.open_tag + _with_widths(row, widths, replace=True) + "</table>",
+                         PRINT_CSS) for row in rows]
+        if table.header is not None:
+            return docs[0], docs[1:]
+        return None, docs
+
     def new_page(self) -> None:
         self.pages.append(_Page())
         self.y = 0.0
@@ -235,9 +361,7 @@ def layout_pages(items: Sequence[Block | Table], device: Any, width: float, heig
     def first_piece(item: Block | Table) -> tuple[list[_Piece], Any]:
         if isinstance(item, Block):
             return [lay.doc(item.html)], None
-        header = (lay.doc(item.open_tag + item.header + "</table>", PRINT_CSS)
-                  if item.header is not None else None)
-        rows = [lay.doc(item.open_tag + row + "</table>", PRINT_CSS) for row in item.rows]
+        header, rows = lay.table_pieces(item)
         lead = ([header] if header is not None else []) + rows[:1]
         return lead, (header, rows)
 
