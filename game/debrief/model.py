@@ -183,8 +183,8 @@ class FacilitatorItem:
 
     @property
     def who(self) -> str:
-        """``Trainee`` or ``Facilitator``."""
-        return "Trainee" if self.by == "trainee" else "Facilitator"
+        """``Trainees`` or ``Facilitator`` (as the describer credits them)."""
+        return "Trainees" if self.by == "trainee" else "Facilitator"
 
     def line(self) -> str:
         """``Facilitator · Meter: Standing −5 — why`` (no colon when there is no text)."""

@@ -272,7 +272,8 @@ class _Layout:
         bold.setBold(True)
         heading = QFont(bold)
         heading.setPointSizeF(HEADER_PT)
-        metrics = {"th": QFontMetricsF(heading, self.device), "td": QFontMetricsF(bold, self.device)}
+        metrics = {"th": QFontMetricsF(heading, self.device),
+                   "td": QFontMetricsF(bold, self.device)}
         px = RESOLUTION / 96.0  # device units per CSS pixel
         total = self.width * 0.995
 

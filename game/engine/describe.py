@@ -78,6 +78,7 @@ LEVEL_LABELS: dict[str, str] = {
 ACTION_LABELS: dict[str, str] = {
     "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
     "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
+    "pause-trainee": "Trainees paused", "resume-trainee": "Trainees resumed",
 }
 
 
@@ -326,12 +327,11 @@ class Describer:
             result = self.status_label(str(event.get("result"))).lower()
             return f"{self.channel_label(str(event.get('channel')))}: {result}{tail}"
         if action in ("pause", "resume"):
-            what = "scenario clock and decision timer " + (
-                "stopped" if action == "pause" else "running again")
-            who = {"trainee": "the trainee", "facilitator": "the facilitator"}.get(
-                str(event.get("by") or ""))
-            verb = "paused" if action == "pause" else "resumed"
-            return f"{verb} by {who}: {what}" if who else what
+            who = {"trainee": " by the trainees",
+                   "facilitator": " by the facilitator"}.get(str(event.get("by")), "")
+            return "scenario clock and decision timer " + (
+                "stopped" if action == "pause" else "running again") + who
+        # No raw keys: "time_limit: 90" reads "time limit: 90"; who made it is the heading's.
         extras = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in event.details
                            if k not in ("reason", "by") and v not in (None, ""))
         return ", ".join(p for p in (extras, reason) if p)
@@ -470,10 +470,11 @@ class Describer:
 
     @staticmethod
     def actor(event: FacilitatorAction) -> str:
-        """Who made a facilitator-kind input: ``Trainee`` for a trainee's own pause."""
-        return "Trainee" if event.get("by") == "trainee" else "Facilitator"
+        """Who made a facilitator-kind input: ``Trainees`` for the trainees' own pause."""
+        return "Trainees" if event.get("by") == "trainee" else "Facilitator"
 
     def _line_facilitator(self, e: FacilitatorAction) -> Line:
+        # A pause or resume is credited to whoever made it: the trainees' own is theirs.
         return Line(f"{self.actor(e)} · {self.action_label(e.action)}", self.action(e))
 
     def _line_ending(self, e: EndingReached) -> Line:
