@@ -379,7 +379,8 @@ class HomeView(QWidget):
             add(row)
         # Every other session (older, archived, by trainee or date) is in the browser.
         self.browse_button = _button("All sessions…", "all-sessions",
-                                     accessible="Find any recorded session: search, filter, "
+                                     accessible="All sessions",
+                                     description="Find any recorded session: search, filter, "
                                      "open, resume, archive or delete")
         self.browse_button.clicked.connect(self.browseRequested)
         self.sessions.body.addLayout(hbox(None, self.browse_button))
