@@ -28,6 +28,7 @@ from game.textsafe import safe_streams
 from . import (
     app,
     balance,
+    class_,
     debrief,
     install_desktop,
     lint,
@@ -41,14 +42,15 @@ from . import (
     store,
     studio,
     validate,
+    whatif,
 )
 from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, err
 
 __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
-    app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
-    studio, paths, install_desktop, store,
+    app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, whatif,
+    class_, msel, studio, paths, install_desktop, store,
 )
 
 

@@ -138,7 +138,7 @@ def summary_text(debrief: Debrief, aar: AAR | None = None,
             if run.outcome:
                 lines += _wrap(f"What really happened: {run.outcome}", "    ")
     for w in whatifs:
-        lines += _whatif(w)
+        lines += whatif_lines(w)
     return "\n".join(lines) + "\n"
 
 
@@ -233,7 +233,8 @@ def _plan(d: Debrief, aar: AAR | None) -> list[str]:
     return lines
 
 
-def _whatif(w: WhatIf) -> list[str]:
+def whatif_lines(w: WhatIf) -> list[str]:
+    """A what-if in plain text lines (the terminal debrief and ``hotline whatif``)."""
     lines = _header_lines(f"What if — decision {w.decision + 1}: {w.node_title} "
                           f"({w.n} random games per alternative)")
     for b in w.branches:

@@ -87,6 +87,7 @@ class DeleteDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Why the session is deleted")
         self.reason.setPlaceholderText("e.g. a test run, a duplicate")
+        self.reason.setToolTip("Kept in the store's admin log with the deleted session")
         layout.addWidget(self.reason)
         buttons = QDialogButtonBox()
         self.delete_button = buttons.addButton("Delete", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -140,6 +141,8 @@ class SessionBrowser(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("sessions")
         self.table.setAccessibleName("Recorded sessions")
+        self.table.setToolTip("Enter opens the selected session's debrief; Delete deletes it "
+                              "(after a question); click a header to sort")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -183,29 +186,36 @@ class SessionBrowser(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search: id, trainee, scenario, ending…")
         self.search.setAccessibleName("Search the sessions")
+        self.search.setToolTip("Words that must all appear in the session's id, trainee, "
+                               "scenario, ending or player")
         self.search.setClearButtonEnabled(True)
         self.trainee = QLineEdit()
         self.trainee.setObjectName("trainee")
         self.trainee.setPlaceholderText("Trainee")
         self.trainee.setAccessibleName("Trainee name contains")
+        self.trainee.setToolTip("Only sessions whose trainee or team name contains this")
         self.scenario = QComboBox()
         self.scenario.setObjectName("scenario")
         self.scenario.setAccessibleName("Scenario")
+        self.scenario.setToolTip("Only sessions of this scenario")
         self.scenario.addItem("All scenarios", "")
         self.since = self._date_edit("since", "Started on or after")
         self.until = self._date_edit("until", "Started on or before")
         self.status_box = QComboBox()
         self.status_box.setObjectName("status")
         self.status_box.setAccessibleName("Status")
+        self.status_box.setToolTip("Unfinished sessions, ended ones, or both")
         for text, value in (("Any status", None), ("Unfinished", "active"), ("Ended", "ended")):
             self.status_box.addItem(text, value)
         self.humans = QCheckBox("People only")
         self.humans.setObjectName("humans")
+        self.humans.setAccessibleName("People only")
         self.humans.setToolTip("Leave out sessions played by a policy, a script or an "
                                "author's playtest")
         self.archived = QComboBox()
         self.archived.setObjectName("archived")
         self.archived.setAccessibleName("Archived sessions")
+        self.archived.setToolTip("Hide archived sessions, include them, or show only them")
         for text, value in (("Hide archived", "hide"), ("Include archived", "include"),
                             ("Only archived", "only")):
             self.archived.addItem(text, value)
@@ -233,6 +243,7 @@ class SessionBrowser(QWidget):
         edit = QDateEdit()
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
+        edit.setToolTip(accessible + " (“any day” leaves it open)")
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(NO_DAY)
@@ -261,6 +272,17 @@ class SessionBrowser(QWidget):
         self.archive_button.clicked.connect(self.toggle_archive)
         self.delete_button.clicked.connect(self.ask_delete)
         self.reload_button.clicked.connect(self.reload)
+        for button, tip in ((self.open_button, "Open the selected session's debrief (Enter)"),
+                            (self.resume_button, "Continue the selected unfinished session"),
+                            (self.class_button, "Compare every trainee of the selected "
+                             "session's scenario"),
+                            (self.archive_button, "Hide the session from everyday lists, or "
+                             "bring it back; it is kept whole"),
+                            (self.delete_button, "Delete the selected session, after a "
+                             "question; a copy stays in the admin log"),
+                            (self.reload_button, "Read the sessions again (F5)")):
+            button.setAccessibleName(button.text().rstrip("…"))
+            button.setToolTip(tip)
         for button in (self.open_button, self.resume_button, self.class_button):
             row.addWidget(button)
         row.addStretch(1)
