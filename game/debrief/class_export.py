@@ -163,13 +163,25 @@ def section_choices(view: ClassView) -> str:
     return "".join(out)
 
 
-def section_rationales(view: ClassView) -> str:
-    """The trainees' rationales, side by side, decision by decision."""
+#: Rationales per decision in print; a big class's full list is in the CSV and HTML.
+PRINT_RATIONALES = 40
+
+
+def section_rationales(view: ClassView, limit: int | None = None) -> str:
+    """The trainees' rationales, side by side, decision by decision (by choice).
+
+    Args:
+        view: The class.
+        limit: At most this many per decision (print), the rest counted.
+    """
     out = ["<h2>Rationales side by side</h2>"]
     for d in view.decisions:
-        given = [r for r in d.rationales if r[3]]
+        given = sorted((r for r in d.rationales if r[3]), key=lambda r: (r[2], r[1].casefold()))
         if not given:
             continue
+        more = 0
+        if limit is not None and len(given) > limit:
+            more, given = len(given) - limit, given[:limit]
         out.append(f"<h3>{_e(d.title)}</h3>")
         out.append(TABLE + '<tr><th width="20%" nowrap>Trainee</th><th width="28%" nowrap>'
                    'Choice</th><th width="52%" nowrap>Why</th></tr>')
@@ -177,6 +189,9 @@ def section_rationales(view: ClassView) -> str:
             out.append(f"<tr><td>{_e(who or '—')}</td><td>{_e(label)}</td>"
                        f'<td class="quote">“{_e(why)}”</td></tr>')
         out.append("</table>")
+        if more:
+            out.append(f'<p class="small muted">… and {more} more rationale(s) at this '
+                       "decision: the CSV and HTML exports list them all.</p>")
     return "".join(out)
 
 
@@ -189,7 +204,8 @@ def render_class_html(view: ClassView, *, for_print: bool = False) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
         f"<title>Class view — {_e(view.title)}</title><style>{css}</style></head><body>",
         section_summary(view), "<h2>Score distribution</h2>", chart, section_grid(view),
-        section_choices(view), section_rationales(view), "</body></html>"])
+        section_choices(view),
+        section_rationales(view, PRINT_RATIONALES if for_print else None), "</body></html>"])
 
 
 # --------------------------------------------------------------------------

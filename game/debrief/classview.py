@@ -318,15 +318,15 @@ def load_class(journal: Journal, scenario_id: str, scenario: CompiledScenario | 
     service = SessionService(journal)
     versions: dict[str, CompiledScenario | None] = {}
     played_on: list[CompiledScenario | None] = []
-    inputs: list[list[dict[str, Any]]] = []
-    for i, record in enumerate(records):
+    for record in records:
         if record.content_hash not in versions:
             try:
                 versions[record.content_hash] = service.recorded_scenario(record, scenario)
             except ScenarioUnavailable:
                 versions[record.content_hash] = None
         played_on.append(versions[record.content_hash])
-        inputs.append(journal.inputs(record.id))
-        if progress is not None and (i % 50 == 0 or i == len(records) - 1):
-            progress(i + 1, len(records))
-    return build_class(records, inputs, scenario, played_on, left)
+    every = journal.inputs_of([r.id for r in records])  # one query, not one per session
+    if progress is not None:
+        progress(len(records), len(records))
+    return build_class(records, [every.get(r.id, []) for r in records], scenario, played_on,
+                       left)

@@ -52,8 +52,7 @@ class _SortItem(QTableWidgetItem):
 
     def __init__(self, text: str, key: Any) -> None:
         super().__init__(text)
-        self.key = key
-        self.setFlags(self.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.key = key  # the tables that hold these are read-only (no edit triggers)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
         if isinstance(other, _SortItem):

@@ -99,3 +99,13 @@ def test_recover_copies_the_admin_log(tmp_path: Any) -> None:
         (event,) = journal.admin_events()
         assert (event.action, event.session_id, event.actor) == ("delete", sid, "Ng")
         assert journal.restore_session(sid).id == sid
+
+
+def test_inputs_of_many_sessions_in_one_read(any_journal: Journal) -> None:
+    a, b, c = _new(any_journal), _new(any_journal), _new(any_journal)
+    for sid, n in ((a, 2), (b, 0), (c, 3)):
+        for i in range(n):
+            any_journal.append_input(sid, {"type": "note", "text": f"{sid[-3:]}-{i}"})
+    got = any_journal.inputs_of([a, b, c, "missing"])
+    assert got[a] == any_journal.inputs(a) and got[c] == any_journal.inputs(c)
+    assert b not in got and "missing" not in got
