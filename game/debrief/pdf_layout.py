@@ -52,6 +52,7 @@ _VOID = frozenset({"br", "img", "meta", "hr", "input", "col", "link"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>", re.S)
 _KEEP = re.compile(r"^<(h[1-6])\b|^<p\b[^>]*\bclass=\"[^\"]*\b(keep|finding)\b")
 _WIDTH = re.compile(r'\bwidth="([^"]+)"')
+_HEADING = re.compile(r"^<h[1-6]\b")
 
 
 @dataclass
@@ -210,7 +211,12 @@ def split_blocks(html: str) -> list[Block | Table]:
             inner = text[text.index(">") + 1:text.rindex("<")]
             out.extend(split_blocks(inner))
         else:
-            out.append(Block(text, bool(_KEEP.match(text))))
+            # A heading keeps with what follows; so does a short note right under a
+            # heading (the line that introduces a chart or a table).
+            after_heading = bool(out) and isinstance(out[-1], Block) and \
+                bool(_HEADING.match(out[-1].html))
+            note = tag == "p" and len(text) < 600 and after_heading
+            out.append(Block(text, bool(_KEEP.match(text)) or note))
     return out
 
 
