@@ -294,3 +294,29 @@ def test_window_replays_an_edited_scenario_on_its_snapshot(qtbot: QtBot, journal
     changes = w.findChild(type(w.export_status), "scenario-changes")
     assert changes is not None and "options added: back-channel" in changes.text()
     assert "options removed: back" in changes.text()
+
+
+def test_charts_follow_the_dark_theme(qtbot: QtBot, qapp: object, journal: Journal,
+                                      recorded: str, tiny: CompiledScenario) -> None:
+    from PySide6.QtGui import QPalette
+
+    from game.ui import theme
+
+    before = qapp.palette()  # type: ignore[attr-defined]
+    theme.apply_theme(qapp, "dark")  # type: ignore[arg-type]
+    try:
+        w = DebriefWindow(journal, recorded, tiny)
+        qtbot.addWidget(w)
+        w.show_tab("Charts")
+        chart = w.visible_chart_views()[0].chart()
+        assert chart.backgroundBrush().color().lightness() < 100
+        assert chart.titleBrush().color().lightness() > 150
+        strip = w.channel_strip
+        assert strip is not None
+        image = strip.grab().toImage()
+        assert image.pixelColor(2, 2).lightness() < 100  # no white box in a dark window
+        w.close()
+    finally:
+        qapp.setPalette(before)  # type: ignore[attr-defined]
+        theme.apply_theme(qapp, "light")  # type: ignore[arg-type]
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 128  # type: ignore[attr-defined]
