@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from game.engine.scoring import RATING_LABELS, format_score
+from game.engine.scoring import format_score
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
@@ -132,22 +132,7 @@ def section_outcome(d: Debrief) -> str:
         out.append("<p>" + " · ".join(facts) + "</p>")
     if not d.replayed:
         return "".join(out)
-    out.append("<h3>Time to first real contact</h3>" + TABLE + _head(
-        [("Road", 22), ("First contact", 40), ("Ending", 22), ("Score", 8), ("Peak", 8)]))
-    out.append(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
-               f"<td>{_e(d.ending_title or '')}</td>"
-               f"<td>{'' if d.score is None else format_score(d.score)}</td>"
-               f"<td>{'' if esc is None else f'{esc.peak:g}'}</td></tr>")
-    for run in (d.expert_run, d.historical_run):
-        if run is not None:
-            out.append(f"<tr><td>{_e(run.name)}, played with the same seed</td>"
-                       f"<td>{_e(run.contact.describe())}</td><td>{_e(run.ending_title)}</td>"
-                       f"<td>{format_score(run.score)}</td><td>{run.peak_escalation:g}</td></tr>")
-    for ref in d.references:
-        if ref.real:
-            out.append(f"<tr><td><b>What really happened</b></td><td>{_e(ref.describe())}</td>"
-                       "<td></td><td></td><td></td></tr>")
-    out.append("</table>")
+    out.append(section_contact_levels(d))
     if d.contact.elapsed_hours is not None:
         out.append(f'<p class="small muted">Scenario time from the start to this session\'s '
                    f"first contact: {_e(describe_hours(d.contact.elapsed_hours))}.</p>")
@@ -156,39 +141,30 @@ def section_outcome(d: Debrief) -> str:
     return "".join(out)
 
 
-def section_objectives(d: Debrief, aar: AAR | None = None) -> str:
-    """Objective ratings (rules or instructor), comments and the instructor's notes."""
-    out = ["<h2>Learning objectives (HSEEP ratings)</h2>", TABLE,
-           _head([("Objective", 40), ("Rating", 27), ("Rated by", 13), ("Comment", 20)])]
-    for o in d.objectives:
-        code = o.effective
-        by = "instructor" if o.override else ("scenario rules" if o.rating else "—")
-        if o.override and o.rating and o.override != o.rating:
-            by += f" (rules: {o.rating})"
-        out.append(f"<tr><td>{_e(o.text)}</td><td>{_pill(code, RATING_COLOURS)} "
-                   f'{_e(RATING_LABELS.get(code or "", "Not rated"))}</td>'
-                   f"<td>{_e(by)}</td><td>{_multiline(o.comment)}</td></tr>")
-    out.append("</table>")
-    out.append('<p class="small muted">P = performed without challenges · S = performed with '
-               "some challenges · M = performed with major challenges · U = unable to be "
-               "performed</p>")
-    if aar is not None and aar.notes:
-        out.append(f"<h3>Instructor's notes</h3><p>{_multiline(aar.notes)}</p>")
-    return "".join(out)
-
-
-def section_plan(aar: AAR | None) -> str:
-    """The improvement plan."""
-    out = ["<h2>Improvement plan</h2>"]
-    plan = [p for p in (aar.plan if aar else []) if not p.empty]
-    if not plan:
-        out.append('<p class="muted">No improvement items recorded.</p>')
-        return "".join(out)
-    out.append(TABLE + _head([("Issue", 30), ("Corrective action", 38), ("Owner", 17),
-                              ("Due", 15)]))
-    for item in plan:
-        out.append(f"<tr><td>{_multiline(item.issue)}</td><td>{_multiline(item.action)}</td>"
-                   f"<td>{_e(item.owner)}</td><td>{_e(item.due)}</td></tr>")
+def section_contact_levels(d: Debrief) -> str:
+    """First contact at two levels on every road, with the road's ending and score."""
+    if not d.contact_levels:
+        return ""
+    out = ["<h3>First contact: any level, and senior military</h3>",
+           '<p class="small muted">One definition for every road: any contact is the first '
+           "answered call on any channel but the press; senior military contact the first on a "
+           "defense-chief, Chairman or theater-commander line.</p>",
+           TABLE + _head([("Road", 16), ("Any contact", 30), ("Senior military contact", 30),
+                          ("Ending", 14), ("Score", 5), ("Peak", 5)])]
+    esc = d.escalation
+    runs = {"This session": (d.ending_title or "", d.score, esc.peak if esc else None)}
+    for run in (d.expert_run, d.historical_run):
+        if run is not None:
+            runs[run.name] = (run.ending_title, run.score, run.peak_escalation)
+    for row in d.contact_levels:
+        ending, score, peak = runs.get(row.label, ("", None, None))
+        name = f"<b>{_e(row.label)}</b>" if row.label in ("This session",
+                                                         "What really happened") else \
+            f"{_e(row.label)}, same seed"
+        out.append(f"<tr><td>{name}</td><td>{_e(row.any.describe())}</td>"
+                   f"<td>{_e(row.senior.describe())}</td><td>{_e(ending)}</td>"
+                   f"<td nowrap>{'' if score is None else format_score(score)}</td>"
+                   f"<td nowrap>{'' if peak is None else f'{peak:g}'}</td></tr>")
     out.append("</table>")
     return "".join(out)
 

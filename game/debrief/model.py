@@ -337,6 +337,8 @@ class ContactMark:
         if self.real and self.elapsed_hours is not None:
             text = f"{describe_hours(self.elapsed_hours)} after the start"
             return text + (f", {self.channel}" if self.channel else "")
+        if self.real:
+            return "not given by the scenario"
         if self.turn is None:
             return "no contact"
         text = f"turn {self.turn + 1}"
@@ -346,6 +348,24 @@ class ContactMark:
         if self.channel:
             text += f" on the {self.channel}"
         return text
+
+
+@dataclass(frozen=True)
+class ContactLevels:
+    """First contact on one road, at the two levels the debrief compares.
+
+    Attributes:
+        label: ``This session``, ``Expert path``, ``Historical path`` or
+            ``What really happened``.
+        any: The first contact at any level (any channel but the press).
+        senior: The first senior military contact.
+        real: What really happened (from the scenario), not a played road.
+    """
+
+    label: str
+    any: ContactMark
+    senior: ContactMark
+    real: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,6 +423,7 @@ class PathRun:
     steps: tuple[tuple[str, str], ...]
     outcome: str = ""
     historical_ending: str | None = None
+    senior: ContactMark | None = None
 
 
 @dataclass(frozen=True)
@@ -486,6 +507,9 @@ class Debrief:
         roads: For each decision, the trainee's choice and the expert's played on
             by the expert (:func:`game.debrief.lessons.decision_roads`; set when
             a recorded session is opened with its scenario).
+        contact_levels: First contact at two levels (any; senior military) for
+            this session, the expert and historical paths and reality: one
+            definition for every road.
     """
 
     scenario_id: str
@@ -528,6 +552,7 @@ class Debrief:
     capabilities: dict[str, str] = field(default_factory=dict)
     objective_capability: dict[str, str] = field(default_factory=dict)
     roads: list[DecisionRoads] = field(default_factory=list)
+    contact_levels: list[ContactLevels] = field(default_factory=list)
 
     @property
     def decisions(self) -> list[DecisionItem]:
@@ -603,8 +628,23 @@ def _option(scenario: CompiledScenario | None, node: str, option: str) -> Option
     return None
 
 
+def senior_military(spec: Any) -> bool:
+    """Whether an answer on this channel is senior military contact.
+
+    A military-level channel that needs the counterpart's leadership to allow
+    military contact (the defense chiefs, the Chairman, theater commanders):
+    the scenario's ``authority`` where it says (tactical radio and working
+    staff do not count), else every military-level channel.
+    """
+    if getattr(spec, "level", None) != "military":
+        return False
+    return getattr(spec, "authority_level", "military") == "military"
+
+
 def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
-                   label: str) -> ContactMark:
+                   label: str, *, senior: bool = False) -> ContactMark:
+    """First contact on a road: the first answered call on any channel but the press
+    (``senior``: on a senior military channel, :func:`senior_military`)."""
     start_clock: str | None = None
     for event in events:
         if start_clock is None and isinstance(event, NodeEntered):
@@ -613,6 +653,8 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
             continue
         spec = scenario.channels.get(event.channel) if scenario is not None else None
         if spec is not None and spec.level == "public":
+            continue
+        if senior and not senior_military(spec):
             continue
         name = spec.label if spec is not None else event.channel
         return ContactMark(label, event.turn, event.clock,
@@ -650,6 +692,7 @@ def run_path(scenario: CompiledScenario, seed: int, policy: str, name: str,
         score=outcome.score if outcome else 0.0,
         peak_escalation=session.peaks.get(esc, 0.0),
         contact=_first_contact(session.events, scenario, name),
+        senior=_first_contact(session.events, scenario, name, senior=True),
         steps=tuple(session.path),
         outcome=historical.outcome if historical is not None and name.startswith("Hist") else "",
         historical_ending=(historical.ending if historical is not None
@@ -710,7 +753,29 @@ def build_debrief(
     if record is not None:
         _check_record(debrief, record)
     _desk(debrief, scenario, record)
+    _contact_levels(debrief, events, scenario)
     return debrief
+
+
+def _contact_levels(debrief: Debrief, events: Sequence[Event],
+                    scenario: CompiledScenario | None) -> None:
+    """First contact at both levels on every road, with one definition (``_first_contact``)."""
+    if not debrief.replayed:
+        return
+    levels = [ContactLevels("This session", _first_contact(events, scenario, "This session"),
+                            _first_contact(events, scenario, "This session", senior=True))]
+    for run in (debrief.expert_run, debrief.historical_run):
+        if run is not None:
+            levels.append(ContactLevels(run.name, run.contact,
+                                        run.senior or ContactMark(run.name, None)))
+    model = scenario.model if scenario is not None else None
+    real_any = _real_contact(model, debrief)
+    real_senior = _real_contact(model, debrief, "first_military_contact")
+    if real_any is not None or real_senior is not None:
+        nothing = ContactMark("What really happened", None, real=True)
+        levels.append(ContactLevels("What really happened", real_any or nothing,
+                                    real_senior or nothing, real=True))
+    debrief.contact_levels = levels
 
 
 def _desk(debrief: Debrief, scenario: CompiledScenario | None, record: Any) -> None:
@@ -988,15 +1053,17 @@ def _reference_runs(debrief: Debrief, scenario: CompiledScenario) -> None:
         debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 
 
-def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:
-    """When the real actors first spoke, if the scenario says (``historical.first_contact``).
+def _real_contact(model: Any, debrief: Debrief,
+                  field_name: str = "first_contact") -> ContactMark | None:
+    """When the real actors first spoke, if the scenario says (``historical.first_contact``;
+    ``first_military_contact`` for the first senior military contact).
 
     The field is optional and read defensively: ``after_hours`` (scenario hours
     from the first node's time) and, optionally, ``channel`` (words). It is
     placed on the session's turns at the first turn whose clock reaches it.
     """
     historical = getattr(model, "historical", None) if model is not None else None
-    mark = getattr(historical, "first_contact", None)
+    mark = getattr(historical, field_name, None)
     hours = getattr(mark, "after_hours", None)
     if mark is None or not isinstance(hours, (int, float)):
         return None

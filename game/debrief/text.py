@@ -80,10 +80,11 @@ def summary_text(debrief: Debrief, aar: AAR | None = None,
         band = esc.band_of(esc.peak)
         named = f" ({band.label})" if band else ""
         lines.append(f"Peak {esc.label.lower()}: {esc.peak:g}{named}; final {esc.final:g}")
-    if d.replayed:
-        lines.append(f"First real contact: {d.contact.describe()}")
-        for ref in d.references:
-            lines.append(f"  {ref.label}: {ref.describe()}")
+    if d.contact_levels:
+        lines.append("First contact (any level | senior military):")
+        for row in d.contact_levels:
+            lines += _wrap(f"{row.label}: {row.any.describe()} | {row.senior.describe()}",
+                           "  ")
     if d.score_lines:
         lines += ["", "Score breakdown"]
         for part in d.score_lines:

@@ -341,7 +341,11 @@ class HistoricalPath(Strict):
     steps: tuple[PathStep, ...] = Field(min_length=1)
     ending: Ident
     outcome: Text
-    first_contact: HistoricalContact | None = None
+    first_contact: HistoricalContact | None = Field(
+        None, description="The first contact at any level (any channel but the press).")
+    first_military_contact: HistoricalContact | None = Field(
+        None, description="The first senior military contact (defense chiefs, the Chairman, "
+        "theater commanders).")
 
 
 class Rating(Strict):
