@@ -149,8 +149,8 @@ def section_contact_levels(d: Debrief) -> str:
            '<p class="small muted">One definition for every road: any contact is the first '
            "answered call on any channel but the press; senior military contact the first on a "
            "defense-chief, Chairman or theater-commander line.</p>",
-           TABLE + _head([("Road", 16), ("Any contact", 30), ("Senior military contact", 30),
-                          ("Ending", 14), ("Score", 5), ("Peak", 5)])]
+           TABLE + _head([("Road", 15), ("Any contact", 28), ("Senior military contact", 28),
+                          ("Ending", 15), ("Score", 7), ("Peak", 7)])]
     esc = d.escalation
     runs = {"This session": (d.ending_title or "", d.score, esc.peak if esc else None)}
     for run in (d.expert_run, d.historical_run):

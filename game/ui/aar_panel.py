@@ -59,6 +59,8 @@ from game.debrief.aar import (
 from game.debrief.model import RATING_CODES, Debrief
 from game.engine.scoring import RATING_LABELS
 
+from .debrief_panels import ColumnFitter, fit_rows
+
 
 def _named(widget: Any, name: str, tip: str = "") -> Any:
     widget.setAccessibleName(name)
@@ -288,10 +290,10 @@ class AARPanel(QWidget):
             self.evaluator_edits.append(evaluator)
         header = self.ratings.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((150, 230, 300, 190, 200, 130)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
-        self.ratings.resizeRowsToContents()
+        header.setStretchLastSection(False)
+        # The columns share the width (a small screen needs no sideways scrolling).
+        self.rating_columns = ColumnFitter(self.ratings, (13, 20, 26, 15, 16, 10))
+        fit_rows(self.ratings)
         layout.addWidget(self.ratings, 1)
         return page
 
@@ -508,9 +510,8 @@ class AARPanel(QWidget):
                 header_item.setToolTip("Write dates like 2026-12-31")
         header = self.plan.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((170, 200, 220, 120, 140, 140, 100, 100)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        self.plan_columns = ColumnFitter(self.plan, (14, 17, 18, 10, 11, 11, 9, 10))
         self.capability_boxes: list[QComboBox] = []
         self.element_boxes: list[QComboBox] = []
         for planned in self.aar.plan:

@@ -45,6 +45,7 @@ from game.debrief.export_aar import RATING_COLOURS
 from game.debrief.paper import default_paper
 from game.records.journal import Journal
 
+from .debrief_panels import ColumnFitter
 from .session_browser import NO_DAY, _SortItem
 from .workers import Job, failure_text
 
@@ -126,6 +127,8 @@ class ClassWindow(QWidget):
         self.choices = _table("Choices at each decision",
                               "How many trainees took each option; E expert, H historical",
                               ["Decision", "Option", "Chosen", "Share", "Expert", "Historical"])
+        self.choices.horizontalHeader().setStretchLastSection(False)
+        self.choice_columns = ColumnFitter(self.choices, (24, 36, 8, 8, 12, 14))
         self.tabs.addTab(self.choices, "Choices")
         self.tabs.setTabToolTip(2, "Each decision's choice shares")
         self.tabs.addTab(self._rationales_page(), "Rationales")
@@ -217,6 +220,8 @@ class ClassWindow(QWidget):
         layout.addWidget(self.decision)
         self.rationales = _table("Rationales", "What each trainee said, side by side",
                                  ["Trainee", "Choice", "Why"])
+        self.rationales.horizontalHeader().setStretchLastSection(False)
+        self.rationale_columns = ColumnFitter(self.rationales, (18, 30, 52))
         layout.addWidget(self.rationales, 1)
         return page
 
@@ -402,9 +407,6 @@ class ClassWindow(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 table.setItem(row, col, item)
-        header = table.horizontalHeader()
-        for col, width in enumerate((260, 360, 70, 70, 120)):
-            header.resizeSection(col, width)
         table.setSortingEnabled(True)
 
     def _fill_rationales(self) -> None:
@@ -423,9 +425,6 @@ class ClassWindow(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, sid)
                 item.setToolTip(text if len(text) > 60 else "")
                 table.setItem(row, col, item)
-        header = table.horizontalHeader()
-        header.resizeSection(0, 200)
-        header.resizeSection(1, 300)
         table.setSortingEnabled(True)
         table.resizeRowsToContents()
 

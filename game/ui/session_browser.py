@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from game.records.journal import Journal, SessionRecord
 from game.sessions.browse import PLAYER_KINDS, SessionFilter, browse, is_archived, player_kind
 
+from .debrief_panels import ColumnFitter
 from .workers import Job, failure_text
 
 COLUMNS = ("Started", "Trainee", "Scenario", "Player", "Status", "Ending", "Score", "Inputs",
@@ -152,9 +153,9 @@ class SessionBrowser(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((130, 150, 240, 80, 70, 200, 60, 60, 80)):
-            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
+        # The columns share the window's width (no sideways scrolling on a small screen).
+        self.columns = ColumnFitter(self.table, (12, 12, 19, 7, 8, 16, 6, 6, 8, 14))
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
@@ -179,8 +180,10 @@ class SessionBrowser(QWidget):
 
     # -- building ------------------------------------------------------------
 
-    def _filters(self) -> QHBoxLayout:
+    def _filters(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
         row = QHBoxLayout()
+        second = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search: id, trainee, scenario, ending…")
@@ -228,14 +231,17 @@ class SessionBrowser(QWidget):
         row.addWidget(self.search, 3)
         row.addWidget(self.trainee, 2)
         row.addWidget(self.scenario, 3)
-        row.addWidget(QLabel("From"))
-        row.addWidget(self.since)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.until)
-        row.addWidget(self.status_box)
-        row.addWidget(self.humans)
-        row.addWidget(self.archived)
-        return row
+        second.addWidget(QLabel("Started from"))
+        second.addWidget(self.since)
+        second.addWidget(QLabel("to"))
+        second.addWidget(self.until)
+        second.addWidget(self.status_box)
+        second.addWidget(self.humans)
+        second.addWidget(self.archived)
+        second.addStretch(1)
+        rows.addLayout(row)
+        rows.addLayout(second)
+        return rows
 
     @staticmethod
     def _date_edit(name: str, accessible: str) -> QDateEdit:
