@@ -86,7 +86,7 @@ class AARPanel(QWidget):
     dirtyChanged = Signal(bool)
     PLAN_COLUMNS = ("Capability", "Issue", "Corrective action", "Element", "Organisation",
                     "Point of contact", "Start", "Completion")
-    RATING_COLUMNS = ("Capability", "Objective", "By the rules, and why", "Evaluator's rating",
+    RATING_COLUMNS = ("Capability", "Objective", "The rules' rating, and why", "Your rating",
                       "Comment", "Evaluator")
 
     def __init__(self, journal: Any, debrief: Debrief, parent: QWidget | None = None) -> None:

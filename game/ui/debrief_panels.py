@@ -40,6 +40,7 @@ from shiboken6 import isValid
 from game.debrief.cohort import Cohort, load_cohort
 from game.debrief.luck import DEFAULT_DICE, add_dice, dice_line, luck_note
 from game.debrief.model import STATUS_WORDS, Debrief, format_clock
+from game.debrief.pdf_layout import column_widths
 from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
 from game.debrief.whatif_store import load_whatifs, save_whatif
 from game.engine.scoring import format_score
@@ -124,7 +125,10 @@ class ColumnFitter(QObject):
         count = min(len(self.weights), self.table.columnCount())
         mins = [self.header_width(c) for c in range(count)]
         total = sum(self.weights[:count]) or 1.0
-        sizes = [max(m, int(width * w / total)) for m, w in zip(mins, self.weights, strict=False)]
+        preferred = [width * w / total for w in self.weights[:count]]
+        # Never below a header; what the wide headers take comes out of the other columns.
+        sizes = [int(x) for x in column_widths(preferred, [float(m) for m in mins],
+                                               float(width))]
         self._fitting = True
         try:
             for column, size in enumerate(sizes):
