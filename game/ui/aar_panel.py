@@ -511,11 +511,12 @@ class AARPanel(QWidget):
         header = self.plan.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.plan_columns = ColumnFitter(self.plan, (14, 17, 18, 10, 11, 11, 9, 10))
+        self.plan_columns = ColumnFitter(self.plan, (13, 15, 17, 10, 11, 11, 11, 12))
         self.capability_boxes: list[QComboBox] = []
         self.element_boxes: list[QComboBox] = []
         for planned in self.aar.plan:
             self.add_plan_row(planned)
+        fit_rows(self.plan)  # long issues and actions wrap in their cells
         self.plan.itemChanged.connect(self._changed)
         layout.addWidget(self.plan, 1)
         buttons = QHBoxLayout()

@@ -120,6 +120,7 @@ class ClassWindow(QWidget):
                            "Each trainee's HSEEP rating of each objective; * an evaluator's",
                            ["Trainee", "Started", "Score"])
         self.grid.doubleClicked.connect(lambda index: self._open_row(self.grid, index.row()))
+        self.grid.horizontalHeader().setStretchLastSection(False)
         self.tabs.addTab(self.grid, "Ratings")
         self.tabs.setTabToolTip(0, "Trainee by objective: P, S, M or U")
         self.tabs.addTab(self._scores_page(), "Scores")
@@ -337,6 +338,7 @@ class ClassWindow(QWidget):
         for col in range(3, len(headers)):
             header.resizeSection(col, 56)
         grid.setSortingEnabled(True)
+        grid.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by trainee, A to Z
 
     def _fill_scores(self, view: ClassView) -> None:
         chart = QChart()
@@ -354,6 +356,7 @@ class ClassWindow(QWidget):
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append(bin_labels())
+        axis_x.setLabelsAngle(-45)  # whole ranges, even when the bars are narrow
         axis_x.setTitleText("score")
         top, step = score_ticks(view.histogram)
         axis_y = QValueAxis()
@@ -389,6 +392,7 @@ class ClassWindow(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, s.id)
                 table.setItem(row, col, item)
         table.setSortingEnabled(True)
+        table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # best score first
 
     def _fill_choices(self, view: ClassView) -> None:
         table = self.choices
@@ -408,6 +412,7 @@ class ClassWindow(QWidget):
                     item.setFont(font)
                 table.setItem(row, col, item)
         table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # in the scenario's order
 
     def _fill_rationales(self) -> None:
         view = self.view
@@ -426,6 +431,7 @@ class ClassWindow(QWidget):
                 item.setToolTip(text if len(text) > 60 else "")
                 table.setItem(row, col, item)
         table.setSortingEnabled(True)
+        table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by choice: alike side by side
         table.resizeRowsToContents()
 
     def _open_row(self, table: QTableWidget, row: int) -> None:

@@ -395,9 +395,12 @@ class DebriefWindow(QWidget):
             self.charts_page.setWidget(page)
             return
         top = QHBoxLayout()
-        contact = f"First real contact: <b>{_e(d.contact.describe())}</b>"
-        for ref in d.references:
-            contact += f" · {_e(ref.label)}: {_e(ref.describe())}"
+        contact = f"First contact, any level: <b>{_e(d.contact.describe())}</b>"
+        senior = next((row.senior for row in d.contact_levels if row.label == "This session"),
+                      None)
+        if senior is not None:
+            contact += f" · senior military: <b>{_e(senior.describe())}</b>"
+        contact += " (the Overview compares both levels with the expert, history and reality)"
         contact_label = QLabel(contact)
         contact_label.setWordWrap(True)
         top.addWidget(contact_label, 1)
