@@ -355,9 +355,10 @@ class ClassWindow(QWidget):
         series.append(bars)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append(bin_labels())
-        axis_x.setLabelsAngle(-45)  # whole ranges, even when the bars are narrow
-        axis_x.setTitleText("score")
+        # Each bar's lower bound (the range is in its tooltip and the axis title), so the
+        # labels stay whole however narrow the bars are.
+        axis_x.append([label.split("–")[0] for label in bin_labels()])
+        axis_x.setTitleText("score (each bar 10 points: 80 = 80 to 89.9, 90 = 90 to 100)")
         top, step = score_ticks(view.histogram)
         axis_y = QValueAxis()
         axis_y.setRange(0, top)

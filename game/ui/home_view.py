@@ -369,7 +369,15 @@ class HomeView(QWidget):
             self.session_rows.append(row)
             add(row)
         self.sessions.body.addSpacing(14)
-        add(label("RECENT SESSIONS", "eyebrow"))
+        # The recent list's heading links to every other session (older, archived, by
+        # trainee or date), in the session browser.
+        self.browse_button = _button("All sessions…", "all-sessions",
+                                     accessible="All sessions",
+                                     description="Find any recorded session: search, filter, "
+                                     "open, resume, archive or delete")
+        self.browse_button.clicked.connect(self.browseRequested)
+        self.sessions.body.addLayout(hbox(label("RECENT SESSIONS", "eyebrow"), None,
+                                          self.browse_button))
         if not finished:
             add(label("Finished sessions and their debriefs will be listed here.", "muted"))
         for record in finished:
@@ -377,13 +385,6 @@ class HomeView(QWidget):
             row.button.clicked.connect(lambda _=False, r=record: self.debriefRequested.emit(r.id))
             self.session_rows.append(row)
             add(row)
-        # Every other session (older, archived, by trainee or date) is in the browser.
-        self.browse_button = _button("All sessions…", "all-sessions",
-                                     accessible="All sessions",
-                                     description="Find any recorded session: search, filter, "
-                                     "open, resume, archive or delete")
-        self.browse_button.clicked.connect(self.browseRequested)
-        self.sessions.body.addLayout(hbox(None, self.browse_button))
         self.sessions.body.addStretch(1)
 
     def showEvent(self, event: QShowEvent) -> None:
