@@ -30,8 +30,15 @@ def build(store: Path) -> str:
     """A class of the flagship (people, one bot), one session with a full AAR and a what-if."""
     from game.analysis.batch import policy_rng
     from game.analysis.policies import get_policy
-    from game.debrief.aar import AAR, Finding, Overview, Participant, PlanItem, RatingOverride
-    from game.debrief.aar import save_aar
+    from game.debrief.aar import (
+        AAR,
+        Finding,
+        Overview,
+        Participant,
+        PlanItem,
+        RatingOverride,
+        save_aar,
+    )
     from game.debrief.luck import add_dice
     from game.debrief.whatif import what_if
     from game.debrief.whatif_store import save_whatif

@@ -62,12 +62,13 @@ class _Labels:
         self.boxes: list[tuple[float, float, float, float]] = []
 
     @staticmethod
-    def _box(x: float, y: float, text: str, size: float, anchor: str) -> tuple[float, ...]:
+    def _box(x: float, y: float, text: str, size: float,
+             anchor: str) -> tuple[float, float, float, float]:
         w = text_width(text, size)
         x1 = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
         return (x1, y - size, x1 + w, y + 2)
 
-    def free(self, box: tuple[float, ...]) -> bool:
+    def free(self, box: tuple[float, float, float, float]) -> bool:
         return box[0] >= 0 and box[2] <= self.width and not any(
             box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
             for b in self.boxes)

@@ -271,7 +271,7 @@ def build_class(records: Sequence[SessionRecord], inputs: Sequence[Sequence[dict
             said.setdefault(node, []).append((record.id, record.trainee, option,
                                               rationales.get(node, "")))
     if reference is not None:
-        for node_id, node in reference.nodes.items():
+        for node_id, spec in reference.nodes.items():
             if node_id not in counts:
                 continue
             tally = counts[node_id]
@@ -287,7 +287,7 @@ def build_class(records: Sequence[SessionRecord], inputs: Sequence[Sequence[dict
             options += tuple(ChoiceShare(k, k, tally[k], tally[k] / total) for k in others)
             rationales_here = tuple((sid, who, labels.get(opt, opt), why)
                                     for sid, who, opt, why in said[node_id])
-            view.decisions.append(DecisionShares(node_id, node.title, total, options,
+            view.decisions.append(DecisionShares(node_id, spec.title, total, options,
                                                  rationales_here))
     if broken:
         view.notices.append(f"{broken} session(s) cannot be replayed (no copy of the version "

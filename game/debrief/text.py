@@ -82,8 +82,8 @@ def summary_text(debrief: Debrief, aar: AAR | None = None,
         lines.append(f"Peak {esc.label.lower()}: {esc.peak:g}{named}; final {esc.final:g}")
     if d.contact_levels:
         lines.append("First contact (any level | senior military):")
-        for row in d.contact_levels:
-            lines += _wrap(f"{row.label}: {row.any.describe()} | {row.senior.describe()}",
+        for level in d.contact_levels:
+            lines += _wrap(f"{level.label}: {level.any.describe()} | {level.senior.describe()}",
                            "  ")
     if d.score_lines:
         lines += ["", "Score breakdown"]

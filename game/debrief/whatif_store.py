@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 def whatif_to_json(w: WhatIf) -> dict[str, Any]:
     """A what-if as JSON-able data (the random roads left out)."""
-    data = dataclasses.asdict(w)
+    data: dict[str, Any] = dataclasses.asdict(w)
     for branch in data["branches"]:
         branch["roads"] = []
     # Plain JSON (lists, not tuples), as the journal's meta must be.
@@ -37,14 +37,14 @@ def _value(kind: Any, value: Any) -> Any:
     """Turn JSON lists back into the tuples a field's type says (nested ones too)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(kind) if a is not type(None)]
-        return None if value is None else _value(args[0], value) if args else value
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return None if value is None else _value(options[0], value) if options else value
     if origin is tuple and isinstance(value, list):
-        args = typing.get_args(kind)
-        inner = args[0] if args else Any
-        if len(args) == 2 and args[1] is Ellipsis:
+        parts = typing.get_args(kind)
+        inner = parts[0] if parts else Any
+        if len(parts) == 2 and parts[1] is Ellipsis:
             return tuple(_value(inner, v) for v in value)
-        return tuple(_value(a, v) for a, v in zip(args, value, strict=False))
+        return tuple(_value(a, v) for a, v in zip(parts, value, strict=False))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind) and isinstance(value, Mapping):
         return _build(kind, value)
     return value
