@@ -100,7 +100,10 @@ def _print(view: object) -> None:
     out.write("\nRatings (P S M U; * an evaluator's)\n")
     for i, (_oid, text, cap) in enumerate(view.objectives):
         out.write(f"  O{i + 1}  {text}" + (f" [{cap}]" if cap else "") + "\n")
-    width = max([len(s.trainee or "-") for s in view.sessions] + [7])
+    from game.textsafe import escape
+
+    names = {s.id: escape(s.trainee or "-", one_line=True) for s in view.sessions}
+    width = max([len(n) for n in names.values()] + [7])
     head = "  " + "TRAINEE".ljust(width) + "  SCORE " + " ".join(
         f"O{i + 1:<2}" for i in range(len(view.objectives)))
     out.write(head.rstrip() + "\n")
@@ -109,7 +112,7 @@ def _print(view: object) -> None:
         codes = " ".join(((s.ratings.get(oid) or "-")
                           + ("*" if oid in s.rated_by_evaluator else "")).ljust(3)
                          for oid, _t, _c in view.objectives)
-        out.write(f"  {(s.trainee or '-').ljust(width)}  {score:>5} {codes}".rstrip() + "\n")
+        out.write(f"  {names[s.id].ljust(width)}  {score:>5} {codes}".rstrip() + "\n")
     out.write("\nScore distribution\n")
     for label, count in zip(bin_labels(), view.histogram, strict=True):
         out.write(f"  {label:>7}  {'#' * count} {count}\n")

@@ -9,11 +9,11 @@ store's admin log with the whole session, so ``--restore`` can bring it back.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import Any
 
+from game import strictjson
 from game.records import AdminEvent, Journal, SessionRecord
 from game.sessions.browse import (
     SORT_KEYS,
@@ -23,6 +23,7 @@ from game.sessions.browse import (
     parse_day,
     player_kind,
 )
+from game.textsafe import escape
 
 from .common import EXIT_OK, CliError, err, open_journal, store_flag
 
@@ -90,6 +91,8 @@ def _filter(args: argparse.Namespace) -> SessionFilter:
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
+    # Names and ids are people's text: one line each, controls shown, never obeyed.
+    rows = [tuple(escape(cell, one_line=True) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -112,8 +115,8 @@ def run(args: argparse.Namespace) -> int:
                 f"`hotline {store_flag(args.store)}store check` for the details")
         records = browse(listing.records, _filter(args), args.sort, not args.ascending)
         if args.json:
-            json.dump([_record_json(r) for r in records], sys.stdout, ensure_ascii=False,
-                      indent=1)
+            strictjson.dump([_record_json(r) for r in records], sys.stdout,
+                            ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return EXIT_OK
         if not records:
@@ -138,9 +141,9 @@ def run(args: argparse.Namespace) -> int:
 def _list_deleted(args: argparse.Namespace, journal: Journal) -> int:
     events = journal.admin_events(action="delete")
     if args.json:
-        json.dump([{"event": e.id, "at": e.at, "session_id": e.session_id, "by": e.actor,
-                    "reason": e.reason} for e in events], sys.stdout, ensure_ascii=False,
-                  indent=1)
+        strictjson.dump([{"event": e.id, "at": e.at, "session_id": e.session_id, "by": e.actor,
+                          "reason": e.reason} for e in events], sys.stdout, ensure_ascii=False,
+                        indent=1)
         sys.stdout.write("\n")
         return EXIT_OK
     if not events:
@@ -155,9 +158,9 @@ def _list_deleted(args: argparse.Namespace, journal: Journal) -> int:
 
 def _confirm(record: SessionRecord) -> bool:
     who = record.trainee or "no trainee name"
-    prompt = (f"Delete session {record.id} ({record.scenario_title}, {who}, "
+    prompt = escape(f"Delete session {record.id} ({record.scenario_title}, {who}, "
               f"{record.n_inputs} input(s), {record.status})? It stays in the admin log and "
-              "can be restored with --restore. [y/N] ")
+              "can be restored with --restore. [y/N] ", one_line=True)
     if not sys.stdin.isatty():
         raise CliError(f"deleting {record.id} needs a yes: run it in a terminal to be asked, "
                        "or add --yes")
@@ -172,8 +175,8 @@ def _change(args: argparse.Namespace, journal: Journal) -> int:
     event: AdminEvent | None
     if args.restore:
         record = journal.restore_session(args.restore, actor=args.by)
-        print(f"restored session {record.id} ({record.scenario_title}, "
-              f"{record.trainee or 'no trainee name'})")
+        print(escape(f"restored session {record.id} ({record.scenario_title}, "
+                     f"{record.trainee or 'no trainee name'})", one_line=True))
         return EXIT_OK
     target = args.archive or args.unarchive or args.delete
     record = journal.session(target)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from game import strictjson
 
 from .common import EXIT_OK, CliError, err, open_journal
 
@@ -53,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
                  roles=debrief.roles)
         save_whatif(journal, debrief.session_id, result)
     if args.json:
-        json.dump(whatif_to_json(result) | {"luck": luck_note(result)}, sys.stdout,
-                  ensure_ascii=False, indent=1)
+        strictjson.dump(whatif_to_json(result) | {"luck": luck_note(result)}, sys.stdout,
+                        ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write("\n".join(whatif_lines(result)).lstrip("\n") + "\n")
