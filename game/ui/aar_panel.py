@@ -169,15 +169,21 @@ class AARPanel(QWidget):
 
     def _overview_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their own height; the room left goes below
         ov = effective_overview(self.debrief, self.aar)
         self.exercise_name = self._line(ov.name, "Exercise name")
         self.first_day = self._line(ov.start, "First day", "YYYY-MM-DD")
         self.last_day = self._line(ov.end, "Last day", "YYYY-MM-DD")
         days = QHBoxLayout()
+        for edit in (self.first_day, self.last_day):
+            edit.setMaximumWidth(180)
         days.addWidget(self.first_day)
         days.addWidget(QLabel("to"))
         days.addWidget(self.last_day)
+        days.addStretch(1)
         self.participants = QTableWidget(0, 2)
         self.participants.setObjectName("participants")
         _named(self.participants, "Participants and their roles")

@@ -121,7 +121,16 @@ class ClassWindow(QWidget):
                            ["Trainee", "Started", "Score"])
         self.grid.doubleClicked.connect(lambda index: self._open_row(self.grid, index.row()))
         self.grid.horizontalHeader().setStretchLastSection(False)
-        self.tabs.addTab(self.grid, "Ratings")
+        ratings_page = QWidget()
+        ratings_layout = QVBoxLayout(ratings_page)
+        ratings_layout.setContentsMargins(0, 0, 0, 0)
+        ratings_layout.addWidget(self.grid, 1)
+        self.objective_key = QLabel("")
+        self.objective_key.setObjectName("class-objectives")
+        self.objective_key.setWordWrap(True)
+        self.objective_key.setTextFormat(Qt.TextFormat.PlainText)
+        ratings_layout.addWidget(self.objective_key)
+        self.tabs.addTab(ratings_page, "Ratings")
         self.tabs.setTabToolTip(0, "Trainee by objective: P, S, M or U")
         self.tabs.addTab(self._scores_page(), "Scores")
         self.tabs.setTabToolTip(1, "The score distribution and each session's score")
@@ -309,6 +318,11 @@ class ClassWindow(QWidget):
             if item is not None:
                 item.setToolTip(text + (f"\n({cap})" if cap else ""))
         grid.setRowCount(len(view.sessions))
+        self.objective_key.setText("   ".join(
+            f"O{i + 1}: {text}" + (f" ({cap})" if cap else "")
+            for i, (_oid, text, cap) in enumerate(view.objectives))
+            + "\nP performed without challenges · S some challenges · M major challenges · "
+            "U unable · * an evaluator's rating")
         dark = dark_palette(self)
         for row, s in enumerate(view.sessions):
             cells = [(s.trainee or "—", (0 if s.trainee else 1, s.trainee.casefold())),
