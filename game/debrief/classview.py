@@ -299,7 +299,8 @@ def build_class(records: Sequence[SessionRecord], inputs: Sequence[Sequence[dict
 def load_class(journal: Journal, scenario_id: str, scenario: CompiledScenario | None = None, *,
                since: date | None = None, trainees: Sequence[str] = (),
                policies: bool = False, archived: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> ClassView:
+               progress: Callable[[int, int], None] | None = None,
+               listing: Sequence[SessionRecord] | None = None) -> ClassView:
     """Read a class from the journal and put it together.
 
     Args:
@@ -311,8 +312,10 @@ def load_class(journal: Journal, scenario_id: str, scenario: CompiledScenario | 
         policies: Count policy-played (and scripted, playtest) sessions too.
         archived: Count archived sessions too.
         progress: ``progress(done, total)`` while sessions are read.
+        listing: The store's sessions, if the caller has just read them (saves a read).
     """
-    records, left = select(journal.sessions(scenario_id=scenario_id), scenario_id,
+    records, left = select(listing if listing is not None else
+                           journal.sessions(scenario_id=scenario_id), scenario_id,
                            since=since, trainees=trainees, policies=policies,
                            archived=archived)
     service = SessionService(journal)

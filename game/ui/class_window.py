@@ -156,8 +156,10 @@ class ClassWindow(QWidget):
         self.scenario.setObjectName("class-scenario")
         _named(self.scenario, "Scenario", "The scenario whose sessions are compared")
         counts: dict[str, tuple[str, int]] = {}
+        self.listing: list[Any] | None = None  # read once here, reused by the first load
         try:
-            for record in self.journal.sessions():
+            self.listing = self.journal.sessions()
+            for record in self.listing:
                 title, n = counts.get(record.scenario_id, (record.scenario_title, 0))
                 counts[record.scenario_id] = (title, n + 1)
         except Exception:  # noqa: BLE001 - an unreadable store shows as an empty class
@@ -264,10 +266,12 @@ class ClassWindow(QWidget):
             self.job.cancel()
         journal, scenario, filters = self.journal, self._current_scenario(scenario_id), \
             self.filters()
+        listing, self.listing = self.listing, None  # later reloads read the store afresh
         started = time.perf_counter()
 
         def work(progress: Callable[[int, int], None], _c: Callable[[], bool]) -> ClassView:
-            return load_class(journal, scenario_id, scenario, progress=progress, **filters)
+            return load_class(journal, scenario_id, scenario, progress=progress,
+                              listing=listing, **filters)
 
         job = Job(work, self)
         job.signals.done.connect(lambda view, j=job, t=started: self._loaded(view, j, t))
