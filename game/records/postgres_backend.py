@@ -73,6 +73,9 @@ class PostgresBackend:
 
     newest_first: Final[str] = "s.created_at DESC, s.created_order DESC"
     lock_row: Final[str] = " FOR UPDATE"
+    # clock_timestamp(), not now(): the time of the statement, not of the
+    # transaction's start.
+    epoch_sql: Final[str] = "EXTRACT(EPOCH FROM clock_timestamp())::float8"
 
     def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
         """Connect, identify the store and migrate it (unless ``read_only``).

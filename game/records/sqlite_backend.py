@@ -82,6 +82,8 @@ class SqliteBackend:
 
     newest_first: Final[str] = "s.created_at DESC, s.rowid DESC"
     lock_row: Final[str] = ""  # BEGIN IMMEDIATE already excludes other writers
+    # Milliseconds; every writer of a SQLite store shares this machine's clock.
+    epoch_sql: Final[str] = "((julianday('now') - 2440587.5) * 86400.0)"
 
     def __init__(
         self,

@@ -76,6 +76,7 @@ def _filled_store(path: Path) -> dict[str, list[dict[str, Any]]]:
 # -- damaged pages -------------------------------------------------------------
 
 PAGE = 4096
+# Pages 1-12 hold the schema and each table's root (schema v4); data from page 13.
 _DAMAGE = {
     "page 1 after the header": (100, 400, b"\xa5"),
     "five middle pages": (PAGE * 10, PAGE * 5, b"\xa5"),
@@ -83,7 +84,7 @@ _DAMAGE = {
     "last page random": (-PAGE, PAGE, None),
     "first half of a page random": (PAGE * 20, PAGE // 2, None),
     "a page's type byte": (PAGE * 8, 1, b"\x0d"),
-    "a cell pointer array": (PAGE * 9 + 8, 16, b"\xff"),
+    "a cell pointer array": (PAGE * 13 + 8, 16, b"\xff"),
     "page 2 zeroed": (PAGE, PAGE, b"\x00"),
 }
 
