@@ -35,6 +35,8 @@ from . import (
     play,
     resume,
     schema,
+    seat,
+    session,
     sessions,
     simulate,
     store,
@@ -47,7 +49,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, msel,
-    studio, paths, install_desktop, store,
+    studio, paths, install_desktop, store, session, seat,
 )
 
 

@@ -106,10 +106,14 @@ class Backend(Protocol):
         """Start listening for other writers' commits (before the caller's last read)."""
         ...
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> bool:
         """Block until ``session_id`` may have an input after ``after_seq``, or timeout.
 
         May return early (spuriously); the caller re-reads the inputs.
+        ``after_seq=-1`` wakes on anything about the session (votes, clocks).
+
+        Returns:
+            True when woken by another writer's commit, False on timeout.
         """
         ...
 

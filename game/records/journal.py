@@ -1172,7 +1172,7 @@ class Journal:
         with self._lock:
             self.backend.prepare_wait()
 
-    def wait_for_activity(self, session_id: str, timeout: float) -> None:
+    def wait_for_activity(self, session_id: str, timeout: float) -> bool:
         """Sleep until another writer may have changed session ``session_id``, or timeout.
 
         Anything a seat must see wakes it: an input, a vote, a decision clock
@@ -1184,9 +1184,12 @@ class Journal:
         Args:
             session_id: The full session id.
             timeout: Seconds to wait at most.
+
+        Returns:
+            True when another writer's commit woke it, False when time ran out.
         """
         # -1: any notification about the session wakes us, whatever its payload.
-        self.backend.wait_for_inputs(session_id, -1, max(0.0, timeout))
+        return self.backend.wait_for_inputs(session_id, -1, max(0.0, timeout))
 
     def server_time(self) -> float:
         """The database's clock in seconds since the epoch (seats share it)."""

@@ -349,11 +349,15 @@ class PostgresBackend:
         """LISTEN on the notification channel (a second connection, kept open)."""
         self.listen()
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> bool:
         """Wait for the insert trigger's NOTIFY about ``session_id`` (or timeout).
 
         Call :meth:`prepare_wait` before the last read, so that no
         notification can fall between that read and this wait.
+
+        Returns:
+            True if a notification came (False: time ran out, or the
+            connection was lost and the caller should look again).
         """
         pg = self._pg
         listener = self.listen()
@@ -363,11 +367,12 @@ class PostgresBackend:
                 for note in listener.notifies(timeout=remaining, stop_after=1):
                     sid, _, seq = note.payload.partition(" ")
                     if sid == session_id and (not seq.isdigit() or int(seq) > after_seq):
-                        return
+                        return True
         except pg.Error:
             with suppress(Exception):
                 listener.close()
             self._listener = None  # reconnect (and LISTEN again) on the next wait
+        return False
 
     def listen(self) -> psycopg.Connection[Any]:
         """The LISTENing connection (opened on first use)."""

@@ -22,6 +22,7 @@ tally) are the engine's and :mod:`game.sessions.seats`'s.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -34,6 +35,7 @@ __all__ = [
     "JOIN_ALPHABET",
     "JOIN_LENGTH",
     "AlreadyVotedError",
+    "ClockNotExpiredError",
     "DecisionClock",
     "Seating",
     "UnknownJoinCodeError",
@@ -52,6 +54,10 @@ _LOOK_ALIKES: Final = {"0": "O", "O": "0", "1": "I", "I": "1", "L": "1", "U": "V
 
 class UnknownJoinCodeError(SessionNotFoundError):
     """No session in the store has this join code (or the text is not one)."""
+
+
+class ClockNotExpiredError(JournalError):
+    """A time-out was refused: the database's clock says time has not run out."""
 
 
 class AlreadyVotedError(JournalError):
@@ -368,6 +374,26 @@ class Seating:
         now = float(row[0]) if row is not None else 0.0
         tx.run("UPDATE clocks SET deadline = ? + paused_left, paused_left = NULL "
                "WHERE session_id = ? AND paused_left IS NOT NULL", (now, session_id))
+
+    def require_expired(self, decision: str) -> Callable[[Tx, str], None]:
+        """A statement for a time-out's transaction: refuse it unless time is up.
+
+        Passed as ``append_input(..., then=...)``, so the database's clock,
+        read in the same transaction as the time-out is written, has the last
+        word (the facilitator may have given more time a moment ago).
+        """
+        epoch = self.journal.backend.epoch_sql
+
+        def check(tx: Tx, session_id: str) -> None:
+            row = tx.one(f"SELECT deadline, paused_left, {epoch} FROM clocks "
+                         "WHERE session_id = ? AND decision = ?", (session_id, decision))
+            if (row is None or row[0] is None or row[1] is not None
+                    or float(row[0]) > float(row[2])):
+                raise ClockNotExpiredError(
+                    "the decision clock has not run out (the facilitator gave more time or "
+                    "paused); nothing was recorded")
+
+        return check
 
     def set_paused(self, session_id: str, paused: bool) -> None:
         """Stop or restart the session's open clocks on their own (idempotent).

@@ -1,0 +1,300 @@
+"""``hotline seat CODE --role ROLE``: play one role of a class session from this terminal.
+
+The seat joins the session with its code, shows what its role may see (its
+own messages, never another role's), and waits for the others live; at its
+role's decisions and at team votes it asks (or lets ``--choices`` and
+``--policy`` answer). The database decides who confirms: a choice another
+seat (or the decision clock) got in first is reported as "already decided
+by …". A lost server is ridden out with a clear message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import shlex
+import sys
+import threading
+import zlib
+from collections.abc import Sequence
+from typing import TextIO
+
+from game.analysis import get_policy, policy_rng
+from game.engine import Event, TurnResult
+from game.records import InputRecord, Journal, JournalError, StoreUnavailableError
+from game.sessions import ClassSession, JoinError, SeatTurn
+from game.sessions.seat_driver import LookAgain, LostInputsError, Pick, SeatDriver
+
+from .common import EXIT_INTERRUPTED, EXIT_OK, CliError, err, open_journal
+from .driving import Quit, policy_or_error
+from .transcript import Transcript
+
+NAME = "seat"
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    seat = sub.add_parser(
+        NAME, help="play one role of a class session (joined with its code)",
+        description="Join a class session (`hotline session new`) with its code and play one "
+        "role from this terminal. Without --choices or --policy it asks at each of the role's "
+        "decisions and votes. The other desks' moves appear as they are confirmed.")
+    seat.add_argument("code", metavar="CODE", help="the session's join code (e.g. 7KQ-M2X)")
+    seat.add_argument("--role", required=True, metavar="ROLE", help="the role this seat plays")
+    seat.add_argument("--choices", metavar="ID,ID,...",
+                      help="option ids for this role's decisions and votes, in order "
+                      "(then --policy, or the prompt)")
+    seat.add_argument("--policy", metavar="POLICY",
+                      help="automatic player (random, expert, greedy, …)")
+    seat.add_argument("--name", metavar="NAME",
+                      help="this seat's name, shown to the others (default: role (user@host))")
+    seat.add_argument("--reconnect-for", type=float, default=300.0, metavar="SECONDS",
+                      help="how long to keep trying a class server that went away (default 300)")
+    return seat
+
+
+def run(args: argparse.Namespace) -> int:
+    choices = [c.strip() for c in (args.choices or "").split(",") if c.strip()]
+    policy = policy_or_error(args.policy) if args.policy else None
+    with open_journal(args.store) as journal:
+        try:
+            desk = ClassSession.join(journal, args.code, role=args.role, seat=args.name)
+        except JoinError as exc:
+            raise CliError(str(exc)) from None
+        rejoin = (f"hotline {_store_flag(journal, args.store)}seat {desk.join_code()} "
+                  f"--role {args.role}")
+        with desk.recorded:
+            out = SeatScreen(desk, sys.stdout)
+            out.welcome()
+            prompt = None if choices or policy else Prompt(desk, out, args.store)
+            pick = _pick(desk, choices, policy, prompt)
+            driver = SeatDriver(desk, pick, out, reconnect_for=args.reconnect_for)
+            try:
+                ended = driver.run()
+            except Quit as quit_:
+                err("")
+                err(f"You left the seat; the session goes on. Rejoin with: {rejoin}")
+                return EXIT_INTERRUPTED if quit_.interrupted else EXIT_OK
+            except StoreUnavailableError as exc:
+                raise CliError(f"{exc}\nThe class server stayed away for "
+                               f"{args.reconnect_for:g} s. Rejoin once it is back: "
+                               f"{rejoin}") from None
+            except LostInputsError as exc:
+                raise CliError(str(exc)) from None
+            finally:
+                if prompt is not None:
+                    prompt.close()
+            if not ended:
+                err(f"The choices ran out before the end; the session goes on. Rejoin with: "
+                    f"{rejoin}")
+                raise CliError("the choices ran out before an ending")
+            out.goodbye(str(journal))
+    return EXIT_OK
+
+
+def _store_flag(journal: Journal, store: str | None) -> str:
+    return f"--store {shlex.quote(journal.location.display)} " if store else ""
+
+
+def _pick(desk: ClassSession, choices: list[str], policy: str | None,
+          prompt: Prompt | None) -> Pick:
+    queue = list(choices)
+    chooser = get_policy(policy) if policy else None
+    # Each seat draws its own stream, so seats with one policy do not all vote alike.
+    rng = policy_rng(desk.session.seed + zlib.crc32((desk.role or "").encode()))
+
+    def pick(desk: ClassSession, turn: SeatTurn) -> tuple[str, str] | None:
+        if queue:
+            option = queue.pop(0)
+            if option not in {o.id for o in desk.session.available()}:
+                ids = ", ".join(o.id for o in desk.session.available())
+                raise CliError(f"--choices: '{option}' is not an option at "
+                               f"'{desk.scenario.nodes[desk.session.node].title}'; "
+                               f"the options there: {ids}")
+            return option, ""
+        if chooser is not None:
+            return chooser(desk.session, rng), f"{policy} policy"
+        if prompt is not None:
+            return prompt.ask(turn)
+        return None
+
+    return pick
+
+
+class SeatScreen:
+    """What the seat prints: its role's view of the events, who decides, votes, the clock."""
+
+    def __init__(self, desk: ClassSession, out: TextIO) -> None:
+        self.desk = desk
+        self.out = out
+        self.transcript = Transcript(desk.scenario, out, show_hidden=desk.facilitator)
+
+    def write(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def welcome(self) -> None:
+        desk = self.desk
+        record = desk.recorded.record
+        self.write(f"Joined session {desk.id}: “{record.scenario_title}” — code "
+                   f"{desk.join_code()}")
+        self.write(f"You are the {desk.role_title(desk.role)} (seat {desk.seat}). At the table: "
+                   + ", ".join(desk.role_title(r) for r in desk.team_roles) + ".")
+        brief = next((r.brief for r in desk.scenario.model.roles if r.id == desk.role), "")
+        if brief:
+            self.write(f"Your brief: {' '.join(brief.split())}")
+        events = desk.session.events
+        start = max((i for i, e in enumerate(events) if e.type == "node_entered"), default=0)
+        self._events(events[start:])
+
+    def _events(self, events: Sequence[Event]) -> None:
+        self.transcript.events([e for e in events if self.desk.may_see(e)])
+
+    # -- SeatEvents ------------------------------------------------------------------
+
+    def news(self, items: list[tuple[InputRecord, TurnResult]]) -> None:
+        for record, result in items:
+            who = record.data.get("seat")
+            if record.data.get("type") == "choose" and isinstance(who, str):
+                self.write(f"  (confirmed by {who})")
+            self._events(list(result.events))
+
+    def acted(self, result: TurnResult, what: str) -> None:
+        if what == "tally":
+            self.write("  (all votes are in; this seat confirmed the tally)")
+        elif what == "time-out":
+            self.write("  (time ran out; this seat recorded it)")
+        self._events(list(result.events))
+
+    def voted(self, option: str, label: str) -> None:
+        self.write(f"  Your vote for “{label}” is cast (secret until all have voted).")
+
+    def turn(self, turn: SeatTurn) -> None:
+        desk = self.desk
+        left = desk.remaining()
+        clock = "" if left is None else f" ({_mmss(left)} left)"
+        title = desk.role_title
+        if turn.kind == "waiting":
+            self.write(f"Waiting for the {title(turn.owner)} to decide{clock}…")
+        elif turn.kind == "voted":
+            self.write("Waiting for the votes of: "
+                       + ", ".join(title(r) for r in turn.waiting_for) + f"{clock}…")
+        elif turn.kind == "paused":
+            self.write("The facilitator has paused the session; the decision clock is stopped.")
+        elif turn.kind == "vote":
+            rule = "most votes win" if turn.rule == "majority" else "all must agree"
+            self.write(f"Team vote ({turn.rule}: {rule}){clock}.")
+
+    def refused(self, message: str) -> None:
+        self.write(f"  Not recorded: {message}.")
+
+    def lost(self, message: str) -> None:
+        err(message)
+
+    def reconnected(self, message: str) -> None:
+        err(message)
+
+    def goodbye(self, store: str) -> None:
+        outcome = self.desk.session.outcome
+        if outcome is not None:
+            self.write(f"\n(session {self.desk.id} recorded in {store})")
+
+
+class Prompt:
+    """Asks the person at this terminal, while still hearing the other desks.
+
+    A watcher thread (its own connection) sleeps on the store's notifications
+    and wakes the prompt through a pipe, so a decision taken elsewhere, or a
+    clock that ran out, ends the question at once.
+    """
+
+    def __init__(self, desk: ClassSession, screen: SeatScreen, store: str | None) -> None:
+        self.desk = desk
+        self.screen = screen
+        self.store = store
+        self._read, self._write = os.pipe()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="seat-watcher", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for fd in (self._read, self._write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _watch(self) -> None:
+        journal: Journal | None = None
+        while not self._stop.is_set():
+            try:
+                if journal is None:
+                    journal = Journal(self.store)
+                    journal.prepare_wait()
+                if journal.wait_for_activity(self.desk.id, 1.0):
+                    os.write(self._write, b".")
+            except (JournalError, OSError):
+                if journal is not None:
+                    journal.close()
+                journal = None
+                self._stop.wait(1.0)
+        if journal is not None:
+            journal.close()
+
+    def ask(self, turn: SeatTurn) -> tuple[str, str]:
+        desk = self.desk
+        session = desk.session
+        view = session.current()
+        self.screen.transcript.options(session)
+        ids = [o.id for o in view.options]
+        verb = "vote" if turn.kind == "vote" else "choice"
+        while True:
+            left = desk.remaining()
+            clock = "" if left is None else f" ({_mmss(left)} left)"
+            answer = self._line(f"Your {verb} [1-{len(ids)}, q to stop]{clock}: ", turn, left)
+            if answer.lower() in ("q", "quit", "exit"):
+                raise Quit(interrupted=False)
+            if answer.isdigit() and 1 <= int(answer) <= len(ids):
+                option = ids[int(answer) - 1]
+                break
+            if answer in ids:
+                option = answer
+                break
+            self.screen.write(f"  Please type a number from 1 to {len(ids)} (or q to stop).")
+        why = self._line("why? (Enter to skip): ", turn, desk.remaining())
+        return option, why
+
+    def _line(self, prompt: str, turn: SeatTurn, left: float | None) -> str:
+        """Read a line, or raise LookAgain when the decision changed or time ran out."""
+        self.screen.out.write(prompt)
+        self.screen.out.flush()
+        while True:
+            try:
+                ready, _, _ = select.select([sys.stdin, self._read], [], [],
+                                           None if left is None else left + 0.1)
+            except KeyboardInterrupt:
+                raise Quit(interrupted=True) from None
+            if sys.stdin in ready:
+                line = sys.stdin.readline()
+                if not line:
+                    raise Quit(interrupted=False)
+                return line.strip()
+            if self._read in ready:
+                os.read(self._read, 1024)
+            news = self.desk.refresh()
+            if news:
+                self.screen.write("")
+                self.screen.news(news)
+            now = self.desk.turn
+            if now.decision != turn.decision or now.kind != turn.kind or (
+                    now.clock is not None and now.clock.expired(self.desk.now())):
+                self.screen.write("")
+                raise LookAgain
+            left = self.desk.remaining()
+
+
+def _mmss(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.999), 60)
+    return f"{minutes}:{secs:02d}"
