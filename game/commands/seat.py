@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         with desk.recorded:
             out = SeatScreen(desk, sys.stdout)
             out.welcome()
-            prompt = None if choices or policy else Prompt(desk, out, args.store)
+            prompt = None if policy else Prompt(desk, out, args.store)
             pick = _pick(desk, choices, policy, prompt)
             driver = SeatDriver(desk, pick, out, reconnect_for=args.reconnect_for)
             try:
@@ -150,6 +150,19 @@ class SeatScreen:
     def _events(self, events: Sequence[Event]) -> None:
         self.transcript.events([e for e in events if self.desk.may_see(e)])
 
+    def options(self) -> None:
+        """The decision's prompt and numbered options (the seat's own decision or vote)."""
+        view = self.desk.session.current()
+        self.write()
+        self.write(view.prompt)
+        describer = self.transcript.describer
+        for i, option in enumerate(view.options, 1):
+            channel = f", {option.channel_label}" if option.channel_label else ""
+            kind = describer.option_kind_label(option.kind).lower()
+            self.write(f"  {i}) {option.label}  [{kind}{channel}]")
+            if option.description:
+                self.write(f"       {option.description.strip()}")
+
     # -- SeatEvents ------------------------------------------------------------------
 
     def news(self, items: list[tuple[InputRecord, TurnResult]]) -> None:
@@ -213,9 +226,18 @@ class Prompt:
         self.screen = screen
         self.store = store
         self._read, self._write = os.pipe()
+        self._stdin = sys.stdin.fileno()
+        self._pending = b""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="seat-watcher", daemon=True)
         self._thread.start()
+
+    def _typed(self) -> str | None:
+        """The next whole line typed (read unbuffered, so select() never misses one)."""
+        if b"\n" not in self._pending:
+            return None
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode("utf-8", "replace").strip()
 
     def close(self) -> None:
         self._stop.set()
@@ -245,9 +267,8 @@ class Prompt:
 
     def ask(self, turn: SeatTurn) -> tuple[str, str]:
         desk = self.desk
-        session = desk.session
-        view = session.current()
-        self.screen.transcript.options(session)
+        view = desk.session.current()
+        self.screen.options()
         ids = [o.id for o in view.options]
         verb = "vote" if turn.kind == "vote" else "choice"
         while True:
@@ -271,16 +292,26 @@ class Prompt:
         self.screen.out.write(prompt)
         self.screen.out.flush()
         while True:
+            line = self._typed()
+            if line is not None:
+                return line
             try:
-                ready, _, _ = select.select([sys.stdin, self._read], [], [],
+                ready, _, _ = select.select([self._stdin, self._read], [], [],
                                            None if left is None else left + 0.1)
             except KeyboardInterrupt:
                 raise Quit(interrupted=True) from None
-            if sys.stdin in ready:
-                line = sys.stdin.readline()
-                if not line:
+            if self._stdin in ready:
+                try:
+                    chunk = os.read(self._stdin, 4096)
+                except KeyboardInterrupt:
+                    raise Quit(interrupted=True) from None
+                if not chunk:
+                    if self._pending:
+                        line, self._pending = self._pending, b""
+                        return line.decode("utf-8", "replace").strip()
                     raise Quit(interrupted=False)
-                return line.strip()
+                self._pending += chunk
+                continue
             if self._read in ready:
                 os.read(self._read, 1024)
             news = self.desk.refresh()

@@ -1058,13 +1058,15 @@ class Journal:
             with self._write() as tx:
                 sid = self._resolve(tx, session_id)
                 (status, *_rest) = self._status_for_write(tx, sid)
+                if decision is not None:
+                    # First: a seat that lost the race for the last decision hears who
+                    # won it, not only that the session has ended.
+                    self._refuse_decided(tx, sid, decision)
                 if status != "active":
                     raise SessionEndedError(
                         f"session {sid} has ended; no more inputs can be recorded "
                         "(start a new session or fork this one)"
                     )
-                if decision is not None:
-                    self._refuse_decided(tx, sid, decision)
                 (seq,) = tx.one(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
                 ) or (1,)

@@ -31,6 +31,7 @@ from game.records import (
     AlreadyDecidedError,
     InputRecord,
     JournalError,
+    SessionEndedError,
     SessionMovedOnError,
     StoreUnavailableError,
 )
@@ -205,7 +206,8 @@ class SeatDriver:
             self.stats.refused += 1
             if exc.decided_by != desk.seat:  # our own input, saved before a lost connection
                 self.events.refused(f"already decided by {exc.decided_by or 'another seat'}")
-        except (SessionMovedOnError, AlreadyVotedError, NotYourTurnError) as exc:
+        except (SessionMovedOnError, SessionEndedError, AlreadyVotedError,
+                NotYourTurnError) as exc:
             self.stats.refused += 1
             self.events.refused(str(exc))
         except EngineError as exc:  # the option is no longer on offer: pick again
@@ -234,13 +236,13 @@ class SeatDriver:
 
     # -- a lost server ----------------------------------------------------------------
 
-    def _ride_out(self, first: StoreUnavailableError) -> None:
+    def _ride_out(self, _first: StoreUnavailableError) -> None:
         desk = self.desk
         seen = len(desk.session.inputs)
         self.events.lost(
-            f"Lost the connection to the class server ({first}). Trying again every "
-            f"{RECONNECT_EVERY_S:g} s; the {seen} input(s) confirmed so far are safe in the "
-            "journal.")
+            f"Lost the connection to the class server {desk.journal.location.display}. "
+            f"Trying again every {RECONNECT_EVERY_S:g} s; the {seen} input(s) confirmed so "
+            "far are safe in the journal.")
         give_up = time.monotonic() + self.reconnect_for
         while True:
             time.sleep(RECONNECT_EVERY_S)
