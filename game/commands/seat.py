@@ -307,8 +307,8 @@ class Prompt:
                     raise Quit(interrupted=True) from None
                 if not chunk:
                     if self._pending:
-                        line, self._pending = self._pending, b""
-                        return line.decode("utf-8", "replace").strip()
+                        rest, self._pending = self._pending, b""
+                        return rest.decode("utf-8", "replace").strip()
                     raise Quit(interrupted=False)
                 self._pending += chunk
                 continue
