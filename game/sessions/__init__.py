@@ -11,6 +11,7 @@ from .compare import scenario_changes
 from .seats import (
     CLASS_MODE,
     SEAT_CLOCK,
+    ClassInfo,
     ClassSession,
     JoinError,
     NotYourTurnError,
@@ -38,6 +39,7 @@ __all__ = [
     "CLASS_MODE",
     "PLAYED_ON",
     "SEAT_CLOCK",
+    "ClassInfo",
     "ClassSession",
     "JoinError",
     "NotYourTurnError",

@@ -71,6 +71,7 @@ from .service import EndingNotRecorded, RecordedSession, SessionService
 __all__ = [
     "CLASS_MODE",
     "SEAT_CLOCK",
+    "ClassInfo",
     "ClassSession",
     "ClockNotExpiredError",
     "JoinError",
@@ -112,6 +113,29 @@ def default_seat_name(role: str | None) -> str:
     host = socket.gethostname() or "localhost"
     who = role or "facilitator"
     return f"{who} ({user}@{host})" if user else f"{who}@{host}"
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """What a join code leads to, before joining (the app's Join dialog shows it).
+
+    Attributes:
+        session_id: The session.
+        code: Its join code as people read it (``7KQ-M2X``).
+        title: The scenario's title.
+        roles: The roles at the table, ``(id, title)``, one desk each.
+        created_at: When the session was created (UTC ISO-8601).
+        ended: Whether it has ended (nothing to join then).
+        inputs: Inputs recorded so far.
+    """
+
+    session_id: str
+    code: str
+    title: str
+    roles: tuple[tuple[str, str], ...]
+    created_at: str
+    ended: bool
+    inputs: int
 
 
 @dataclass(frozen=True)
@@ -195,6 +219,27 @@ class ClassSession:
         with recorded:
             code = Seating(journal).new_join_code(recorded.id)
         return recorded.id, code
+
+    @staticmethod
+    def look_up(journal: Journal, code: str) -> ClassInfo:
+        """What session a join code leads to, and its roles (without replaying it).
+
+        Raises:
+            UnknownJoinCodeError: No session here has the code (or it is no code).
+        """
+        seating = Seating(journal)
+        session_id = seating.session_for_code(code)
+        record = journal.session(session_id)
+        titles: dict[str, str] = {}
+        text = journal.scenario_text(record.content_hash)
+        if text is not None:
+            model = json.loads(text)
+            titles = {str(r.get("id")): str(r.get("title", r.get("id")))
+                      for r in model.get("roles", []) if isinstance(r, dict)}
+        roles = record.roles or tuple(titles)
+        return ClassInfo(session_id, format_join_code(seating.join_code(session_id) or ""),
+                         record.scenario_title, tuple((r, titles.get(r, r)) for r in roles),
+                         record.created_at, record.ended, record.n_inputs)
 
     @classmethod
     def join(cls, journal: Journal, code: str, *, role: str | None,

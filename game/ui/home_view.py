@@ -156,7 +156,7 @@ class HomeView(QWidget):
     Signals:
         startRequested(ScenarioEntry), resumeRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested(), studioRequested()
+        openFileRequested(), studioRequested(), joinRequested()
     """
 
     startRequested = Signal(object)
@@ -165,6 +165,7 @@ class HomeView(QWidget):
     problemsRequested = Signal(object)
     openFileRequested = Signal()
     studioRequested = Signal()
+    joinRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -185,12 +186,16 @@ class HomeView(QWidget):
         self.studio_button = _button("Authoring Studio…", "studio",
                                      accessible="Open the Authoring Studio to write scenarios")
         self.studio_button.clicked.connect(self.studioRequested)
+        self.join_button = _button("Join a session…", "join-session",
+                                   accessible="Join a class session with its code (Ctrl+J)")
+        self.join_button.clicked.connect(self.joinRequested)
         header.setLayout(hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
                        "side may not pick up the phone.", "muted", wrap=False), spacing=0),
-            None, self.reload_button, self.studio_button, self.open_button, spacing=14, margins=(22, 12, 22, 12)))
+            None, self.reload_button, self.studio_button, self.join_button, self.open_button,
+            spacing=14, margins=(22, 12, 22, 12)))
         outer.addWidget(header)
 
         body = hbox(spacing=18, margins=(22, 16, 22, 16))
