@@ -27,11 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from seats.class_load import run_class  # noqa: E402
+
 from game.records import Journal  # noqa: E402
 from game.records.seating import Seating  # noqa: E402
 from game.scenario.loader import load_scenario  # noqa: E402
 from game.sessions import ClassSession  # noqa: E402
-from seats.class_load import run_class  # noqa: E402
 
 DRILL = ROOT / "tests" / "seats" / "class_drill.yaml"
 
@@ -94,7 +95,8 @@ def _table(rows: dict[str, dict[str, str]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=10, help="concurrent sessions (3 seats each)")
+    parser.add_argument("--sessions", type=int, default=10,
+                        help="concurrent sessions (3 seats each)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the whole class")
     parser.add_argument("--steps", type=int, default=20, help="samples of one desk's steps")
     parser.add_argument("--pg", metavar="URL", help="an existing PostgreSQL database")
