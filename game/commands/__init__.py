@@ -23,6 +23,7 @@ from types import ModuleType
 from game import __version__
 from game.launch import COMMANDS, first_word, open_app, split_app_args, unknown_command_message
 from game.records import STORE_ENV, JournalError, default_store_path, is_user_problem
+from game.textsafe import safe_streams
 
 from . import (
     app,
@@ -86,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 success, 2 bad input, 1 internal fault.
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
+    with safe_streams():  # nothing printed can carry a control sequence to the terminal
+        return _run(args_list)
+
+
+def _run(args_list: list[str]) -> int:
     try:
         return _main(args_list)
     except SystemExit as exc:  # argparse: --help, --version, usage errors

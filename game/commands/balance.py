@@ -8,11 +8,11 @@ them (so neither of the two imports the other's consumer).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from game import strictjson
 from game.analysis.balance import (
     DEFAULT_GAMES,
     ProgressCallback,
@@ -82,7 +82,7 @@ def balance_command(path: str, n: int = DEFAULT_GAMES, seed: int = 0, as_json: b
     if progress is not None:
         stderr.write("\r" + " " * 60 + "\r")
     if as_json:
-        stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        stdout.write(strictjson.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         stdout.write(format_text(report))
     if html_out:

@@ -134,6 +134,10 @@ def drive(recorded: RecordedSession, source: InputSource,
     """
     session = recorded.session
     while not session.ended:
+        if not session.available():  # a stuck node: asking anyone for a choice would never end
+            node = session.scenario.nodes[session.node]
+            raise EngineError(f"no option can be chosen at node '{node.id}' ({node.title}): "
+                              "the scenario is stuck there (check it with `hotline lint`)")
         data = source(session)
         if data is None:
             return False

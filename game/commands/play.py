@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
+from game import strictjson
 from game.analysis import policy_names
 from game.sessions import RecordedSession, SessionService
 
@@ -103,7 +103,7 @@ def _play(args: argparse.Namespace, recorded: RecordedSession, choices: list[str
     status = play_session(recorded=recorded, source=chain(*sources), transcript=transcript,
                           store=args.store)
     if status == EXIT_OK and args.json:
-        json.dump(session_json(recorded), sys.stdout, ensure_ascii=False, indent=1)
+        strictjson.dump(session_json(recorded), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif session.ended and transcript is not None:
         transcript.write(f"\n(session {sid} recorded in {store})")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import Any
 
+from game import strictjson
 from game.records import SessionRecord
+from game.textsafe import escape
 
 from .common import EXIT_OK, err, open_journal, store_flag
 
@@ -43,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
             err(f"warning: {len(listing.problems)} session(s) skipped; run "
                 f"`hotline {store_flag(args.store)}store check` for the details")
         if args.json:
-            json.dump([_record_json(r) for r in records], sys.stdout, ensure_ascii=False,
-                      indent=1)
+            strictjson.dump([_record_json(r) for r in records], sys.stdout,
+                            ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return EXIT_OK
         if not records:
@@ -56,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
              "-" if r.score is None else f"{r.score:.1f}", str(r.n_inputs), _when(r.updated_at))
             for r in records
         ]
-        widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-        for row in (header, *rows):
+        # Names and ids are people's text: one line each, controls shown, never obeyed.
+        shown = [[escape(cell, one_line=True) for cell in row] for row in rows]
+        widths = [max(len(row[i]) for row in (header, *shown)) for i in range(len(header))]
+        for row in (header, *shown):
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         print(f"{len(records)} session(s) in {journal}")
     return EXIT_OK

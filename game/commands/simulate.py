@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from game import strictjson
 from game.analysis import SimulationError, SimulationReport, policy_names, simulate
+from game.textsafe import unwrapped
 
 from . import balance
 from .common import EXIT_OK, CliError, load_or_report, num, scenario_ref
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     progress = None
     if sys.stderr.isatty():
         def progress(done: int, total: int) -> None:
-            sys.stderr.write(f"\rsimulating... {done}/{total} games")
+            # The program's own line rewrite, past the escaping of user text.
+            unwrapped(sys.stderr).write(f"\rsimulating... {done}/{total} games")
             sys.stderr.flush()
     try:
         report = simulate(scenario, args.n, policy, seed=args.seed, workers=args.workers,
@@ -89,10 +91,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     finally:
         if progress is not None:
-            sys.stderr.write("\r\x1b[K")
+            unwrapped(sys.stderr).write("\r\x1b[K")
             sys.stderr.flush()
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        strictjson.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print_report(report)

@@ -23,6 +23,7 @@ from game.engine.events import (
     SessionStarted,
 )
 from game.scenario import CompiledScenario
+from game.textsafe import escape
 
 from .common import band, num
 
@@ -45,8 +46,8 @@ class Transcript:
         self.describer = Describer(scenario, "debrief" if show_hidden else "trainee")
 
     def write(self, line: str = "") -> None:
-        """Write one line."""
-        self.out.write(line + "\n")
+        """Write one line (control characters in it are shown, never obeyed)."""
+        self.out.write(escape(line) + "\n")
 
     def events(self, events: Iterable[Event]) -> None:
         """Render events in order (some are folded into their neighbours)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from game.scenario.loader import check_scenario_file
+from game.scenario.loader import inspect_scenario_file
 
 from .common import EXIT_INVALID, EXIT_OK, scenario_ref
 
@@ -22,9 +22,12 @@ def run(args: argparse.Namespace) -> int:
     files: list[str] = args.files
     invalid = errors = warnings = 0
     for path in files:
-        scenario, diagnostics = check_scenario_file(path)
+        checked = inspect_scenario_file(path)
+        scenario, diagnostics = checked.compiled, checked.diagnostics
         for diagnostic in diagnostics:
             print(diagnostic.format())
+        if checked.later_checks:  # errors come step by step: say what is still to come
+            print(f"{path}: note: {checked.later_checks}")
         problems = [d for d in diagnostics if d.severity == "error"]
         errors += len(problems)
         warnings += len(diagnostics) - len(problems)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from game.engine.scoring import format_score
+
 from .model import STATUS_WORDS, Debrief, MeterSeries
 
 #: Colour of each channel status in the strip.
@@ -208,7 +210,7 @@ def score_bars_svg(debrief: Debrief, width: int = 680) -> str:
     plot_w = width - left - right
     height = top + row_h * len(lines) + 10
     top_max = max((p.max for p in lines), default=1.0) or 1.0
-    total = "" if debrief.score is None else f" — total {debrief.score:g} / 100"
+    total = "" if debrief.score is None else f" — total {format_score(debrief.score)} / 100"
     body = [f'<text x="8" y="16" font-size="13" font-weight="bold" fill="#222">'
             f'Score breakdown{_t(total)}</text>']
     for r, part in enumerate(lines):

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import RATING_LABELS, format_score
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
@@ -125,7 +125,7 @@ def section_outcome(d: Debrief) -> str:
         out.append("<p><b>The session has not ended.</b></p>")
     facts = []
     if d.score is not None:
-        facts.append(f"<b>Score {d.score:g} / 100</b>")
+        facts.append(f"<b>Score {format_score(d.score)} / 100</b>")
     esc = d.escalation
     if esc is not None and d.replayed:
         band = esc.band_of(esc.peak)
@@ -140,13 +140,13 @@ def section_outcome(d: Debrief) -> str:
         [("Road", 22), ("First contact", 40), ("Ending", 22), ("Score", 8), ("Peak", 8)]))
     out.append(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
                f"<td>{_e(d.ending_title or '')}</td>"
-               f"<td>{'' if d.score is None else f'{d.score:g}'}</td>"
+               f"<td>{'' if d.score is None else format_score(d.score)}</td>"
                f"<td>{'' if esc is None else f'{esc.peak:g}'}</td></tr>")
     for run in (d.expert_run, d.historical_run):
         if run is not None:
             out.append(f"<tr><td>{_e(run.name)}, played with the same seed</td>"
                        f"<td>{_e(run.contact.describe())}</td><td>{_e(run.ending_title)}</td>"
-                       f"<td>{run.score:g}</td><td>{run.peak_escalation:g}</td></tr>")
+                       f"<td>{format_score(run.score)}</td><td>{run.peak_escalation:g}</td></tr>")
     for ref in d.references:
         if ref.real:
             out.append(f"<tr><td><b>What really happened</b></td><td>{_e(ref.describe())}</td>"
@@ -230,7 +230,7 @@ def section_score(d: Debrief, *, include_hidden: bool = True, bars: str = "") ->
                        f"<td>{part.points:.1f}&nbsp;/&nbsp;{part.max:g}</td>"
                        f'<td>{_e(part.detail)}</td><td class="small">{drivers}</td></tr>')
         if d.score is not None:
-            out.append(f"<tr><td><b>Total</b></td><td><b>{d.score:g}&nbsp;/&nbsp;100</b></td>"
+            out.append(f"<tr><td><b>Total</b></td><td><b>{format_score(d.score)}&nbsp;/&nbsp;100</b></td>"
                        "<td></td><td></td></tr>")
         out.append("</table>")
     else:
@@ -346,7 +346,7 @@ def section_comparison(d: Debrief) -> str:
     for run in (d.expert_run, d.historical_run):
         if run is not None:
             runs.append(f"<b>{_e(run.name)}</b> played with this session's seed: "
-                        f"{_e(run.ending_title)}, score {run.score:g}, peak escalation "
+                        f"{_e(run.ending_title)}, score {format_score(run.score)}, peak escalation "
                         f"{run.peak_escalation:g}, first contact {_e(run.contact.describe())}.")
     if runs:
         out.append("<p>" + "<br/>".join(runs) + "</p>")
@@ -404,10 +404,10 @@ def section_whatif(w: WhatIf) -> str:
             endings = "<br/>".join(f"{_e(w.ending_titles.get(k, k))} {100 * c / r.n:.0f}%"
                                    for k, c in r.endings)
         out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}</td>"
-                   f"<td>{f'{e.score:g}' if e else ''}</td>"
+                   f"<td>{format_score(e.score) if e else ''}</td>"
                    f"<td>{f'{e.peak_escalation:g}' if e else ''}</td>"
                    f'<td class="small">{endings}</td>'
-                   f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
+                   f"<td>{format_score(r.mean_score) if r else ''}</td>"
                    f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td></tr>")
     out.append("</table>")
     if w.cancelled:

@@ -8,10 +8,11 @@ tag so readers can check what they got.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from game import strictjson
 
 from .aar import AAR
 from .model import Debrief
@@ -49,8 +50,8 @@ def debrief_document(debrief: Debrief, aar: AAR | None = None,
 def debrief_json(debrief: Debrief, aar: AAR | None = None,
                  whatifs: Sequence[WhatIf] = ()) -> str:
     """The debrief document as indented JSON text (keys sorted, UTF-8)."""
-    return json.dumps(debrief_document(debrief, aar, whatifs), indent=2, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return strictjson.dumps(debrief_document(debrief, aar, whatifs), indent=2,
+                            sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def export_json(path: str | Path, debrief: Debrief, aar: AAR | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import RATING_LABELS, format_score
 
 from .model import Debrief, format_clock
 
@@ -51,7 +51,8 @@ def summary_text(debrief: Debrief) -> str:
     else:
         lines.append("Ending: the session has not ended")
     if d.score is not None:
-        lines.append(f"Score: {d.score:g} / 100   (severity of decisions: {d.severity_total:+d})")
+        lines.append(f"Score: {format_score(d.score)} / 100   "
+                     f"(severity of decisions: {d.severity_total:+d})")
     esc = d.escalation
     if esc is not None and d.replayed:
         band = esc.band_of(esc.peak)
@@ -113,7 +114,8 @@ def summary_text(debrief: Debrief) -> str:
                                f"{row.historical_reason}", "      ")
     for run in (d.expert_run, d.historical_run):
         if run is not None:
-            lines.append(f"  {run.name} with this seed: {run.ending_title}, score {run.score:g}, "
+            lines.append(f"  {run.name} with this seed: {run.ending_title}, "
+                         f"score {format_score(run.score)}, "
                          f"peak escalation {run.peak_escalation:g}")
             if run.outcome:
                 lines += _wrap(f"What really happened: {run.outcome}", "    ")

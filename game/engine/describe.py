@@ -78,6 +78,7 @@ LEVEL_LABELS: dict[str, str] = {
 ACTION_LABELS: dict[str, str] = {
     "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
     "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
+    "pause-trainee": "Trainees paused", "resume-trainee": "Trainees resumed",
 }
 
 
@@ -326,8 +327,10 @@ class Describer:
             result = self.status_label(str(event.get("result"))).lower()
             return f"{self.channel_label(str(event.get('channel')))}: {result}{tail}"
         if action in ("pause", "resume"):
+            who = {"trainee": " by the trainees",
+                   "facilitator": " by the facilitator"}.get(str(event.get("by")), "")
             return "scenario clock and decision timer " + (
-                "stopped" if action == "pause" else "running again")
+                "stopped" if action == "pause" else "running again") + who
         extras = ", ".join(f"{k}: {v}" for k, v in event.details
                            if k != "reason" and v not in (None, ""))
         return ", ".join(p for p in (extras, reason) if p)
@@ -465,7 +468,9 @@ class Describer:
         return Line("Outcome", e.text)
 
     def _line_facilitator(self, e: FacilitatorAction) -> Line:
-        return Line(f"Facilitator · {self.action_label(e.action)}", self.action(e))
+        # A pause or resume is credited to whoever made it: the trainees' own is theirs.
+        who = "Trainees" if e.get("by") == "trainee" else "Facilitator"
+        return Line(f"{who} · {self.action_label(e.action)}", self.action(e))
 
     def _line_ending(self, e: EndingReached) -> Line:
         return Line("Ending", f"{e.title} ({e.tone})", e.text)

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from game.scenario.compile import CompiledScenario
 from game.scenario.expr import Reader
 
+
+def format_score(value: float) -> str:
+    """A score as every screen and report shows it: one decimal (``98.5``, ``71.0``)."""
+    return f"{value:.1f}"
+
+
 RATING_LABELS = {
     "P": "Performed without challenges",
     "S": "Performed with some challenges",

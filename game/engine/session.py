@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from game.scenario.compile import CompiledEnding, CompiledOption, CompiledScenario
 from game.scenario.expr import Effect, compile_effect
-from game.scenario.models import END, Node
+from game.scenario.models import END, MAX_TURNS, Node
 from game.vocabulary import OPTION_KINDS
 
 from . import scoring
@@ -137,6 +137,9 @@ class Snapshot:
     rng_state: Any
     values: dict[str, Any]
 
+
+#: Who may pause or resume a session (the ``by`` of a pause or resume input).
+PAUSERS = ("trainee", "facilitator")
 
 # Every attribute that _reset() initialises and play changes.
 _STATE = (
@@ -320,6 +323,16 @@ class Session:
     def ended(self) -> bool:
         return self.outcome is not None
 
+    @property
+    def paused_by(self) -> str | None:
+        """Who made the pause in force: ``trainee``, ``facilitator`` or None (not paused,
+        or a pause journaled before pauses said who made them)."""
+        if self.phase != Phase.PAUSED:
+            return None
+        last = next((d for d in reversed(self.inputs) if d.get("type") == "pause"), None)
+        by = last.get("by") if last is not None else None
+        return by if by in PAUSERS else None
+
     def proceed(self) -> bool:
         """Leave the briefing or the consequences for the decision (not an input).
 
@@ -476,6 +489,10 @@ class Session:
         if self.ended and kind not in ("note",):
             raise EngineError("the session has ended")
         if kind == "choose":
+            if self.turn >= MAX_TURNS:
+                raise EngineError(
+                    f"the session has taken {MAX_TURNS} decisions without reaching an ending; "
+                    "the scenario's flow keeps looping (check it with `hotline lint`)")
             if self.phase is _PAUSED:
                 raise EngineError("the session is paused; resume it first")
             option = data.get("option")
@@ -499,7 +516,15 @@ class Session:
                 raise EngineError(f"unknown channel '{data.get('channel')}'")
             if data.get("result") not in ("answered", "declined", "unanswered"):
                 raise EngineError("result must be answered, declined or unanswered")
-        elif kind in ("inject", "note", "pause", "resume"):
+        elif kind in ("pause", "resume"):
+            by = data.get("by")
+            if by is not None and by not in PAUSERS:
+                raise EngineError(f"a pause is made by {' or '.join(PAUSERS)}, not '{by}'")
+            # Only the facilitator lifts the facilitator's pause.
+            if kind == "resume" and by == "trainee" and self.paused_by == "facilitator":
+                raise EngineError("the facilitator paused the session; only the facilitator "
+                                  "can resume it")
+        elif kind in ("inject", "note"):
             pass
         else:
             raise EngineError(f"unknown input type '{kind}'")

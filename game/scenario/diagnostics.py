@@ -82,10 +82,16 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 class ScenarioLoadError(Exception):
-    """A scenario file could not be loaded; ``diagnostics`` says why (all of it)."""
+    """A scenario file could not be loaded; ``diagnostics`` says why.
 
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+    Attributes:
+        diagnostics: Every problem found by the step that stopped loading.
+        note: Which checks did not run yet because of them ('' if all ran).
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], note: str = "") -> None:
         self.diagnostics: list[Diagnostic] = list(diagnostics)
+        self.note = note
         super().__init__(self.__str__())
 
     @property
@@ -93,4 +99,7 @@ class ScenarioLoadError(Exception):
         return [d for d in self.diagnostics if d.severity == "error"]
 
     def __str__(self) -> str:
-        return "\n".join(d.format() for d in self.diagnostics)
+        lines = [d.format() for d in self.diagnostics]
+        if self.note:
+            lines.append(f"({self.note})")
+        return "\n".join(lines)

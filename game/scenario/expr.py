@@ -1,25 +1,25 @@
-"""The condition and effect language.
+"""The condition and effect language: checking, typing and compiling.
 
 Conditions are small expressions such as
-``escalation >= 60 and not flags.sanctions_waived``. They are parsed with
-:func:`ast.parse` and then checked against a whitelist of node types; nothing
-is ever evaluated by Python. Each accepted tree is compiled into a closure
-that reads a :class:`Reader` (the session state), so evaluating a condition
-during play costs a few function calls.
+``escalation >= 60 and not flags.sanctions_waived``. Their text is read by
+:mod:`game.scenario.syntax` into a tree (never by Python's own parser), the
+names in it are checked against what the scenario declares (the families in
+:mod:`game.scenario.names`), every part is typed as true/false or a number,
+and the tree is compiled into a closure that reads a :class:`Reader` (the
+session state), so evaluating a condition during play costs a few function
+calls. Lint evaluates the same trees over sets of values
+(:mod:`game.scenario.abstract`).
 
-Names a condition may use:
+Names a condition may use are listed in :data:`game.scenario.names.FAMILIES`:
+``<meter>``, ``peak.<meter>``, ``flags.<flag>``, ``channels.<channel>.<status>``,
+``contact.<channel or level or any>``, ``call.<status>`` (inside an option),
+``visited.<node>``, ``recent.<tag>`` and ``turn``; also ``true``/``false``
+and numbers.
 
-* ``<meter>`` and ``peak.<meter>`` — a meter's value and its highest value;
-* ``flags.<flag>`` — a declared flag;
-* ``channels.<channel>.<status>`` — true while the channel has that status;
-* ``contact.<channel>``, ``contact.<level>``, ``contact.any`` — whether a call
-  on that channel (or any channel of that level) has ever been answered;
-* ``call.<status>`` — inside an option, the status of the call it just made;
-* ``visited.<node>`` — whether the node has been played;
-* ``recent.<tag>`` — whether an option with that tag was chosen within the
-  counterpart's ``recent_turns``;
-* ``turn`` — the number of decisions taken so far;
-* ``true`` / ``false`` and numbers.
+Typing: ``and``, ``or``, ``not`` and a whole condition take true/false;
+``+ - *``, ``-x`` and ``< <= > >=`` take numbers; ``==`` and ``!=`` compare
+two values of the same type. So ``when: escalation + 5`` is an error, not
+a condition that holds whenever the sum is not zero.
 
 Effects are statements: ``escalation += 12``, ``openness -= 10``,
 ``standing = 40``, ``flags.shot_down = true``, ``channels.dtl = suspended``.
@@ -27,257 +27,238 @@ Effects are statements: ``escalation += 12``, ``openness -= 10``,
 
 from __future__ import annotations
 
-import ast
 import operator
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from difflib import get_close_matches
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
-from .models import CHANNEL_LEVELS, CHANNEL_STATUSES
+from .models import CHANNEL_STATUSES
+from .names import Compiled, Names, Reader, resolve, suggest, unknown
+from .names import id_parts as _id_parts
+from .syntax import (
+    Arith,
+    Bool,
+    Compare,
+    Expr,
+    ExprError,
+    ExprSyntaxError,
+    ExprType,
+    Logic,
+    Neg,
+    Not,
+    Num,
+    Ref,
+    parse,
+    parse_statement,
+    walk,
+)
 
-
-class Reader(Protocol):
-    """The session state a compiled condition reads."""
-
-    meters: dict[str, float]
-    peaks: dict[str, float]
-    flags: set[str]
-    channels: dict[str, str]
-    contact: set[str]
-    visited: set[str]
-    recent: dict[str, int]
-    turn: int
-    call_status: str | None
-    recent_turns: int
-
+__all__ = [
+    "Compiled",
+    "Effect",
+    "ExprError",
+    "Names",
+    "Reader",
+    "Value",
+    "compile_condition",
+    "compile_effect",
+    "compile_tree",
+    "parse_condition",
+    "parse_expression",
+    "referenced_names",
+]
 
 Value = float | bool
-Compiled = Callable[[Reader], Any]
 
-
-class ExprError(ValueError):
-    """A condition or effect that cannot be compiled, with a suggested fix."""
-
-    def __init__(self, message: str, fix: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-
-
-@dataclass(frozen=True)
-class Names:
-    """What a scenario declares, so conditions can be checked at load time."""
-
-    meters: frozenset[str]
-    flags: frozenset[str]
-    channels: frozenset[str]
-    nodes: frozenset[str]
-    tags: frozenset[str]
-    allow_call: bool = False
-    levels: frozenset[str] = field(default_factory=lambda: frozenset(CHANNEL_LEVELS))
-
-    def with_call(self) -> Names:
-        return Names(self.meters, self.flags, self.channels, self.nodes, self.tags, True)
-
-
-_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
-_ARITH: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
 }
-_MAX_LENGTH = 2000
-_MAX_DEPTH = 40
+_WORDS = {"bool": "true or false", "number": "a number"}
 
 
-def _suggest(word: str, choices: frozenset[str] | set[str] | tuple[str, ...]) -> str:
-    close = get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+def parse_expression(source: str) -> Expr:
+    """Parse text into a tree without checking its names (see :mod:`.syntax`)."""
+    return parse(source, _id_parts)
 
 
-def dotted_name(node: ast.expr) -> list[str] | None:
-    """The parts of ``a.b.c`` (None when the node is not a plain dotted name)."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return parts[::-1]
-    return None
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _unknown(kind: str, word: str, known: frozenset[str] | tuple[str, ...], full: str) -> ExprError:
-    hint = _suggest(word, known)
-    listing = ", ".join(sorted(known)[:12]) or "(none declared)"
-    fix = hint or f"known {kind}s: {listing}"
-    return ExprError(f"unknown {kind} '{word}' in '{full}'", fix)
+def _unreadable(what: str, source: str, exc: ExprSyntaxError, shift: int = 0) -> ExprError:
+    return ExprError(f"cannot read the {what} '{_short(source)}': {exc.message}", exc.fix,
+                     exc.col + shift if exc.col else 0)
 
 
-def _name(parts: list[str], names: Names) -> Compiled:
-    parts = [p.replace("__", "-") for p in parts]
-    full = ".".join(parts)
-    head = parts[0]
-    if len(parts) == 1:
-        if head in ("true", "True"):
-            return lambda r: True
-        if head in ("false", "False"):
-            return lambda r: False
-        if head == "turn":
-            return lambda r: r.turn
-        if head in names.meters:
-            return lambda r: r.meters[head]
-        raise _unknown("meter", head, names.meters, full)
-    if head == "peak" and len(parts) == 2:
-        meter = parts[1]
-        if meter not in names.meters:
-            raise _unknown("meter", meter, names.meters, full)
-        return lambda r: r.peaks[meter]
-    if head == "flags" and len(parts) == 2:
-        flag = parts[1]
-        if flag not in names.flags:
-            raise ExprError(
-                f"unknown flag '{flag}' in '{full}'",
-                _suggest(flag, names.flags) or f"declare it under 'flags:' (- id: {flag})",
-            )
-        return lambda r: flag in r.flags
-    if head == "channels" and len(parts) == 3:
-        channel, status = parts[1], parts[2]
-        if channel not in names.channels:
-            raise _unknown("channel", channel, names.channels, full)
-        if status not in CHANNEL_STATUSES:
-            raise _unknown("channel status", status, CHANNEL_STATUSES, full)
-        return lambda r: r.channels[channel] == status
-    if head == "contact" and len(parts) == 2:
-        what = parts[1]
-        if what != "any" and what not in names.channels and what not in names.levels:
-            raise _unknown("channel or level", what, names.channels | names.levels, full)
-        return lambda r: what in r.contact
-    if head == "call" and len(parts) == 2:
-        if not names.allow_call:
-            raise ExprError(
-                f"'{full}' can only be used inside an option (its outcomes or next)",
-                "use channels.<id>.<status> or contact.<id> elsewhere",
-            )
-        status = parts[1]
-        if status not in CHANNEL_STATUSES:
-            raise _unknown("call status", status, CHANNEL_STATUSES, full)
-        return lambda r: r.call_status == status
-    if head == "visited" and len(parts) == 2:
-        node = parts[1]
-        if node not in names.nodes:
-            raise _unknown("node", node, names.nodes, full)
-        return lambda r: node in r.visited
-    if head == "recent" and len(parts) == 2:
-        tag = parts[1]
-        if tag not in names.tags:
-            raise ExprError(
-                f"unknown tag '{tag}' in '{full}'",
-                _suggest(tag, names.tags) or "tags come from options' 'tags:' lists",
-            )
-        return lambda r: tag in r.recent and r.turn - r.recent[tag] < r.recent_turns
-    raise ExprError(
-        f"'{full}' is not a name this language knows",
-        "use a meter, peak.<meter>, flags.<flag>, channels.<channel>.<status>, "
-        "contact.<channel>, call.<status>, visited.<node>, recent.<tag> or turn",
-    )
+# --- types ---------------------------------------------------------------------------
 
 
-def _compile(node: ast.AST, names: Names, depth: int) -> Compiled:
-    if depth > _MAX_DEPTH:
-        raise ExprError("expression is nested too deeply", "split it into simpler conditions")
-    if isinstance(node, ast.Expression):
-        return _compile(node.body, names, depth + 1)
-    if isinstance(node, ast.BoolOp):
-        parts = [_compile(v, names, depth + 1) for v in node.values]
-        if isinstance(node.op, ast.And):
+class _Typer:
+    """Checks names and types of a tree; remembers each name's family."""
+
+    def __init__(self, source: str, names: Names) -> None:
+        self.source = source
+        self.names = names
+
+    def text(self, node: Expr) -> str:
+        return self.source[node.start:node.end]
+
+    def fail(self, node: Expr, message: str, fix: str) -> ExprError:
+        return ExprError(message, fix, node.start + 1)
+
+    def need(self, node: Expr, wanted: ExprType, why: str, fix: str) -> None:
+        got = self.type(node)
+        if got != wanted:
+            raise self.fail(node, f"'{self.text(node)}' is {_WORDS[got]}, but {why}", fix)
+
+    def type(self, node: Expr) -> ExprType:
+        if isinstance(node, Num):
+            return "number"
+        if isinstance(node, Bool):
+            return "bool"
+        if isinstance(node, Ref):
+            try:
+                return resolve(node.parts, self.names).type
+            except ExprError as exc:
+                raise ExprError(exc.message, exc.fix, node.start + 1) from None
+        if isinstance(node, Logic):
+            for operand in node.operands:
+                self.need(operand, "bool", f"'{node.op}' joins true/false values",
+                          f"compare it, e.g. {self.text(operand)} > 50")
+            return "bool"
+        if isinstance(node, Not):
+            self.need(node.operand, "bool", "'not' takes a true/false value",
+                      f"compare it, e.g. not {self.text(node.operand)} > 50")
+            return "bool"
+        if isinstance(node, Neg):
+            self.need(node.operand, "number", "'-' takes a number", "remove the '-'")
+            return "number"
+        if isinstance(node, Arith):
+            for side in (node.left, node.right):
+                self.need(side, "number", f"'{node.op}' computes with numbers",
+                          "use 'and'/'or' to join true/false values")
+            return "number"
+        return self._compare(node)
+
+    def _compare(self, node: Compare) -> ExprType:
+        left = node.left
+        for op, right in zip(node.ops, node.rights):
+            if op in ("==", "!="):
+                a, b = self.type(left), self.type(right)
+                if a != b:
+                    raise self.fail(
+                        node, f"'{self.text(node)}' compares {_WORDS[a]} with {_WORDS[b]}",
+                        "compare numbers with numbers and true/false with true/false")
+            else:
+                for side in (left, right):
+                    self.need(side, "number", f"'{op}' compares numbers",
+                              "use == or != for true/false values, or drop the comparison")
+            left = right
+        return "bool"
+
+
+def check_tree(tree: Expr, source: str, names: Names, wanted: ExprType) -> None:
+    """Check every name and type in a tree; the whole must be of type ``wanted``.
+
+    Raises:
+        ExprError: An unknown name or a type mismatch, with its column.
+    """
+    typer = _Typer(source, names)
+    got = typer.type(tree)
+    if got != wanted:
+        text = source.strip()
+        if wanted == "bool":
+            raise ExprError(f"the condition '{text}' is a number, not true or false",
+                            f"compare it with something, e.g. {text} >= 50", tree.start + 1)
+        raise ExprError(f"'{text}' is true or false, but a meter is set to a number",
+                        "write a number or arithmetic on meters, e.g. escalation + 5",
+                        tree.start + 1)
+
+
+def parse_condition(source: str, names: Names) -> Expr:
+    """Parse and check a condition (a true/false expression).
+
+    Raises:
+        ExprError: The text is malformed, names something undeclared, or is
+            not a true/false expression.
+    """
+    try:
+        tree = parse_expression(source)
+    except ExprSyntaxError as exc:
+        raise _unreadable("condition", source, exc) from None
+    check_tree(tree, source, names, "bool")
+    return tree
+
+
+# --- closures --------------------------------------------------------------------------
+
+
+def compile_tree(node: Expr, names: Names) -> Compiled:
+    """Compile a checked tree into a closure over the session state."""
+    if isinstance(node, Num):
+        number = node.value
+        return lambda r: number
+    if isinstance(node, Bool):
+        flag = node.value
+        return lambda r: flag
+    if isinstance(node, Ref):
+        return resolve(node.parts, names).read(node.parts)
+    if isinstance(node, Logic):
+        parts = [compile_tree(v, names) for v in node.operands]
+        if len(parts) == 2:
+            a, b = parts
+            if node.op == "and":
+                return lambda r: a(r) and b(r)
+            return lambda r: a(r) or b(r)
+        if node.op == "and":
             return lambda r: all(p(r) for p in parts)
         return lambda r: any(p(r) for p in parts)
-    if isinstance(node, ast.UnaryOp):
-        inner = _compile(node.operand, names, depth + 1)
-        if isinstance(node.op, ast.Not):
-            return lambda r: not inner(r)
-        if isinstance(node.op, ast.USub):
-            return lambda r: -inner(r)
-        if isinstance(node.op, ast.UAdd):
-            return inner
-    if isinstance(node, ast.Compare):
-        left = _compile(node.left, names, depth + 1)
-        ops = [_COMPARE.get(type(op)) for op in node.ops]
-        if any(op is None for op in ops):
-            raise ExprError("only <, <=, >, >=, == and != compare values", "")
-        rights = [_compile(c, names, depth + 1) for c in node.comparators]
-        if len(ops) == 1:
-            op0, right0 = ops[0], rights[0]
-            assert op0 is not None
-            return lambda r: op0(left(r), right0(r))
-        pairs = list(zip(ops, rights))
-
-        def chain(r: Reader) -> bool:
-            value = left(r)
-            for op, right in pairs:
-                nxt = right(r)
-                assert op is not None
-                if not op(value, nxt):
-                    return False
-                value = nxt
-            return True
-
-        return chain
-    if isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
-        fn = _ARITH[type(node.op)]
-        a, b = _compile(node.left, names, depth + 1), _compile(node.right, names, depth + 1)
-        return lambda r: fn(a(r), b(r))
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
-        value = node.value
-        return lambda r: value
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        dotted = dotted_name(node)
-        if dotted is None:
-            raise ExprError("names are written like flags.sanctions_waived", "")
-        return _name(dotted, names)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        raise ExprError(
-            f"text '{node.value}' cannot be compared",
-            "write channels.<id>.<status> instead of comparing with a word",
-        )
-    what = type(node).__name__
-    raise ExprError(
-        f"'{what}' is not allowed in a condition",
-        "conditions use meters, flags, numbers, comparisons, and/or/not, + - *",
-    )
+    if isinstance(node, Not):
+        inner = compile_tree(node.operand, names)
+        return lambda r: not inner(r)
+    if isinstance(node, Neg):
+        negated = compile_tree(node.operand, names)
+        return lambda r: -negated(r)
+    if isinstance(node, Arith):
+        fn = _ARITH[node.op]
+        left, right = compile_tree(node.left, names), compile_tree(node.right, names)
+        return lambda r: fn(left(r), right(r))
+    return _compile_compare(node, names)
 
 
-# Channel and node ids may contain '-', which Python would read as minus; after
-# these prefixes it is part of the id, so it is swapped for '__' (which ids
-# cannot contain) before parsing and swapped back when the name is resolved.
-_HYPHENATED = re.compile(r"\b(channels|contact|visited)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")
+def _compile_compare(node: Compare, names: Names) -> Compiled:
+    left = compile_tree(node.left, names)
+    ops = [_COMPARE[op] for op in node.ops]
+    rights = [compile_tree(c, names) for c in node.rights]
+    if len(ops) == 1:
+        op0, right0 = ops[0], rights[0]
+        if isinstance(node.rights[0], Num):
+            limit = node.rights[0].value
+            return lambda r: op0(left(r), limit)
+        return lambda r: op0(left(r), right0(r))
+    pairs = list(zip(ops, rights))
 
+    def chain(r: Reader) -> bool:
+        value = left(r)
+        for op, right in pairs:
+            nxt = right(r)
+            if not op(value, nxt):
+                return False
+            value = nxt
+        return True
 
-def _parse(source: str) -> ast.Expression:
-    if len(source) > _MAX_LENGTH:
-        raise ExprError(f"expression is longer than {_MAX_LENGTH} characters", "shorten it")
-    text = source.replace("&&", " and ").replace("||", " or ")
-    text = _HYPHENATED.sub(lambda m: f"{m.group(1)}.{m.group(2).replace('-', '__')}", text)
-    try:
-        return ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        col = f" near column {exc.offset}" if exc.offset else ""
-        raise ExprError(
-            f"cannot read the condition '{source}'{col}",
-            "write it like: escalation >= 60 and not flags.sanctions_waived",
-        ) from None
-    except (ValueError, RecursionError, MemoryError):
-        raise ExprError(f"cannot read the condition '{source}'", "simplify it") from None
+    return chain
 
 
 def compile_condition(source: str, names: Names) -> Compiled:
@@ -288,16 +269,16 @@ def compile_condition(source: str, names: Names) -> Compiled:
         names: What the scenario declares.
 
     Returns:
-        A function from the state to a value (usually bool).
+        A function from the state to a bool.
 
     Raises:
-        ExprError: The text is not valid or names something undeclared.
+        ExprError: The text is not valid, names something undeclared, or is
+            not a true/false expression.
     """
-    tree = _parse(source)
-    try:
-        return _compile(tree, names, 0)
-    except RecursionError:
-        raise ExprError("expression is nested too deeply", "simplify it") from None
+    return compile_tree(parse_condition(source, names), names)
+
+
+# --- effects -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -312,6 +293,8 @@ class Effect:
         constant: For flags the bool, for channels the status, for meters with
             a literal right-hand side the number.
         source: The author's text, kept for explanations.
+        expr: For meters, the tree of the right-hand side (lint and the
+            overflow check read it).
     """
 
     target: str
@@ -320,9 +303,54 @@ class Effect:
     value: Compiled | None
     constant: Any
     source: str
+    expr: Expr | None = None
 
 
-_EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(\+=|-=|=)\s*(.+?)\s*$")
+_TRUE_WORDS = ("true", "True")
+_BOOL_WORDS = ("true", "false", "True", "False")
+
+
+def _flag_effect(source: str, target: Ref, op: str, rhs: str, names: Names) -> Effect:
+    flag = target.parts[1]
+    if flag not in names.flags:
+        raise ExprError(f"unknown flag '{flag}' in '{source}'",
+                        suggest(flag, names.flags) or f"declare it under 'flags:' (- id: {flag})",
+                        target.start + 1)
+    if op != "=" or rhs not in _BOOL_WORDS:
+        raise ExprError(f"flags are set with '= true' or '= false', not '{op} {rhs}'", "")
+    return Effect("flag", flag, "=", None, rhs in _TRUE_WORDS, source)
+
+
+def _channel_effect(source: str, target: Ref, op: str, rhs: str, names: Names) -> Effect:
+    channel = target.parts[1]
+    if channel not in names.channels:
+        error = unknown("channel", channel, names.channels, source)
+        raise ExprError(error.message, error.fix, target.start + 1)
+    if op != "=" or rhs not in CHANNEL_STATUSES:
+        raise ExprError(f"a channel is set to a status with '=', got '{op} {rhs}'",
+                        "statuses: " + ", ".join(CHANNEL_STATUSES))
+    return Effect("channel", channel, "=", None, rhs, source)
+
+
+def _meter_effect(source: str, target: Ref, op: str, rhs: str, rhs_start: int,
+                  names: Names) -> Effect:
+    meter = target.parts[0]
+    try:
+        tree = parse_expression(rhs)
+        check_tree(tree, rhs, names, "number")
+    except ExprSyntaxError as exc:
+        raise _unreadable("effect", source, exc, rhs_start) from None
+    except ExprError as exc:  # columns are within the right-hand side: shift them
+        raise ExprError(exc.message, exc.fix, exc.col + rhs_start if exc.col else 0) from None
+    constant = tree.value if isinstance(tree, Num) else None
+    return Effect("meter", meter, op, compile_tree(tree, names), constant, source, tree)
+
+
+_TARGETS = {
+    ("flags", 2): _flag_effect,
+    ("channels", 2): _channel_effect,
+}
+"""Effect targets other than meters, by (first word, number of parts)."""
 
 
 def compile_effect(source: str, names: Names) -> Effect:
@@ -331,61 +359,29 @@ def compile_effect(source: str, names: Names) -> Effect:
     Raises:
         ExprError: The statement is malformed or names something undeclared.
     """
-    match = _EFFECT.match(source)
-    if not match:
-        raise ExprError(
-            f"cannot read the effect '{source}'",
-            "write it like: escalation += 12, flags.shot_down = true, channels.dtl = suspended",
-        )
-    target, op, rhs = match.groups()
-    parts = target.split(".")
-    if parts[0] == "flags" and len(parts) == 2:
-        flag = parts[1]
-        if flag not in names.flags:
-            raise ExprError(
-                f"unknown flag '{flag}' in '{source}'",
-                _suggest(flag, names.flags) or f"declare it under 'flags:' (- id: {flag})",
-            )
-        if op != "=" or rhs not in ("true", "false", "True", "False"):
-            raise ExprError(f"flags are set with '= true' or '= false', not '{op} {rhs}'", "")
-        return Effect("flag", flag, "=", None, rhs.lower() == "true", source)
-    if parts[0] == "channels" and len(parts) == 2:
-        channel = parts[1]
-        if channel not in names.channels:
-            raise _unknown("channel", channel, names.channels, source)
-        if op != "=" or rhs not in CHANNEL_STATUSES:
-            raise ExprError(
-                f"a channel is set to a status with '=', got '{op} {rhs}'",
-                "statuses: " + ", ".join(CHANNEL_STATUSES),
-            )
-        return Effect("channel", channel, "=", None, rhs, source)
+    try:
+        statement = parse_statement(source, _id_parts)
+    except ExprSyntaxError as exc:
+        raise _unreadable("effect", source, exc) from None
+    target, op, rhs = statement.target, statement.op, statement.value
+    parts = target.parts
+    build = _TARGETS.get((parts[0], len(parts)))
+    if build is not None:
+        return build(source, target, op, rhs, names)
     if len(parts) == 1 and parts[0] in names.meters:
-        value = compile_condition(rhs, names)
-        constant: float | None = None
-        try:
-            constant = float(rhs)
-        except ValueError:
-            constant = None
-        return Effect("meter", parts[0], op, value, constant, source)
-    if len(parts) == 1:
-        raise _unknown("meter", parts[0], names.meters, source)
-    raise ExprError(
-        f"'{target}' cannot be changed by an effect",
-        "effects change a meter, flags.<flag> or channels.<channel>",
-    )
+        return _meter_effect(source, target, op, rhs, statement.value_start, names)
+    if len(parts) == 1 and parts[0] != "turn":
+        error = unknown("meter", parts[0], names.meters, source)
+        raise ExprError(error.message, error.fix, target.start + 1)
+    raise ExprError(f"'{target.dotted}' cannot be changed by an effect",
+                    "effects change a meter, flags.<flag> or channels.<channel>",
+                    target.start + 1)
 
 
 def referenced_names(source: str) -> set[str]:
-    """Dotted names a condition mentions (for lint: which flags are read)."""
+    """Dotted names a condition mentions (empty when it cannot be read)."""
     try:
-        tree = _parse(source)
+        tree = parse_expression(source)
     except ExprError:
         return set()
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            parts = dotted_name(node)
-            if parts:
-                found.add(".".join(parts))
-    # ast.walk also yields the inner parts of a dotted name (``flags`` of ``flags.x``).
-    return {name for name in found if not any(o.startswith(name + ".") for o in found)}
+    return {node.dotted for node in walk(tree) if isinstance(node, Ref)}

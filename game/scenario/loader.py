@@ -1,13 +1,16 @@
 """Load a scenario file, or explain in plain words everything that is wrong with it.
 
-The steps are: read the bytes and parse the YAML safely, keeping the line and
-column of every key and value (:mod:`game.scenario.yamlsafe`); validate the
-shape with the pydantic models; check cross references and compile the
-conditions (:func:`game.scenario.compile.compile_scenario`). Every problem
-from every step becomes a :class:`~game.scenario.diagnostics.Diagnostic` that
-names the file, line, column and field path, says what is wrong and, where it
-can, how to fix it. All problems of a step are reported at once; a later step
-runs only when the earlier ones found no errors (its findings would be noise).
+The steps (:data:`STEPS`) are: read the bytes and parse the YAML safely,
+keeping the line and column of every key and value
+(:mod:`game.scenario.yamlsafe`); validate the shape with the pydantic models;
+check cross references, compile the conditions and effects and check that
+play can survive the flow (:func:`game.scenario.compile.compile_scenario`).
+Every problem from every step becomes a
+:class:`~game.scenario.diagnostics.Diagnostic` that names the file, line,
+column and field path, says what is wrong and, where it can, how to fix it.
+All problems of a step are reported at once; a later step runs only when the
+earlier ones found no errors (its findings would be noise), and the result
+says so (:attr:`Checked.later_checks`), so an author knows more may come.
 
 Bad input never raises anything but :class:`ScenarioLoadError` (and
 :func:`check_scenario_text` never raises for bad input at all).
@@ -30,18 +33,62 @@ from pydantic_core import ErrorDetails
 
 from .compile import CompiledScenario, Problem, compile_scenario
 from .diagnostics import Diagnostic, ScenarioLoadError, format_path, sort_diagnostics
-from .models import ID_PATTERN, Scenario
+from .models import ID_PATTERN, MAX_METER, Scenario
 from .yamlsafe import Loc, ParsedYaml, parse_yaml, parse_yaml_bytes, read_bytes
 
 __all__ = [
+    "STEPS",
+    "Checked",
     "check_scenario_file",
     "check_scenario_text",
+    "inspect_scenario_file",
+    "inspect_scenario_text",
     "load_scenario",
     "load_scenario_text",
 ]
 
 
 # --- public API --------------------------------------------------------------
+
+STEPS: tuple[str, ...] = (
+    "reading the file as YAML",
+    "the structure: keys, types and values",
+    "references, conditions, effects and the flow",
+)
+"""The order in which problems are found. All problems of a step are reported
+together; the next step runs only once the earlier ones found no errors,
+because its findings would be noise (a missing node cannot be followed)."""
+
+
+@dataclass
+class Checked:
+    """What checking a scenario found.
+
+    Attributes:
+        compiled: The compiled scenario, or None when there are errors.
+        diagnostics: Every error and warning, sorted by line.
+        step: How many of :data:`STEPS` ran (3 when all of them did).
+        locate: Maps a field path to its (line, column), once the YAML was read.
+    """
+
+    compiled: CompiledScenario | None
+    diagnostics: list[Diagnostic]
+    step: int
+    locate: Callable[[Loc], tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def later_checks(self) -> str:
+        """A sentence on the checks that did not run yet ('' when all ran)."""
+        return later_checks_note(self.step)
+
+
+def later_checks_note(step: int) -> str:
+    """"Checks stopped at step 1 of 3 (...)": what still comes once these are fixed."""
+    if step >= len(STEPS):
+        return ""
+    later = "; then ".join(STEPS[step:])
+    return (f"checking stopped at step {step} of {len(STEPS)} ({STEPS[step - 1]}); "
+            f"once these errors are fixed, the file is checked for {later}")
 
 
 def load_scenario(path: str | Path) -> CompiledScenario:
@@ -54,12 +101,13 @@ def load_scenario(path: str | Path) -> CompiledScenario:
         The compiled scenario, with ``source_path`` set to ``path``.
 
     Raises:
-        ScenarioLoadError: The file has errors; ``diagnostics`` lists them all.
+        ScenarioLoadError: The file has errors; ``diagnostics`` lists them all
+            (of the step that found them: see :data:`STEPS`).
     """
-    compiled, diagnostics = check_scenario_file(path)
-    if compiled is None:
-        raise ScenarioLoadError(diagnostics)
-    return compiled
+    checked = inspect_scenario_file(path)
+    if checked.compiled is None:
+        raise ScenarioLoadError(checked.diagnostics, checked.later_checks)
+    return checked.compiled
 
 
 def load_scenario_text(text: str, filename: str = "<scenario>",
@@ -74,10 +122,10 @@ def load_scenario_text(text: str, filename: str = "<scenario>",
     Raises:
         ScenarioLoadError: The text has errors; ``diagnostics`` lists them all.
     """
-    compiled, diagnostics = check_scenario_text(text, filename, source_path)
-    if compiled is None:
-        raise ScenarioLoadError(diagnostics)
-    return compiled
+    checked = inspect_scenario_text(text, filename, source_path)
+    if checked.compiled is None:
+        raise ScenarioLoadError(checked.diagnostics, checked.later_checks)
+    return checked.compiled
 
 
 def check_scenario_text(
@@ -89,33 +137,47 @@ def check_scenario_text(
         The compiled scenario (None when there are errors) and every diagnostic,
         errors and warnings, sorted by line.
     """
+    checked = inspect_scenario_text(text, filename, source_path)
+    return checked.compiled, checked.diagnostics
+
+
+def check_scenario_file(path: str | Path) -> tuple[CompiledScenario | None, list[Diagnostic]]:
+    """Like :func:`check_scenario_text`, reading the file (size-limited, regular files only)."""
+    checked = inspect_scenario_file(path)
+    return checked.compiled, checked.diagnostics
+
+
+def inspect_scenario_text(text: str, filename: str = "<scenario>",
+                          source_path: str | None = None) -> Checked:
+    """Check scenario text; also say how far checking got and where things are."""
     return _check(lambda: parse_yaml(text, filename), filename,
                   filename if source_path is None else source_path)
 
 
-def check_scenario_file(path: str | Path) -> tuple[CompiledScenario | None, list[Diagnostic]]:
-    """Like :func:`check_scenario_text`, reading the file (size-limited) first."""
+def inspect_scenario_file(path: str | Path) -> Checked:
+    """Like :func:`inspect_scenario_text`, reading the file (size-limited) first."""
     filename = str(path)
     return _check(lambda: parse_yaml_bytes(read_bytes(path, filename), filename), filename,
                   filename)
 
 
-def _check(
-    parse: Callable[[], ParsedYaml], filename: str, source_path: str
-) -> tuple[CompiledScenario | None, list[Diagnostic]]:
+def _check(parse: Callable[[], ParsedYaml], filename: str, source_path: str) -> Checked:
     try:
         parsed = parse()
     except ScenarioLoadError as exc:
-        return None, sort_diagnostics(exc.diagnostics)
+        return Checked(None, sort_diagnostics(exc.diagnostics), 1)
+    place = _Placer(parsed)
     try:
         model = Scenario.model_validate(parsed.data)
     except ValidationError as exc:
-        return None, sort_diagnostics(validation_diagnostics(exc.errors(), parsed, filename))
+        return Checked(None, sort_diagnostics(validation_diagnostics(exc.errors(), parsed,
+                                                                     filename)), 2, place)
     compiled, problems = compile_scenario(model, source_path)
-    diagnostics = sort_diagnostics(problem_diagnostic(p, parsed, filename) for p in problems)
+    diagnostics = sort_diagnostics(problem_diagnostic(p, parsed, filename, place)
+                                   for p in problems)
     if compiled is not None and compiled.source_path != source_path:
         compiled.source_path = source_path
-    return compiled, diagnostics
+    return Checked(compiled, diagnostics, 3, place)
 
 
 # --- compile problems ----------------------------------------------------------
@@ -130,9 +192,44 @@ def _position(parsed: ParsedYaml, loc: Loc) -> tuple[int, int]:
     return parsed.value_position(loc)
 
 
-def problem_diagnostic(problem: Problem, parsed: ParsedYaml, filename: str) -> Diagnostic:
+class _Placer:
+    """Field path -> (line, column), and columns inside conditions and effects."""
+
+    def __init__(self, parsed: ParsedYaml) -> None:
+        self.parsed = parsed
+        self._lines: list[str] | None = None
+
+    def __call__(self, loc: Loc) -> tuple[int, int]:
+        return _position(self.parsed, loc)
+
+    def inside(self, loc: Loc, col: int) -> tuple[int, int]:
+        """Where column ``col`` of the text at ``loc`` is in the file.
+
+        Exact when the text is written on one line as it reads (plain or quoted
+        without escapes); otherwise the start of the value.
+        """
+        line, start = _position(self.parsed, loc)
+        found, value = _value_at(self.parsed.data, loc)
+        if col <= 0 or not found or not isinstance(value, str) or line <= 0:
+            return line, start
+        if self._lines is None:
+            self._lines = self.parsed.text.splitlines()
+        if line > len(self._lines):
+            return line, start
+        text = self._lines[line - 1]
+        at = start - 1
+        if text[at:at + 1] in ("'", '"'):
+            at += 1
+        if text[at:at + len(value)] != value:
+            return line, start
+        return line, at + col
+
+
+def problem_diagnostic(problem: Problem, parsed: ParsedYaml, filename: str,
+                       place: _Placer | None = None) -> Diagnostic:
     """A compile-step :class:`Problem` placed in the file."""
-    line, col = _position(parsed, problem.loc)
+    placer = place if place is not None else _Placer(parsed)
+    line, col = placer.inside(problem.loc, problem.col) if problem.col else placer(problem.loc)
     return Diagnostic(filename, line, col, format_path(problem.loc), problem.message,
                       problem.fix, problem.severity, problem.code)
 
@@ -371,6 +468,8 @@ def _takes(name: str, description: str) -> str:
 
 
 def _number(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
     return f"{value:g}"
 
 
@@ -427,158 +526,247 @@ def _literal_values(ann: Any, details: ErrorDetails) -> list[str]:
     return re.findall(r"'([^']*)'", expected) or [expected]
 
 
+@dataclass
+class _Case:
+    """Everything a handler needs to describe one pydantic error.
+
+    Handlers fill in ``message``, ``fix`` and ``code``, and may move the
+    place (``line``, ``col``, ``path``) to where the author should look.
+    """
+
+    err: _Err
+    parsed: ParsedYaml
+    loc: Loc
+    value: Any
+    raw: str | None
+    name: str
+    description: str
+    got: str
+    line: int
+    col: int
+    path: str
+    ctx: dict[str, Any]
+    message: str = ""
+    fix: str = ""
+    code: str = "type"
+
+    @property
+    def res(self) -> _Resolved:
+        return self.err.res
+
+    def move_to(self, loc: Loc, *, key: bool = False) -> None:
+        """Point at ``loc`` (at its key when ``key``) instead."""
+        self.line, self.col = (self.parsed.key_position(loc) if key
+                               else _position(self.parsed, loc))
+        self.path = format_path(loc)
+
+
+def _unknown_key(c: _Case) -> None:
+    key = str(c.loc[-1]) if c.loc else "?"
+    c.move_to(c.loc, key=True)
+    c.path = format_path(c.loc)
+    c.message, c.code = f"unknown key '{key}'", "unknown-key"
+    owner = c.res.owner
+    if owner is None:
+        return
+    allowed = _keys_of(owner)
+    names = sorted(set(allowed) | set(owner.model_fields))
+    close = (get_close_matches(key, names, n=1, cutoff=0.6)
+             or get_close_matches(key.lower(), names, n=1, cutoff=0.6))
+    c.fix = f"did you mean '{close[0]}'?" if close else "keys allowed here: " + ", ".join(allowed)
+
+
+def _missing(c: _Case) -> None:
+    parent = c.loc[:-1]
+    c.move_to(parent)
+    c.message, c.code = f"missing required field '{c.name}'", "missing"
+    c.fix = f"add '{c.name}:' to this block" if parent else f"add '{c.name}:' at the left margin"
+    if c.description:
+        c.fix += f" ({c.description})"
+
+
+def _not_text(c: _Case) -> None:
+    if c.value is None:
+        c.message, c.fix = f"'{c.name}' has no value", f"write the text after '{c.name}:'"
+    elif isinstance(c.value, (bool, int, float)):
+        c.message = f"expected text, got {c.got}"
+        c.fix = f"put it in quotes: \"{c.raw or c.value}\""
+    else:
+        c.message = f"expected text, got {c.got}"
+        c.fix = _takes(c.name, c.description) or "write a single piece of text here"
+
+
+def _not_whole_number(c: _Case) -> None:
+    c.message = f"expected a whole number, got {c.got}"
+    c.fix = _range_fix(c.res.bounds) or "write a whole number such as 45"
+
+
+def _not_number(c: _Case) -> None:
+    c.message = f"expected a number, got {c.got}"
+    if isinstance(c.value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", c.value):
+        c.fix = "write decimals with a point, e.g. 0.5"
+    elif c.res.bounds and max(abs(b) for b in c.res.bounds.values()) < MAX_METER:
+        c.fix = _range_fix(c.res.bounds)
+    else:  # a meter's very wide limits say less than an example
+        c.fix = "write a number such as 40 or 0.5"
+
+
+def _not_finite(c: _Case) -> None:
+    c.message = f"expected an ordinary number, got {c.got}"
+    c.fix = "write a number such as 40 or 0.5"
+
+
+def _not_bool(c: _Case) -> None:
+    c.message, c.fix = f"expected true or false, got {c.got}", "write true or false"
+
+
+def _not_list(c: _Case) -> None:
+    if c.value is None:
+        c.message = f"'{c.name}' has no items"
+        c.fix = (f"list the items under '{c.name}:', each on its own line starting with '- ', "
+                 "or remove the line")
+    else:
+        c.message = f"expected a list, got {c.got}"
+        c.fix = "write each item on its own line starting with '- '"
+
+
+def _not_block(c: _Case) -> None:
+    what = f"this item of '{c.name}'" if c.loc and isinstance(c.loc[-1], int) else f"'{c.name}'"
+    if c.value is None:
+        c.message, c.fix = f"{what} is empty", "write its 'key: value' lines, indented below it"
+        return
+    c.message = f"{what} should be a block of 'key: value' lines, but it is {c.got}"
+    keys = _keys_of(c.res.annotation) if _is_model(c.res.annotation) else []
+    c.fix = "write it as indented 'key: value' lines" + (f" (keys: {', '.join(keys)})"
+                                                         if keys else "")
+
+
+def _not_allowed(c: _Case) -> None:
+    allowed = _literal_values(c.res.annotation, c.err.details)
+    value = c.value
+    shown = f"'{_short(str(value))}'" if isinstance(value, str) else (c.raw or repr(value))
+    c.message, c.code = f"{shown} is not an allowed value for '{c.name}'", "choice"
+    close = get_close_matches(value, allowed, n=1, cutoff=0.5) if isinstance(value, str) else []
+    listing = ", ".join(allowed)
+    c.fix = (f"did you mean '{close[0]}'? (allowed: {listing})" if close
+             else f"use one of: {listing}")
+
+
+def _bad_form(c: _Case) -> None:
+    pattern = c.res.pattern or c.ctx.get("pattern")
+    c.message, c.fix = _pattern_text(pattern, c.value, c.res)
+    c.code = "id-format" if pattern in (ID_PATTERN, _WORD_PATTERN) else "format"
+
+
+def _too_short_text(c: _Case) -> None:
+    c.message, c.fix, c.code = f"'{c.name}' is empty", "write some text here", "empty"
+
+
+def _too_long_text(c: _Case) -> None:
+    limit = c.ctx.get("max_length")
+    length = len(c.value) if isinstance(c.value, str) else 0
+    c.message = f"'{c.name}' is too long ({length:,} characters; the limit is {limit:,})"
+    c.fix, c.code = "shorten it", "range"
+
+
+def _too_few(c: _Case) -> None:
+    need = int(c.ctx.get("min_length", 1))
+    c.message = f"'{c.name}' needs at least {need} item{'s' if need != 1 else ''}"
+    c.fix = f"add {'one' if need == 1 else 'them'} under '{c.name}:', starting with '- '"
+    c.code = "range"
+
+
+def _too_many(c: _Case) -> None:
+    c.message = f"'{c.name}' has too many items (at most {c.ctx.get('max_length')})"
+    c.fix, c.code = "remove some", "range"
+
+
+def _out_of_range(c: _Case) -> None:
+    small = c.err.kind.startswith("greater")
+    value = c.value
+    shown = c.raw or (_number(value) if isinstance(value, (int, float)) else str(value))
+    c.message = f"{_short(shown)} is too {'small' if small else 'large'} for '{c.name}'"
+    bounds = c.res.bounds or {k: float(v) for k, v in c.ctx.items()
+                              if k in ("ge", "le", "gt", "lt")}
+    c.fix, c.code = _range_fix(bounds), "range"
+
+
+def _model_check(c: _Case) -> None:
+    error = c.ctx.get("error")
+    text = str(error) if error is not None else str(c.err.details.get("msg", ""))
+    c.message, c.code = re.sub(r"^(Value|Assertion) error, ", "", text), "invalid"
+    # A model-level check ("initial value 500 is outside ...") is about the
+    # key its message starts with, when that key is written in the block.
+    first = re.match(r"[a-z_]+", c.message)
+    if first and isinstance(c.value, dict) and first.group() in c.value:
+        c.move_to((*c.loc, first.group()))
+
+
+def _no_member_fits(c: _Case) -> None:
+    kinds = [_kind_of(m) for m in _members(c.res.union_ann)]
+    c.message = f"expected {' or '.join(kinds)}, got {c.got}"
+    c.fix = _takes(c.name, c.description)
+
+
+def _other(c: _Case) -> None:
+    message = str(c.err.details.get("msg", "invalid value"))
+    c.message = message[:1].lower() + message[1:]
+    c.fix, c.code = _takes(c.name, c.description), "invalid"
+
+
+_HANDLERS: dict[str, Callable[[_Case], None]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": _missing,
+    "string_type": _not_text,
+    "string_sub_type": _not_text,
+    "int_type": _not_whole_number,
+    "int_parsing": _not_whole_number,
+    "int_from_float": _not_whole_number,
+    "float_type": _not_number,
+    "float_parsing": _not_number,
+    "finite_number": _not_finite,
+    "bool_type": _not_bool,
+    "bool_parsing": _not_bool,
+    "tuple_type": _not_list,
+    "list_type": _not_list,
+    "iterable_type": _not_list,
+    "set_type": _not_list,
+    "model_type": _not_block,
+    "model_attributes_type": _not_block,
+    "dict_type": _not_block,
+    "dataclass_type": _not_block,
+    "literal_error": _not_allowed,
+    "string_pattern_mismatch": _bad_form,
+    "string_too_short": _too_short_text,
+    "string_too_long": _too_long_text,
+    "too_short": _too_few,
+    "too_long": _too_many,
+    "greater_than_equal": _out_of_range,
+    "greater_than": _out_of_range,
+    "less_than_equal": _out_of_range,
+    "less_than": _out_of_range,
+    "value_error": _model_check,
+    "assertion_error": _model_check,
+    "union_mismatch": _no_member_fits,
+}
+"""How each kind of pydantic error is put in words (anything else: :func:`_other`)."""
+
+
 def _diagnose(err: _Err, parsed: ParsedYaml, filename: str) -> Diagnostic:
-    details, res = err.details, err.res
-    loc = res.loc
-    kind = err.kind
-    ctx: dict[str, Any] = dict(details.get("ctx") or {})
+    """One pydantic error as a diagnostic, placed in the file and put in words."""
+    res, loc = err.res, err.res.loc
     found, value = _value_at(parsed.data, loc)
     if not found:
-        value = details.get("input")
+        value = err.details.get("input")
     raw = parsed.raw.get(loc)
-    name = _name_of(loc)
-    description = (res.info.description or "") if res.info is not None else ""
-    got = _describe(value, raw)
     line, col = _position(parsed, loc)
-    path = format_path(loc)
-    code = "type"
-    message = ""
-    fix = ""
-
-    if kind == "extra_forbidden":
-        key = str(loc[-1]) if loc else "?"
-        line, col = parsed.key_position(loc)
-        message = f"unknown key '{key}'"
-        code = "unknown-key"
-        if res.owner is not None:
-            allowed = _keys_of(res.owner)
-            names = set(allowed) | set(res.owner.model_fields)
-            close = get_close_matches(key, sorted(names), n=1, cutoff=0.6)
-            if not close:
-                close = get_close_matches(key.lower(), sorted(names), n=1, cutoff=0.6)
-            if close:
-                fix = f"did you mean '{close[0]}'?"
-            else:
-                fix = "keys allowed here: " + ", ".join(allowed)
-    elif kind == "missing":
-        parent = loc[:-1]
-        line, col = _position(parsed, parent)
-        path = format_path(parent)
-        message = f"missing required field '{name}'"
-        fix = f"add '{name}:' to this block" if parent else f"add '{name}:' at the left margin"
-        if description:
-            fix += f" ({description})"
-        code = "missing"
-    elif kind in ("string_type", "string_sub_type"):
-        if value is None:
-            message = f"'{name}' has no value"
-            fix = f"write the text after '{name}:'"
-        elif isinstance(value, (bool, int, float)):
-            message = f"expected text, got {got}"
-            fix = f"put it in quotes: \"{raw or value}\""
-        else:
-            message = f"expected text, got {got}"
-            fix = _takes(name, description) or "write a single piece of text here"
-    elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"expected a whole number, got {got}"
-        fix = _range_fix(res.bounds) or "write a whole number such as 45"
-    elif kind in ("float_type", "float_parsing"):
-        message = f"expected a number, got {got}"
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
-            fix = "write decimals with a point, e.g. 0.5"
-        else:
-            fix = _range_fix(res.bounds) or "write a number such as 40 or 0.5"
-    elif kind in ("finite_number",):
-        message = f"expected an ordinary number, got {got}"
-        fix = "write a number such as 40 or 0.5"
-    elif kind in ("bool_type", "bool_parsing"):
-        message = f"expected true or false, got {got}"
-        fix = "write true or false"
-    elif kind in ("tuple_type", "list_type", "iterable_type", "set_type"):
-        if value is None:
-            message = f"'{name}' has no items"
-            fix = f"list the items under '{name}:', each on its own line starting with '- ', " \
-                  "or remove the line"
-        else:
-            message = f"expected a list, got {got}"
-            fix = "write each item on its own line starting with '- '"
-    elif kind in ("model_type", "model_attributes_type", "dict_type", "dataclass_type"):
-        if loc and isinstance(loc[-1], int):
-            what = f"this item of '{name}'"
-        else:
-            what = f"'{name}'"
-        if value is None:
-            message = f"{what} is empty"
-            fix = "write its 'key: value' lines, indented below it"
-        else:
-            message = f"{what} should be a block of 'key: value' lines, but it is {got}"
-            keys = _keys_of(res.annotation) if _is_model(res.annotation) else []
-            fix = ("write it as indented 'key: value' lines" +
-                   (f" (keys: {', '.join(keys)})" if keys else ""))
-    elif kind == "literal_error":
-        allowed = _literal_values(res.annotation, details)
-        shown = f"'{_short(str(value))}'" if isinstance(value, str) else (raw or repr(value))
-        message = f"{shown} is not an allowed value for '{name}'"
-        close = (get_close_matches(value, allowed, n=1, cutoff=0.5)
-                 if isinstance(value, str) else [])
-        listing = ", ".join(allowed)
-        fix = (f"did you mean '{close[0]}'? (allowed: {listing})" if close
-               else f"use one of: {listing}")
-        code = "choice"
-    elif kind == "string_pattern_mismatch":
-        pattern = res.pattern or ctx.get("pattern")
-        message, fix = _pattern_text(pattern, value, res)
-        code = "id-format" if pattern in (ID_PATTERN, _WORD_PATTERN) else "format"
-    elif kind == "string_too_short":
-        message = f"'{name}' is empty"
-        fix = "write some text here"
-        code = "empty"
-    elif kind == "string_too_long":
-        limit = ctx.get("max_length")
-        length = len(value) if isinstance(value, str) else 0
-        message = f"'{name}' is too long ({length:,} characters; the limit is {limit:,})"
-        fix = "shorten it"
-        code = "range"
-    elif kind == "too_short":
-        need = int(ctx.get("min_length", 1))
-        message = f"'{name}' needs at least {need} item{'s' if need != 1 else ''}"
-        fix = f"add {'one' if need == 1 else 'them'} under '{name}:', starting with '- '"
-        code = "range"
-    elif kind == "too_long":
-        limit = ctx.get("max_length")
-        message = f"'{name}' has too many items (at most {limit})"
-        fix = "remove some"
-        code = "range"
-    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        small = kind.startswith("greater")
-        shown = raw or (_number(value) if isinstance(value, (int, float)) else str(value))
-        message = f"{shown} is too {'small' if small else 'large'} for '{name}'"
-        bounds = res.bounds or {k: float(v) for k, v in ctx.items()
-                                if k in ("ge", "le", "gt", "lt")}
-        fix = _range_fix(bounds)
-        code = "range"
-    elif kind in ("value_error", "assertion_error"):
-        error = ctx.get("error")
-        text = str(error) if error is not None else str(details.get("msg", ""))
-        message = re.sub(r"^(Value|Assertion) error, ", "", text)
-        code = "invalid"
-        # A model-level check ("initial value 500 is outside ...") is about the
-        # key its message starts with, when that key is written in the block.
-        first = re.match(r"[a-z_]+", message)
-        if first and isinstance(value, dict) and first.group() in value:
-            key_loc = (*loc, first.group())
-            line, col = _position(parsed, key_loc)
-            path = format_path(key_loc)
-    elif kind == "union_mismatch":
-        kinds = [_kind_of(m) for m in _members(res.union_ann)]
-        message = f"expected {' or '.join(kinds)}, got {got}"
-        fix = _takes(name, description)
-    else:
-        message = str(details.get("msg", "invalid value"))
-        message = message[:1].lower() + message[1:]
-        fix = _takes(name, description)
-        code = "invalid"
-    return Diagnostic(filename, line, col, path, message, fix, "error", code)
+    case = _Case(err, parsed, loc, value, raw, _name_of(loc),
+                 (res.info.description or "") if res.info is not None else "",
+                 _describe(value, raw), line, col, format_path(loc),
+                 dict(err.details.get("ctx") or {}))
+    _HANDLERS.get(err.kind, _other)(case)
+    return Diagnostic(filename, case.line, case.col, case.path, case.message, case.fix,
+                      "error", case.code)
 
 
 def _is_sequence(ann: Any) -> bool:

@@ -21,6 +21,15 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
+MAX_METER = 1_000_000
+"""Largest magnitude of a meter's range: wider ranges make scores lose all precision
+(the score divides by the range) and give nothing a scenario needs."""
+MeterValue = Annotated[float, Field(ge=-MAX_METER, le=MAX_METER)]
+
+MAX_TURNS = 1000
+"""Most decisions a session may take. A scenario whose flow can loop is stopped
+there with a clear message instead of running (and journalling) forever."""
+
 # Option kinds and channel statuses are rows of one table each (game.vocabulary);
 # the Literal types are built from them so the schema's enums follow the table.
 OPTION_KINDS: tuple[str, ...] = tuple(vocabulary.OPTION_KINDS)
@@ -71,7 +80,7 @@ class Source(Strict):
 class Band(Strict):
     """A named range of a meter, e.g. a group of rungs on Kahn's ladder."""
 
-    upto: float = Field(description="Upper bound of the band (inclusive).")
+    upto: MeterValue = Field(description="Upper bound of the band (inclusive).")
     label: Text
     note: str = ""
 
@@ -83,9 +92,9 @@ class Meter(Strict):
         description="Used bare in conditions, so letters, digits and '_' only."
     )
     label: Text
-    initial: float
-    min: float = 0
-    max: float = 100
+    initial: MeterValue
+    min: MeterValue = 0
+    max: MeterValue = 100
     hidden: bool = Field(False, description="Shown to the facilitator only.")
     higher_is: Literal["better", "worse"] = "better"
     description: str = ""
@@ -321,7 +330,7 @@ class HistoricalContact(Strict):
     """When the real actors first spoke, for the debrief's time-to-contact comparison."""
 
     after_hours: float = Field(
-        ge=0, description="Hours after the first node's time, e.g. 264 for 11 days."
+        ge=0, le=1_000_000, description="Hours after the first node's time, e.g. 264 for 11 days."
     )
     channel: str = Field("", description="How, in words, e.g. 'Austin–Shoigu call'.")
 
@@ -362,13 +371,13 @@ class Role(Strict):
 class Weights(Strict):
     """Points for each part of the score; they should add up to 100."""
 
-    peak_escalation: float = Field(30, ge=0)
-    final_escalation: float = Field(10, ge=0)
-    contact: float = Field(10, ge=0)
-    channel_open: float = Field(10, ge=0)
-    no_loss_of_life: float = Field(15, ge=0)
-    standing: float = Field(15, ge=0)
-    time_to_contact: float = Field(10, ge=0)
+    peak_escalation: float = Field(30, ge=0, le=100)
+    final_escalation: float = Field(10, ge=0, le=100)
+    contact: float = Field(10, ge=0, le=100)
+    channel_open: float = Field(10, ge=0, le=100)
+    no_loss_of_life: float = Field(15, ge=0, le=100)
+    standing: float = Field(15, ge=0, le=100)
+    time_to_contact: float = Field(10, ge=0, le=100)
 
 
 class Scoring(Strict):

@@ -10,7 +10,10 @@ at ``nodes[3].decision.options[0].next`` in the file.
 
 Limits (all reported as :class:`~game.scenario.diagnostics.Diagnostic`):
 
-* files over :data:`MAX_BYTES`, binary or non-UTF-8 content, control characters;
+* files over :data:`MAX_BYTES`, anything but a regular file (a FIFO or a device
+  would hang or never end), binary or non-UTF-8 content, control characters
+  (written literally or as a double-quoted escape such as ``"\\e"``, see
+  :mod:`game.textsafe`), numbers that are not finite or beyond ±10^15;
 * empty files and files holding only comments;
 * nesting deeper than :data:`MAX_DEPTH`;
 * more than :data:`MAX_VALUES` values, counting each use of an ``*alias`` as
@@ -26,7 +29,9 @@ Limits (all reported as :class:`~game.scenario.diagnostics.Diagnostic`):
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +49,10 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from game.textsafe import controls, describe, escape, first_control
+
 from .diagnostics import Diagnostic, ScenarioLoadError, format_path
+from .syntax import MAX_NUMBER, shown_number
 
 # libyaml's parser (ruamel.yaml's "libyaml" extra) is some ten times faster than
 # the pure-Python one; it is used when installed. Syntax errors are always
@@ -104,6 +112,9 @@ _SPECIAL_FLOAT = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+# The one rule (game.textsafe.CONTROL), with the carriage return of CRLF line ends allowed
+# in the stream; a value that holds one after YAML's escapes is refused (_Walker.scalar).
+_STREAM_CONTROL = controls("\t\n\r")
 
 
 @dataclass(frozen=True)
@@ -116,12 +127,14 @@ class ParsedYaml:
         keys: Field path -> (line, column) of the key that introduced it.
         raw: Field path -> source text of scalars that are not text
             (numbers, booleans, nulls), for messages such as "put 1.10 in quotes".
+        text: The text that was parsed (for columns inside a value).
     """
 
     data: dict[str, Any]
     values: Mapping[Loc, Pos] = field(repr=False)
     keys: Mapping[Loc, Pos] = field(repr=False)
     raw: Mapping[Loc, str] = field(repr=False, default_factory=dict)
+    text: str = field(repr=False, default="")
 
     def nearest(self, loc: Loc) -> Loc:
         """The longest prefix of ``loc`` that was written in the file."""
@@ -164,13 +177,14 @@ def decode_bytes(data: bytes, filename: str) -> str:
         ScenarioLoadError: Too large, binary, UTF-16/32, or not valid UTF-8.
     """
     if len(data) > MAX_BYTES:
+        line, col = _line_col_of_byte(data, MAX_BYTES)
         raise _file_problem(
             filename,
-            f"the file is too large ({len(data) / 1_048_576:.1f} MB; the limit is "
-            f"{MAX_BYTES // 1_048_576} MB)",
+            f"the file is too large ({len(data) / 1_048_576:.1f} MB; the limit of "
+            f"{MAX_BYTES // 1_048_576} MB is passed here)",
             "a scenario is a text file of a few hundred kB at most; check that this is the "
             "right file",
-            "file-size",
+            "file-size", line, col,
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _file_problem(
@@ -199,35 +213,104 @@ def decode_bytes(data: bytes, filename: str) -> str:
         ) from None
 
 
-def read_bytes(path: str | Path, filename: str | None = None) -> bytes:
-    """Read a scenario file, refusing to read more than :data:`MAX_BYTES` + 1 bytes.
+class FileRefused(Exception):
+    """A file that is not read: missing, a folder, not a regular file, too large.
+
+    Attributes:
+        message: What is wrong, in plain words.
+        fix: What to do.
+        code: ``file-missing``, ``file-not-regular``, ``file-size`` or ``file-unreadable``.
+        line: For a file too large, the line where the limit is passed (else 0).
+        col: Its column (else 0).
+    """
+
+    def __init__(self, message: str, fix: str, code: str, line: int = 0, col: int = 0) -> None:
+        super().__init__(message)
+        self.message, self.fix, self.code, self.line, self.col = message, fix, code, line, col
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_limited(path: str | Path, limit: int, what: str = "scenario") -> bytes:
+    """Read a regular file of at most ``limit`` bytes, and nothing else.
+
+    The file is opened without blocking and checked before anything is read,
+    so a FIFO, ``/dev/zero`` or a huge file never hangs the program or fills
+    its memory: at most ``limit`` + 1 bytes are ever read.
+
+    Args:
+        path: The file.
+        limit: Largest size accepted, in bytes.
+        what: What the file should be, for messages ("scenario", "MSEL table").
 
     Raises:
-        ScenarioLoadError: The file is missing, unreadable or too large.
+        FileRefused: The file is missing, a folder, not a regular file,
+            larger than ``limit`` (with the line where the limit is passed),
+            or cannot be read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise FileRefused("the file does not exist", "check the path", "file-missing") from None
+    except IsADirectoryError:
+        raise FileRefused("this is a folder, not a file", f"choose the {what} file",
+                          "file-missing") from None
+    except OSError as exc:
+        raise FileRefused(f"the file cannot be read ({exc.strerror or exc})",
+                          "check that it exists and that you may read it",
+                          "file-unreadable") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:  # pragma: no cover - fstat of an open descriptor does not fail
+        mode = 0
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise FileRefused("this is a folder, not a file", f"choose the {what} file",
+                              "file-missing")
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise FileRefused(f"this is {kind}, not a regular file, so it is not read",
+                          f"save the {what} to a file and give its path", "file-not-regular")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise FileRefused(f"the file cannot be read ({exc.strerror or exc})",
+                              "check that it exists and that you may read it",
+                              "file-unreadable") from None
+    if len(data) > limit:
+        line, col = _line_col_of_byte(data, limit)
+        raise FileRefused(
+            f"the file is too large (more than {_size(limit)}; the limit is passed here)",
+            f"a {what} is a text file of a few hundred kB at most; check that this is the "
+            "right file", "file-size", line, col)
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1_048_576} MB" if limit >= 1_048_576 else f"{limit // 1024} kB"
+
+
+def read_bytes(path: str | Path, filename: str | None = None) -> bytes:
+    """Read a scenario file: a regular file of at most :data:`MAX_BYTES` bytes.
+
+    Raises:
+        ScenarioLoadError: The file is missing, not a regular file, unreadable
+            or too large (see :func:`read_limited`).
     """
     name = filename if filename is not None else str(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise _file_problem(name, "the file does not exist", "check the path", "file-missing") \
-            from None
-    except IsADirectoryError:
-        raise _file_problem(name, "this is a folder, not a scenario file",
-                            "choose a .yaml file", "file-missing") from None
-    except OSError as exc:
-        raise _file_problem(name, f"the file cannot be read ({exc.strerror or exc})",
-                            "check that it exists and that you may read it",
-                            "file-unreadable") from None
-    if len(data) > MAX_BYTES:
-        raise _file_problem(
-            name,
-            f"the file is too large (more than {MAX_BYTES // 1_048_576} MB)",
-            "a scenario is a text file of a few hundred kB at most; check that this is the "
-            "right file",
-            "file-size",
-        )
-    return data
+        return read_limited(path, MAX_BYTES)
+    except FileRefused as exc:
+        raise _file_problem(name, exc.message, exc.fix, exc.code, exc.line, exc.col) from None
 
 
 # --- scalars -----------------------------------------------------------------
@@ -455,6 +538,8 @@ class _Walker:
         text: str = ev.value
         tag = ev.tag
         stack = self.stack
+        if ev.style == '"' and first_control(text) >= 0:
+            self.control_escape(text, pos)
         if stack:
             top = stack[-1]
             if top.is_map and top.key is _NO_KEY:  # a key
@@ -490,12 +575,28 @@ class _Walker:
             if value.__class__ is float and not math.isfinite(value):
                 self.problem(pos, self.next_loc(), f"'{_short(text)}' is not a usable number",
                              "write an ordinary number such as 40 or 0.5", "yaml-number")
+            elif value.__class__ in (int, float) and abs(value) > MAX_NUMBER:
+                self.problem(pos, self.next_loc(),
+                             f"the number {shown_number(text)} is beyond ±10^15, the largest "
+                             "Hotline accepts", "write an ordinary number such as 40 or 0.5",
+                             "yaml-number")
         if ev.anchor is not None:
             self.anchors[ev.anchor] = (value, 1)
         self.count += 1
         if self.count > MAX_VALUES:
             self.count_values(0, pos)
         self.attach(value, 1, pos, raw)
+
+    def control_escape(self, text: str, pos: Pos) -> None:
+        """Refuse a double-quoted text whose escapes make a control character."""
+        char = text[first_control(text)]
+        self.problem(
+            pos, self.next_loc(),
+            f"this text holds a control character, {describe(char)}, written as an escape "
+            f"in double quotes ('{_short(escape(text, one_line=True))}')",
+            "remove it: scenario text may not hold control characters (they could rewrite "
+            "a terminal or reorder what people read)", "text-control",
+        )
 
     def alias(self, ev: Any) -> None:
         mark = ev.start_mark
@@ -621,6 +722,10 @@ def _syntax_message(exc: MarkedYAMLError) -> tuple[str, str]:
     if "unknown escape character" in problem:
         return (f"{problem} inside double quotes",
                 "write a backslash as '\\\\', or use single quotes around the text")
+    if ("expected ',' or '}'" in problem or "expected ',' or ']'" in problem) \
+            and "got ':'" in problem:
+        return ("a ': ' inside a value written in { } or [ ] starts another key",
+                "put the value that contains ': ' in quotes, e.g. label: \"Note: this\"")
     if "expected ',' or ']'" in problem:
         return ("a list written in [ ] is not closed properly",
                 "separate items with ', ' and end the list with ']'")
@@ -660,17 +765,24 @@ def _syntax_error(exc: MarkedYAMLError, filename: str) -> Diagnostic:
 
 
 def _check_characters(text: str, filename: str) -> None:
+    """Refuse what YAML does not allow in a stream, and the controls no scenario may hold."""
     bad = _NON_PRINTABLE.search(text)
-    if bad is None:
+    control = _STREAM_CONTROL.search(text)
+    if bad is None and control is None:
         return
-    offset = bad.start()
+    offset = min(m.start() for m in (bad, control) if m is not None)
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    code = ord(bad.group())
-    what = "a control character" if code < 0xA0 else "a character"
+    char = text[offset]
+    if _STREAM_CONTROL.match(char):
+        raise _file_problem(
+            filename,
+            f"the file contains a control character, {describe(char)}, which scenario "
+            "files may not hold (it could rewrite a terminal or reorder what people read)",
+            "delete it; it often comes from copying and pasting", "text-control", line, col,
+        )
     raise _file_problem(
-        filename,
-        f"the file contains {what} (U+{code:04X}) that YAML does not allow",
+        filename, f"the file contains a character (U+{ord(char):04X}) that YAML does not allow",
         "delete it; it often comes from copying and pasting", "file-binary", line, col,
     )
 
@@ -704,13 +816,14 @@ def parse_yaml(text: str, filename: str, *, pure: bool = False) -> ParsedYaml:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    size = len(text.encode("utf-8", errors="surrogatepass"))
-    if size > MAX_BYTES:
+    encoded = text.encode("utf-8", errors="surrogatepass")
+    if len(encoded) > MAX_BYTES:
+        line, col = _line_col_of_byte(encoded, MAX_BYTES)
         raise _file_problem(
             filename,
-            f"the text is too large ({size / 1_048_576:.1f} MB; the limit is "
-            f"{MAX_BYTES // 1_048_576} MB)",
-            "a scenario is a few hundred kB at most", "file-size",
+            f"the text is too large ({len(encoded) / 1_048_576:.1f} MB; the limit of "
+            f"{MAX_BYTES // 1_048_576} MB is passed here)",
+            "a scenario is a few hundred kB at most", "file-size", line, col,
         )
     _check_characters(text, filename)
     walker = _Walker(filename)
@@ -755,7 +868,7 @@ def parse_yaml(text: str, filename: str, *, pure: bool = False) -> ParsedYaml:
     if walker.problems:
         raise ScenarioLoadError(walker.problems)
     walker.values[()] = walker.root_pos
-    return ParsedYaml(root, walker.values, walker.keys, walker.raw)
+    return ParsedYaml(root, walker.values, walker.keys, walker.raw, text)
 
 
 def parse_yaml_bytes(data: bytes, filename: str) -> ParsedYaml:

@@ -15,8 +15,8 @@ from PySide6.QtCharts import (
     QHorizontalPercentBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,12 +39,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
 from game.debrief.cohort import Cohort, load_cohort
 from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
 from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import RATING_LABELS, format_score
 from game.scenario.compile import CompiledScenario
 
 from .workers import Job, failure_text
@@ -89,6 +90,60 @@ def fit_rows(table: QTableWidget) -> None:
     table.horizontalHeader().sectionResized.connect(lambda *_: timer.start())
     table.horizontalHeader().geometriesChanged.connect(timer.start)
     table.resizeRowsToContents()
+
+
+class ColumnFitter(QObject):
+    """Share a table's width between its columns by weight, never below a header's text.
+
+    Fixed pixel widths overflow a small screen (the last header read "Facilitato")
+    and waste a large one; this re-shares on every resize until the user drags a
+    column edge themselves.
+    """
+
+    def __init__(self, table: QTableWidget, weights: tuple[float, ...]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.weights = weights
+        self.user_sized = False
+        self._fitting = False
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized_by_hand)
+        self.fit()
+
+    def header_width(self, column: int) -> int:
+        header = self.table.horizontalHeader()
+        item = self.table.horizontalHeaderItem(column)
+        text = item.text() if item is not None else ""
+        font = QFont(header.font())
+        font.setBold(True)  # the style sheet sets section titles in bold
+        return QFontMetrics(font).horizontalAdvance(text) + 30  # padding, sort arrow room
+
+    def fit(self) -> None:
+        if self.user_sized:
+            return
+        header = self.table.horizontalHeader()
+        width = self.table.viewport().width()
+        count = min(len(self.weights), self.table.columnCount())
+        mins = [self.header_width(c) for c in range(count)]
+        total = sum(self.weights[:count]) or 1.0
+        sizes = [max(m, int(width * w / total)) for m, w in zip(mins, self.weights, strict=False)]
+        self._fitting = True
+        try:
+            for column, size in enumerate(sizes):
+                header.resizeSection(column, size)
+        finally:
+            self._fitting = False
+
+    def _resized_by_hand(self, *_args: object) -> None:
+        if not self._fitting and self.table.horizontalHeader().underMouse():
+            self.user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize \
+                and isValid(self.table):
+            self.fit()
+        return False
 
 
 def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
@@ -143,19 +198,28 @@ class WhatIfPanel(QWidget):
         layout.addWidget(intro)
         row = QHBoxLayout()
         self.decision = QComboBox()
+        self.decision.setToolTip("The decision to fork at: the session is replayed up to it")
         self.decision.setAccessibleName("Decision to fork at")
+        # Long decision titles must not widen the window past a small screen.
+        self.decision.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.decision.setMinimumContentsLength(24)
         for k, d in enumerate(debrief.decisions):
             turn = next(t for t in debrief.turns if t.decision is d)
             self.decision.addItem(f"{k + 1}. {turn.title} — you chose: {d.label}", k)
         self.runs = QSpinBox()
+        self.runs.setToolTip("How many random games follow each alternative")
         self.runs.setRange(10, 5000)
         self.runs.setSingleStep(50)
         self.runs.setValue(DEFAULT_CONTINUATIONS)
         self.runs.setSuffix(" random games each")
         self.runs.setAccessibleName("Random continuations per alternative")
         self.run_button = QPushButton("Explore what-ifs")
+        self.run_button.setToolTip("Play every alternative of this decision to the end "
+                                   "(in the background)")
         self.run_button.setProperty("primary", True)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the what-ifs; the games played so far are kept")
         self.cancel_button.setEnabled(False)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -176,17 +240,28 @@ class WhatIfPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128)):
-            header.resizeSection(col, width)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.columns = ColumnFitter(self.table, (22, 14, 5, 5, 22, 5, 9, 9, 9))
         fit_rows(self.table)
         split.addWidget(self.table)
         self.chart = QChartView()
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart.setMinimumHeight(220)
         self.chart.setAccessibleName("Endings of the random games for each alternative")
-        split.addWidget(self.chart)
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.chart, 1)
+        # The endings' colours, as wrapped text: the chart's own legend cuts long titles.
+        self.legend = QLabel("")
+        self.legend.setObjectName("whatif-legend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        chart_layout.addWidget(self.legend)
+        split.addWidget(chart_box)
         split.setSizes([340, 250])
+        split.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(160)
         layout.addWidget(split, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -269,11 +344,11 @@ class WhatIfPanel(QWidget):
             cells = [
                 _item(name, b.label),
                 _item(e.ending_title if e else "—"),
-                _item(f"{e.score:g}" if e else "", align_right=True),
+                _item(format_score(e.score) if e else "", align_right=True),
                 _item(f"{e.peak_escalation:g}" if e else "", align_right=True),
                 _item(endings, endings),
-                _item(f"{r.mean_score:.1f}" if r else "", align_right=True),
-                _item(f"{r.min_score:g}–{r.max_score:g}" if r else ""),
+                _item(format_score(r.mean_score) if r else "", align_right=True),
+                _item(f"{format_score(r.min_score)}–{format_score(r.max_score)}" if r else ""),
                 _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
                 _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
             ]
@@ -309,11 +384,15 @@ class WhatIfPanel(QWidget):
         shades = {"good": ["#2e7d32", "#66bb6a", "#a5d6a7"], "mixed": ["#c77c00", "#f0b54a",
                   "#f7d794"], "bad": ["#c0392b", "#e57373", "#f4b6b6"]}
         used: dict[str, int] = {}
+        swatches = []
         for key in endings:
-            bar = QBarSet(result.ending_titles.get(key, key))
+            title = result.ending_titles.get(key, key)
+            bar = QBarSet(title)
             tone = tones.get(key, "mixed")
             palette = shades.get(tone, shades["mixed"])
-            bar.setColor(QColor(palette[min(used.get(tone, 0), len(palette) - 1)]))
+            colour = palette[min(used.get(tone, 0), len(palette) - 1)]
+            bar.setColor(QColor(colour))
+            swatches.append(f'<span style="color:{colour}">■</span>&nbsp;{_e(title)}')
             used[tone] = used.get(tone, 0) + 1
             for b in reversed(result.branches):  # the axis lists categories bottom-up
                 counts = dict(b.random.endings) if b.random is not None else {}
@@ -330,7 +409,11 @@ class WhatIfPanel(QWidget):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setVisible(False)
+        self.legend.setText(" &nbsp; ".join(swatches))
+        # Each bar needs a line of label height, or the axis cuts every label to "…".
+        rows = len(result.branches)
+        self.chart.setMinimumHeight(110 + 34 * rows)
         self.chart.setChart(chart)
 
     def shutdown(self) -> None:
@@ -370,6 +453,8 @@ class AARPanel(QWidget):
         head.setWordWrap(True)
         layout.addWidget(head)
         self.ratings = QTableWidget(len(debrief.objectives), 4)
+        self.ratings.setAccessibleName("Objective ratings")
+        self.ratings.setToolTip("Each objective's rating; change one and say why")
         self.ratings.setHorizontalHeaderLabels(["Objective", "By the rules", "Your rating",
                                                 "Comment"])
         self.ratings.verticalHeader().setVisible(False)
@@ -383,6 +468,8 @@ class AARPanel(QWidget):
             self.ratings.setItem(row, 1, _item(
                 f"{code} — {RATING_LABELS[code]}" if code else "not rated", rules or None))
             box = QComboBox()
+            box.setAccessibleName("Rating")
+            box.setToolTip("Performed, some challenges, major challenges or unable (HSEEP)")
             box.addItem("Keep the rules' rating", None)
             for c in RATING_CODES:
                 box.addItem(f"{c} — {RATING_LABELS[c]}", c)
@@ -390,6 +477,8 @@ class AARPanel(QWidget):
             override = self.aar.ratings.get(objective.id, RatingOverride())
             box.setCurrentIndex(max(0, box.findData(override.rating)) if override.rating else 0)
             edit = QLineEdit(override.comment)
+            edit.setAccessibleName("Why this rating")
+            edit.setToolTip("Why the rating was changed (kept in the report)")
             edit.setPlaceholderText("Why this rating?")
             edit.setAccessibleName(f"Comment on: {objective.text}")
             self.ratings.setCellWidget(row, 2, box)
@@ -414,6 +503,8 @@ class AARPanel(QWidget):
 
         layout.addWidget(QLabel("<b>Improvement plan</b>"))
         self.plan = QTableWidget(0, len(self.PLAN_COLUMNS))
+        self.plan.setAccessibleName("Improvement plan")
+        self.plan.setToolTip("What to improve, who does it and by when")
         self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
         self.plan.verticalHeader().setVisible(False)
         self.plan.setAccessibleName("Improvement plan")
@@ -432,7 +523,9 @@ class AARPanel(QWidget):
         layout.addWidget(self.plan, 2)
         buttons = QHBoxLayout()
         add = QPushButton("Add row")
+        add.setToolTip("Add a row to the improvement plan")
         remove = QPushButton("Remove selected row")
+        remove.setToolTip("Remove the selected row of the improvement plan")
         add.clicked.connect(lambda: self.add_plan_row(PlanItem()))
         remove.clicked.connect(self.remove_plan_row)
         buttons.addWidget(add)
@@ -441,6 +534,8 @@ class AARPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(QLabel("<b>Instructor's notes</b>"))
         self.notes = QPlainTextEdit(self.aar.notes)
+        self.notes.setAccessibleName("Instructor's notes")
+        self.notes.setToolTip("Free notes for the after-action report")
         self.notes.setPlaceholderText("Overall observations for the trainee (shown in the report)")
         self.notes.setMaximumHeight(90)
         self.notes.setAccessibleName("Instructor's notes")
@@ -449,6 +544,8 @@ class AARPanel(QWidget):
         self.status = QLabel(f"Last saved {self.aar.updated_at}" if self.aar.updated_at else
                              "Not saved yet.")
         self.save_button = QPushButton("Save to the session")
+        self.save_button.setToolTip("Save the ratings, plan and notes in the journal with this "
+                                    "session")
         self.save_button.setProperty("primary", True)
         self.save_button.clicked.connect(self.save)
         if not debrief.session_id:
@@ -522,12 +619,22 @@ class ReplayPanel(QWidget):
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
         self.first = QPushButton("« First")
+        self.first.setToolTip("The first decision")
+        self.first.setAccessibleName("First decision")
         self.prev = QPushButton("‹ Previous")
+        self.prev.setToolTip("The decision before")
+        self.prev.setAccessibleName("Previous decision")
         self.next = QPushButton("Next ›")
+        self.next.setToolTip("The decision after")
+        self.next.setAccessibleName("Next decision")
         self.last = QPushButton("Last »")
+        self.last.setToolTip("The last decision")
+        self.last.setAccessibleName("Last decision")
         self.prev.setShortcut("Left")
         self.next.setShortcut("Right")
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Decision shown")
+        self.slider.setToolTip("Move through the session decision by decision")
         self.slider.setRange(0, max(len(debrief.turns) - 1, 0))
         self.slider.setAccessibleName("Turn")
         self.position = QLabel("")
@@ -668,6 +775,7 @@ class CohortPanel(QWidget):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.addWidget(self.sessions)
         open_button = QPushButton("Open the selected session's debrief")
+        open_button.setToolTip("Open the debrief of the session selected in the table")
         open_button.clicked.connect(self.open_selected)
         holder_layout.addWidget(open_button)
         top.addWidget(holder)
@@ -678,6 +786,8 @@ class CohortPanel(QWidget):
         top.setSizes([860, 380])
         split.addWidget(top)
         self.choices = QTreeWidget()
+        self.choices.setAccessibleName("What the class chose")
+        self.choices.setToolTip("How many trainees took each option at each decision")
         self.choices.setHeaderLabels(["Decision point / option", "Chosen", "Share", "Reference"])
         self.choices.setAccessibleName("Choice frequencies at each decision point")
         split.addWidget(self.choices)
@@ -707,7 +817,8 @@ class CohortPanel(QWidget):
         text = (f"<b>{len(cohort.sessions)}</b> session(s) of <b>{_e(cohort.title)}</b>, "
                 f"{len(ended)} ended")
         if cohort.mean is not None:
-            text += f" — mean score {cohort.mean:g}, median {cohort.median:g}"
+            text += (f" — mean score {format_score(cohort.mean)}, "
+                     f"median {format_score(cohort.median)}")
         if cohort.endings:
             text += " — endings: " + ", ".join(f"{_e(t)} ×{c}" for _e_id, t, c in cohort.endings)
         for notice in cohort.notices:
@@ -718,7 +829,7 @@ class CohortPanel(QWidget):
             started = s.created_at[:16].replace("T", " ")
             cells = [_item(s.id), _item(s.trainee or "—"), _item(started),
                      _item(s.ending_title or ("(running)" if s.status == "active" else "")),
-                     _item("" if s.score is None else f"{s.score:g}", align_right=True),
+                     _item("" if s.score is None else format_score(s.score), align_right=True),
                      _item("current" if s.hash_matches else "older",
                            None if s.hash_matches else "played on another version of the "
                            "scenario")]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QCloseEvent, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -49,6 +49,7 @@ from game.debrief.exporters import EXPORTERS, export
 from game.debrief.model import STATUS_WORDS, Debrief, Turn, describe_hours, format_clock
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
+from game.engine.scoring import format_score
 from game.records.journal import Journal
 from game.scenario.compile import CompiledScenario
 
@@ -56,6 +57,7 @@ from .debrief_charts import ChannelStrip, meter_chart
 from .debrief_panels import (
     AARPanel,
     CohortPanel,
+    ColumnFitter,
     ReplayPanel,
     WhatIfPanel,
     _item,
@@ -63,12 +65,14 @@ from .debrief_panels import (
     read_only_table,
     rich_view,
 )
+from .widgets import close_keys
 from .window_registry import WindowRegistry
 from .workers import Job, failure_text
 
 TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
                     "Counterpart and channels", "Facilitator")
-TIMELINE_WIDTHS = (34, 100, 165, 150, 190, 230, 58, 230)
+#: How the timeline's width is shared between its columns (see ColumnFitter).
+TIMELINE_WEIGHTS = (3, 9, 14, 12, 16, 18, 6, 18, 14)
 TONE_COLOURS = {"good": "#2e7d32", "mixed": "#b26a00", "bad": "#b03a2e"}
 RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#b26a00", "U": "#b03a2e"}
 
@@ -106,6 +110,9 @@ class DebriefWindow(QWidget):
         """
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        from .a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.journal = journal
         self.opened: OpenedDebrief = open_debrief(journal, session_id, scenario)
         self.debrief: Debrief = self.opened.debrief
@@ -153,7 +160,12 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self._comparison_tab(), "Expert && history")
         self.whatifs = WhatIfPanel(d, self.opened.scenario if d.replayed else None,
                                    self.opened.inputs)
-        self.tabs.addTab(self.whatifs, "What-ifs")
+        # The panel scrolls as a whole: on a small screen the chart keeps the height its
+        # rows need (bar labels are cut to "…" otherwise) and the table stays readable.
+        self.whatifs_page = QScrollArea()
+        self.whatifs_page.setWidgetResizable(True)
+        self.whatifs_page.setWidget(self.whatifs)
+        self.tabs.addTab(self.whatifs_page, "What-ifs")
         self.aar_panel = AARPanel(journal, d)
         self.aar_panel.saved.connect(self._aar_saved)
         self.tabs.addTab(self.aar_panel, "After-action report")
@@ -164,9 +176,12 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self.cohort, "Cohort")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._fill_overview()
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
-        self.resize(1280, 860)
+        for keys in close_keys():
+            close = QShortcut(keys, self)
+            close.activated.connect(self.close)
+        from .screen_fit import fit_window
+
+        fit_window(self, 1280, 860, min_width=900, min_height=560)
 
     # -- header and export ----------------------------------------------------
 
@@ -183,9 +198,10 @@ class DebriefWindow(QWidget):
         else:
             facts.append("<b>not ended</b>")
         if d.score is not None:
-            facts.append(f"<b>score {d.score:g}</b>")
+            facts.append(f"<b>score {format_score(d.score)}</b>")
         title = QLabel(text + "<br/>" + " · ".join(f for f in facts if f))
         title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)  # the facts wrap on a small screen rather than being cut
         title.setObjectName("debriefTitle")
         row.addWidget(title, 1)
         self.export_status = QLabel("")
@@ -194,6 +210,7 @@ class DebriefWindow(QWidget):
         for exporter in EXPORTERS:
             button = QPushButton(f"Export {exporter.name}…")
             button.setAccessibleName(f"Export the debrief as {exporter.name}")
+            button.setToolTip(f"Write the debrief and the after-action report as {exporter.name}")
             button.clicked.connect(lambda _c=False, s=exporter.suffix: self._ask_export(s))
             row.addWidget(button)
             self.export_buttons[exporter.suffix] = button
@@ -281,7 +298,7 @@ class DebriefWindow(QWidget):
             d = turn.decision
             seconds = ""
             if d is not None and d.seconds is not None:
-                seconds = f"{d.seconds:g} s" + (" ⏱" if d.timed_out else "")
+                seconds = f"{d.seconds:g} s" + (" (timed out)" if d.timed_out else "")
             senders = ", ".join(dict.fromkeys(
                 "Facilitator" if i.facilitator else i.sender for i in turn.injects))
             changes = [f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
@@ -311,9 +328,8 @@ class DebriefWindow(QWidget):
                 self.timeline.setItem(row, col, item)
         header = self.timeline.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate(TIMELINE_WIDTHS):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        self.timeline_columns = ColumnFitter(self.timeline, TIMELINE_WEIGHTS)
         time_header = self.timeline.horizontalHeaderItem(6)
         if time_header is not None:
             time_header.setToolTip("Time the trainee took to decide")
@@ -345,6 +361,7 @@ class DebriefWindow(QWidget):
         contact_label.setWordWrap(True)
         top.addWidget(contact_label, 1)
         self.show_hidden = QCheckBox("Show facilitator-only meters")
+        self.show_hidden.setToolTip("Also chart the meters the trainees never saw")
         self.show_hidden.setChecked(True)
         self.show_hidden.toggled.connect(self._toggle_hidden)
         if any(m.hidden for m in d.meters):

@@ -155,9 +155,14 @@ def test_custom_policy_callable_runs_in_process(tiny: CompiledScenario) -> None:
 
 
 def _looping(tiny: CompiledScenario) -> CompiledScenario:
+    """Tiny, where the first node only ever leads back to itself in play.
+
+    The way on is guarded by a condition that cannot hold (escalation stays
+    at most 100), so validation, which ignores conditions, lets it through.
+    """
     data = scenario_data(tiny)
     for option in data["nodes"][0]["decision"]["options"]:
-        option["next"] = "first"
+        option["next"] = [{"when": "escalation > 1000", "goto": "second"}, {"goto": "first"}]
     data["endings"] = [e for e in data["endings"] if not e.get("early")]
     data["historical"] = None
     return scenario_from_data(data)

@@ -89,7 +89,7 @@ def test_validate_internal_fault_exits_1_without_traceback(
     def boom(path: object) -> Any:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(validate_command, "check_scenario_file", boom)
+    monkeypatch.setattr(validate_command, "inspect_scenario_file", boom)
     monkeypatch.delenv("HOTLINE_DEBUG", raising=False)
     code, out, err = run(capsys, "validate", tiny_path)
     assert code == 1

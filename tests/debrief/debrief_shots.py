@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                         str(options.out / "debrief-report")], check=True)
         written += sorted(options.out.glob("debrief-report-*.png"))
     journal.close()
+    shutil.rmtree(tmp, ignore_errors=True)  # the scratch journal: leave no temp folder behind
     for path in written:
         print(path)
     return 0

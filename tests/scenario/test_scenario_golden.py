@@ -5,6 +5,14 @@ where the case is about reporting them all at once); ``golden/<case>.expected``
 holds the formatted diagnostics, one per line, with the file named relative to
 golden/. These lines are what an author sees, so read them when they change.
 
+When checking stops before the last step (see ``game.scenario.loader.STEPS``),
+the last line is the loader's note on the checks still to come.
+
+Some cases cannot be files in the repository (a FIFO, a device, a file over
+the size limit): :data:`GENERATED` makes them in a temporary folder, under
+the name ``<case>.yaml``, and their lines are in ``golden/<case>.expected``
+like the others.
+
 Regenerate after a deliberate change of wording:
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scenario/test_scenario_golden.py
 """
@@ -12,33 +20,71 @@ Regenerate after a deliberate change of wording:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from game.scenario import yamlsafe
-from game.scenario.loader import check_scenario_file
+from game.scenario.loader import inspect_scenario_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.yaml"))
 
 
+def _too_large(path: Path) -> None:
+    """A text file just over the 2 MB limit: lines of 99 letters."""
+    line = "# " + "x" * 97 + "\n"
+    path.write_text(line * (yamlsafe.MAX_BYTES // len(line) + 2), encoding="utf-8")
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)  # nothing ever writes to it: reading it would wait forever
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")  # endless zero bytes
+
+
+GENERATED: dict[str, Callable[[Path], None]] = {
+    "generated_too_large": _too_large,
+    "generated_fifo": _fifo,
+    "generated_device": _device,
+}
+
+
 def _lines(case: str) -> list[str]:
-    compiled, diagnostics = check_scenario_file(f"{case}.yaml")
-    assert compiled is None, f"{case}.yaml loaded, but it is meant to be broken"
-    return [d.format() for d in diagnostics]
+    checked = inspect_scenario_file(f"{case}.yaml")
+    assert checked.compiled is None, f"{case}.yaml loaded, but it is meant to be broken"
+    lines = [d.format() for d in checked.diagnostics]
+    if checked.later_checks:
+        lines.append(f"{case}.yaml: note: {checked.later_checks}")
+    return lines
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(GOLDEN)
-    lines = _lines(case)
+def _compare(case: str, lines: list[str]) -> None:
     expected_file = GOLDEN / f"{case}.expected"
     if os.environ.get("UPDATE_GOLDEN"):
         expected_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert expected_file.exists(), f"no {expected_file.name}; run with UPDATE_GOLDEN=1"
     expected = expected_file.read_text(encoding="utf-8").splitlines()
     assert lines == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(GOLDEN)
+    _compare(case, _lines(case))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="needs FIFOs and /dev/zero")
+@pytest.mark.timeout(30)  # a FIFO that is opened for reading would hang: fail instead
+@pytest.mark.parametrize("case", sorted(GENERATED))
+def test_golden_generated(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    GENERATED[case](tmp_path / f"{case}.yaml")
+    monkeypatch.chdir(tmp_path)
+    _compare(case, _lines(case))
 
 
 @pytest.mark.skipif(not yamlsafe.HAVE_C_PARSER, reason="libyaml parser not installed")
@@ -52,7 +98,7 @@ def test_golden_same_with_pure_parser(case: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_every_case_has_expected_lines() -> None:
-    for case in CASES:
+    for case in [*CASES, *GENERATED]:
         expected = GOLDEN / f"{case}.expected"
         assert expected.exists(), f"{case}.yaml has no {expected.name}"
         text = expected.read_text(encoding="utf-8")

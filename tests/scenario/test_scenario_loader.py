@@ -90,9 +90,13 @@ def test_load_error_lists_every_problem() -> None:
     with pytest.raises(ScenarioLoadError) as info:
         load_scenario_text(text, "broken.yaml")
     lines = str(info.value).splitlines()
-    assert len(lines) == 2 == len(info.value.diagnostics)
+    assert len(lines) == 3 and len(info.value.diagnostics) == 2
     assert lines[0].startswith("broken.yaml:4:1: titel: unknown key 'titel'")
     assert "'negotiate' is not an allowed value for 'kind'" in lines[1]
+    # The structure was wrong, so references and conditions were not checked yet: it says so.
+    assert lines[2] == ("(checking stopped at step 2 of 3 (the structure: keys, types and "
+                        "values); once these errors are fixed, the file is checked for "
+                        "references, conditions, effects and the flow)")
     assert info.value.errors == info.value.diagnostics
 
 
@@ -227,7 +231,7 @@ def test_encodings(tmp_path: Path) -> None:
         ("a: *nope\n", "yaml-alias"),
         ("a: 1\na: 2\n", "yaml-duplicate-key"),
         ("a: [1, 2\n", "yaml-syntax"),
-        ("a: x\x00y\n", "file-binary"),
+        ("a: x\x00y\n", "text-control"),
     ],
 )
 def test_hostile_and_broken_yaml(text: str, code: str) -> None:

@@ -159,7 +159,7 @@ def test_lint_command_json(tmp_path: Path) -> None:
     first = files["defects.yaml"]["diagnostics"][0]
     assert set(first) == {"file", "line", "col", "path", "severity", "code", "message", "fix"}
     assert files["broken.yaml"]["valid"] is False and files["broken.yaml"]["errors"] >= 1
-    assert files["missing.yaml"]["diagnostics"][0]["code"] == "io"
+    assert files["missing.yaml"]["diagnostics"][0]["code"] == "file-missing"
 
 
 def test_lint_result_locates_field_paths() -> None:
@@ -168,3 +168,25 @@ def test_lint_result_locates_field_paths() -> None:
     line, _col = result.locate(("nodes", 1, "id"))
     text = TINY.read_text(encoding="utf-8").splitlines()
     assert "id: second" in text[line - 1]
+
+
+@pytest.mark.parametrize("channel", ["dtl", "dtl-link"])
+def test_lint_reads_hyphenated_ids_like_the_loader(channel: str) -> None:
+    """An option gated on a channel status that never happens is reported, whether
+    or not the channel's id has a '-' (lint once read 'dtl-link' as 'dtl - link')."""
+    text = TINY.read_text(encoding="utf-8")
+    text = text.replace("{id: dtl, label", f"{{id: {channel}, label")
+    text = text.replace("channel: dtl\n", f"channel: {channel}\n")
+    text = text.replace("{channel: dtl, requires", f"{{channel: {channel}, requires")
+    text = text.replace(
+        "        - {id: allies, kind: allies,",
+        f"        - {{id: protest, kind: public, available: channels.{channel}.suspended, "
+        "label: Protest the cut line, effects: [standing += 2], next: end}\n"
+        "        - {id: allies, kind: allies,")
+    result = lint_text(text, "hyphen.yaml")
+    assert result.scenario is not None, [d.format() for d in result.diagnostics]
+    never = [d for d in result.diagnostics if d.code == "option-never-available"]
+    assert len(never) == 1, [d.format() for d in result.diagnostics]
+    assert f"'channels.{channel}.suspended' never holds at node 'third'" in never[0].message
+    line = text.splitlines()[never[0].line - 1]
+    assert "id: protest" in line

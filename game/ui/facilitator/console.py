@@ -148,12 +148,16 @@ class FacilitatorConsole(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.trainee_window = trainee_window
+        from game.ui.a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.setObjectName("facilitator-console")
         title = controller.scenario.model.title if controller.session is not None else ""
         self.setWindowTitle(f"Facilitator console — {title}" if title else "Facilitator console")
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(1000, 640)
-        self.resize(1280, 800)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1280, 800, min_width=960, min_height=600)
         page = QWidget()
         page.setObjectName("page")
         self.setCentralWidget(page)
@@ -241,7 +245,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_trainee_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         add = column.body.addWidget
         panel = QFrame()
         panel.setProperty("panel", True)
@@ -297,7 +301,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_hidden_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         meters = QFrame()
         meters.setProperty("panel", True)
         mv = QVBoxLayout(meters)
@@ -331,7 +335,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_controls_column(self) -> QWidget:
         column = QWidget()
-        column.setMinimumWidth(380)
+        column.setMinimumWidth(340)
         column.setMaximumWidth(560)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -350,6 +354,9 @@ class FacilitatorConsole(QMainWindow):
         for control, name in zip(self.controls, ("Inject", "Counterpart", "Meters && flags",
                                                  "Jump", "Clock"), strict=True):
             self.tabs.addTab(control, name)
+            control.setAccessibleName(f"{name.replace('&&', 'and')} controls")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    f"{name.replace('&&', 'and')} (Alt+{self.tabs.count()})")
             control.done.connect(self.show_done)
         layout.addWidget(self.tabs, 3)
         self.notes = NotesControl(ctrl)
@@ -387,7 +394,9 @@ class FacilitatorConsole(QMainWindow):
         menu.addAction(self.swap_action)
         menu.addSeparator()
         close = QAction("Close the console", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        from game.ui.widgets import close_keys
+
+        close.setShortcuts(close_keys())
         close.triggered.connect(self.close)
         menu.addAction(close)
         tabs = self.menuBar().addMenu("&Go to")

@@ -57,6 +57,9 @@ def _short_policy(name: str) -> str:
     return name.replace("always-", "always ").replace("_", "-")
 
 
+RUN_TIP = "Play every policy many times, in the background (F7 shows this panel)"
+
+
 class BalancePanel(QWidget):
     """Run, cancel and read the balance report of the scenario in the editor.
 
@@ -79,6 +82,7 @@ class BalancePanel(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Games per policy"))
         self.games = QSpinBox()
+        self.games.setToolTip("Games played by each policy")
         self.games.setRange(10, 200_000)
         self.games.setSingleStep(1000)
         self.games.setValue(2000)
@@ -87,6 +91,7 @@ class BalancePanel(QWidget):
         controls.addWidget(self.games)
         controls.addWidget(QLabel("Seed"))
         self.seed = QSpinBox()
+        self.seed.setToolTip("The same seed always gives the same report")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setAccessibleName("Seed")
         controls.addWidget(self.seed)
@@ -94,12 +99,16 @@ class BalancePanel(QWidget):
         outer.addLayout(controls)
         controls = QHBoxLayout()
         self.run_button = QPushButton("▶  Run balance report")
+        self.run_button.setAccessibleName("Run the balance report")
+        self.run_button.setToolTip(RUN_TIP)
         self.run_button.setProperty("primary", True)
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the balance report; the games played so far are kept")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.html_button = QPushButton("Save HTML report…")
+        self.html_button.setToolTip("Write the balance report as a web page")
         self.html_button.setEnabled(False)
         self.html_button.clicked.connect(self.save_html)
         controls.addWidget(self.run_button)
@@ -120,6 +129,7 @@ class BalancePanel(QWidget):
         self.status.setProperty("role", "muted")
         outer.addWidget(self.status)
         self.findings = QListWidget()
+        self.findings.setToolTip("What the balance report found, worst first")
         self.findings.setAccessibleName("Balance findings")
         self.findings.setWordWrap(True)
         self.findings.setMaximumHeight(120)
@@ -130,6 +140,7 @@ class BalancePanel(QWidget):
         self.scores_chart = QChartView()
         self.scores_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.decisions = QTableWidget(0, 5)
+        self.decisions.setToolTip("For each decision: how its options score")
         self.decisions.setHorizontalHeaderLabels(["Decision point", "Option", "Kind", "Games",
                                                   "Where it ended (random play)"])
         self.decisions.horizontalHeader().setSectionResizeMode(
@@ -151,7 +162,7 @@ class BalancePanel(QWidget):
         if scenario is None and not running:
             self.run_button.setToolTip("Fix the errors first: the scenario must validate")
         else:
-            self.run_button.setToolTip("")
+            self.run_button.setToolTip(RUN_TIP)
 
     @property
     def running(self) -> bool:
