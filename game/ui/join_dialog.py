@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -194,7 +194,16 @@ class JoinDialog(QDialog):
         if first is not None:
             first.setFocus()
         self._update()
-        self.adjustSize()
+        # The new buttons are shown by a queued call: fit once they are.
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        """Grow to show every role (the list was added after the dialog was laid out)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(max(self.width(), self.sizeHint().width()),
+                    max(self.height(), self.sizeHint().height()))
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)

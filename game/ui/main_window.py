@@ -53,6 +53,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Anywhere", (
         ("Ctrl+H", "home"),
         ("Ctrl+O", "open a scenario file"),
+        ("Ctrl+J", "join a class session with its code (a role's desk, or the console)"),
         ("Ctrl+E", "open the Authoring Studio"),
         ("Ctrl+Shift+C", "open the facilitator console on the running session"),
         ("Ctrl+Shift+L", "larger type (presentation mode), on or off"),

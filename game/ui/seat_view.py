@@ -75,8 +75,9 @@ def turn_words(controller: SeatController, turn: SeatTurn) -> tuple[str, str]:
 class SeatBar(QFrame):
     """One line: the role, whose decision it is, the votes so far, the code, the connection.
 
-    A second line appears only for a passing notice ("already decided by …").
-    On the console the vote chips also say how each role voted.
+    A second line appears only for a vote's rule (while voting) and for a
+    passing notice ("already decided by …"). On the console the vote chips
+    also say how each role voted.
     """
 
     def __init__(self, controller: SeatController, parent: QWidget | None = None) -> None:
@@ -111,6 +112,10 @@ class SeatBar(QFrame):
         top.addWidget(self.code)
         top.addWidget(self.link)
         outer.addLayout(top)
+        self.rule = label("", "muted")
+        self.rule.setObjectName("seat-rule")
+        self.rule.hide()
+        outer.addWidget(self.rule)
         self.notice = label("", "muted")
         self.notice.setObjectName("seat-notice")
         self.notice.hide()
@@ -124,6 +129,9 @@ class SeatBar(QFrame):
     def show_turn(self, turn: SeatTurn) -> None:
         head, detail = turn_words(self.controller, turn)
         self.status.setText(f"· {head}")
+        # A vote's rule matters while voting; elsewhere the waiting panel says the rest.
+        self.rule.setText(detail)
+        self.rule.setVisible(turn.kind == "vote")
         self.setAccessibleName(f"{self.who.text()}. {head}. {detail}")
         clear_layout(self.chips_row)
         if turn.rule is None or turn.kind == "ended":
@@ -220,7 +228,7 @@ class DecidedAt(QFrame):
         data = session.inputs[-1] if session.inputs else {}
         seat = data.get("seat") if data.get("type") == "choose" else None
         if text and isinstance(seat, str) and not data.get("timed_out"):
-            text = f"{text.rstrip('.')} (confirmed at {seat})."
+            text = f"{text.rstrip('.')}; confirmed at {seat}."
         self.text.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))

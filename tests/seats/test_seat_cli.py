@@ -152,11 +152,11 @@ def test_a_seat_killed_mid_decision_rejoins_and_carries_on(
     state.kill9()
     defense.kill9()
     assert nsc.proc.poll() is None  # the others wait on
-    state = _seat(desks, tmp_path, pg_store, code, "state", "--policy", "expert")
     defense = _seat(desks, tmp_path, pg_store, code, "defense", "--policy", "expert")
+    defense.wait_for("Waiting for the votes of: State")  # it knows its vote was cast
+    state = _seat(desks, tmp_path, pg_store, code, "state", "--policy", "expert")
     for desk in (state, defense, nsc):
         assert desk.finish() == 0, f"{desk.out}\n{desk.err}"
-    assert "Waiting for the votes of:" in defense.out  # it knew its vote was cast
     with Journal(pg_store) as journal:
         record = journal.session(sid)
         inputs = journal.input_records(sid)

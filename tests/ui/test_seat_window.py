@@ -108,7 +108,7 @@ def test_a_seat_sees_its_messages_waits_for_others_and_decides_its_own(
     other_desk("defense").decide("call-dtl", "military line first")
     qtbot.waitUntil(lambda: window.page() == "consequences", timeout=10000)
     assert view.consequences.decided_at.text.text() == \
-        "Decided by the Defense (confirmed at defense-desk)."
+        "Decided by the Defense; confirmed at defense-desk."
     view.consequences.go_on()
     assert window.page() == "play"
     assert play.decision.isVisible() and not play.waiting.isVisible()
@@ -195,3 +195,23 @@ def test_the_console_joins_with_the_code_and_pauses_every_desk(
     assert clock is not None and clock.paused and clock.paused_left == pytest.approx(90)
     assert state.turn.clock == clock
     console.close()
+
+
+def test_joining_works_from_the_keyboard(qtbot: Any, make_window: Any, class_code: str) -> None:
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.dialogs), timeout=5000)
+    dialog = next(d for d in window.dialogs if d.objectName() == "join-dialog")
+    assert dialog.focusWidget() is dialog.code  # the code field is where typing goes
+    qtbot.keyClicks(dialog.code, class_code)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter finds the session
+    qtbot.waitUntil(lambda: bool(dialog.group.buttons()), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.group.buttons()[0], timeout=5000)
+    qtbot.keyClick(dialog.group.buttons()[0], Qt.Key.Key_Space)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter joins
+    qtbot.waitUntil(lambda: window.page() == "play", timeout=10000)
+    assert window.controller.role == "state"
