@@ -273,7 +273,7 @@ class ClassSession:
                 f"{listed}; {role!r} is not one of them. Join with --role "
                 + "|".join(roles))
         joined = cls(recorded, role, seat or default_seat_name(role))
-        joined.refresh()
+        joined.refresh(listen=False)  # the desk listens when it first waits
         return joined
 
     # -- reading -----------------------------------------------------------------
@@ -348,11 +348,12 @@ class ClassSession:
 
     # -- following the others -------------------------------------------------------
 
-    def refresh(self) -> list[tuple[InputRecord, TurnResult]]:
+    def refresh(self, *, listen: bool = True) -> list[tuple[InputRecord, TurnResult]]:
         """Apply what the other desks recorded; read the votes and the clock.
 
         Starts listening first (see :meth:`wait`), so nothing recorded after
-        this read is missed.
+        this read is missed. ``listen=False`` for a desk whose waiting is done
+        by another connection (the app's watcher thread).
 
         Returns:
             The inputs other desks recorded since the last refresh (with their
@@ -362,7 +363,8 @@ class ClassSession:
         Raises:
             StoreUnavailableError: The server cannot be reached (try again).
         """
-        self.journal.prepare_wait()
+        if listen:
+            self.journal.prepare_wait()
         while True:
             self._news += self.recorded.catch_up()
             turn, clock_state = self._read_turn()

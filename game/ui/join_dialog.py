@@ -191,14 +191,14 @@ class JoinDialog(QDialog):
         console.setProperty("value", CONSOLE)
         self.group.addButton(console)
         self.roles_box.addWidget(console)
-        if first is not None:
-            first.setFocus()
         self._update()
-        # The new buttons are shown by a queued call: fit once they are.
-        QTimer.singleShot(0, self._fit)
+        # The new buttons are shown by a queued call: fit and focus once they are.
+        QTimer.singleShot(0, lambda: self._fit(first))
 
-    def _fit(self) -> None:
+    def _fit(self, focus: QWidget | None = None) -> None:
         """Grow to show every role (the list was added after the dialog was laid out)."""
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
         layout = self.layout()
         if layout is not None:
             layout.activate()

@@ -189,7 +189,7 @@ class SeatController(SessionController):
         if self.recorded is None:
             return
         try:
-            news = self.desk.refresh()
+            news = self.desk.refresh(listen=False)  # the watcher listens
         except JournalError as exc:
             self._lost(str(exc))
             return
@@ -250,7 +250,7 @@ class SeatController(SessionController):
         self.stateChanged.emit()
         if result.ended:
             self.ended.emit(self.session.outcome if self.session else None)
-        self.desk.refresh()
+        self.desk.refresh(listen=False)
 
     def look_soon(self) -> None:
         QTimer.singleShot(0, self.look)
