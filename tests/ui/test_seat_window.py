@@ -215,3 +215,37 @@ def test_joining_works_from_the_keyboard(qtbot: Any, make_window: Any, class_cod
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter joins
     qtbot.waitUntil(lambda: window.page() == "play", timeout=10000)
     assert window.controller.role == "state"
+
+
+def test_the_shared_clock_runs_out_once_and_every_desk_shows_it(
+        qtbot: Any, make_window: Any, class_code: str, other_desk: Any, journal: Journal) -> None:
+    console = other_desk(None)
+    other_desk("defense").decide("hold")
+    window = make_window()
+    controller = _join(qtbot, window, class_code, "state")
+    view = window.session_view
+    if window.page() == "consequences":
+        view.consequences.go_on()
+    assert controller.seat_turn.kind == "decide"
+    console.refresh()
+    console.set_decision_time(1)  # the facilitator: one second left, for every desk
+    qtbot.waitUntil(lambda: window.page() == "consequences", timeout=15000)
+    assert "Time ran out" in view.consequences.story.toPlainText()
+    last = journal.input_records(controller.desk.id)[-1]
+    assert last.data["timed_out"] and last.data["option"] == "silence"
+    assert last.decision == "1/message" and last.data["seat"] == "the decision clock"
+
+
+def test_a_lost_server_hides_the_options_until_it_is_back(
+        qtbot: Any, make_window: Any, class_code: str) -> None:
+    window = make_window()
+    controller = _join(qtbot, window, class_code, "defense")
+    play = window.session_view.play
+    assert play.decision.isVisible()
+    controller._lost("the server went away")
+    assert play.seat_bar.link.text() == "● Reconnecting…"
+    assert not play.decision.isVisible() and play.waiting.isVisible()
+    assert play.seat_bar.notice.text().startswith("The connection to the class server is lost")
+    controller._back()
+    assert play.seat_bar.link.text() == "● Connected"
+    assert play.decision.isVisible()
