@@ -16,6 +16,7 @@ import select
 import shlex
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from typing import TextIO
@@ -24,7 +25,13 @@ from game.analysis import get_policy, policy_rng
 from game.engine import Event, TurnResult
 from game.records import InputRecord, Journal, JournalError, StoreUnavailableError
 from game.sessions import ClassSession, JoinError, SeatTurn
-from game.sessions.seat_driver import LookAgain, LostInputsError, Pick, SeatDriver
+from game.sessions.seat_driver import (
+    RECONNECT_EVERY_S,
+    LookAgain,
+    LostInputsError,
+    Pick,
+    SeatDriver,
+)
 
 from .common import EXIT_INTERRUPTED, EXIT_OK, CliError, err, open_journal
 from .driving import Quit, policy_or_error
@@ -57,10 +64,7 @@ def run(args: argparse.Namespace) -> int:
     choices = [c.strip() for c in (args.choices or "").split(",") if c.strip()]
     policy = policy_or_error(args.policy) if args.policy else None
     with open_journal(args.store) as journal:
-        try:
-            desk = ClassSession.join(journal, args.code, role=args.role, seat=args.name)
-        except JoinError as exc:
-            raise CliError(str(exc)) from None
+        desk = _join(journal, args)
         rejoin = (f"hotline {_store_flag(journal, args.store)}seat {desk.join_code()} "
                   f"--role {args.role}")
         with desk.recorded:
@@ -90,6 +94,25 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError("the choices ran out before an ending")
             out.goodbye(str(journal))
     return EXIT_OK
+
+
+def _join(journal: Journal, args: argparse.Namespace) -> ClassSession:
+    """Join; a server lost half-way through (it answered once) is waited for, as in play."""
+    give_up = time.monotonic() + args.reconnect_for
+    said = False
+    while True:
+        try:
+            return ClassSession.join(journal, args.code, role=args.role, seat=args.name)
+        except JoinError as exc:
+            raise CliError(str(exc)) from None
+        except StoreUnavailableError:
+            if time.monotonic() > give_up:
+                raise
+            if not said:
+                err(f"Lost the connection to the class server {journal.location.display} "
+                    f"while joining. Trying again every {RECONNECT_EVERY_S:g} s.")
+                said = True
+            time.sleep(RECONNECT_EVERY_S)
 
 
 def _store_flag(journal: Journal, store: str | None) -> str:

@@ -35,6 +35,8 @@ def desks() -> Iterator[list[Desk]]:
     yield started
     for desk in started:
         desk.close()
+        # Shown by pytest only when the test failed: what every desk said.
+        print(f"--- {' '.join(desk.args)}\n{desk.out}\n--- stderr:\n{desk.err}")
 
 
 def _new(home: Path, store: str, *extra: str) -> dict[str, Any]:
@@ -179,6 +181,7 @@ def test_a_server_restart_mid_session_loses_nothing_confirmed(
         nsc = _seat(desks, tmp_path, store, code, "nsc", "--policy", "expert",
                     "--reconnect-for", "120")
         state.wait_for("Your choice [1-3")  # Defense decided; State is deciding
+        nsc.wait_for("Waiting for the State to decide")  # every desk has joined
         with Journal(store) as journal:
             before = journal.input_records(sid)
         assert [r.decision for r in before] == ["0/contact"]
