@@ -184,17 +184,19 @@ class SeatController(SessionController):
 
     def look(self) -> None:
         """Apply what the other desks recorded; do what falls to any desk (tally, time-out)."""
-        from game.records import JournalError
+        from game.engine import EngineError
+        from game.records import JournalError, StoreUnavailableError
 
         if self.recorded is None:
             return
         try:
             news = self.desk.refresh(listen=False)  # the watcher listens
-        except JournalError as exc:
+            self._take(news)
+            self._after_change()
+        except StoreUnavailableError as exc:
             self._lost(str(exc))
-            return
-        self._take(news)
-        self._after_change()
+        except (JournalError, EngineError) as exc:
+            self.errorRaised.emit(f"The class session cannot be followed: {exc}")
 
     def _take(self, news: list[tuple[InputRecord, TurnResult]]) -> None:
         for record, result in news:
