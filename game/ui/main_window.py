@@ -366,6 +366,9 @@ class MainWindow(QMainWindow):
         if record.ended:
             self.open_debrief(record.id)
             return
+        if record.mode == "class":  # played from separate desks: join it, as a role or console
+            self.join_class(record.id)
+            return
         self._drop_new_session()
         self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
         self.stack.setCurrentWidget(self.loading)
@@ -421,6 +424,16 @@ class MainWindow(QMainWindow):
         dialog.joined.connect(self.adopt_seat)
         self._open_dialog(dialog)
         dialog.code.setFocus()
+        return dialog
+
+    def join_class(self, session_id: str) -> QWidget:
+        """The Join dialog, already looking up a class session of this journal."""
+        from game.records.seating import Seating, format_join_code
+
+        dialog = self.show_join()
+        code = Seating(self.journal).new_join_code(session_id)
+        dialog.code.setText(format_join_code(code))  # type: ignore[attr-defined]
+        dialog.look_up()  # type: ignore[attr-defined]
         return dialog
 
     def adopt_seat(self, desk: ClassSession, store: str, owned: bool) -> SeatController:

@@ -249,3 +249,15 @@ def test_a_lost_server_hides_the_options_until_it_is_back(
     controller._back()
     assert play.seat_bar.link.text() == "● Connected"
     assert play.decision.isVisible()
+
+
+def test_resuming_a_class_session_from_the_list_joins_it(
+        qtbot: Any, make_window: Any, class_code: str, journal: Journal) -> None:
+    window = make_window()
+    (record,) = [r for r in journal.sessions() if r.mode == "class"]
+    window.resume_session(record.id)  # the home screen's Resume on a class session
+    dialog = next(d for d in window.dialogs if d.objectName() == "join-dialog")
+    qtbot.waitUntil(lambda: bool(dialog.group.buttons()), timeout=10000)
+    assert dialog.code.text() == f"{class_code[:3]}-{class_code[3:]}"
+    assert window.page() == "home"  # nothing was resumed in hot-seat play
+    dialog.reject()
