@@ -75,10 +75,11 @@ def run(args: argparse.Namespace) -> int:
             driver = SeatDriver(desk, pick, out, reconnect_for=args.reconnect_for)
             try:
                 ended = driver.run()
-            except Quit as quit_:
+            except (Quit, KeyboardInterrupt) as quit_:
                 err("")
                 err(f"You left the seat; the session goes on. Rejoin with: {rejoin}")
-                return EXIT_INTERRUPTED if quit_.interrupted else EXIT_OK
+                interrupted = not isinstance(quit_, Quit) or quit_.interrupted
+                return EXIT_INTERRUPTED if interrupted else EXIT_OK
             except StoreUnavailableError as exc:
                 raise CliError(f"{exc}\nThe class server stayed away for "
                                f"{args.reconnect_for:g} s. Rejoin once it is back: "
