@@ -142,6 +142,10 @@ def main() -> int:
     settle(1200)
     shot(state, "09-state-voted")
     shot(console, "10-console-votes")
+    assert nsc.session_view is not None
+    while nsc.page() == "consequences":  # the NSC reads on to the vote
+        nsc.session_view.consequences.go_on()
+        settle(300)
     console.toggle_pause()
     settle(1200)
     shot(nsc, "11-nsc-paused")
