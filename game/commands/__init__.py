@@ -37,6 +37,8 @@ from . import (
     play,
     resume,
     schema,
+    seat,
+    session,
     sessions,
     simulate,
     store,
@@ -50,7 +52,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     app, validate, lint, schema, play, resume, sessions, simulate, balance, debrief, whatif,
-    class_, msel, studio, paths, install_desktop, store,
+    class_, msel, studio, paths, install_desktop, store, session, seat,
 )
 
 

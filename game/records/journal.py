@@ -35,7 +35,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +54,7 @@ from .errors import (
     JournalError,
     ReadOnlyStoreError,
     SessionEndedError,
+    SessionMovedOnError,
     SessionNotFoundError,
     StoreError,
     StoreLockedError,
@@ -1202,7 +1203,13 @@ class Journal:
     # -- inputs -----------------------------------------------------------
 
     def append_input(
-        self, session_id: str, data: dict[str, Any], *, decision: str | None = None
+        self,
+        session_id: str,
+        data: dict[str, Any],
+        *,
+        decision: str | None = None,
+        after: int | None = None,
+        then: Callable[[Tx, str], None] | None = None,
     ) -> int:
         """Append one input to an active session; committed before returning.
 
@@ -1219,6 +1226,15 @@ class Journal:
                 ``"turn-3/node-7"``). The database keeps one input per key and
                 session: when two seats confirm the same decision, the second
                 gets :class:`AlreadyDecidedError` saying who decided.
+            after: The last sequence number the caller has applied. When
+                given, the input is recorded only if it comes right after
+                that one; if another writer recorded an input meanwhile,
+                :class:`SessionMovedOnError` says so (seats and consoles on
+                other machines pass it, so no input is journaled on a state
+                its writer had not seen).
+            then: More statements to run in the same transaction, given the
+                transaction and the full session id (the seating module
+                pauses the decision clocks with a pause input this way).
 
         Returns:
             The input's 1-based sequence number in the session.
@@ -1227,6 +1243,7 @@ class Journal:
             SessionNotFoundError: If the session is unknown.
             SessionEndedError: If the session has ended.
             AlreadyDecidedError: If ``decision`` was already recorded.
+            SessionMovedOnError: If ``after`` is not the last input recorded.
             JournalError: If ``data`` is not a JSON-able dict, or on storage
                 failure.
         """
@@ -1242,16 +1259,20 @@ class Journal:
             with self._write() as tx:
                 sid = self._resolve(tx, session_id)
                 (status, *_rest) = self._status_for_write(tx, sid)
+                if decision is not None:
+                    # First: a seat that lost the race for the last decision hears who
+                    # won it, not only that the session has ended.
+                    self._refuse_decided(tx, sid, decision)
                 if status != "active":
                     raise SessionEndedError(
                         f"session {sid} has ended; no more inputs can be recorded "
                         "(start a new session or fork this one)"
                     )
-                if decision is not None:
-                    self._refuse_decided(tx, sid, decision)
                 (seq,) = tx.one(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
                 ) or (1,)
+                if after is not None and int(seq) - 1 != after:
+                    raise SessionMovedOnError(sid, after, int(seq) - 1)
                 now = _iso(_now())
                 if decision is None:
                     tx.run(
@@ -1266,6 +1287,8 @@ class Journal:
                         (sid, seq, text, now, decision),
                     )
                 tx.run("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+                if then is not None:
+                    then(tx, sid)
         except DuplicateKeyError:
             if decision is None:
                 raise
@@ -1341,6 +1364,41 @@ class Journal:
             if records or remaining <= 0:
                 return records
             self.backend.wait_for_inputs(sid, after_seq, remaining)
+
+    def prepare_wait(self) -> None:
+        """Start listening for other writers' commits; call it before reading what to wait on.
+
+        A seat calls this, reads the session (inputs, votes, clock), and only
+        then :meth:`wait_for_activity`, so a commit between the read and the
+        wait still wakes it.
+        """
+        with self._lock:
+            self.backend.prepare_wait()
+
+    def wait_for_activity(self, session_id: str, timeout: float) -> bool:
+        """Sleep until another writer may have changed session ``session_id``, or timeout.
+
+        Anything a seat must see wakes it: an input, a vote, a decision clock
+        changed. On PostgreSQL this is the triggers' ``NOTIFY`` (no polling); on
+        SQLite a change counter read every 50 ms. It may return early; the
+        caller reads the session again either way. Call :meth:`prepare_wait`
+        before that read.
+
+        Args:
+            session_id: The full session id.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            True when another writer's commit woke it, False when time ran out.
+        """
+        # -1: any notification about the session wakes us, whatever its payload.
+        return self.backend.wait_for_inputs(session_id, -1, max(0.0, timeout))
+
+    def server_time(self) -> float:
+        """The database's clock in seconds since the epoch (seats share it)."""
+        with self._read() as tx:
+            row = tx.one(f"SELECT {self.backend.epoch_sql}")
+        return float(row[0]) if row is not None else time.time()
 
     def inputs(self, session_id: str) -> list[dict[str, Any]]:
         """Return a session's inputs in order.

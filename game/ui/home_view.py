@@ -181,7 +181,7 @@ class HomeView(QWidget):
     Signals:
         startRequested(ScenarioEntry), resumeRequested(session_id), discardRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested(), studioRequested(), browseRequested()
+        openFileRequested(), studioRequested(), browseRequested(), joinRequested()
     """
 
     startRequested = Signal(object)
@@ -192,6 +192,7 @@ class HomeView(QWidget):
     openFileRequested = Signal()
     studioRequested = Signal()
     browseRequested = Signal()
+    joinRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -217,13 +218,19 @@ class HomeView(QWidget):
                                      description="Write, check, playtest and balance scenarios "
                                                  "(Ctrl+E)")
         self.studio_button.clicked.connect(self.studioRequested)
+        self.join_button = _button("Join a session…", "join-session",
+                                   accessible="Join a class session with its code",
+                                   description="Join a class session played from separate "
+                                               "desks, with the code the facilitator gives "
+                                               "you (Ctrl+J)")
+        self.join_button.clicked.connect(self.joinRequested)
         header_row = hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
                        "side may not pick up the phone.", "muted"), spacing=0),
-            self.reload_button, self.studio_button, self.open_button, spacing=14,
-            margins=(22, 12, 22, 12))
+            self.reload_button, self.studio_button, self.join_button, self.open_button,
+            spacing=14, margins=(22, 12, 22, 12))
         header_row.setStretch(1, 1)  # the titles take the room; the buttons keep their size
         header.setLayout(header_row)
         outer.addWidget(header)

@@ -34,10 +34,14 @@ from .window_registry import WindowRegistry
 from .workers import run_in_background
 
 if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
+    from collections.abc import Callable
+
     from game.records.journal import Journal
+    from game.sessions import ClassSession
 
     from .controller import DecisionClock, SessionController
     from .new_session_view import NewSessionView
+    from .seat_controller import SeatController
     from .session_view import SessionView
 
 DEFAULT_SIZE = (1280, 800)
@@ -49,6 +53,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Anywhere", (
         ("Ctrl+H", "home"),
         ("Ctrl+O", "open a scenario file"),
+        ("Ctrl+J", "join a class session with its code (a role's desk, or the console)"),
         ("Ctrl+E", "open the Authoring Studio"),
         ("Ctrl+B", "all sessions: find, open, resume, archive or delete any session"),
         ("Ctrl+Shift+C", "open the facilitator console on the running session"),
@@ -191,6 +196,7 @@ class MainWindow(QMainWindow):
         self.home.openFileRequested.connect(self.choose_scenario_file)
         self.home.studioRequested.connect(lambda: self.open_studio())
         self.home.browseRequested.connect(lambda: self.open_browser())
+        self.home.joinRequested.connect(self.show_join)
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage(HOME_STATUS)
@@ -231,7 +237,12 @@ class MainWindow(QMainWindow):
         browse_action.triggered.connect(lambda: self.open_browser())
         class_action = QAction("&Class view…", self)
         class_action.triggered.connect(lambda: self.open_class())
-        for action in (self.home_action, open_action, studio_action, browse_action,
+        join_action = QAction("&Join a session…", self)
+        join_action.setShortcut(QKeySequence("Ctrl+J"))
+        join_action.setToolTip("Join a class session with its code: as a role's seat, or as "
+                               "the facilitator's console")
+        join_action.triggered.connect(self.show_join)
+        for action in (self.home_action, open_action, join_action, studio_action, browse_action,
                        class_action):
             session.addAction(action)
         session.addSeparator()
@@ -363,6 +374,9 @@ class MainWindow(QMainWindow):
         if record.ended:
             self.open_debrief(record.id)
             return
+        if record.mode == "class":  # played from separate desks: join it, as a role or console
+            self.join_class(record.id)
+            return
         self._drop_new_session()
         self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
         self.stack.setCurrentWidget(self.loading)
@@ -409,13 +423,63 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.home)
             self.resume_session(session_id)
 
-    def _new_controller(self) -> SessionController:
+    # -- a class session joined with its code -------------------------------------------
+    def show_join(self) -> QWidget:
+        """The Join a session dialog (a code → a role's seat or the facilitator's console)."""
+        from .join_dialog import JoinDialog
+
+        dialog = JoinDialog(self.journal, self)
+        dialog.joined.connect(self.adopt_seat)
+        self._open_dialog(dialog)
+        dialog.code.setFocus()
+        return dialog
+
+    def join_class(self, session_id: str) -> QWidget:
+        """The Join dialog, already looking up a class session of this journal."""
+        from game.records.seating import Seating, format_join_code
+
+        dialog = self.show_join()
+        code = Seating(self.journal).new_join_code(session_id)
+        dialog.code.setText(format_join_code(code))  # type: ignore[attr-defined]
+        dialog.look_up()  # type: ignore[attr-defined]
+        return dialog
+
+    def adopt_seat(self, desk: ClassSession, store: str, owned: bool) -> SeatController:
+        """Play a joined class session here: a role's seat, or (no role) the console."""
+        from .seat_controller import SeatController
+        from .seat_view import attach_class_console, attach_seat_view
+
+        self._drop_new_session()
+
+        def make(clock: DecisionClock | None) -> SessionController:
+            return SeatController(desk, store, own_journal=owned, clock=clock, parent=self)
+
+        controller = self._new_controller(make)
+        assert isinstance(controller, SeatController) and self.session_view is not None
+        attach_seat_view(self.session_view, controller)
+        controller.begin()
+        who = "facilitator's console" if desk.role is None else \
+            f"{desk.role_title(desk.role)}'s desk"
+        self.setWindowTitle(f"Hotline — {desk.scenario.model.title} — {who}")
+        self.statusBar().showMessage(
+            f"Class session {desk.id}, code {desk.join_code()}, on {desk.journal.location.display}"
+            " · every choice is saved the moment it is confirmed; the other desks see it at once.")
+        if desk.role is None:
+            from .facilitator.hookup import open_console
+
+            console = open_console(self, controller, presentation=False)
+            attach_class_console(console, controller)
+        return controller
+
+    def _new_controller(self, make: Callable[[DecisionClock | None], SessionController] | None
+                        = None) -> SessionController:
         from .controller import SessionController
         from .session_view import SessionView
 
         self._drop_session()
         clock = self.clock_factory() if self.clock_factory is not None else None
-        controller = SessionController(self.journal, clock=clock, parent=self)
+        controller = (make(clock) if make is not None else
+                      SessionController(self.journal, clock=clock, parent=self))
         view = SessionView(controller)
         view.debriefRequested.connect(self.open_debrief)
         view.homeRequested.connect(self.go_home)
