@@ -350,8 +350,9 @@ class Describer:
                    "facilitator": " by the facilitator"}.get(str(event.get("by")), "")
             return "scenario clock and decision timer " + (
                 "stopped" if action == "pause" else "running again") + who
-        extras = ", ".join(f"{k}: {v}" for k, v in event.details
-                           if k != "reason" and v not in (None, ""))
+        # No raw keys: "time_limit: 90" reads "time limit: 90"; who made it is the heading's.
+        extras = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in event.details
+                           if k not in ("reason", "by") and v not in (None, ""))
         return ", ".join(p for p in (extras, reason) if p)
 
     @staticmethod
@@ -506,10 +507,14 @@ class Describer:
     def _line_outcome(self, e: OutcomeDrawn) -> Line:
         return Line("Outcome", e.text)
 
+    @staticmethod
+    def actor(event: FacilitatorAction) -> str:
+        """Who made a facilitator-kind input: ``Trainees`` for the trainees' own pause."""
+        return "Trainees" if event.get("by") == "trainee" else "Facilitator"
+
     def _line_facilitator(self, e: FacilitatorAction) -> Line:
         # A pause or resume is credited to whoever made it: the trainees' own is theirs.
-        who = "Trainees" if e.get("by") == "trainee" else "Facilitator"
-        return Line(f"{who} · {self.action_label(e.action)}", self.action(e))
+        return Line(f"{self.actor(e)} · {self.action_label(e.action)}", self.action(e))
 
     def _line_ending(self, e: EndingReached) -> Line:
         return Line("Ending", f"{e.title} ({e.tone})", e.text)

@@ -21,11 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -41,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
 from game.debrief.cohort import Cohort, load_cohort
-from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
+from game.debrief.luck import DEFAULT_DICE, add_dice, dice_line, luck_note
+from game.debrief.model import STATUS_WORDS, Debrief, format_clock
+from game.debrief.pdf_layout import column_widths
 from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if, who_could_pick_up
-from game.engine.scoring import RATING_LABELS, format_score
+from game.debrief.whatif_store import load_whatifs, save_whatif
+from game.engine.scoring import format_score
 from game.scenario.compile import CompiledScenario
 
 from .workers import Job, failure_text
@@ -127,7 +125,10 @@ class ColumnFitter(QObject):
         count = min(len(self.weights), self.table.columnCount())
         mins = [self.header_width(c) for c in range(count)]
         total = sum(self.weights[:count]) or 1.0
-        sizes = [max(m, int(width * w / total)) for m, w in zip(mins, self.weights, strict=False)]
+        preferred = [width * w / total for w in self.weights[:count]]
+        # Never below a header; what the wide headers take comes out of the other columns.
+        sizes = [int(x) for x in column_widths(preferred, [float(m) for m in mins],
+                                               float(width))]
         self._fitting = True
         try:
             for column, size in enumerate(sizes):
@@ -173,7 +174,8 @@ class WhatIfPanel(QWidget):
     finished = Signal(object)
 
     def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,
-                 inputs: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+                 inputs: list[dict[str, Any]], parent: QWidget | None = None,
+                 journal: Any = None) -> None:
         """Build the panel.
 
         Args:
@@ -181,14 +183,22 @@ class WhatIfPanel(QWidget):
             scenario: The scenario the inputs replay on (None: what-ifs unavailable).
             inputs: The session's inputs.
             parent: Parent widget.
+            journal: Where what-ifs are kept with the session (None: not kept).
         """
         super().__init__(parent)
         self.debrief = debrief
         self.scenario = scenario
         self.inputs = inputs
+        self.journal = journal
         self.job: Job | None = None
         self.result: WhatIf | None = None
         self.results: dict[int, WhatIf] = {}
+        if journal is not None and debrief.session_id:
+            try:
+                self.results = {w.decision: w for w in
+                                load_whatifs(journal, debrief.session_id)}
+            except Exception:  # noqa: BLE001 - unreadable saved what-ifs are just not shown
+                self.results = {}
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Pick a decision: the session is replayed up to it with the same seed, each "
@@ -271,6 +281,21 @@ class WhatIfPanel(QWidget):
             self.run_button.setEnabled(False)
             self.status.setText("What-ifs need the scenario the session replays on; it is not "
                                 "available (see the note at the top).")
+        self.decision.currentIndexChanged.connect(lambda _i: self._show_saved())
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        """Show the saved what-if of the selected decision, if there is one."""
+        k = self.decision.currentData()
+        saved = self.results.get(int(k)) if k is not None else None
+        if saved is not None and self.job is None:
+            self.result = saved
+            self.status.setText(f"Saved with the session: decision {saved.decision + 1} — "
+                                f"{saved.node_title}, {saved.n} random games per alternative"
+                                + (f", the expert over {saved.dice_n} other rolls of the dice"
+                                   if saved.dice_n else "") + ".")
+            self.progress.setValue(100)
+            self.show_result(saved)
 
     def run(self) -> None:
         """Start the what-ifs of the selected decision off the GUI thread."""
@@ -282,8 +307,15 @@ class WhatIfPanel(QWidget):
             self.debrief.roles
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WhatIf:
-            return what_if(scenario, seed, inputs, k, n=n, roles=roles, progress=progress,
-                           cancel=cancelled)
+            # Two stages on one bar: the roads (70%), then the expert over other dice (30%).
+            result = what_if(scenario, seed, inputs, k, n=n, roles=roles,
+                             progress=lambda d, t: progress(70 * d // max(t, 1), 100),
+                             cancel=cancelled)
+            if not result.cancelled:
+                add_dice(result, scenario, inputs, m=min(n, DEFAULT_DICE), roles=roles,
+                         progress=lambda d, t: progress(70 + 30 * d // max(t, 1), 100),
+                         cancel=cancelled)
+            return result
 
         self.job = Job(work, self)
         self.job.signals.progress.connect(self._progress)
@@ -317,12 +349,19 @@ class WhatIfPanel(QWidget):
         self._finish()
         self.result = result
         self.results[result.decision] = result
+        kept = ""
+        if self.journal is not None and self.debrief.session_id and not result.cancelled:
+            try:
+                save_whatif(self.journal, self.debrief.session_id, result)
+                kept = " Kept with the session (exports and `hotline debrief` show it)."
+            except Exception as exc:  # noqa: BLE001 - shown, the result stays on screen
+                kept = f" Not kept with the session: {failure_text(exc)}."
         self.progress.setValue(100 if not result.cancelled else self.progress.value())
         self.status.setText(
             f"Decision {result.decision + 1} — {result.node_title} "
             f"({format_clock(result.clock)}): {len(result.branches)} alternatives, "
             f"{result.n} random games each" + (" — cancelled, partial results" if
-                                                result.cancelled else "") + ".")
+                                                result.cancelled else "") + "." + kept)
         self.show_result(result)
         self.finished.emit(result)
 
@@ -343,7 +382,9 @@ class WhatIfPanel(QWidget):
                                      for k, c in r.endings)
             cells = [
                 _item(name, b.label),
-                _item(e.ending_title if e else "—"),
+                _item((e.ending_title if e else "—")
+                      + (f"\nother dice: average {b.dice.mean_score:.1f}" if b.dice else ""),
+                      dice_line(b) or None),
                 _item(format_score(e.score) if e else "", align_right=True),
                 _item(f"{e.peak_escalation:g}" if e else "", align_right=True),
                 _item(endings, endings),
@@ -361,10 +402,14 @@ class WhatIfPanel(QWidget):
                 self.table.setItem(row, col, cell)
         self.table.resizeRowsToContents()
         self._chart(result)
+        luck = luck_note(result)
         self.note.setText(
-            "The world's chances are the session's own seed, so the expert road is exactly what "
-            "would have happened; the random games show how robust each choice is to later "
-            "mistakes. Peak = highest escalation reached.")
+            (luck + "\n\n" if luck else "")
+            + "The world's chances are the session's own seed, so the expert road is exactly "
+            "what would have happened; “other dice” is the expert playing on over other rolls "
+            "of the dice (what the choice is worth apart from this session's luck); the random "
+            "games show how robust each choice is to later mistakes. Peak = highest escalation "
+            "reached.")
 
     def _chart(self, result: WhatIf) -> None:
         """Stacked bars: the share of each ending in the random games, per alternative."""
@@ -422,182 +467,6 @@ class WhatIfPanel(QWidget):
         if self.job is not None:
             self.job.cancel()
             self.job.wait(5)
-
-
-# --------------------------------------------------------------------------
-# After-action report
-# --------------------------------------------------------------------------
-
-
-class AARPanel(QWidget):
-    """Objective ratings (with comments) and the improvement plan, saved to the journal."""
-
-    saved = Signal(object)
-    PLAN_COLUMNS = ("Issue", "Corrective action", "Owner", "Due date")
-
-    def __init__(self, journal: Any, debrief: Debrief, parent: QWidget | None = None) -> None:
-        """Build the panel.
-
-        Args:
-            journal: The journal to save to.
-            debrief: The debrief (objectives and their rule ratings).
-            parent: Parent widget.
-        """
-        super().__init__(parent)
-        self.journal = journal
-        self.debrief = debrief
-        self.aar: AAR = load_aar(journal, debrief.session_id) if debrief.session_id else AAR()
-        layout = QVBoxLayout(self)
-        head = QLabel("<b>Learning objectives</b> — rated by the scenario's rules; adjust a "
-                      "rating and say why. P: performed without challenges · S: some "
-                      "challenges · M: major challenges · U: unable to perform.")
-        head.setWordWrap(True)
-        layout.addWidget(head)
-        self.ratings = QTableWidget(len(debrief.objectives), 4)
-        self.ratings.setAccessibleName("Objective ratings")
-        self.ratings.setToolTip("Each objective's rating; change one and say why")
-        self.ratings.setHorizontalHeaderLabels(["Objective", "By the rules", "Your rating",
-                                                "Comment"])
-        self.ratings.verticalHeader().setVisible(False)
-        self.ratings.setWordWrap(True)
-        self.rating_boxes: list[QComboBox] = []
-        self.comment_edits: list[QLineEdit] = []
-        for row, objective in enumerate(debrief.objectives):
-            self.ratings.setItem(row, 0, _item(objective.text, objective.text))
-            rules = "\n".join(f"{level}: {text}" for level, text in objective.rules)
-            code = objective.rating
-            self.ratings.setItem(row, 1, _item(
-                f"{code} — {RATING_LABELS[code]}" if code else "not rated", rules or None))
-            box = QComboBox()
-            box.setAccessibleName("Rating")
-            box.setToolTip("Performed, some challenges, major challenges or unable (HSEEP)")
-            box.addItem("Keep the rules' rating", None)
-            for c in RATING_CODES:
-                box.addItem(f"{c} — {RATING_LABELS[c]}", c)
-            box.setAccessibleName(f"Your rating of: {objective.text}")
-            override = self.aar.ratings.get(objective.id, RatingOverride())
-            box.setCurrentIndex(max(0, box.findData(override.rating)) if override.rating else 0)
-            edit = QLineEdit(override.comment)
-            edit.setAccessibleName("Why this rating")
-            edit.setToolTip("Why the rating was changed (kept in the report)")
-            edit.setPlaceholderText("Why this rating?")
-            edit.setAccessibleName(f"Comment on: {objective.text}")
-            self.ratings.setCellWidget(row, 2, box)
-            self.ratings.setCellWidget(row, 3, edit)
-            self.rating_boxes.append(box)
-            self.comment_edits.append(edit)
-        header = self.ratings.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 250)
-        header.resizeSection(2, 300)
-        self.ratings.verticalHeader().setMinimumSectionSize(34)
-        for row in range(self.ratings.rowCount()):
-            item = self.ratings.item(row, 0)
-            if item is not None:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft
-                                          | Qt.AlignmentFlag.AlignVCenter)
-        fit_rows(self.ratings)
-        layout.addWidget(self.ratings, 2)
-
-        layout.addWidget(QLabel("<b>Improvement plan</b>"))
-        self.plan = QTableWidget(0, len(self.PLAN_COLUMNS))
-        self.plan.setAccessibleName("Improvement plan")
-        self.plan.setToolTip("What to improve, who does it and by when")
-        self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
-        self.plan.verticalHeader().setVisible(False)
-        self.plan.setAccessibleName("Improvement plan")
-        due = self.plan.horizontalHeaderItem(3)
-        if due is not None:
-            due.setToolTip("Write dates like 2026-12-31")
-        plan_header = self.plan.horizontalHeader()
-        plan_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        plan_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        plan_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        plan_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        plan_header.resizeSection(2, 200)
-        plan_header.resizeSection(3, 150)
-        for planned in self.aar.plan:
-            self.add_plan_row(planned)
-        layout.addWidget(self.plan, 2)
-        buttons = QHBoxLayout()
-        add = QPushButton("Add row")
-        add.setToolTip("Add a row to the improvement plan")
-        remove = QPushButton("Remove selected row")
-        remove.setToolTip("Remove the selected row of the improvement plan")
-        add.clicked.connect(lambda: self.add_plan_row(PlanItem()))
-        remove.clicked.connect(self.remove_plan_row)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(QLabel("<b>Instructor's notes</b>"))
-        self.notes = QPlainTextEdit(self.aar.notes)
-        self.notes.setAccessibleName("Instructor's notes")
-        self.notes.setToolTip("Free notes for the after-action report")
-        self.notes.setPlaceholderText("Overall observations for the trainee (shown in the report)")
-        self.notes.setMaximumHeight(90)
-        self.notes.setAccessibleName("Instructor's notes")
-        layout.addWidget(self.notes)
-        save_row = QHBoxLayout()
-        self.status = QLabel(f"Last saved {self.aar.updated_at}" if self.aar.updated_at else
-                             "Not saved yet.")
-        self.save_button = QPushButton("Save to the session")
-        self.save_button.setToolTip("Save the ratings, plan and notes in the journal with this "
-                                    "session")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        if not debrief.session_id:
-            self.save_button.setEnabled(False)
-        save_row.addWidget(self.status, 1)
-        save_row.addWidget(self.save_button)
-        layout.addLayout(save_row)
-
-    def add_plan_row(self, item: PlanItem) -> None:
-        """Append a row to the improvement plan."""
-        row = self.plan.rowCount()
-        self.plan.insertRow(row)
-        for col, text in enumerate((item.issue, item.action, item.owner, item.due)):
-            self.plan.setItem(row, col, QTableWidgetItem(text))
-
-    def remove_plan_row(self) -> None:
-        """Remove the selected improvement-plan row."""
-        row = self.plan.currentRow()
-        if row >= 0:
-            self.plan.removeRow(row)
-
-    def edited(self) -> AAR:
-        """The AAR as currently edited on screen."""
-        ratings: dict[str, RatingOverride] = {}
-        for objective, box, edit in zip(self.debrief.objectives, self.rating_boxes,
-                                        self.comment_edits, strict=True):
-            rating = box.currentData()
-            comment = edit.text().strip()
-            if rating is not None or comment:
-                ratings[objective.id] = RatingOverride(rating, comment)
-        plan = []
-        for row in range(self.plan.rowCount()):
-            cells = [self.plan.item(row, c) for c in range(len(self.PLAN_COLUMNS))]
-            plan.append(PlanItem(*((c.text().strip() if c is not None else "") for c in cells)))
-        return AAR(ratings, [p for p in plan if not p.empty], self.notes.toPlainText().strip())
-
-    def save(self) -> bool:
-        """Validate and save the edits to the journal.
-
-        Returns:
-            Whether they were saved (a bad date or rating is explained instead).
-        """
-        try:
-            self.aar = save_aar(self.journal, self.debrief.session_id, self.edited())
-        except AARError as exc:
-            self.status.setText(f"Not saved: {exc}")
-            QMessageBox.warning(self, "After-action report", f"Not saved: {exc}")
-            return False
-        self.status.setText(f"Saved to the session at {self.aar.updated_at}.")
-        self.saved.emit(self.aar)
-        return True
 
 
 # --------------------------------------------------------------------------
@@ -728,7 +597,7 @@ class ReplayPanel(QWidget):
                 html.append(f"<li>{_e(m_change.label)} {m_change.delta:+g} → "
                             f"{m_change.after:g}</li>")
         for note in turn.facilitator:
-            html.append(f"<li>Facilitator ({_e(note.action)}): {_e(note.text)}</li>")
+            html.append(f"<li>{_e(note.line())}</li>")
         html.append("</ul>")
         if index == len(d.turns) - 1 and d.ending_title:
             html.append(f"<h3>Ending: {_e(d.ending_title)}</h3><p>{_e(d.ending_text)}</p>")

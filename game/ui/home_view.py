@@ -181,7 +181,7 @@ class HomeView(QWidget):
     Signals:
         startRequested(ScenarioEntry), resumeRequested(session_id), discardRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested(), studioRequested()
+        openFileRequested(), studioRequested(), browseRequested(), joinRequested()
     """
 
     startRequested = Signal(object)
@@ -191,6 +191,8 @@ class HomeView(QWidget):
     problemsRequested = Signal(object)
     openFileRequested = Signal()
     studioRequested = Signal()
+    browseRequested = Signal()
+    joinRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -216,13 +218,19 @@ class HomeView(QWidget):
                                      description="Write, check, playtest and balance scenarios "
                                                  "(Ctrl+E)")
         self.studio_button.clicked.connect(self.studioRequested)
+        self.join_button = _button("Join a session…", "join-session",
+                                   accessible="Join a class session with its code",
+                                   description="Join a class session played from separate "
+                                               "desks, with the code the facilitator gives "
+                                               "you (Ctrl+J)")
+        self.join_button.clicked.connect(self.joinRequested)
         header_row = hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
                        "side may not pick up the phone.", "muted"), spacing=0),
-            self.reload_button, self.studio_button, self.open_button, spacing=14,
-            margins=(22, 12, 22, 12))
+            self.reload_button, self.studio_button, self.join_button, self.open_button,
+            spacing=14, margins=(22, 12, 22, 12))
         header_row.setStretch(1, 1)  # the titles take the room; the buttons keep their size
         header.setLayout(header_row)
         outer.addWidget(header)
@@ -368,7 +376,15 @@ class HomeView(QWidget):
             self.session_rows.append(row)
             add(row)
         self.sessions.body.addSpacing(14)
-        add(label("RECENT SESSIONS", "eyebrow"))
+        # The recent list's heading links to every other session (older, archived, by
+        # trainee or date), in the session browser.
+        self.browse_button = _button("All sessions…", "all-sessions",
+                                     accessible="All sessions",
+                                     description="Find any recorded session: search, filter, "
+                                     "open, resume, archive or delete")
+        self.browse_button.clicked.connect(self.browseRequested)
+        self.sessions.body.addLayout(hbox(label("RECENT SESSIONS", "eyebrow"), None,
+                                          self.browse_button))
         if not finished:
             add(label("Finished sessions and their debriefs will be listed here.", "muted"))
         for record in finished:

@@ -34,10 +34,14 @@ from .window_registry import WindowRegistry
 from .workers import run_in_background
 
 if TYPE_CHECKING:  # the session screens are imported when first needed (faster start-up)
+    from collections.abc import Callable
+
     from game.records.journal import Journal
+    from game.sessions import ClassSession
 
     from .controller import DecisionClock, SessionController
     from .new_session_view import NewSessionView
+    from .seat_controller import SeatController
     from .session_view import SessionView
 
 DEFAULT_SIZE = (1280, 800)
@@ -49,10 +53,12 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Anywhere", (
         ("Ctrl+H", "home"),
         ("Ctrl+O", "open a scenario file"),
+        ("Ctrl+J", "join a class session with its code (a role's desk, or the console)"),
         ("Ctrl+E", "open the Authoring Studio"),
+        ("Ctrl+B", "all sessions: find, open, resume, archive or delete any session"),
         ("Ctrl+Shift+C", "open the facilitator console on the running session"),
         ("Ctrl+Shift+L", "larger type (presentation mode), on or off"),
-        ("Ctrl+W, Ctrl+F4", "close a debrief, the console or the Studio"),
+        ("Ctrl+W, Ctrl+F4", "close a debrief, the sessions, the class, the console or the Studio"),
         ("Ctrl+Q", "quit"),
         ("F1", "this list"),
     )),
@@ -189,6 +195,8 @@ class MainWindow(QMainWindow):
             lambda e: self.show_problems(e.path, e.problems))
         self.home.openFileRequested.connect(self.choose_scenario_file)
         self.home.studioRequested.connect(lambda: self.open_studio())
+        self.home.browseRequested.connect(lambda: self.open_browser())
+        self.home.joinRequested.connect(self.show_join)
         library.changed.connect(self._library_changed)
         self._build_menus()
         self.statusBar().showMessage(HOME_STATUS)
@@ -224,7 +232,18 @@ class MainWindow(QMainWindow):
         studio_action = QAction("Authoring &Studio…", self)
         studio_action.setShortcut(QKeySequence("Ctrl+E"))
         studio_action.triggered.connect(lambda: self.open_studio())
-        for action in (self.home_action, open_action, studio_action):
+        browse_action = QAction("All &sessions…", self)
+        browse_action.setShortcut(QKeySequence("Ctrl+B"))
+        browse_action.triggered.connect(lambda: self.open_browser())
+        class_action = QAction("&Class view…", self)
+        class_action.triggered.connect(lambda: self.open_class())
+        join_action = QAction("&Join a session…", self)
+        join_action.setShortcut(QKeySequence("Ctrl+J"))
+        join_action.setToolTip("Join a class session with its code: as a role's seat, or as "
+                               "the facilitator's console")
+        join_action.triggered.connect(self.show_join)
+        for action in (self.home_action, open_action, join_action, studio_action, browse_action,
+                       class_action):
             session.addAction(action)
         session.addSeparator()
         session.addAction(quit_action)
@@ -355,6 +374,9 @@ class MainWindow(QMainWindow):
         if record.ended:
             self.open_debrief(record.id)
             return
+        if record.mode == "class":  # played from separate desks: join it, as a role or console
+            self.join_class(record.id)
+            return
         self._drop_new_session()
         self.loading_text.setText(f"Resuming “{record.scenario_title}”…")
         self.stack.setCurrentWidget(self.loading)
@@ -401,13 +423,63 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.home)
             self.resume_session(session_id)
 
-    def _new_controller(self) -> SessionController:
+    # -- a class session joined with its code -------------------------------------------
+    def show_join(self) -> QWidget:
+        """The Join a session dialog (a code → a role's seat or the facilitator's console)."""
+        from .join_dialog import JoinDialog
+
+        dialog = JoinDialog(self.journal, self)
+        dialog.joined.connect(self.adopt_seat)
+        self._open_dialog(dialog)
+        dialog.code.setFocus()
+        return dialog
+
+    def join_class(self, session_id: str) -> QWidget:
+        """The Join dialog, already looking up a class session of this journal."""
+        from game.records.seating import Seating, format_join_code
+
+        dialog = self.show_join()
+        code = Seating(self.journal).new_join_code(session_id)
+        dialog.code.setText(format_join_code(code))  # type: ignore[attr-defined]
+        dialog.look_up()  # type: ignore[attr-defined]
+        return dialog
+
+    def adopt_seat(self, desk: ClassSession, store: str, owned: bool) -> SeatController:
+        """Play a joined class session here: a role's seat, or (no role) the console."""
+        from .seat_controller import SeatController
+        from .seat_view import attach_class_console, attach_seat_view
+
+        self._drop_new_session()
+
+        def make(clock: DecisionClock | None) -> SessionController:
+            return SeatController(desk, store, own_journal=owned, clock=clock, parent=self)
+
+        controller = self._new_controller(make)
+        assert isinstance(controller, SeatController) and self.session_view is not None
+        attach_seat_view(self.session_view, controller)
+        controller.begin()
+        who = "facilitator's console" if desk.role is None else \
+            f"{desk.role_title(desk.role)}'s desk"
+        self.setWindowTitle(f"Hotline — {desk.scenario.model.title} — {who}")
+        self.statusBar().showMessage(
+            f"Class session {desk.id}, code {desk.join_code()}, on {desk.journal.location.display}"
+            " · every choice is saved the moment it is confirmed; the other desks see it at once.")
+        if desk.role is None:
+            from .facilitator.hookup import open_console
+
+            console = open_console(self, controller, presentation=False)
+            attach_class_console(console, controller)
+        return controller
+
+    def _new_controller(self, make: Callable[[DecisionClock | None], SessionController] | None
+                        = None) -> SessionController:
         from .controller import SessionController
         from .session_view import SessionView
 
         self._drop_session()
         clock = self.clock_factory() if self.clock_factory is not None else None
-        controller = SessionController(self.journal, clock=clock, parent=self)
+        controller = (make(clock) if make is not None else
+                      SessionController(self.journal, clock=clock, parent=self))
         view = SessionView(controller)
         view.debriefRequested.connect(self.open_debrief)
         view.homeRequested.connect(self.go_home)
@@ -553,6 +625,41 @@ class MainWindow(QMainWindow):
         window.raise_()
         return window
 
+    # -- the instructor's desk: every session, a class ---------------------------
+    def open_browser(self) -> QWidget:
+        """Open (or bring forward) the session browser."""
+        from .session_browser import SessionBrowser
+
+        found = self.registry.find("browser")
+        if found is not None:
+            found.show()
+            found.raise_()
+            found.activateWindow()
+            return found
+        browser = self.registry.add(SessionBrowser(self.journal), "browser")
+        browser.debriefRequested.connect(self.open_debrief)
+        browser.resumeRequested.connect(self._resume_from_browser)
+        browser.classRequested.connect(lambda scenario_id: self.open_class(scenario_id))
+        browser.setWindowIcon(self.windowIcon())
+        browser.show()
+        return browser
+
+    def _resume_from_browser(self, session_id: str) -> None:
+        self.raise_()
+        self.activateWindow()
+        self.resume_session(session_id)
+
+    def open_class(self, scenario_id: str | None = None) -> QWidget:
+        """Open the Class window (every trainee of a scenario side by side)."""
+        from .class_window import ClassWindow
+
+        window = self.registry.add(ClassWindow(self.journal, self.library, scenario_id),
+                                   "class")
+        window.openSession.connect(self.open_debrief)
+        window.setWindowIcon(self.windowIcon())
+        window.show()
+        return window
+
     # -- geometry -----------------------------------------------------------
     def _restore_geometry(self) -> None:
         from .screen_fit import restore_geometry
@@ -564,7 +671,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         # The Studio keeps running (it asks before losing edits); the rest closes.
-        self.registry.close_all("debrief", "timeline", "console", "dialog")
+        self.registry.close_all("debrief", "timeline", "console", "dialog", "browser", "class")
         if self.controller is not None:
             self.controller.close()
         super().closeEvent(event)

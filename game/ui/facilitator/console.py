@@ -700,7 +700,8 @@ class FacilitatorConsole(QMainWindow):
         if ctrl.session is None or ctrl.session.ended:
             return
         paused = ctrl.paused
-        if ctrl.facilitate({"type": "resume" if paused else "pause"}) is not None:
+        if ctrl.facilitate({"type": "resume" if paused else "pause",
+                            "by": "facilitator"}) is not None:
             self.show_done("Resumed: the decision timer is running." if paused else
                            "Paused: the scenario clock and the decision timer are stopped.")
 
