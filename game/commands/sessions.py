@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -90,7 +91,7 @@ def _filter(args: argparse.Namespace) -> SessionFilter:
                          archived="include" if args.archived else "hide")
 
 
-def _table(rows: list[tuple[str, ...]]) -> None:
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
     # Names and ids are people's text: one line each, controls shown, never obeyed.
     rows = [tuple(escape(cell, one_line=True) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

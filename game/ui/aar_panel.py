@@ -199,7 +199,7 @@ class AARPanel(QWidget):
         add = _button("Add participant", "add-participant", "Add a row for a participant")
         remove = _button("Remove participant", "remove-participant",
                          "Remove the selected participant")
-        add.clicked.connect(lambda: (self.add_participant(Participant()), self._changed()))
+        add.clicked.connect(self._add_participant_row)
         remove.clicked.connect(self._remove_participant)
         people_buttons.addWidget(add)
         people_buttons.addWidget(remove)
@@ -228,6 +228,10 @@ class AARPanel(QWidget):
         form.addRow("Organisation", self.organisation)
         form.addRow("Core capabilities", capabilities)
         return page
+
+    def _add_participant_row(self) -> None:
+        self.add_participant(Participant())
+        self._changed()
 
     def add_participant(self, person: Participant) -> None:
         """Append a participant row."""
@@ -529,13 +533,17 @@ class AARPanel(QWidget):
         add = _button("Add row", "add-plan-row", "Add a row to the improvement plan")
         remove = _button("Remove selected row", "remove-plan-row",
                          "Remove the selected row of the improvement plan")
-        add.clicked.connect(lambda: (self.add_plan_row(PlanItem()), self._changed()))
+        add.clicked.connect(self._add_plan_row_clicked)
         remove.clicked.connect(self.remove_plan_row)
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         return page
+
+    def _add_plan_row_clicked(self) -> None:
+        self.add_plan_row(PlanItem())
+        self._changed()
 
     def add_plan_row(self, item: PlanItem) -> None:
         """Append a row to the improvement plan."""

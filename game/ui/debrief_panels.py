@@ -688,7 +688,7 @@ class CohortPanel(QWidget):
                 f"{len(ended)} ended")
         if cohort.mean is not None:
             text += (f" — mean score {format_score(cohort.mean)}, "
-                     f"median {format_score(cohort.median)}")
+                     f"median {format_score(cohort.median or 0.0)}")
         if cohort.endings:
             text += " — endings: " + ", ".join(f"{_e(t)} ×{c}" for _e_id, t, c in cohort.endings)
         for notice in cohort.notices:

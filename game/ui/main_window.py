@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QDialog,
     QDialogButtonBox,
@@ -402,7 +403,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("discard-confirm")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
-        def answered(button: object) -> None:
+        def answered(button: QAbstractButton) -> None:
             if box.standardButton(button) != QMessageBox.StandardButton.Discard:
                 return
             try:

@@ -171,9 +171,9 @@ class SessionBrowser(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
-        for sequence, slot in ((QKeySequence.StandardKey.Close, self.close),
-                               (QKeySequence.StandardKey.Refresh, self.reload)):
-            QShortcut(QKeySequence(sequence), self).activated.connect(slot)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self).activated.connect(self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self).activated.connect(
+            self.reload)
         self.resize(1180, 680)
         self._selection_changed()
         self.reload()

@@ -104,8 +104,8 @@ def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
             parts.append(f"{role_title(scenario, role)}: {text}")
         taken = decision.label or decision.option
         return f"Team vote ({rule}) — " + " · ".join(parts) + f"  →  taken: {taken}"
-    role = decision.role
-    return f"Decided by the {role_title(scenario, role)}." if role else ""
+    decider = decision.role
+    return f"Decided by the {role_title(scenario, decider)}." if decider else ""
 
 
 class TeamBar(QFrame):

@@ -32,7 +32,7 @@ def close_keys() -> list[QKeySequence]:
     keys = [QKeySequence("Ctrl+W")]
     for binding in QKeySequence.keyBindings(QKeySequence.StandardKey.Close):
         # Only typed combinations (a media keyboard's own "Close" key is left to the system).
-        if binding not in keys and binding[0].keyboardModifiers():
+        if binding not in keys and binding[0].keyboardModifiers():  # type: ignore[index]
             keys.append(binding)
     return keys
 
