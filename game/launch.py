@@ -20,7 +20,8 @@ __all__ = ["COMMANDS", "EXIT_FAULT", "first_word", "open_app", "split_app_args",
 # game.commands, so that `hotline` can open the app without importing the
 # engine; tests/cli checks that this tuple matches the command registry.
 COMMANDS = ("app", "validate", "lint", "check", "schema", "play", "resume", "sessions",
-            "simulate", "balance", "debrief", "msel", "studio", "paths", "install-desktop", "store")
+            "simulate", "balance", "debrief", "whatif", "class", "msel", "studio", "paths",
+            "install-desktop", "store", "session", "seat")
 EXIT_FAULT = 1
 _SCENARIO_SUFFIXES = (".yaml", ".yml")
 

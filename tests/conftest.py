@@ -224,12 +224,18 @@ def tmp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def pg_server() -> Iterator[object]:
     """A throwaway PostgreSQL server for the whole run (initdb + pg_ctl, a free port).
 
-    Skips only when the server binaries are absent; any other failure to start
-    is an error, since CI installs Debian's postgresql package.
+    Skips only when the server binaries are absent (and fails then too when
+    ``HOTLINE_REQUIRE_POSTGRES=1``, as ``.ci/run`` sets); any other failure to
+    start is an error, since setup installs Debian's postgresql package.
     """
     from pgserver import find_pg_bin, start_server
 
     if find_pg_bin() is None:
+        if os.environ.get("HOTLINE_REQUIRE_POSTGRES") == "1":  # CI: never skip them silently
+            pytest.fail(
+                "HOTLINE_REQUIRE_POSTGRES=1 but the PostgreSQL server binaries (initdb, pg_ctl, "
+                "postgres) are not installed; `bash scripts/setup.sh` installs Debian's "
+                "postgresql package", pytrace=False)
         pytest.skip(
             "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed; "
             "`bash scripts/setup.sh` installs Debian's postgresql package"

@@ -315,6 +315,12 @@ def answered_within(
     return (hits / flagged if flagged else 0.0), flagged
 
 
+def _share(rate: float) -> str:
+    """``100%``, ``99.5%``: never rounded up to a whole 100% that was not."""
+    whole = f"{rate:.0%}"
+    return whole if abs(rate * 100 - round(rate * 100)) < 1e-9 else f"{rate:.1%}"
+
+
 # --- all checks ----------------------------------------------------------------------
 
 
@@ -339,7 +345,7 @@ def calibrate(scenario: CompiledScenario, games: Games = Games(), *,
         rate = report("historical", games.paths).share(wanted)
         checks.append(Check(
             "historical-ending", "The historical path ends in the historical ending",
-            rate >= HISTORICAL_MIN, f"{rate:.0%} of {games.paths} games end in '{wanted}'",
+            rate >= HISTORICAL_MIN, f"{_share(rate)} of {games.paths} games end in '{wanted}'",
             f"at least {HISTORICAL_MIN:.0%}", rate))
     else:
         checks.append(Check("historical-ending", "The historical path ends in the historical "

@@ -29,6 +29,7 @@ from . import (
     app,
     balance,
     check,
+    class_,
     debrief,
     install_desktop,
     lint,
@@ -37,19 +38,22 @@ from . import (
     play,
     resume,
     schema,
+    seat,
+    session,
     sessions,
     simulate,
     store,
     studio,
     validate,
+    whatif,
 )
 from .common import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, err
 
 __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
-    app, validate, lint, check, schema, play, resume, sessions, simulate, balance, debrief, msel,
-    studio, paths, install_desktop, store,
+    app, validate, lint, check, schema, play, resume, sessions, simulate, balance, debrief,
+    whatif, class_, msel, studio, paths, install_desktop, store, session, seat,
 )
 
 

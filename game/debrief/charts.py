@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from game.engine.scoring import format_score
+
 from .model import STATUS_WORDS, Debrief, MeterSeries
 
 #: Colour of each channel status in the strip.
@@ -40,6 +42,51 @@ def _svg(width: int, height: int, body: Sequence[str], label: str) -> str:
             f'role="img" aria-label="{_t(label)}">'
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
             + "".join(body) + "</svg>")
+
+
+#: Average width of a character of the charts' font, as a share of its size
+#: (DejaVu Sans is wide; a little more than its average, so estimates err large).
+CHAR_EM = 0.62
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width of a label in pixels."""
+    return len(text) * size * CHAR_EM
+
+
+class _Labels:
+    """Places labels inside the chart without covering one another."""
+
+    def __init__(self, width: float) -> None:
+        self.width = width
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    @staticmethod
+    def _box(x: float, y: float, text: str, size: float,
+             anchor: str) -> tuple[float, float, float, float]:
+        w = text_width(text, size)
+        x1 = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
+        return (x1, y - size, x1 + w, y + 2)
+
+    def free(self, box: tuple[float, float, float, float]) -> bool:
+        return box[0] >= 0 and box[2] <= self.width and not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+            for b in self.boxes)
+
+    def place(self, x: float, y: float, text: str, size: float, anchor: str = "start",
+              tries: tuple[tuple[float, str], ...] = ()) -> tuple[float, float, str]:
+        """The first of (x, y, anchor), then ``tries`` (dy, anchor), that is inside and free."""
+        candidates = [(y, anchor), *((y + dy, a) for dy, a in tries)]
+        for cy, a in candidates:
+            cx = x if a == anchor else (x - 8 if a == "end" else x)
+            box = self._box(cx, cy, text, size, a)
+            if self.free(box):
+                self.boxes.append(box)
+                return cx, cy, a
+        cy, a = candidates[-1]
+        box = self._box(x, cy, text, size, a)
+        self.boxes.append(box)
+        return x, cy, a
 
 
 def _tick_step(n: int, room: float) -> int:
@@ -76,6 +123,7 @@ def meter_chart_svg(debrief: Debrief, meter: MeterSeries, width: int = 680,
         return top + plot_h * (1 - (v - meter.min) / span)
 
     body: list[str] = []
+    placed_bands: list[tuple[float, float, float, float]] = []
     hidden = " (facilitator only)" if meter.hidden else ""
     body.append(f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#222">'
                 f'{_t(meter.label + hidden)}</text>')
@@ -84,8 +132,13 @@ def meter_chart_svg(debrief: Debrief, meter: MeterSeries, width: int = 680,
         fill = BAND_FILLS[min(i, len(BAND_FILLS) - 1)]
         body.append(f'<rect x="{left}" y="{y1:.1f}" width="{plot_w}" height="{y0 - y1:.1f}" '
                     f'fill="{fill}"/>')
-        body.append(f'<text x="{left + plot_w + 6}" y="{(y0 + y1) / 2 + 4:.1f}" font-size="11" '
-                    f'fill="#444">{_t(band.label)}</text>')
+        room = int((right - 10) / (11 * CHAR_EM))
+        text = _short(band.label, room)
+        ty = (y0 + y1) / 2 + 4
+        placed_bands.append((left + plot_w + 6, ty - 11, left + plot_w + 6
+                             + text_width(text, 11), ty + 2))
+        body.append(f'<text x="{left + plot_w + 6}" y="{ty:.1f}" font-size="11" '
+                    f'fill="#444">{_t(text)}</text>')
     # Grid and axes.
     for v in (meter.min, meter.min + span / 2, meter.max):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" '
@@ -97,24 +150,30 @@ def meter_chart_svg(debrief: Debrief, meter: MeterSeries, width: int = 680,
         if i % step and i != n:
             continue
         label = "start" if i == 0 else f"T{i}"
-        body.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="11" fill="#444" '
+        body.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" font-size="11" fill="#444" '
                     f'text-anchor="middle">{label}</text>')
     body.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3}" font-size="10" fill="#666" '
                 f'text-anchor="middle">after each decision (T = turn)</text>')
-    # First contact.
+    # First contact: each label beside its line, inside the plot (flipped to the left
+    # of the line near the right edge), never over another label.
+    labels = _Labels(left + plot_w if not meter.bands else width)
+    for box in placed_bands:
+        labels.boxes.append(box)
+    marks = []
     if debrief.contact.turn is not None and len(meter.values) > 1:
-        cx = x(min(debrief.contact.turn + 0.5, n))
-        body.append(f'<line x1="{cx:.1f}" y1="{top}" x2="{cx:.1f}" y2="{top + plot_h}" '
-                    f'stroke="{CONTACT}" stroke-width="2" stroke-dasharray="5,3"/>')
-        body.append(f'<text x="{cx + 4:.1f}" y="{top + 11}" font-size="10" fill="{CONTACT}">'
-                    'first contact</text>')
+        marks.append((x(min(debrief.contact.turn + 0.5, n)), "first contact", CONTACT, "5,3"))
     for ref in debrief.references:
         if ref.real and ref.turn is not None and len(meter.values) > 1:
-            hx = x(min(ref.turn + 0.5, n))
-            body.append(f'<line x1="{hx:.1f}" y1="{top}" x2="{hx:.1f}" y2="{top + plot_h}" '
-                        'stroke="#7d6b91" stroke-width="2" stroke-dasharray="2,3"/>')
-            body.append(f'<text x="{hx + 4:.1f}" y="{top + 23}" font-size="10" fill="#7d6b91">'
-                        'first contact in reality</text>')
+            marks.append((x(min(ref.turn + 0.5, n)), "first contact in reality", "#7d6b91",
+                          "2,3"))
+    for mx, text, colour, dash in marks:
+        body.append(f'<line x1="{mx:.1f}" y1="{top}" x2="{mx:.1f}" y2="{top + plot_h}" '
+                    f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        lx, ly, anchor = labels.place(mx + 4, top + 11, text, 10, "start",
+                                      ((0, "end"), (12, "start"), (12, "end"), (24, "start"),
+                                       (24, "end")))
+        body.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" fill="{colour}" '
+                    f'text-anchor="{anchor}">{text}</text>')
     # The series and decision markers.
     points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(meter.values))
     body.append(f'<polyline points="{points}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
@@ -131,9 +190,15 @@ def meter_chart_svg(debrief: Debrief, meter: MeterSeries, width: int = 680,
         peak_i = max(range(len(meter.values)), key=lambda i: meter.values[i])
         if meter.higher_is == "worse" and meter.values[peak_i] > meter.values[0]:
             px, py = x(peak_i), y(meter.values[peak_i])
-            body.append(f'<text x="{px:.1f}" y="{max(py - 8, top + 10):.1f}" font-size="10" '
-                        f'fill="#b03a2e" text-anchor="middle">peak {meter.values[peak_i]:g}'
-                        '</text>')
+            text = f"peak {meter.values[peak_i]:g}"
+            # Centred above the point, or below it, or beside it: wherever nothing is.
+            lx = min(max(px, left + text_width(text, 10) / 2),
+                     left + plot_w - text_width(text, 10) / 2)
+            ly = max(py - 8, top + 10)
+            lx, ly, anchor = labels.place(lx, ly, text, 10, "middle",
+                                          ((py + 18 - ly, "middle"), (py + 4 - ly, "end")))
+            body.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" fill="#b03a2e" '
+                        f'text-anchor="{anchor}">{text}</text>')
     return _svg(width, height, body, f"{meter.label} over the turns")
 
 
@@ -149,8 +214,9 @@ def channel_strip_svg(debrief: Debrief, width: int = 680) -> str:
     """
     tracks = debrief.channels
     longest = max((len(t.label) for t in tracks), default=10)
-    left, right = min(24 + int(longest * 6.3), width // 2), 16
-    label_chars = int((left - 16) / 6.3)
+    per_char = 11 * CHAR_EM
+    left, right = min(24 + int(longest * per_char), width // 2), 16
+    label_chars = int((left - 12) / per_char)
     row_h, top = 22, 24
     cols = max((len(t.statuses) for t in tracks), default=1)
     plot_w = width - left - right
@@ -208,7 +274,7 @@ def score_bars_svg(debrief: Debrief, width: int = 680) -> str:
     plot_w = width - left - right
     height = top + row_h * len(lines) + 10
     top_max = max((p.max for p in lines), default=1.0) or 1.0
-    total = "" if debrief.score is None else f" — total {debrief.score:g} / 100"
+    total = "" if debrief.score is None else f" — total {format_score(debrief.score)} / 100"
     body = [f'<text x="8" y="16" font-size="13" font-weight="bold" fill="#222">'
             f'Score breakdown{_t(total)}</text>']
     for r, part in enumerate(lines):
@@ -216,7 +282,8 @@ def score_bars_svg(debrief: Debrief, width: int = 680) -> str:
         full = plot_w * part.max / top_max
         got = plot_w * max(part.points, 0) / top_max
         body.append(f'<text x="{left - 8}" y="{y + 15}" font-size="11" fill="#222" '
-                    f'text-anchor="end">{_t(_short(part.label, 42))}</text>')
+                    f'text-anchor="end">{_t(_short(part.label, int((left - 12) / (11 * CHAR_EM))))}'
+                    "</text>")
         body.append(f'<rect x="{left}" y="{y + 3}" width="{full:.1f}" height="{row_h - 8}" '
                     'fill="#e3e6ea"/>')
         colour = "#3c9d5d" if part.max and part.points >= 0.75 * part.max else (

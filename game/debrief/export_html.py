@@ -20,10 +20,13 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from game.engine.scoring import RATING_LABELS
+from game.engine.scoring import format_score
 
 from .aar import AAR, apply_aar
 from .charts import STATUS_COLOURS, debrief_charts
+from .export_aar import hseep_sections, section_overview
+from .lessons import section_lessons
+from .luck import dice_line, luck_note
 from .model import (
     PRICE_WORDS,
     STATUS_WORDS,
@@ -101,17 +104,10 @@ def _head(cells: Sequence[tuple[str, int]]) -> str:
 
 
 def section_header(d: Debrief) -> str:
-    """Title, session facts, the scenario summary and the notices."""
-    out = [f"<h1>After-action report — {_e(d.scenario_title)}</h1>", '<table class="meta">']
-    rows = [("Session", d.session_id), ("Trainee", d.trainee), ("Roles", ", ".join(d.roles)),
-            ("Played", d.created_at[:16].replace("T", " ") if d.created_at else ""),
-            ("Scenario", f"{d.scenario_id} version {d.version} (content {d.content_hash})"),
-            ("Version", d.played_on),
-            ("Period", d.period), ("Seed", str(d.seed))]
-    for key, value in rows:
-        if value:
-            out.append(f'<tr><td class="muted">{_e(key)}</td><td>{_e(value)}</td></tr>')
-    out.append("</table>")
+    """Title, the period, the scenario summary and the notices (the facts are the overview's)."""
+    out = [f"<h1>After-action report — {_e(d.scenario_title)}</h1>"]
+    if d.period:
+        out.append(f'<p class="muted">{_e(d.period)}</p>')
     if d.summary:
         out.append(f"<p>{_e(d.summary)}</p>")
     for notice in d.notices:
@@ -133,7 +129,7 @@ def section_outcome(d: Debrief) -> str:
         out.append("<p><b>The session has not ended.</b></p>")
     facts = []
     if d.score is not None:
-        facts.append(f"<b>Score {d.score:g} / 100</b>")
+        facts.append(f"<b>Score {format_score(d.score)} / 100</b>")
     esc = d.escalation
     if esc is not None and d.replayed:
         band = esc.band_of(esc.peak)
@@ -144,22 +140,7 @@ def section_outcome(d: Debrief) -> str:
         out.append("<p>" + " · ".join(facts) + "</p>")
     if not d.replayed:
         return "".join(out)
-    out.append("<h3>Time to first real contact</h3>" + TABLE + _head(
-        [("Road", 22), ("First contact", 40), ("Ending", 22), ("Score", 8), ("Peak", 8)]))
-    out.append(f"<tr><td><b>This session</b></td><td>{_e(d.contact.describe())}</td>"
-               f"<td>{_e(d.ending_title or '')}</td>"
-               f"<td>{'' if d.score is None else f'{d.score:g}'}</td>"
-               f"<td>{'' if esc is None else f'{esc.peak:g}'}</td></tr>")
-    for run in (d.expert_run, d.historical_run):
-        if run is not None:
-            out.append(f"<tr><td>{_e(run.name)}, played with the same seed</td>"
-                       f"<td>{_e(run.contact.describe())}</td><td>{_e(run.ending_title)}</td>"
-                       f"<td>{run.score:g}</td><td>{run.peak_escalation:g}</td></tr>")
-    for ref in d.references:
-        if ref.real:
-            out.append(f"<tr><td><b>What really happened</b></td><td>{_e(ref.describe())}</td>"
-                       "<td></td><td></td><td></td></tr>")
-    out.append("</table>")
+    out.append(section_contact_levels(d))
     if d.contact.elapsed_hours is not None:
         out.append(f'<p class="small muted">Scenario time from the start to this session\'s '
                    f"first contact: {_e(describe_hours(d.contact.elapsed_hours))}.</p>")
@@ -168,83 +149,30 @@ def section_outcome(d: Debrief) -> str:
     return "".join(out)
 
 
-def section_counterpart(d: Debrief) -> str:
-    """Who on the other side could pick up, when and why; the prices it named.
-
-    Empty when the scenario gives its counterpart no leadership model and no prices.
-    """
-    if not d.leadership and not d.prices:
+def section_contact_levels(d: Debrief) -> str:
+    """First contact at two levels on every road, with the road's ending and score."""
+    if not d.contact_levels:
         return ""
-    out = ["<h2>Who could pick up on the other side</h2>",
-           f'<p class="small muted">{_e(d.counterpart or "The counterpart")} answers only at '
-           "levels its leadership has authorised; only the events the scenario names change "
-           "that, never a repeated request, which reads as pressure.</p>"]
-    if d.leadership:
-        out.append(TABLE + _head([("Level", 16), ("At the start", 16), ("At the end", 16),
-                                  ("Why, at the end", 40), ("Pressure", 12)]))
-        for track in d.leadership:
-            start, end = track.statuses[0], track.final
-            tone = "same" if end == "authorised" else "differs"
-            out.append(f"<tr><td><b>{_e(track.label)}</b></td><td>{_e(start)}</td>"
-                       f'<td><span class="{tone}">{_e(end)}</span></td>'
-                       f"<td>{_e(track.whys[-1])}</td>"
-                       f"<td>{track.pressure or ''}"
-                       + (" repeated request(s)" if track.pressure else "") + "</td></tr>")
-        out.append("</table>")
-        decisions = [c for t in d.turns for c in t.leadership]
-        if decisions:
-            out.append("<p><b>Decisions of the leadership</b></p><ul>")
-            out.extend(f"<li>Turn {c.turn + 1}: {_e(c.describe())}</li>" for c in decisions)
-            out.append("</ul>")
-    if d.prices:
-        out.append("<p><b>Prices the counterpart named</b></p>" + TABLE
-                   + _head([("Demand", 60), ("What became of it", 40)]))
-        for price in d.prices:
-            history = ", ".join(f"turn {turn + 1}: {PRICE_WORDS.get(st, st)}"
-                                for turn, st in price.history)
-            out.append(f"<tr><td>{_e(price.demand)}</td><td><b>"
-                       f"{_e(PRICE_WORDS.get(price.status, price.status))}</b>"
-                       + (f'<br/><span class="small muted">{_e(history)}</span>' if history
-                          else "") + "</td></tr>")
-        out.append("</table>")
-    return "".join(out)
-
-
-def section_objectives(d: Debrief, aar: AAR | None = None) -> str:
-    """Objective ratings (rules or instructor), comments and the instructor's notes."""
-    out = ["<h2>Learning objectives (HSEEP ratings)</h2>", TABLE,
-           _head([("Objective", 40), ("Rating", 27), ("Rated by", 13), ("Comment", 20)])]
-    for o in d.objectives:
-        code = o.effective
-        by = "instructor" if o.override else ("scenario rules" if o.rating else "—")
-        if o.override and o.rating and o.override != o.rating:
-            by += f" (rules: {o.rating})"
-        why = (f'<br/><span class="small">{_e(o.reason)}</span>' if o.reason
-               and not o.override else "")
-        out.append(f"<tr><td>{_e(o.text)}</td><td>{_pill(code, RATING_COLOURS)} "
-                   f'{_e(RATING_LABELS.get(code or "", "Not rated"))}{why}</td>'
-                   f"<td>{_e(by)}</td><td>{_multiline(o.comment)}</td></tr>")
-    out.append("</table>")
-    out.append('<p class="small muted">P = performed without challenges · S = performed with '
-               "some challenges · M = performed with major challenges · U = unable to be "
-               "performed</p>")
-    if aar is not None and aar.notes:
-        out.append(f"<h3>Instructor's notes</h3><p>{_multiline(aar.notes)}</p>")
-    return "".join(out)
-
-
-def section_plan(aar: AAR | None) -> str:
-    """The improvement plan."""
-    out = ["<h2>Improvement plan</h2>"]
-    plan = [p for p in (aar.plan if aar else []) if not p.empty]
-    if not plan:
-        out.append('<p class="muted">No improvement items recorded.</p>')
-        return "".join(out)
-    out.append(TABLE + _head([("Issue", 30), ("Corrective action", 38), ("Owner", 17),
-                              ("Due", 15)]))
-    for item in plan:
-        out.append(f"<tr><td>{_multiline(item.issue)}</td><td>{_multiline(item.action)}</td>"
-                   f"<td>{_e(item.owner)}</td><td>{_e(item.due)}</td></tr>")
+    out = ["<h3>First contact: any level, and senior military</h3>",
+           '<p class="small muted">One definition for every road: any contact is the first '
+           "answered call on any channel but the press; senior military contact the first on a "
+           "defense-chief, Chairman or theater-commander line.</p>",
+           TABLE + _head([("Road", 15), ("Any contact", 28), ("Senior military contact", 28),
+                          ("Ending", 15), ("Score", 7), ("Peak", 7)])]
+    esc = d.escalation
+    runs = {"This session": (d.ending_title or "", d.score, esc.peak if esc else None)}
+    for run in (d.expert_run, d.historical_run):
+        if run is not None:
+            runs[run.name] = (run.ending_title, run.score, run.peak_escalation)
+    for row in d.contact_levels:
+        ending, score, peak = runs.get(row.label, ("", None, None))
+        name = f"<b>{_e(row.label)}</b>" if row.label in ("This session",
+                                                         "What really happened") else \
+            f"{_e(row.label)}, same seed"
+        out.append(f"<tr><td>{name}</td><td>{_e(row.any.describe())}</td>"
+                   f"<td>{_e(row.senior.describe())}</td><td>{_e(ending)}</td>"
+                   f"<td nowrap>{'' if score is None else format_score(score)}</td>"
+                   f"<td nowrap>{'' if peak is None else f'{peak:g}'}</td></tr>")
     out.append("</table>")
     return "".join(out)
 
@@ -282,7 +210,7 @@ def section_score(d: Debrief, *, include_hidden: bool = True, bars: str = "") ->
                        f"<td>{part.points:.1f}&nbsp;/&nbsp;{part.max:g}</td>"
                        f'<td>{_e(part.detail)}</td><td class="small">{drivers}</td></tr>')
         if d.score is not None:
-            out.append(f"<tr><td><b>Total</b></td><td><b>{d.score:g}&nbsp;/&nbsp;100</b></td>"
+            out.append(f"<tr><td><b>Total</b></td><td><b>{format_score(d.score)}&nbsp;/&nbsp;100</b></td>"
                        "<td></td><td></td></tr>")
         out.append("</table>")
     else:
@@ -343,16 +271,17 @@ def _turn_cells(turn: Turn) -> tuple[str, str, str, str, str]:
         if facts:
             choice += f'<br/><span class="muted small">{"; ".join(facts)}</span>'
     answer = _e(turn.answer) if turn.answer else '<span class="muted">no call</span>'
+    for text in turn.outcomes:
+        answer += f'<br/><span class="small">Outcome: {_e(text)}</span>'
     for change in turn.leadership:
         answer += f'<br/><span class="small"><b>Leadership:</b> {_e(change.describe())}</span>'
     for price in turn.prices:
         answer += f'<br/><span class="small"><b>Price:</b> {_e(price.describe())}</span>'
-    for text in turn.outcomes:
-        answer += f'<br/><span class="small">Outcome: {_e(text)}</span>'
     channels = "<br/>".join(
         f"{_e(c.label)}: {_e(STATUS_WORDS.get(c.before, c.before))} → "
         f"<b>{_e(STATUS_WORDS.get(c.after, c.after))}</b>" for c in turn.channel_changes)
-    notes = "<br/>".join(f"<b>{_e(f.action)}</b>: {_e(f.text)}" for f in turn.facilitator)
+    notes = "<br/>".join(f"<b>{_e(f.who)} · {_e(f.label or f.action)}</b>"
+                         + (f": {_e(f.text)}" if f.text else "") for f in turn.facilitator)
     return situation, choice, answer, channels, notes
 
 
@@ -402,7 +331,7 @@ def section_comparison(d: Debrief) -> str:
     for run in (d.expert_run, d.historical_run):
         if run is not None:
             runs.append(f"<b>{_e(run.name)}</b> played with this session's seed: "
-                        f"{_e(run.ending_title)}, score {run.score:g}, peak escalation "
+                        f"{_e(run.ending_title)}, score {format_score(run.score)}, peak escalation "
                         f"{run.peak_escalation:g}, first contact {_e(run.contact.describe())}.")
     if runs:
         out.append("<p>" + "<br/>".join(runs) + "</p>")
@@ -437,15 +366,57 @@ def section_comparison(d: Debrief) -> str:
     return "".join(out)
 
 
+def section_counterpart(d: Debrief) -> str:
+    """Who on the other side could pick up, when and why; the prices it named.
+
+    Empty when the scenario gives its counterpart no leadership model and no prices.
+    """
+    if not d.leadership and not d.prices:
+        return ""
+    out = ["<h2>Who could pick up on the other side</h2>",
+           f'<p class="small muted">{_e(d.counterpart or "The counterpart")} answers only at '
+           "levels its leadership has authorised; only the events the scenario names change "
+           "that, never a repeated request, which reads as pressure.</p>"]
+    if d.leadership:
+        out.append(TABLE + _head([("Level", 16), ("At the start", 16), ("At the end", 16),
+                                  ("Why, at the end", 40), ("Pressure", 12)]))
+        for track in d.leadership:
+            start, end = track.statuses[0], track.final
+            tone = "same" if end == "authorised" else "differs"
+            out.append(f"<tr><td><b>{_e(track.label)}</b></td><td>{_e(start)}</td>"
+                       f'<td><span class="{tone}">{_e(end)}</span></td>'
+                       f"<td>{_e(track.whys[-1])}</td>"
+                       f"<td>{track.pressure or ''}"
+                       + (" repeated request(s)" if track.pressure else "") + "</td></tr>")
+        out.append("</table>")
+        decisions = [c for t in d.turns for c in t.leadership]
+        if decisions:
+            out.append("<p><b>Decisions of the leadership</b></p><ul>")
+            out.extend(f"<li>Turn {c.turn + 1}: {_e(c.describe())}</li>" for c in decisions)
+            out.append("</ul>")
+    if d.prices:
+        out.append("<p><b>Prices the counterpart named</b></p>" + TABLE
+                   + _head([("Demand", 60), ("What became of it", 40)]))
+        for price in d.prices:
+            history = ", ".join(f"turn {turn + 1}: {PRICE_WORDS.get(st, st)}"
+                                for turn, st in price.history)
+            out.append(f"<tr><td>{_e(price.demand)}</td><td><b>"
+                       f"{_e(PRICE_WORDS.get(price.status, price.status))}</b>"
+                       + (f'<br/><span class="small muted">{_e(history)}</span>' if history
+                          else "") + "</td></tr>")
+        out.append("</table>")
+    return "".join(out)
+
+
 def section_whatif(w: WhatIf) -> str:
     """One decision's what-ifs as a table."""
     out = [f"<h2>What if — decision {w.decision + 1}: {_e(w.node_title)}</h2>",
            f'<p class="small muted">Each alternative is taken with the session\'s seed, then '
            f"the game is played to the end once by the expert policy and {w.n} times at "
            "random.</p>",
-           TABLE + _head([("Alternative", 22), ("Expert plays on", 16), ("Score", 6),
-                          ("Peak", 5), ("Random play: endings", 20), ("Mean score", 7),
-                          ("Peak mean / max", 8), ("Who could pick up at the end", 16)])]
+           TABLE + _head([("Alternative", 20), ("Expert plays on", 16), ("Score", 6),
+                          ("Peak", 5), ("Random games end in", 22), ("Mean", 7),
+                          ("Peak avg/max", 8), ("Who could pick up at the end", 16)])]
     for b in w.branches:
         tags = []
         if b.chosen:
@@ -459,14 +430,19 @@ def section_whatif(w: WhatIf) -> str:
         if r is not None:
             endings = "<br/>".join(f"{_e(w.ending_titles.get(k, k))} {100 * c / r.n:.0f}%"
                                    for k, c in r.endings)
-        out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}</td>"
-                   f"<td>{f'{e.score:g}' if e else ''}</td>"
+        dice = (f'<br/><span class="small muted">other dice: {_e(dice_line(b))}</span>'
+                if b.dice is not None else "")
+        out.append(f"<tr><td>{label}</td><td>{_e(e.ending_title) if e else ''}{dice}</td>"
+                   f"<td>{format_score(e.score) if e else ''}</td>"
                    f"<td>{f'{e.peak_escalation:g}' if e else ''}</td>"
                    f'<td class="small">{endings}</td>'
-                   f"<td>{f'{r.mean_score:.1f}' if r else ''}</td>"
+                   f"<td>{format_score(r.mean_score) if r else ''}</td>"
                    f"<td>{f'{r.mean_peak:.0f} / {r.max_peak:g}' if r else ''}</td>"
                    f'<td class="small">{_e(who_could_pick_up(b))}</td></tr>')
     out.append("</table>")
+    note = luck_note(w)
+    if note:
+        out.append(f"<p><b>Luck or choice?</b> {_e(note)}</p>")
     if w.cancelled:
         out.append('<p class="small muted">Stopped early: partial results.</p>')
     return "".join(out)
@@ -486,17 +462,20 @@ def channel_legend() -> str:
 
 def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[WhatIf] = (),
                 *, include_hidden: bool = True, for_print: bool = False,
-                chart_width: int = 680) -> str:
+                chart_width: int = 680, handout: bool = False) -> str:
     """Render the after-action report as HTML.
 
     Args:
         debrief: The debrief.
-        aar: The instructor's edits (ratings, comments, improvement plan).
-        whatifs: What-ifs to include.
+        aar: The instructor's edits (HSEEP overview, ratings, findings, hot
+            wash, improvement plan).
+        whatifs: What-ifs to include (with the lessons they give).
         include_hidden: Show facilitator-only meters.
         for_print: Qt rich-text mode: charts as ``chart:N`` image references,
-            the timeline turn by turn, page breaks before long sections.
+            the timeline turn by turn (the PDF exporter lays out the pages).
         chart_width: Chart width in pixels.
+        handout: For the trainees' hands: only what trainees may see
+            (:func:`game.debrief.handout.handout_view`); implies no hidden meters.
 
     Returns:
         A complete HTML document.
@@ -504,12 +483,17 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
     d = debrief
     if aar is not None:
         apply_aar(d, aar)
+    if handout:
+        from .handout import handout_view
+
+        d = handout_view(d)
+        include_hidden = False
     css = BASE_CSS + PAGE_CSS + ("" if for_print else SCREEN_FILE_CSS)
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
            f"<title>After-action report — {_e(d.scenario_title)}</title>",
            f"<style>{css}</style></head><body>",
-           section_header(d), section_outcome(d), section_counterpart(d),
-           section_objectives(d, aar), section_plan(aar)]
+           section_header(d), section_overview(d, aar), section_outcome(d),
+           section_counterpart(d), section_lessons(d, whatifs), *hseep_sections(d, aar)]
     charts = debrief_charts(d, include_hidden=include_hidden, width=chart_width)
     score_chart = next((i for i, (title, _svg) in enumerate(charts) if title == "Score"), None)
 
@@ -522,8 +506,7 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
 
     others = [i for i in range(len(charts)) if i != score_chart]
     if others:
-        out.append('<h2 style="page-break-before: always">Charts</h2>' if for_print
-                   else "<h2>Charts</h2>")
+        out.append("<h2>Charts</h2>")
         out.append('<p class="small muted">Each meter after every decision (T = turn); the dashed '
                    "green line marks the first real contact.</p>")
         out.extend(chart(i) for i in others)
@@ -531,13 +514,14 @@ def render_html(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[What
                              bars=chart(score_chart) if score_chart is not None else ""))
     out.append(section_comparison(d))
     out.extend(section_whatif(w) for w in whatifs)
-    out.append(section_timeline(d, blocks=for_print, page_break=for_print))
+    out.append(section_timeline(d, blocks=for_print))
     out.append("</body></html>")
     return "\n".join(out)
 
 
 def export_html(path: str | Path, debrief: Debrief, aar: AAR | None = None,
-                whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True) -> Path:
+                whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True,
+                handout: bool = False, paper: str | None = None) -> Path:
     """Write the self-contained HTML report.
 
     Args:
@@ -546,11 +530,13 @@ def export_html(path: str | Path, debrief: Debrief, aar: AAR | None = None,
         aar: The instructor's edits.
         whatifs: What-ifs to include.
         include_hidden: Show facilitator-only meters.
+        handout: Only what trainees may see.
+        paper: Ignored (a web page has no paper size).
 
     Returns:
         The path written.
     """
     out = Path(path)
-    out.write_text(render_html(debrief, aar, whatifs, include_hidden=include_hidden),
-                   encoding="utf-8")
+    out.write_text(render_html(debrief, aar, whatifs, include_hidden=include_hidden,
+                               handout=handout), encoding="utf-8")
     return out

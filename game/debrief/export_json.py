@@ -14,48 +14,66 @@ from typing import Any
 
 from game import strictjson
 
-from .aar import AAR
+from .aar import AAR, apply_aar, effective_overview, rating_reason
+from .lessons import lessons
+from .luck import luck_note
 from .model import Debrief
 from .whatif import WhatIf
+from .whatif_store import whatif_to_json
 
 FORMAT = "hotline-debrief/1"
 
 
 def debrief_document(debrief: Debrief, aar: AAR | None = None,
-                     whatifs: Sequence[WhatIf] = ()) -> dict[str, Any]:
+                     whatifs: Sequence[WhatIf] = (), *, handout: bool = False) -> dict[str, Any]:
     """The debrief as a JSON-able document.
 
     Args:
         debrief: The debrief.
         aar: The instructor's edits, if any.
         whatifs: What-ifs to include.
+        handout: Only what trainees may see.
 
     Returns:
-        ``{"format", "debrief", "aar", "whatifs"}``; the debrief also carries
-        each objective's effective rating.
+        ``{"format", "debrief", "aar", "hseep", "lessons", "whatifs"}``; the
+        debrief also carries each objective's effective rating, its capability
+        and the reason for its rating; ``hseep`` holds the exercise overview as
+        the report shows it.
     """
+    if aar is not None:
+        apply_aar(debrief, aar)
+    if handout:
+        from .handout import handout_view
+
+        debrief = handout_view(debrief)
     data = debrief.to_dict()
     for objective, rated in zip(data["objectives"], debrief.objectives, strict=True):
         objective["effective"] = rated.effective
+        objective["capability"] = debrief.capability_name(rated.id)
+        objective["reason"] = rating_reason(rated)
     for meter, series in zip(data["meters"], debrief.meters, strict=True):
         meter.update(initial=series.initial, final=series.final, peak=series.peak)
     return {
         "format": FORMAT,
         "debrief": data,
         "aar": aar.to_json() if aar is not None else None,
-        "whatifs": [dataclasses.asdict(w) for w in whatifs],
+        "hseep": {"overview": dataclasses.asdict(effective_overview(debrief, aar)),
+                  "capabilities": debrief.capabilities},
+        "lessons": [dataclasses.asdict(x) for x in lessons(debrief.roads, whatifs)],
+        "whatifs": [whatif_to_json(w) | {"luck": luck_note(w)} for w in whatifs],
     }
 
 
 def debrief_json(debrief: Debrief, aar: AAR | None = None,
-                 whatifs: Sequence[WhatIf] = ()) -> str:
+                 whatifs: Sequence[WhatIf] = (), *, handout: bool = False) -> str:
     """The debrief document as indented JSON text (keys sorted, UTF-8)."""
-    return strictjson.dumps(debrief_document(debrief, aar, whatifs), indent=2,
+    return strictjson.dumps(debrief_document(debrief, aar, whatifs, handout=handout), indent=2,
                             sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def export_json(path: str | Path, debrief: Debrief, aar: AAR | None = None,
-                whatifs: Sequence[WhatIf] = ()) -> Path:
+                whatifs: Sequence[WhatIf] = (), *, handout: bool = False,
+                paper: str | None = None) -> Path:
     """Write the debrief as JSON.
 
     Args:
@@ -63,10 +81,12 @@ def export_json(path: str | Path, debrief: Debrief, aar: AAR | None = None,
         debrief: The debrief.
         aar: The instructor's edits, if any.
         whatifs: What-ifs to include.
+        handout: Only what trainees may see.
+        paper: Ignored (JSON has no paper).
 
     Returns:
         The path written.
     """
     out = Path(path)
-    out.write_text(debrief_json(debrief, aar, whatifs), encoding="utf-8")
+    out.write_text(debrief_json(debrief, aar, whatifs, handout=handout), encoding="utf-8")
     return out

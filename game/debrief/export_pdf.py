@@ -1,9 +1,9 @@
-"""PDF export through Qt: QTextDocument laid out on a QPdfWriter.
+"""PDF export through Qt, paginated by :mod:`game.debrief.pdf_layout`.
 
 The report is the print mode of :func:`game.debrief.export_html.render_html`;
 its charts (the same SVGs as in the HTML file) are rasterised with QtSvg and
-added to the document as image resources. Only QtCore, QtGui and QtSvg are
-used, so this works headless (``QT_QPA_PLATFORM=offscreen``) and from the CLI.
+given to the layout as image resources. Only QtCore, QtGui and QtSvg are used,
+so this works headless (``QT_QPA_PLATFORM=offscreen``) and from the CLI.
 """
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .aar import AAR
+from .aar import AAR, apply_aar
 from .charts import debrief_charts
-from .export_html import render_html
+from .export_html import BASE_CSS, PAGE_CSS, render_html
 from .model import Debrief
+from .paper import paper_or_default
+from .pdf_layout import write_pdf
 from .whatif import WhatIf
 
 CHART_WIDTH = 680
 #: Charts are rasterised at this multiple of their size, for crisp print.
 CHART_SCALE = 3
-#: Printer resolution (dots per inch).
-RESOLUTION = 300
 
 
 def ensure_gui_app() -> Any:
@@ -71,41 +71,13 @@ def svg_to_image(svg: str, scale: int = CHART_SCALE) -> Any:
     return image
 
 
-def build_document(debrief: Debrief, aar: AAR | None = None, whatifs: Sequence[WhatIf] = (),
-                   *, include_hidden: bool = True) -> Any:
-    """The report as a QTextDocument with its chart images attached.
-
-    Args:
-        debrief: The debrief.
-        aar: The instructor's edits.
-        whatifs: What-ifs to include.
-        include_hidden: Show facilitator-only meters.
-
-    Returns:
-        The QTextDocument.
-    """
-    ensure_gui_app()
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QFont, QTextDocument
-
-    doc = QTextDocument()
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(9.5)
-    doc.setDefaultFont(font)
-    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
-                           f"After-action report — {debrief.scenario_title}")
-    charts = debrief_charts(debrief, include_hidden=include_hidden, width=CHART_WIDTH)
-    for i, (_title, svg) in enumerate(charts):
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{i}"),
-                        svg_to_image(svg))
-    doc.setHtml(render_html(debrief, aar, whatifs, include_hidden=include_hidden,
-                            for_print=True, chart_width=CHART_WIDTH))
-    return doc
-
-
 def export_pdf(path: str | Path, debrief: Debrief, aar: AAR | None = None,
-               whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True) -> Path:
-    """Write the report as an A4 PDF.
+               whatifs: Sequence[WhatIf] = (), *, include_hidden: bool = True,
+               handout: bool = False, paper: str | None = None) -> Path:
+    """Write the report as a PDF to hand out.
+
+    Pages are laid out by :mod:`game.debrief.pdf_layout`: no table row splits
+    across pages, headings stay with what follows, no page is left mostly empty.
 
     Args:
         path: Destination file.
@@ -113,58 +85,34 @@ def export_pdf(path: str | Path, debrief: Debrief, aar: AAR | None = None,
         aar: The instructor's edits.
         whatifs: What-ifs to include.
         include_hidden: Show facilitator-only meters.
+        handout: Only what trainees may see (no facilitator-only meters or notes).
+        paper: ``a4`` or ``letter`` (None: from the locale).
 
     Returns:
         The path written.
 
     Raises:
         OSError: If the file cannot be written.
+        ValueError: For an unknown paper.
     """
     ensure_gui_app()
-    from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+    paper = paper_or_default(paper)
+    if handout:
+        from .handout import handout_view
 
-    out = Path(path)
-    writer = QPdfWriter(str(out))
-    writer.setTitle(f"After-action report — {debrief.scenario_title}")
-    writer.setCreator("Hotline")
-    writer.setResolution(RESOLUTION)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait,
-                                     QMarginsF(14, 12, 14, 12), QPageLayout.Unit.Millimeter))
-    doc = build_document(debrief, aar, whatifs, include_hidden=include_hidden)
-    doc.documentLayout().setPaintDevice(writer)
-    footer_h = RESOLUTION * 0.3  # about 7.6 mm for the footer line
-    page = QSizeF(writer.width(), writer.height() - footer_h)
-    doc.setPageSize(page)
-    pages = doc.pageCount()
-    footer_font = QFont("DejaVu Sans")
-    footer_font.setPointSizeF(7.5)
-    painter = QPainter(writer)
-    if not painter.isActive():
-        raise OSError(f"could not write the PDF {out}")
-    try:
-        footer = f"Hotline after-action report — {debrief.scenario_title}"
-        if debrief.session_id:
-            footer += f" — session {debrief.session_id}"
-        for number in range(pages):
-            if number:
-                writer.newPage()
-            painter.save()
-            painter.translate(0, -number * page.height())
-            clip = QRectF(QPointF(0, number * page.height()), page)
-            doc.drawContents(painter, clip)
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(Qt.GlobalColor.darkGray)
-            line = QRectF(0, writer.height() - footer_h * 0.6, writer.width(), footer_h * 0.6)
-            painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             footer)
-            painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             f"page {number + 1} of {pages}")
-    finally:
-        painter.end()
-    del writer  # flushes and closes the file
-    if not out.is_file() or out.stat().st_size == 0:
-        raise OSError(f"could not write the PDF {out}")
-    return out
+        if aar is not None:
+            apply_aar(debrief, aar)
+        debrief = handout_view(debrief)
+        include_hidden = False
+    charts = debrief_charts(debrief, include_hidden=include_hidden, width=CHART_WIDTH)
+    resources = {f"chart:{i}": svg_to_image(svg) for i, (_title, svg) in enumerate(charts)}
+    html = render_html(debrief, aar, whatifs, include_hidden=include_hidden, for_print=True,
+                       chart_width=CHART_WIDTH)
+    footer = f"Hotline after-action report — {debrief.scenario_title}"
+    if debrief.session_id:
+        footer += f" — session {debrief.session_id}"
+    if handout:
+        footer += " — handout"
+    write_pdf(path, html, title=f"After-action report — {debrief.scenario_title}",
+              footer=footer, paper=paper, css=BASE_CSS + PAGE_CSS, resources=resources)
+    return Path(path)

@@ -17,7 +17,7 @@ from .aar import AAR
 from .model import Debrief
 from .whatif import WhatIf
 
-__all__ = ["EXPORTERS", "Exporter", "export", "exporter_for", "suffix_help"]
+__all__ = ["EXPORTERS", "ExportOptions", "Exporter", "export", "exporter_for", "suffix_help"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Exporter:
         name: What buttons and messages call it ("PDF").
         suffixes: File name endings it writes, the usual one first.
         module: The module holding the writer (imported on first use).
-        function: The writer: ``fn(path, debrief, aar, whatifs) -> Path``.
+        function: The writer: ``fn(path, debrief, aar, whatifs, *, handout, paper) -> Path``.
     """
 
     name: str
@@ -41,10 +41,27 @@ class Exporter:
         return self.suffixes[0]
 
     def write(self, path: str | Path, debrief: Debrief, aar: AAR | None = None,
-              whatifs: Sequence[WhatIf] = ()) -> Path:
+              whatifs: Sequence[WhatIf] = (), options: ExportOptions | None = None) -> Path:
         writer: Any = getattr(importlib.import_module(self.module), self.function)
-        written: Path = writer(Path(path), debrief, aar, whatifs)
+        opts = options or ExportOptions()
+        written: Path = writer(Path(path), debrief, aar, whatifs, handout=opts.handout,
+                               paper=opts.paper)
         return written
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How to export, the same for every format.
+
+    Attributes:
+        handout: For the trainees' hands: facilitator-only meters and notes left
+            out (the describer's rule, :mod:`game.debrief.handout`).
+        paper: ``a4`` or ``letter`` for printed formats; None: from the locale
+            (:func:`game.debrief.paper.default_paper`).
+    """
+
+    handout: bool = False
+    paper: str | None = None
 
 
 #: Every export format, in the order buttons show them.
@@ -76,11 +93,11 @@ def exporter_for(path: str | Path) -> Exporter:
 
 
 def export(path: str | Path, debrief: Debrief, aar: AAR | None = None,
-           whatifs: Sequence[WhatIf] = ()) -> Path:
+           whatifs: Sequence[WhatIf] = (), options: ExportOptions | None = None) -> Path:
     """Write a debrief to a file, the format chosen by the suffix.
 
     Raises:
-        ValueError: On an unknown suffix.
+        ValueError: On an unknown suffix or paper.
         OSError: If the file cannot be written.
     """
-    return exporter_for(path).write(path, debrief, aar, whatifs)
+    return exporter_for(path).write(path, debrief, aar, whatifs, options)

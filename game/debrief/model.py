@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.engine.describe import Describer
 from game.engine.events import (
@@ -48,6 +48,9 @@ from game.scenario.models import Option
 from game.vocabulary import CHANNEL_STATUSES
 
 from .policies import get_policy, play_out, policy_rng
+
+if TYPE_CHECKING:
+    from .lessons import DecisionRoads
 
 #: Words for a channel status, as an instructor reads them (the vocabulary's ``words``).
 STATUS_WORDS: dict[str, str] = {s.id: s.words for s in CHANNEL_STATUSES.values()}
@@ -248,10 +251,29 @@ class DecisionItem:
 
 @dataclass(frozen=True)
 class FacilitatorItem:
-    """A facilitator action or note."""
+    """A facilitator action or note (or a trainee's own pause).
+
+    Attributes:
+        action: The input's type (``adjust``, ``note``, ``pause``…).
+        text: What was done, in words, with the reason given.
+        label: The action's name in words (``Meter``, ``Note``, ``Pause``).
+        by: Who made it: ``facilitator``, ``trainee`` ('' when not recorded).
+    """
 
     action: str
     text: str
+    label: str = ""
+    by: str = ""
+
+    @property
+    def who(self) -> str:
+        """``Trainees`` or ``Facilitator`` (as the describer credits them)."""
+        return "Trainees" if self.by == "trainee" else "Facilitator"
+
+    def line(self) -> str:
+        """``Facilitator · Meter: Standing −5 — why`` (no colon when there is no text)."""
+        head = f"{self.who} · {self.label or self.action.replace('_', ' ')}"
+        return f"{head}: {self.text}" if self.text else head
 
 
 @dataclass(frozen=True)
@@ -403,6 +425,8 @@ class ContactMark:
         if self.real and self.elapsed_hours is not None:
             text = f"{describe_hours(self.elapsed_hours)} after the start"
             return text + (f", {self.channel}" if self.channel else "")
+        if self.real:
+            return "not given by the scenario"
         if self.turn is None:
             return "no contact"
         text = f"turn {self.turn + 1}"
@@ -412,6 +436,24 @@ class ContactMark:
         if self.channel:
             text += f" on the {self.channel}"
         return text
+
+
+@dataclass(frozen=True)
+class ContactLevels:
+    """First contact on one road, at the two levels the debrief compares.
+
+    Attributes:
+        label: ``This session``, ``Expert path``, ``Historical path`` or
+            ``What really happened``.
+        any: The first contact at any level (any channel but the press).
+        senior: The first senior military contact.
+        real: What really happened (from the scenario), not a played road.
+    """
+
+    label: str
+    any: ContactMark
+    senior: ContactMark
+    real: bool = False
 
 
 @dataclass(frozen=True)
@@ -469,6 +511,7 @@ class PathRun:
     steps: tuple[tuple[str, str], ...]
     outcome: str = ""
     historical_ending: str | None = None
+    senior: ContactMark | None = None
 
 
 @dataclass(frozen=True)
@@ -550,6 +593,16 @@ class Debrief:
             whether the file was edited since ("played on version 2 (edited since…)").
         scenario_changes: What changed in the scenario file since the session
             was played, one sentence each (empty when it has not changed).
+        ended_at: When the session ended (journal time, UTC; "" while running).
+        mode: How the session was played (``trainee``, ``facilitator``, ``headless``…).
+        capabilities: Capability id → name, as the scenario lists them (HSEEP).
+        objective_capability: Objective id → the capability id it exercises.
+        roads: For each decision, the trainee's choice and the expert's played on
+            by the expert (:func:`game.debrief.lessons.decision_roads`; set when
+            a recorded session is opened with its scenario).
+        contact_levels: First contact at two levels (any; senior military) for
+            this session, the expert and historical paths and reality: one
+            definition for every road.
     """
 
     scenario_id: str
@@ -589,6 +642,12 @@ class Debrief:
     created_at: str = ""
     played_on: str = ""
     scenario_changes: list[str] = field(default_factory=list)
+    ended_at: str = ""
+    mode: str = ""
+    capabilities: dict[str, str] = field(default_factory=dict)
+    objective_capability: dict[str, str] = field(default_factory=dict)
+    roads: list[DecisionRoads] = field(default_factory=list)
+    contact_levels: list[ContactLevels] = field(default_factory=list)
 
     @property
     def decisions(self) -> list[DecisionItem]:
@@ -603,6 +662,10 @@ class Debrief:
     def escalation(self) -> MeterSeries | None:
         """The escalation meter's series."""
         return self.meter(self.escalation_meter)
+
+    def capability_name(self, objective_id: str) -> str:
+        """The name of the capability an objective exercises ('' when it names none)."""
+        return self.capabilities.get(self.objective_capability.get(objective_id, ""), "")
 
     def to_dict(self) -> dict[str, Any]:
         """The debrief as JSON-able data (see :mod:`game.debrief.export_json`)."""
@@ -660,8 +723,23 @@ def _option(scenario: CompiledScenario | None, node: str, option: str) -> Option
     return None
 
 
+def senior_military(spec: Any) -> bool:
+    """Whether an answer on this channel is senior military contact.
+
+    A military-level channel that needs the counterpart's leadership to allow
+    military contact (the defense chiefs, the Chairman, theater commanders):
+    the scenario's ``authority`` where it says (tactical radio and working
+    staff do not count), else every military-level channel.
+    """
+    if getattr(spec, "level", None) != "military":
+        return False
+    return getattr(spec, "authority_level", "military") == "military"
+
+
 def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
-                   label: str) -> ContactMark:
+                   label: str, *, senior: bool = False) -> ContactMark:
+    """First contact on a road: the first answered call on any channel but the press
+    (``senior``: on a senior military channel, :func:`senior_military`)."""
     start_clock: str | None = None
     for event in events:
         if start_clock is None and isinstance(event, NodeEntered):
@@ -671,8 +749,8 @@ def _first_contact(events: Iterable[Event], scenario: CompiledScenario | None,
         spec = scenario.channels.get(event.channel) if scenario is not None else None
         if spec is not None and spec.level == "public":
             continue
-        if spec is not None and spec.contact_weight < 0.5:
-            continue  # a démarche received is not real contact (see the channel's substance)
+        if senior and not senior_military(spec):
+            continue
         name = spec.label if spec is not None else event.channel
         return ContactMark(label, event.turn, event.clock,
                            hours_between(start_clock, event.clock), name)
@@ -709,6 +787,7 @@ def run_path(scenario: CompiledScenario, seed: int, policy: str, name: str,
         score=outcome.score if outcome else 0.0,
         peak_escalation=session.peaks.get(esc, 0.0),
         contact=_first_contact(session.events, scenario, name),
+        senior=_first_contact(session.events, scenario, name, senior=True),
         steps=tuple(session.path),
         outcome=historical.outcome if historical is not None and name.startswith("Hist") else "",
         historical_ending=(historical.ending if historical is not None
@@ -777,7 +856,41 @@ def build_debrief(
         debrief.references.append(real)
     if record is not None:
         _check_record(debrief, record)
+    _desk(debrief, scenario, record)
+    _contact_levels(debrief, events, scenario)
     return debrief
+
+
+def _contact_levels(debrief: Debrief, events: Sequence[Event],
+                    scenario: CompiledScenario | None) -> None:
+    """First contact at both levels on every road, with one definition (``_first_contact``)."""
+    if not debrief.replayed:
+        return
+    levels = [ContactLevels("This session", _first_contact(events, scenario, "This session"),
+                            _first_contact(events, scenario, "This session", senior=True))]
+    for run in (debrief.expert_run, debrief.historical_run):
+        if run is not None:
+            levels.append(ContactLevels(run.name, run.contact,
+                                        run.senior or ContactMark(run.name, None)))
+    model = scenario.model if scenario is not None else None
+    real_any = _real_contact(model, debrief)
+    real_senior = _real_contact(model, debrief, "first_military_contact")
+    if real_any is not None or real_senior is not None:
+        nothing = ContactMark("What really happened", None, real=True)
+        levels.append(ContactLevels("What really happened", real_any or nothing,
+                                    real_senior or nothing, real=True))
+    debrief.contact_levels = levels
+
+
+def _desk(debrief: Debrief, scenario: CompiledScenario | None, record: Any) -> None:
+    """What the instructor's desk reads: the session's end and mode, the capabilities."""
+    debrief.ended_at = str(getattr(record, "ended_at", "") or "")
+    debrief.mode = str(getattr(record, "mode", "") or "")
+    if scenario is not None:
+        model = scenario.model
+        debrief.capabilities = {c.id: c.name for c in model.capabilities}
+        debrief.objective_capability = {o.id: o.capability for o in model.objectives
+                                        if o.capability}
 
 
 def _header(scenario: CompiledScenario | None, events: Sequence[Event],
@@ -1007,7 +1120,10 @@ class _Timeline:
         turn.outcomes.append(e.text)
 
     def _facilitator(self, turn: Turn, e: FacilitatorAction) -> None:
-        turn.facilitator.append(FacilitatorItem(e.action, self.words.action(e)))
+        turn.facilitator.append(FacilitatorItem(e.action, self.words.action(e),
+                                                self.words.action_label(e.action),
+                                                "trainee" if e.get("by") == "trainee"
+                                                else "facilitator"))
 
     def finish(self) -> None:
         """Order the turns and draw the meter and channel series."""
@@ -1109,15 +1225,17 @@ def _reference_runs(debrief: Debrief, scenario: CompiledScenario) -> None:
         debrief.references.append(dataclasses.replace(debrief.historical_run.contact))
 
 
-def _real_contact(model: Any, debrief: Debrief) -> ContactMark | None:
-    """When the real actors first spoke, if the scenario says (``historical.first_contact``).
+def _real_contact(model: Any, debrief: Debrief,
+                  field_name: str = "first_contact") -> ContactMark | None:
+    """When the real actors first spoke, if the scenario says (``historical.first_contact``;
+    ``first_military_contact`` for the first senior military contact).
 
     The field is optional and read defensively: ``after_hours`` (scenario hours
     from the first node's time) and, optionally, ``channel`` (words). It is
     placed on the session's turns at the first turn whose clock reaches it.
     """
     historical = getattr(model, "historical", None) if model is not None else None
-    mark = getattr(historical, "first_contact", None)
+    mark = getattr(historical, field_name, None)
     hours = getattr(mark, "after_hours", None)
     if mark is None or not isinstance(hours, (int, float)):
         return None
@@ -1308,11 +1426,15 @@ def recorded_debrief(record: Any, inputs: Sequence[Mapping[str, Any]],
             action = FacilitatorAction(seq=i, turn=index, clock="", action=str(kind),
                                        details=tuple((k, v) for k, v in data.items()
                                                      if k != "type"))
-            pending.append(FacilitatorItem(str(kind), _DEBRIEF_WORDS.action(action)))
+            pending.append(FacilitatorItem(str(kind), _DEBRIEF_WORDS.action(action),
+                                           _DEBRIEF_WORDS.action_label(str(kind)),
+                                           "trainee" if data.get("by") == "trainee"
+                                           else "facilitator"))
     if pending or pending_injects:
         debrief.turns.append(Turn(index=index, clock="", node="", title="After the last decision",
                                   injects=pending_injects, facilitator=pending))
     debrief.ending = record.ending_id
     debrief.ending_title = record.ending_title
     debrief.score = record.score
+    _desk(debrief, None, record)
     return debrief

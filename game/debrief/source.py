@@ -29,6 +29,7 @@ from game.sessions import (
     scenario_changes,
 )
 
+from .lessons import decision_roads
 from .model import Debrief, OptionSeen, build_debrief, recorded_debrief
 
 #: Kept for callers that load a scenario file for a debrief.
@@ -114,6 +115,7 @@ def open_debrief(journal: Journal, session_id: str, scenario: CompiledScenario |
     debrief = build_debrief(opened.scenario, opened.session.events, inputs, record, seen=seen,
                             recorded_at=[r.recorded_at for r in opened.input_records],
                             references=references)
+    debrief.roads = decision_roads(opened.scenario, debrief.seed, inputs, debrief.roles)
     version = opened.version
     debrief.played_on = version.describe()
     if version.edited:

@@ -42,11 +42,11 @@ from game.analysis.kernel import (
     RandomPolicy,
     kernel_for,
 )
+from game.engine.describe import AUTHORITY_LABELS
 from game.engine.session import EngineError, Session
 from game.scenario.compile import CompiledScenario
 from game.scenario.models import MAX_TURNS as SESSION_MAX_TURNS
 
-from .model import LEVEL_WORDS
 from .policies import MAX_TURNS, Policy, get_policy, play_out, policy_rng
 
 Progress = Callable[[int, int], None]
@@ -131,7 +131,12 @@ class Distribution:
 
 @dataclass
 class Branch:
-    """One alternative at the fork and where it leads."""
+    """One alternative at the fork and where it leads.
+
+    ``dice`` (see :mod:`game.debrief.luck`) is the expert playing on from this
+    alternative over other rolls of the world's dice: what the choice is worth
+    apart from this session's luck.
+    """
 
     option: str
     label: str
@@ -141,6 +146,7 @@ class Branch:
     expert: Road | None = None
     random: Distribution | None = None
     roads: list[Road] = field(default_factory=list)
+    dice: Distribution | None = None
 
 
 @dataclass
@@ -158,6 +164,7 @@ class WhatIf:
         branches: Each alternative.
         ending_titles: Ending id → title (for display).
         cancelled: True if stopped early (the branches hold what was done).
+        dice_n: Other rolls of the dice behind each branch's ``dice`` (0: none).
     """
 
     decision: int
@@ -170,6 +177,7 @@ class WhatIf:
     branches: list[Branch]
     ending_titles: dict[str, str]
     cancelled: bool = False
+    dice_n: int = 0
 
     def branch(self, option: str) -> Branch:
         """The branch of one option."""
@@ -482,23 +490,26 @@ def _shares(counts: Counter[str], total: int) -> tuple[tuple[str, float], ...]:
     return tuple((key, round(n / total, 4)) for key, n in sorted(counts.items()))
 
 
-def who_could_pick_up(branch: Branch) -> str:
+def who_could_pick_up(branch: Branch, *, why: bool = True) -> str:
     """The counterpart's leadership at the end of an alternative's roads, in words.
 
     ``Expert road: military withheld — <why>. Random games: military withheld in
     82%; price 'sanctions' paid in 4%; repeated requests read as pressure in 31%.``
-    Empty when nothing was withheld, paid or pressed on any road.
+    Without ``why`` the leadership's reasons are left out (a table cell; the
+    full text goes in its tooltip). Empty when nothing was withheld, paid or
+    pressed on any road.
     """
     parts: list[str] = []
     e, r = branch.expert, branch.random
     if e is not None and e.withheld:
-        said = "; ".join(f"{LEVEL_WORDS.get(level, level).lower()} withheld — "
-                         f"{why.rstrip().rstrip('.')}" for level, why in e.withheld)
+        said = "; ".join(f"{AUTHORITY_LABELS.get(level, level)} withheld"
+                         + (f" — {reason.rstrip().rstrip('.')}" if why else "")
+                         for level, reason in e.withheld)
         parts.append(f"Expert road: {said}")
     elif e is not None and (branch.random is None or branch.random.withheld):
         parts.append("Expert road: every level authorised at the end")
     if r is not None:
-        shares = [f"{LEVEL_WORDS.get(level, level).lower()} withheld in {100 * share:.0f}%"
+        shares = [f"{AUTHORITY_LABELS.get(level, level)} withheld in {100 * share:.0f}%"
                   for level, share in r.withheld]
         shares += [f"price '{price}' paid in {100 * share:.0f}%" for price, share in r.paid]
         if r.pressed:

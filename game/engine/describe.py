@@ -97,6 +97,7 @@ PRICE_STATUS_WORDS: dict[str, str] = {
 ACTION_LABELS: dict[str, str] = {
     "inject": "Inject", "adjust": "Meter", "set_flag": "Flag", "jump": "Jump",
     "force_answer": "Counterpart", "note": "Note", "pause": "Pause", "resume": "Resume",
+    "pause-trainee": "Trainees paused", "resume-trainee": "Trainees resumed",
 }
 
 
@@ -345,10 +346,13 @@ class Describer:
             result = self.status_label(str(event.get("result"))).lower()
             return f"{self.channel_label(str(event.get('channel')))}: {result}{tail}"
         if action in ("pause", "resume"):
+            who = {"trainee": " by the trainees",
+                   "facilitator": " by the facilitator"}.get(str(event.get("by")), "")
             return "scenario clock and decision timer " + (
-                "stopped" if action == "pause" else "running again")
-        extras = ", ".join(f"{k}: {v}" for k, v in event.details
-                           if k != "reason" and v not in (None, ""))
+                "stopped" if action == "pause" else "running again") + who
+        # No raw keys: "time_limit: 90" reads "time limit: 90"; who made it is the heading's.
+        extras = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in event.details
+                           if k not in ("reason", "by") and v not in (None, ""))
         return ", ".join(p for p in (extras, reason) if p)
 
     @staticmethod
@@ -503,8 +507,14 @@ class Describer:
     def _line_outcome(self, e: OutcomeDrawn) -> Line:
         return Line("Outcome", e.text)
 
+    @staticmethod
+    def actor(event: FacilitatorAction) -> str:
+        """Who made a facilitator-kind input: ``Trainees`` for the trainees' own pause."""
+        return "Trainees" if event.get("by") == "trainee" else "Facilitator"
+
     def _line_facilitator(self, e: FacilitatorAction) -> Line:
-        return Line(f"Facilitator · {self.action_label(e.action)}", self.action(e))
+        # A pause or resume is credited to whoever made it: the trainees' own is theirs.
+        return Line(f"{self.actor(e)} · {self.action_label(e.action)}", self.action(e))
 
     def _line_ending(self, e: EndingReached) -> Line:
         return Line("Ending", f"{e.title} ({e.tone})", e.text)

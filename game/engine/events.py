@@ -389,7 +389,8 @@ class FacilitatorAction(Event):
 
     ``details`` are the facilitator's input as recorded (minus its type), in
     order: ``reason``, ``text``, ``meter``/``delta``, ``flag``/``value``,
-    ``node``, ``channel``/``result``, ``time_limit``/``every``…
+    ``node``, ``channel``/``result``, ``time_limit``/``every``; a pause or
+    resume has ``by`` (``trainee`` or ``facilitator``: who made it)…
     """
 
     type: ClassVar[str] = "facilitator"

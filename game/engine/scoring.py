@@ -25,6 +25,12 @@ from game.scenario.expr import ExprError, Reader, compile_condition, parse_expre
 from game.scenario.names import NEVER
 from game.scenario.syntax import Compare, Expr, Logic, Not, Num, Ref
 
+
+def format_score(value: float) -> str:
+    """A score as every screen and report shows it: one decimal (``98.5``, ``71.0``)."""
+    return f"{value:.1f}"
+
+
 RATING_LABELS = {
     "P": "Performed without challenges",
     "S": "Performed with some challenges",

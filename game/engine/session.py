@@ -158,6 +158,9 @@ class Snapshot:
     values: dict[str, Any]
 
 
+#: Who may pause or resume a session (the ``by`` of a pause or resume input).
+PAUSERS = ("trainee", "facilitator")
+
 # Every attribute that _reset() initialises and play changes.
 _STATE = (
     "seed", "meters", "peaks", "flags", "channels", "contact", "visited", "recent", "turn",
@@ -379,6 +382,16 @@ class Session:
     def ended(self) -> bool:
         return self.outcome is not None
 
+    @property
+    def paused_by(self) -> str | None:
+        """Who made the pause in force: ``trainee``, ``facilitator`` or None (not paused,
+        or a pause journaled before pauses said who made them)."""
+        if self.phase != Phase.PAUSED:
+            return None
+        last = next((d for d in reversed(self.inputs) if d.get("type") == "pause"), None)
+        by = last.get("by") if last is not None else None
+        return by if by in PAUSERS else None
+
     def proceed(self) -> bool:
         """Leave the briefing or the consequences for the decision (not an input).
 
@@ -565,7 +578,15 @@ class Session:
                 raise EngineError(f"unknown channel '{data.get('channel')}'")
             if data.get("result") not in ("answered", "declined", "unanswered"):
                 raise EngineError("result must be answered, declined or unanswered")
-        elif kind in ("inject", "note", "pause", "resume"):
+        elif kind in ("pause", "resume"):
+            by = data.get("by")
+            if by is not None and by not in PAUSERS:
+                raise EngineError(f"a pause is made by {' or '.join(PAUSERS)}, not '{by}'")
+            # Only the facilitator lifts the facilitator's pause.
+            if kind == "resume" and by == "trainee" and self.paused_by == "facilitator":
+                raise EngineError("the facilitator paused the session; only the facilitator "
+                                  "can resume it")
+        elif kind in ("inject", "note"):
             pass
         else:
             raise EngineError(f"unknown input type '{kind}'")

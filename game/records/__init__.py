@@ -14,6 +14,7 @@ from game.records.errors import (
     JournalError,
     ReadOnlyStoreError,
     SessionEndedError,
+    SessionMovedOnError,
     SessionNotFoundError,
     StoreError,
     StoreLockedError,
@@ -21,8 +22,10 @@ from game.records.errors import (
     is_user_problem,
 )
 from game.records.journal import (
+    ARCHIVE_KEY,
     BUSY_TIMEOUT_S,
     STATUSES,
+    AdminEvent,
     InputRecord,
     Journal,
     RowProblem,
@@ -43,12 +46,14 @@ from game.records.stores import (
 )
 
 __all__ = [
+    "ARCHIVE_KEY",
     "BUSY_TIMEOUT_S",
     "HOTLINE_APPLICATION_ID",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STATUSES",
     "STORE_ENV",
+    "AdminEvent",
     "AlreadyDecidedError",
     "AmbiguousSessionError",
     "BadRecordError",
@@ -61,6 +66,7 @@ __all__ = [
     "RowProblem",
     "SessionEndedError",
     "SessionListing",
+    "SessionMovedOnError",
     "SessionNotFoundError",
     "SessionRecord",
     "StoreError",

@@ -59,6 +59,7 @@ class Backend(Protocol):
         lock_row: Suffix of a ``SELECT`` that locks the selected session row
             for the rest of a write (``" FOR UPDATE"``), or ``""`` where the
             write transaction already excludes other writers.
+        epoch_sql: An SQL expression for the database's clock (epoch seconds).
     """
 
     location: StoreLocation
@@ -74,6 +75,14 @@ class Backend(Protocol):
     @property
     def lock_row(self) -> str:
         """Suffix of a ``SELECT`` that locks the session row for the rest of a write."""
+        ...
+
+    @property
+    def epoch_sql(self) -> str:
+        """An SQL expression for the database's clock, in seconds since the epoch.
+
+        Seats on several machines time decisions by the one clock they share.
+        """
         ...
 
     def read(self) -> AbstractContextManager[Tx]:
@@ -97,10 +106,14 @@ class Backend(Protocol):
         """Start listening for other writers' commits (before the caller's last read)."""
         ...
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> bool:
         """Block until ``session_id`` may have an input after ``after_seq``, or timeout.
 
         May return early (spuriously); the caller re-reads the inputs.
+        ``after_seq=-1`` wakes on anything about the session (votes, clocks).
+
+        Returns:
+            True when woken by another writer's commit, False on timeout.
         """
         ...
 

@@ -24,6 +24,7 @@ __all__ = [
     "JournalError",
     "ReadOnlyStoreError",
     "SessionEndedError",
+    "SessionMovedOnError",
     "SessionNotFoundError",
     "StoreError",
     "StoreLockedError",
@@ -134,12 +135,40 @@ class AlreadyDecidedError(JournalError):
         self.data = data
 
 
+class SessionMovedOnError(JournalError):
+    """The session has inputs the writer had not seen; nothing was recorded.
+
+    A seat (or console) says which inputs it has applied
+    (``append_input(..., after=n)``); if another seat recorded one meanwhile,
+    the new input might not apply after it, so the journal refuses it. The
+    writer catches up and decides again.
+
+    Attributes:
+        session_id: The session.
+        seen: The last sequence number the writer had seen.
+        latest: The last sequence number in the journal.
+    """
+
+    def __init__(self, session_id: str, seen: int, latest: int) -> None:
+        """Create the error."""
+        news = latest - seen
+        super().__init__(
+            f"session {session_id} moved on while you decided ({news} newer input(s) "
+            "recorded by another seat or the facilitator); nothing was recorded. Look at the "
+            "situation again and decide anew."
+        )
+        self.session_id = session_id
+        self.seen = seen
+        self.latest = latest
+
+
 _USER_PROBLEMS: tuple[type[JournalError], ...] = (
     StoreError,
     SessionNotFoundError,
     AmbiguousSessionError,
     SessionEndedError,
     AlreadyDecidedError,
+    SessionMovedOnError,
 )
 
 

@@ -35,7 +35,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +54,7 @@ from .errors import (
     JournalError,
     ReadOnlyStoreError,
     SessionEndedError,
+    SessionMovedOnError,
     SessionNotFoundError,
     StoreError,
     StoreLockedError,
@@ -69,6 +70,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "STATUSES",
     "STORE_ENV",
+    "ARCHIVE_KEY",
+    "AdminEvent",
     "AlreadyDecidedError",
     "AmbiguousSessionError",
     "BadRecordError",
@@ -203,6 +206,37 @@ class SessionListing:
 
     records: list[SessionRecord]
     problems: list[RowProblem] = field(default_factory=list)
+
+
+#: The ``meta`` key that marks a session archived (see :meth:`Journal.archive_session`).
+ARCHIVE_KEY: Final = "archived"
+
+
+@dataclass(frozen=True)
+class AdminEvent:
+    """One entry of the store's admin log (what was done to a session, by whom).
+
+    Attributes:
+        id: Its number in the log (increasing).
+        at: UTC ISO-8601 time.
+        action: ``delete``, ``archive``, ``unarchive`` or ``restore``.
+        session_id: The session concerned.
+        actor: Who did it (as they named themselves; may be empty).
+        details: ``reason``; for a deletion, the session's header (``session``,
+            the stored row) and its ``inputs``, so it can be restored.
+    """
+
+    id: int
+    at: str
+    action: str
+    session_id: str | None
+    actor: str
+    details: dict[str, Any]
+
+    @property
+    def reason(self) -> str:
+        """Why, as given."""
+        return str(self.details.get("reason") or "")
 
 
 # --------------------------------------------------------------------------
@@ -381,6 +415,22 @@ def _session_from_row(row: Row) -> SessionRecord:
             "other than Hotline; `hotline store check` lists every such row",
             session_id=sid,
         ) from None
+
+
+def _row_copy(row: Row | None) -> list[Any]:
+    """A session row as JSON-able values (kept whole in a deletion event)."""
+    return [] if row is None else [v if isinstance(v, (str, int, float)) or v is None else str(v)
+                                   for v in row]
+
+
+def _input_copy(row: Row) -> dict[str, Any]:
+    """An input row as kept in a deletion event (its data parsed when it can be)."""
+    seq, text, at, decision = row if len(row) == 4 else (*row, None)
+    try:
+        data: Any = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        data = {"unreadable": str(text)}
+    return {"seq": int(seq), "data": data, "recorded_at": str(at), "decision": decision}
 
 
 def _input_from_row(sid: str, row: Row) -> InputRecord:
@@ -931,18 +981,170 @@ class Journal:
             )
         return meta
 
-    def delete_session(self, session_id: str) -> None:
-        """Delete a session and all its inputs.
+    def delete_session(self, session_id: str, *, actor: str = "", reason: str = "") -> AdminEvent:
+        """Delete a session and all its inputs, keeping a copy in the admin log.
+
+        The deletion is an admin event written in the same transaction: its
+        details hold the session's header and every input, so a deletion is
+        never lost silently (:meth:`restore_session` brings the session back).
 
         Args:
             session_id: A session id or a unique prefix of one.
+            actor: Who deleted it (a name, for the log).
+            reason: Why (for the log).
+
+        Returns:
+            The admin event that records the deletion.
 
         Raises:
-            JournalError: If the session is unknown or ambiguous.
+            JournalError: If the session is unknown or ambiguous, or the store
+                is read-only.
         """
+        _check_text("actor", actor)
+        _check_text("reason", reason)
         with self._write() as tx:
             sid = self._resolve(tx, session_id)
+            row = tx.one(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (sid,))
+            inputs = tx.all(
+                f"SELECT seq, data, recorded_at, {self._decision_column} FROM inputs "
+                "WHERE session_id = ? ORDER BY seq",
+                (sid,),
+            )
+            details: dict[str, Any] = {"reason": reason, "session": _row_copy(row),
+                                       "inputs": [_input_copy(r) for r in inputs]}
+            event = self._admin_event(tx, "delete", sid, actor, details)
             tx.run("DELETE FROM sessions WHERE id = ?", (sid,))
+        return event
+
+    def archive_session(self, session_id: str, archived: bool = True, *, actor: str = "",
+                        reason: str = "") -> AdminEvent | None:
+        """Archive a session (hidden from everyday lists, kept whole) or bring it back.
+
+        The mark is the session's ``meta[ARCHIVE_KEY]`` (``{"at", "by", "reason"}``);
+        each change is an admin event, written in the same transaction.
+
+        Args:
+            session_id: A session id or a unique prefix of one.
+            archived: True to archive, False to unarchive.
+            actor: Who did it (for the log).
+            reason: Why (for the log).
+
+        Returns:
+            The admin event, or None when the session already was in that state.
+
+        Raises:
+            JournalError: If the session is unknown or the store is read-only.
+        """
+        _check_text("actor", actor)
+        _check_text("reason", reason)
+        with self._write() as tx:
+            sid = self._resolve(tx, session_id)
+            self._status_for_write(tx, sid)
+            (text,) = tx.one("SELECT meta FROM sessions WHERE id = ?", (sid,)) or ("{}",)
+            try:
+                meta: dict[str, Any] = _json(text, "its meta", dict)
+            except _Bad as exc:
+                raise BadRecordError(
+                    f"session {sid} cannot be changed: {exc}", session_id=sid
+                ) from None
+            if (ARCHIVE_KEY in meta) == archived:
+                return None
+            now = _iso(_now())
+            if archived:
+                meta[ARCHIVE_KEY] = {"at": now, "by": actor, "reason": reason}
+            else:
+                meta.pop(ARCHIVE_KEY, None)
+            tx.run("UPDATE sessions SET meta = ?, updated_at = ? WHERE id = ?",
+                   (canonical_json(meta), now, sid))
+            return self._admin_event(tx, "archive" if archived else "unarchive", sid, actor,
+                                     {"reason": reason})
+
+    def restore_session(self, session_id: str, *, actor: str = "") -> SessionRecord:
+        """Bring back a deleted session from the copy its deletion event keeps.
+
+        Args:
+            session_id: The deleted session's full id (or a unique prefix of
+                the ids deleted).
+            actor: Who restored it (for the log).
+
+        Returns:
+            The restored session's record.
+
+        Raises:
+            SessionNotFoundError: If no deletion of such a session is logged.
+            JournalError: If the id is in use again, or the copy cannot be read.
+        """
+        key = session_id.strip()
+        deleted = [e for e in self.admin_events(action="delete")
+                   if e.session_id and e.session_id.startswith(key)]
+        ids = sorted({e.session_id for e in deleted if e.session_id})
+        if not ids:
+            raise SessionNotFoundError(
+                f"no deleted session matches {key!r}; `hotline sessions --deleted` lists them")
+        if len(ids) > 1:
+            raise AmbiguousSessionError(f"{key!r} matches several deleted sessions "
+                                        f"({', '.join(ids[:10])}); type more of the id", ids)
+        event = [e for e in deleted if e.session_id == ids[0]][-1]
+        try:
+            record = _session_from_row(tuple(event.details["session"]))
+            inputs = [InputRecord(int(i["seq"]), dict(i["data"]), str(i["recorded_at"]),
+                                  i.get("decision")) for i in event.details["inputs"]]
+        except (KeyError, TypeError, ValueError, BadRecordError) as exc:
+            raise BadRecordError(f"the copy of deleted session {ids[0]} cannot be read "
+                                 f"({exc})", session_id=ids[0]) from None
+        self.import_session(record, inputs)
+        with self._write() as tx:
+            self._admin_event(tx, "restore", record.id, actor, {"deleted": event.id})
+        return self.session(record.id)
+
+    def _admin_event(self, tx: Tx, action: str, session_id: str | None, actor: str,
+                     details: dict[str, Any]) -> AdminEvent:
+        at = _iso(_now())
+        tx.run("INSERT INTO admin_events (at, action, session_id, actor, details) "
+               "VALUES (?, ?, ?, ?, ?)",
+               (at, action, session_id, actor, canonical_json(details)))
+        row = tx.one("SELECT MAX(id) FROM admin_events")
+        return AdminEvent(int(row[0]) if row else 0, at, action, session_id, actor, details)
+
+    def import_admin_event(self, event: AdminEvent) -> None:
+        """Append an event copied from another store's log (its time and actor kept)."""
+        _check_text("actor", event.actor)
+        with self._write() as tx:
+            tx.run("INSERT INTO admin_events (at, action, session_id, actor, details) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   (event.at, event.action, event.session_id, event.actor,
+                    canonical_json(event.details)))
+
+    def admin_events(self, session_id: str | None = None,
+                     action: str | None = None) -> list[AdminEvent]:
+        """The admin log, oldest first (empty for a store from before it existed).
+
+        Args:
+            session_id: Only events about this session (full id).
+            action: Only this action (``delete``, ``archive``, ``unarchive``, ``restore``).
+        """
+        if self.backend.schema_version < 4:
+            return []
+        where, params = [], []
+        if session_id is not None:
+            where.append("session_id = ?")
+            params.append(session_id)
+        if action is not None:
+            where.append("action = ?")
+            params.append(action)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        with self._read() as tx:
+            rows = tx.all("SELECT id, at, action, session_id, actor, details FROM admin_events"
+                          f"{clause} ORDER BY id", params)
+        events = []
+        for event_id, at, action_, sid, actor, text in rows:
+            try:
+                details = _json(text, "its details", dict)
+            except _Bad:
+                details = {}
+            events.append(AdminEvent(int(event_id), str(at), str(action_),
+                                     None if sid is None else str(sid), str(actor), details))
+        return events
 
     def import_session(self, record: SessionRecord, inputs: list[InputRecord]) -> None:
         """Copy a session from another store, keeping its id, times and input numbers.
@@ -1001,7 +1203,13 @@ class Journal:
     # -- inputs -----------------------------------------------------------
 
     def append_input(
-        self, session_id: str, data: dict[str, Any], *, decision: str | None = None
+        self,
+        session_id: str,
+        data: dict[str, Any],
+        *,
+        decision: str | None = None,
+        after: int | None = None,
+        then: Callable[[Tx, str], None] | None = None,
     ) -> int:
         """Append one input to an active session; committed before returning.
 
@@ -1018,6 +1226,15 @@ class Journal:
                 ``"turn-3/node-7"``). The database keeps one input per key and
                 session: when two seats confirm the same decision, the second
                 gets :class:`AlreadyDecidedError` saying who decided.
+            after: The last sequence number the caller has applied. When
+                given, the input is recorded only if it comes right after
+                that one; if another writer recorded an input meanwhile,
+                :class:`SessionMovedOnError` says so (seats and consoles on
+                other machines pass it, so no input is journaled on a state
+                its writer had not seen).
+            then: More statements to run in the same transaction, given the
+                transaction and the full session id (the seating module
+                pauses the decision clocks with a pause input this way).
 
         Returns:
             The input's 1-based sequence number in the session.
@@ -1026,6 +1243,7 @@ class Journal:
             SessionNotFoundError: If the session is unknown.
             SessionEndedError: If the session has ended.
             AlreadyDecidedError: If ``decision`` was already recorded.
+            SessionMovedOnError: If ``after`` is not the last input recorded.
             JournalError: If ``data`` is not a JSON-able dict, or on storage
                 failure.
         """
@@ -1041,16 +1259,20 @@ class Journal:
             with self._write() as tx:
                 sid = self._resolve(tx, session_id)
                 (status, *_rest) = self._status_for_write(tx, sid)
+                if decision is not None:
+                    # First: a seat that lost the race for the last decision hears who
+                    # won it, not only that the session has ended.
+                    self._refuse_decided(tx, sid, decision)
                 if status != "active":
                     raise SessionEndedError(
                         f"session {sid} has ended; no more inputs can be recorded "
                         "(start a new session or fork this one)"
                     )
-                if decision is not None:
-                    self._refuse_decided(tx, sid, decision)
                 (seq,) = tx.one(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs WHERE session_id = ?", (sid,)
                 ) or (1,)
+                if after is not None and int(seq) - 1 != after:
+                    raise SessionMovedOnError(sid, after, int(seq) - 1)
                 now = _iso(_now())
                 if decision is None:
                     tx.run(
@@ -1065,6 +1287,8 @@ class Journal:
                         (sid, seq, text, now, decision),
                     )
                 tx.run("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, sid))
+                if then is not None:
+                    then(tx, sid)
         except DuplicateKeyError:
             if decision is None:
                 raise
@@ -1141,6 +1365,41 @@ class Journal:
                 return records
             self.backend.wait_for_inputs(sid, after_seq, remaining)
 
+    def prepare_wait(self) -> None:
+        """Start listening for other writers' commits; call it before reading what to wait on.
+
+        A seat calls this, reads the session (inputs, votes, clock), and only
+        then :meth:`wait_for_activity`, so a commit between the read and the
+        wait still wakes it.
+        """
+        with self._lock:
+            self.backend.prepare_wait()
+
+    def wait_for_activity(self, session_id: str, timeout: float) -> bool:
+        """Sleep until another writer may have changed session ``session_id``, or timeout.
+
+        Anything a seat must see wakes it: an input, a vote, a decision clock
+        changed. On PostgreSQL this is the triggers' ``NOTIFY`` (no polling); on
+        SQLite a change counter read every 50 ms. It may return early; the
+        caller reads the session again either way. Call :meth:`prepare_wait`
+        before that read.
+
+        Args:
+            session_id: The full session id.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            True when another writer's commit woke it, False when time ran out.
+        """
+        # -1: any notification about the session wakes us, whatever its payload.
+        return self.backend.wait_for_inputs(session_id, -1, max(0.0, timeout))
+
+    def server_time(self) -> float:
+        """The database's clock in seconds since the epoch (seats share it)."""
+        with self._read() as tx:
+            row = tx.one(f"SELECT {self.backend.epoch_sql}")
+        return float(row[0]) if row is not None else time.time()
+
     def inputs(self, session_id: str) -> list[dict[str, Any]]:
         """Return a session's inputs in order.
 
@@ -1178,6 +1437,27 @@ class Journal:
                 (sid, after),
             )
         return [_input_from_row(sid, row) for row in rows]
+
+    def inputs_of(self, session_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The inputs of many sessions at once (full ids), in order; a class view's read.
+
+        Sessions that do not exist are missing from the result.
+
+        Raises:
+            BadRecordError: If a stored input is not a JSON object.
+        """
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._read() as tx:
+            for start in range(0, len(session_ids), 500):
+                chunk = session_ids[start:start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = tx.all(
+                    f"SELECT session_id, seq, data, recorded_at FROM inputs "
+                    f"WHERE session_id IN ({marks}) ORDER BY session_id, seq", chunk)
+                for sid, seq, text, at in rows:
+                    out.setdefault(str(sid), []).append(
+                        _input_from_row(str(sid), (seq, text, at)).data)
+        return out
 
     # -- scenario snapshots -------------------------------------------------
 

@@ -73,6 +73,9 @@ class PostgresBackend:
 
     newest_first: Final[str] = "s.created_at DESC, s.created_order DESC"
     lock_row: Final[str] = " FOR UPDATE"
+    # clock_timestamp(), not now(): the time of the statement, not of the
+    # transaction's start.
+    epoch_sql: Final[str] = "EXTRACT(EPOCH FROM clock_timestamp())::float8"
 
     def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
         """Connect, identify the store and migrate it (unless ``read_only``).
@@ -346,11 +349,15 @@ class PostgresBackend:
         """LISTEN on the notification channel (a second connection, kept open)."""
         self.listen()
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> bool:
         """Wait for the insert trigger's NOTIFY about ``session_id`` (or timeout).
 
         Call :meth:`prepare_wait` before the last read, so that no
         notification can fall between that read and this wait.
+
+        Returns:
+            True if a notification came (False: time ran out, or the
+            connection was lost and the caller should look again).
         """
         pg = self._pg
         listener = self.listen()
@@ -360,11 +367,12 @@ class PostgresBackend:
                 for note in listener.notifies(timeout=remaining, stop_after=1):
                     sid, _, seq = note.payload.partition(" ")
                     if sid == session_id and (not seq.isdigit() or int(seq) > after_seq):
-                        return
+                        return True
         except pg.Error:
             with suppress(Exception):
                 listener.close()
             self._listener = None  # reconnect (and LISTEN again) on the next wait
+        return False
 
     def listen(self) -> psycopg.Connection[Any]:
         """The LISTENing connection (opened on first use)."""

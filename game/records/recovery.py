@@ -312,7 +312,22 @@ def recover_store(
                 if progress is not None:
                     progress(copy)
             _copy_snapshots(src, dst, report)
+            _copy_admin_log(src, dst, report)
     return report
+
+
+def _copy_admin_log(src: Journal, dst: Journal, report: StoreReport) -> None:
+    """Copy the admin log (deleted sessions live on only there), times and actors kept."""
+    try:
+        events = src.admin_events()
+    except JournalError as exc:
+        report.unlisted.append(f"the admin log cannot be read ({_error_text(exc)})")
+        return
+    for event in events:
+        try:
+            dst.import_admin_event(event)
+        except JournalError as exc:
+            report.unlisted.append(f"admin event {event.id}: {_error_text(exc)}")
 
 
 def _copy_snapshots(src: Journal, dst: Journal, report: StoreReport) -> None:

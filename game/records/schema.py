@@ -261,6 +261,177 @@ _PG_SNAPSHOTS_V3: Final = (
     """,
 )
 
+# The store's own log: what an administrator did to sessions (archived one,
+# deleted one). A deletion keeps the whole session (header and inputs) in the
+# event's details, so nothing is ever lost silently. Append-only like the inputs
+# (so plain INTEGER PRIMARY KEY ids only grow); a short log needs no index.
+_SQLITE_ADMIN_V4: Final = (
+    """
+    CREATE TABLE admin_events (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        session_id TEXT,
+        actor      TEXT NOT NULL DEFAULT '',
+        details    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+    )
+    """,
+    """
+    CREATE TRIGGER admin_events_no_update BEFORE UPDATE ON admin_events
+    BEGIN
+        SELECT RAISE(ABORT, 'admin events are append-only');
+    END
+    """,
+    """
+    CREATE TRIGGER admin_events_no_delete BEFORE DELETE ON admin_events
+    BEGIN
+        SELECT RAISE(ABORT, 'admin events are append-only');
+    END
+    """,
+)
+_PG_ADMIN_V4: Final = (
+    """
+    CREATE TABLE hotline.admin_events (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        session_id TEXT COLLATE "C",
+        actor      TEXT NOT NULL DEFAULT '',
+        details    TEXT NOT NULL DEFAULT '{}' CHECK (json_typeof(details::json) = 'object')
+    )
+    """,
+    """
+    CREATE FUNCTION hotline.admin_events_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'admin events are append-only' USING ERRCODE = 'restrict_violation';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER admin_events_no_change BEFORE UPDATE OR DELETE ON hotline.admin_events
+    FOR EACH ROW EXECUTE FUNCTION hotline.admin_events_append_only()
+    """,
+    """
+    CREATE TRIGGER admin_events_no_truncate BEFORE TRUNCATE ON hotline.admin_events
+    FOR EACH STATEMENT EXECUTE FUNCTION hotline.admin_events_append_only()
+    """,
+)
+
+# Seats at separate desks (a class across machines):
+# * join codes: a short code per session that seats and the facilitator's
+#   console type to join it (the code is the table's key, so two sessions
+#   can never share one);
+# * votes: each role's ballot on a team decision, one per role and decision,
+#   never changed once cast; the tally is then confirmed once as an input;
+# * clocks: one decision clock per decision, shared by every seat. Times are
+#   seconds since the epoch on the *database's* clock, so seats on machines
+#   whose clocks differ still agree on the deadline; ``paused_left`` holds the
+#   seconds left while the facilitator has the session paused.
+_SQLITE_SEATS_V5: Final = (
+    """
+    CREATE TABLE join_codes (
+        code       TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE REFERENCES sessions (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE votes (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        decision   TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        option     TEXT NOT NULL,
+        rationale  TEXT NOT NULL DEFAULT '',
+        seat       TEXT NOT NULL DEFAULT '',
+        cast_at    TEXT NOT NULL,
+        PRIMARY KEY (session_id, decision, role)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TRIGGER votes_no_update BEFORE UPDATE ON votes
+    BEGIN
+        SELECT RAISE(ABORT, 'votes cannot be changed once cast');
+    END
+    """,
+    """
+    CREATE TABLE clocks (
+        session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        decision    TEXT NOT NULL,
+        opened_at   REAL NOT NULL,
+        deadline    REAL,
+        paused_left REAL,
+        PRIMARY KEY (session_id, decision)
+    ) WITHOUT ROWID
+    """,
+)
+_PG_SEATS_V5: Final = (
+    """
+    CREATE TABLE hotline.join_codes (
+        code       TEXT COLLATE "C" PRIMARY KEY,
+        session_id TEXT COLLATE "C" NOT NULL UNIQUE
+                   REFERENCES hotline.sessions (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE hotline.votes (
+        session_id TEXT COLLATE "C" NOT NULL
+                   REFERENCES hotline.sessions (id) ON DELETE CASCADE,
+        decision   TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        option     TEXT NOT NULL,
+        rationale  TEXT NOT NULL DEFAULT '',
+        seat       TEXT NOT NULL DEFAULT '',
+        cast_at    TEXT NOT NULL,
+        PRIMARY KEY (session_id, decision, role)
+    )
+    """,
+    """
+    CREATE FUNCTION hotline.votes_immutable() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'votes cannot be changed once cast' USING ERRCODE = 'restrict_violation';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER votes_no_update BEFORE UPDATE ON hotline.votes
+    FOR EACH ROW EXECUTE FUNCTION hotline.votes_immutable()
+    """,
+    """
+    CREATE TABLE hotline.clocks (
+        session_id  TEXT COLLATE "C" NOT NULL
+                    REFERENCES hotline.sessions (id) ON DELETE CASCADE,
+        decision    TEXT NOT NULL,
+        opened_at   DOUBLE PRECISION NOT NULL,
+        deadline    DOUBLE PRECISION,
+        paused_left DOUBLE PRECISION,
+        PRIMARY KEY (session_id, decision)
+    )
+    """,
+    # Live updates for seats: a vote cast or a clock changed wakes the seats
+    # LISTENing, like an input does (payload "session_id vote" / "session_id clock").
+    """
+    CREATE FUNCTION hotline.seats_notify() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('hotline_inputs', NEW.session_id || ' ' || TG_ARGV[0]);
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER votes_notify AFTER INSERT ON hotline.votes
+    FOR EACH ROW EXECUTE FUNCTION hotline.seats_notify('vote')
+    """,
+    """
+    CREATE TRIGGER clocks_notify AFTER INSERT OR UPDATE ON hotline.clocks
+    FOR EACH ROW EXECUTE FUNCTION hotline.seats_notify('clock')
+    """,
+)
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("sessions and append-only inputs", _SQLITE_V1, _PG_V1),
     Migration(
@@ -269,6 +440,8 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         tuple(s.format(inputs="hotline.inputs") for s in _DECISIONS_V2),
     ),
     Migration("scenario snapshots", _SQLITE_SNAPSHOTS_V3, _PG_SNAPSHOTS_V3),
+    Migration("admin events (archive, delete)", _SQLITE_ADMIN_V4, _PG_ADMIN_V4),
+    Migration("seats: join codes, votes, decision clocks", _SQLITE_SEATS_V5, _PG_SEATS_V5),
 )
 #: The schema version this build writes.
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -82,6 +82,8 @@ class SqliteBackend:
 
     newest_first: Final[str] = "s.created_at DESC, s.rowid DESC"
     lock_row: Final[str] = ""  # BEGIN IMMEDIATE already excludes other writers
+    # Milliseconds; every writer of a SQLite store shares this machine's clock.
+    epoch_sql: Final[str] = "((julianday('now') - 2440587.5) * 86400.0)"
 
     def __init__(
         self,
@@ -501,12 +503,15 @@ class SqliteBackend:
             self._waiter = self._connect_read_only()
             self._waiter.execute("PRAGMA data_version").fetchone()
 
-    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> None:
+    def wait_for_inputs(self, session_id: str, after_seq: int, timeout: float) -> bool:
         """Poll ``PRAGMA data_version`` until some connection commits, or timeout.
 
         SQLite has no notifications; a change counter read every
         :data:`POLL_S` seconds on a connection of its own is the cheap
         fallback (no query of the tables until something changed).
+
+        Returns:
+            True if some connection committed (False: time ran out).
         """
         self.prepare_wait()
         waiter = self._waiter
@@ -517,7 +522,8 @@ class SqliteBackend:
             time.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
             (now,) = waiter.execute("PRAGMA data_version").fetchone()
             if now != start:
-                return
+                return True
+        return False
 
     def close(self) -> None:
         """Close the connection (and the waiter's)."""

@@ -340,10 +340,17 @@ class _Compiler:
                                  ("nodes", model.nodes, "node"),
                                  ("endings", model.endings, "ending"),
                                  ("roles", model.roles, "role"),
-                                 ("objectives", model.objectives, "objective")):
+                                 ("objectives", model.objectives, "objective"),
+                                 ("capabilities", model.capabilities, "capability")):
             _duplicates([item.id for item in items], (key,), what, out)
         _duplicates([p.id for p in model.counterpart.prices], ("counterpart", "prices"),
                     "price", out)
+        capabilities = {c.id for c in model.capabilities}
+        for i, objective in enumerate(model.objectives):
+            if objective.capability is not None and objective.capability not in capabilities:
+                out.reference(("objectives", i, "capability"), "capability",
+                              objective.capability, capabilities,
+                              "declare it under 'capabilities:'")
         for i, meter in enumerate(model.meters):
             if meter.id in RESERVED:
                 out.error(("meters", i, "id"), f"'{meter.id}' is a reserved word",

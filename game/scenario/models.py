@@ -488,7 +488,11 @@ class HistoricalPath(Strict):
     steps: tuple[PathStep, ...] = Field(min_length=1)
     ending: Ident
     outcome: Text
-    first_contact: HistoricalContact | None = None
+    first_contact: HistoricalContact | None = Field(
+        None, description="The first contact at any level (any channel but the press).")
+    first_military_contact: HistoricalContact | None = Field(
+        None, description="The first senior military contact (defense chiefs, the Chairman, "
+        "theater commanders).")
 
 
 class RatingWhy(Strict):
@@ -509,10 +513,23 @@ class Rating(Strict):
     why: RatingWhy = RatingWhy()
 
 
+class Capability(Strict):
+    """A capability the exercise evaluates (HSEEP: a core capability such as
+    Operational Coordination, Planning, or Public Information and Warning)."""
+
+    id: Ident
+    name: Text = Field(description="As the after-action report names it, e.g. "
+                       "'Operational Coordination'.")
+    description: str = ""
+
+
 class Objective(Strict):
     """A learning objective, rated P/S/M/U in the debrief."""
 
     id: Ident
+    capability: Ident | None = Field(
+        None, description="The id of the capability (under 'capabilities:') it exercises; "
+        "the after-action report groups objectives by it.")
     text: Text
     rating: Rating = Rating()
 
@@ -558,6 +575,7 @@ class Scenario(Strict):
     fiction: bool = False
     length_minutes: Annotated[int, Field(ge=5, le=600)] = 45
     sources: tuple[Source, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
     objectives: tuple[Objective, ...] = Field(min_length=1)
     roles: tuple[Role, ...] = Field(min_length=1)
     meters: tuple[Meter, ...] = Field(min_length=1)

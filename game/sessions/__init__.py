@@ -8,6 +8,17 @@ cohort view all use it. Never imports PySide6.
 """
 
 from .compare import scenario_changes
+from .seats import (
+    CLASS_MODE,
+    SEAT_CLOCK,
+    ClassInfo,
+    ClassSession,
+    JoinError,
+    NotYourTurnError,
+    SeatTurn,
+    decision_key,
+    default_seat_name,
+)
 from .service import (
     PLAYED_ON,
     EndingNotRecorded,
@@ -25,7 +36,16 @@ from .snapshots import (
 )
 
 __all__ = [
+    "CLASS_MODE",
     "PLAYED_ON",
+    "SEAT_CLOCK",
+    "ClassInfo",
+    "ClassSession",
+    "JoinError",
+    "NotYourTurnError",
+    "SeatTurn",
+    "decision_key",
+    "default_seat_name",
     "EndingNotRecorded",
     "RecordedSession",
     "ScenarioFileError",

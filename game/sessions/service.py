@@ -37,12 +37,13 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Self
 
 from game.engine import EngineError, OptionView, Outcome, Session, TurnResult
+from game.records.backend import Tx
 from game.records.journal import InputRecord, Journal, JournalError, SessionRecord
 from game.scenario import CompiledScenario
 
@@ -203,12 +204,27 @@ class RecordedSession:
         """Raise :class:`~game.engine.EngineError` if ``data`` cannot be applied now."""
         self.session.validate_input(data)
 
-    def apply(self, data: Mapping[str, Any]) -> TurnResult:
+    def apply(self, data: Mapping[str, Any], *, decision: str | None = None,
+              then: Callable[[Tx, str], None] | None = None) -> TurnResult:
         """Validate, journal (committed), then apply one input; record the ending.
+
+        The input is journaled only right after the inputs this session has
+        applied: if another writer (a seat at another desk, the facilitator's
+        console) recorded one meanwhile, nothing is recorded and
+        :class:`~game.records.SessionMovedOnError` says so; :meth:`catch_up`
+        and decide again.
+
+        Args:
+            data: The input.
+            decision: The decision key it confirms (seats: the database keeps
+                one input per key, see :meth:`Journal.append_input`).
+            then: More statements for the same journal transaction.
 
         Raises:
             EngineError: The engine refuses the input (nothing was recorded).
-            JournalError: It could not be saved (so it was not applied).
+            JournalError: It could not be saved (so it was not applied);
+                :class:`~game.records.AlreadyDecidedError` and
+                :class:`~game.records.SessionMovedOnError` among them.
             EndingNotRecorded: It was saved and applied and ended the session,
                 but the ending could not be recorded (``exc.result`` has it).
         """
@@ -217,7 +233,8 @@ class RecordedSession:
             self.service.keep_snapshot(self.scenario)
             self.journal.update_meta(self.id, {PLAYED_ON: self._continues_on})
             self._continues_on = None
-        self.journal.append_input(self.id, dict(data))
+        self.journal.append_input(self.id, dict(data), decision=decision,
+                                  after=len(self.session.inputs), then=then)
         result = self.session.apply(data)
         if result.ended:
             try:
@@ -226,6 +243,34 @@ class RecordedSession:
                 raise EndingNotRecorded(
                     f"the ending could not be recorded in the journal: {exc}", result) from exc
         return result
+
+    def catch_up(self) -> list[tuple[InputRecord, TurnResult]]:
+        """Apply the inputs other writers journaled since this session's last one.
+
+        For seats and consoles on other machines: the journal's order is the
+        session's order, and every input in it was validated on the state it
+        follows, so it applies here too.
+
+        Returns:
+            Each new input record with its result, in order.
+
+        Raises:
+            EngineError: A journaled input does not apply (the journal and this
+                copy disagree: reopen the session).
+        """
+        records = self.journal.input_records(self.id, after=len(self.session.inputs))
+        done: list[tuple[InputRecord, TurnResult]] = []
+        for record in records:
+            if record.seq != len(self.session.inputs) + 1:
+                break  # read between two commits of another writer: the rest next time
+            try:
+                result = self.session.apply(record.data)
+            except (EngineError, KeyError) as exc:
+                raise EngineError(
+                    f"input {record.seq} of session {self.id} does not apply to this copy of "
+                    f"the session ({str(exc).strip(chr(39))}); join the session again") from None
+            done.append((record, result))
+        return done
 
     def finish(self) -> None:
         """Record the ending and score of an ended session (idempotent)."""

@@ -30,7 +30,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
                         "screen")
     parser.add_argument("--scenarios", type=Path, action="append", default=[],
                         help="also look for scenarios in this folder (repeatable)")
-    parser.add_argument("--theme", choices=("light", "dark"), default=None,
+    parser.add_argument("--theme", choices=("light", "dark", "high-contrast"), default=None,
                         help="colour theme (remembered)")
     parser.add_argument("--studio", nargs="?", const="", default=None, metavar="FILE_OR_ID",
                         help="open only the Authoring Studio, on this scenario if given")

@@ -98,6 +98,9 @@ class ChannelBoard(LazyRefresh, QFrame):
         self.rows_layout.setSpacing(0)
         layout.addLayout(self.rows_layout)
         self.rows: dict[str, ChannelRowWidget] = {}
+        # The moment "… ago" is measured from: the scenario clock, unless a screen shows an
+        # earlier moment (the consequences show the moment of the answer, not the next turn).
+        self.now: str | None = None
         controller.stateChanged.connect(self.request_refresh)
         self.refresh()
 
@@ -105,7 +108,8 @@ class ChannelBoard(LazyRefresh, QFrame):
         session = self.controller.session
         if session is None:
             return
-        rows = channel_rows(session.scenario, session.channels, session.events, session.clock)
+        rows = channel_rows(session.scenario, session.channels, session.events,
+                            self.now or session.clock)
         self.rows = sync_rows(self.rows_layout, self.rows, rows, ChannelRowWidget)
 
     def status_text(self, channel_id: str) -> str:

@@ -21,6 +21,8 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from game.engine.events import DecisionTaken
+
 from . import theme
 from .channel_board import ChannelBoard
 from .meters_view import MeterPanel
@@ -36,7 +38,7 @@ from .present import (
     format_short,
     format_value,
 )
-from .widgets import ScrollColumn, hbox, label
+from .widgets import ScrollColumn, hbox, label, px
 
 if TYPE_CHECKING:
     from game.engine import TurnResult
@@ -121,8 +123,8 @@ class ConsequenceDocument:
         for change in changes:
             tone = self.c["good"] if change.good else self.c["bad"]
             rows.append(
-                f'<tr><td style="padding-right:14px;"><b style="font-size:11pt;">'
-                f'{escape(change.label)}</b></td>'
+                f'<tr><td style="padding-right:14px; white-space:nowrap;">'
+                f'<b style="font-size:11pt;">{escape(change.label)}</b></td>'
                 f'<td style="padding-right:10px;">{format_value(change.before)} → '
                 f'{format_value(change.after)}</td>'
                 f'<td style="padding-right:14px; color:{tone}; font-weight:600;">'
@@ -150,7 +152,8 @@ class ConsequenceDocument:
         self.card(inner, edge=color)
 
     def html(self) -> str:
-        return (f'<body style="color:{self.c["text"]};">' + "".join(self.parts) + "</body>")
+        body = f'<body style="color:{self.c["text"]};">' + "".join(self.parts) + "</body>"
+        return theme.scale_font_sizes(body, theme.font_scale())  # the user's type size
 
 
 class ConsequencesView(QWidget):
@@ -172,15 +175,15 @@ class ConsequencesView(QWidget):
         self.story.setObjectName("story")
         self.story.setOpenLinks(False)
         self.story.setFrameShape(QFrame.Shape.NoFrame)
-        self.story.setMaximumWidth(860)
+        self.story.setMaximumWidth(px(860))
         self.story.setAccessibleName("What happened after your choice")
         self.story.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.story.document().setDocumentMargin(18)
         columns.addWidget(self.story, 1)
         # The channels and meters as they stand now, beside the story of the turn.
         side = ScrollColumn(spacing=10, margins=(0, 14, 4, 14))
-        side.setMinimumWidth(340)
-        side.setMaximumWidth(400)
+        side.setMinimumWidth(px(340))
+        side.setMaximumWidth(px(400))
         self.board = ChannelBoard(controller)
         self.meters = MeterPanel(controller)
         side.body.addWidget(self.board)
@@ -195,8 +198,9 @@ class ConsequencesView(QWidget):
         self.continue_button.setObjectName("continue")
         self.continue_button.setProperty("primary", True)
         self.continue_button.setAutoDefault(True)
-        self.continue_button.setMinimumWidth(220)
+        self.continue_button.setMinimumWidth(px(220))
         self.continue_button.setAccessibleName("Continue to the next decision")
+        self.continue_button.setToolTip("Go on (Enter)")
         self.continue_button.clicked.connect(self.go_on)
         self.footer_hint = label("Press Enter to continue.", "muted", wrap=False)
         footer_row = hbox(None, self.footer_hint, self.continue_button, spacing=14,
@@ -211,6 +215,11 @@ class ConsequencesView(QWidget):
         ctrl = self.controller
         view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles())
         self.view = view
+        # Timings on the board count from the moment of the choice and its answer: right
+        # after a call the line was answered "just now", not days before the next turn.
+        decision = next((e for e in result.events if isinstance(e, DecisionTaken)), None)
+        self.board.now = decision.clock if decision is not None else None
+        self.board.refresh()
         doc = ConsequenceDocument(self.story.document(), theme.colors(theme.current_theme()))
         doc.section("What happened")
         if view.timed_out:
@@ -226,8 +235,13 @@ class ConsequencesView(QWidget):
                                       else "") if x)
         if meta:
             doc.para(meta, muted=True)
-        if view.rationale:
-            doc.para(f"Your reasoning: “{view.rationale}”")
+        reasons = [line.strip() for line in view.rationale.splitlines() if line.strip()]
+        if len(reasons) > 1:  # a team vote: each role's reason on its own line
+            doc.para("The team's reasons:")
+            doc.parts.append("<ul style=\"margin-top:0\">" + "".join(
+                f'<li style="font-size:10.5pt;">{escape(r)}</li>' for r in reasons) + "</ul>")
+        elif reasons:
+            doc.para(f"Your reasoning: “{reasons[0]}”")
 
         doc.section("The counterpart")
         if view.calls:

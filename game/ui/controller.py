@@ -75,6 +75,7 @@ class DecisionClock(QObject):
         self._fired = False
         self._last_shown: int | None = None
         self._paused = False
+        self._held = False  # team play: the hand-over cover is up (not a journaled pause)
         self._timer: QTimer | None = None
         if interval_ms > 0:
             self._timer = QTimer(self)
@@ -88,7 +89,7 @@ class DecisionClock(QObject):
         self._spent = spent
         self._fired = False
         self._last_shown = None
-        self._since = None if self._paused else self._now()
+        self._since = None if self._paused or self._held else self._now()
         if self._timer is not None:
             self._timer.start()
         self.poll()
@@ -109,11 +110,33 @@ class DecisionClock(QObject):
         if paused:
             self._spent = self.elapsed()
             self._since = None
-        elif self.limit is not None or self._timer is None or self._timer.isActive():
+        elif not self._held and (self.limit is not None or self._timer is None
+                                 or self._timer.isActive()):
             self._since = self._now()
         self._paused = paused
         self.pausedChanged.emit(paused)
         self.poll()
+
+    def set_held(self, held: bool) -> None:
+        """Hold the count while nobody can see the decision (the team's hand-over cover).
+
+        Unlike a pause this is not an input: nothing is journaled, and the
+        scenario clock is not touched. Time held does not count as time spent.
+        """
+        if held == self._held:
+            return
+        if held:
+            self._spent = self.elapsed()
+            self._since = None
+        elif not self._paused and (self.limit is not None or self._timer is None
+                                   or self._timer.isActive()):
+            self._since = self._now()
+        self._held = held
+        self.poll()
+
+    @property
+    def held(self) -> bool:
+        return self._held
 
     # -- reading --
     @property
@@ -136,7 +159,8 @@ class DecisionClock(QObject):
         if shown != self._last_shown:
             self._last_shown = shown
             self.ticked.emit(shown)
-        if left is not None and left <= 0 and not self._fired and not self._paused:
+        if left is not None and left <= 0 and not self._fired and not self._paused \
+                and not self._held:
             self._fired = True
             if self._timer is not None:
                 self._timer.stop()
@@ -392,10 +416,14 @@ class SessionController(QObject):
         self._show_turn()
 
     def set_paused(self, paused: bool) -> None:
-        """Pause or resume the scenario (journaled) and the decision clock."""
+        """The trainees pause or resume the scenario (journaled) and the decision clock.
+
+        A pause the facilitator made is the facilitator's to lift: the engine
+        refuses the trainees' resume and ``errorRaised`` says so.
+        """
         if self.session is None or self.session.ended or paused == self.paused:
             return
-        if self._input({"type": "pause" if paused else "resume"}) is None:
+        if self._input({"type": "pause" if paused else "resume", "by": "trainee"}) is None:
             return
         self.clock.set_paused(paused)
         self.pausedChanged.emit(paused)
@@ -530,7 +558,8 @@ class SessionController(QObject):
             return None
         votes = dict(self.votes)
         scenario = self.session.scenario
-        why = "; ".join(
+        # One line per role, so the debrief and the consequences can list them.
+        why = "\n".join(
             f"{next((r.title for r in scenario.model.roles if r.id == role), role)}: {text}"
             for role, text in self.vote_rationales.items())
         return self.choose(self.session.tally(votes), why, votes=votes)
@@ -558,6 +587,8 @@ class SessionController(QObject):
         if kind == "choose":
             self.facilitatorError.emit("Choices are the trainees' to make.")
             return None
+        if kind in ("pause", "resume"):
+            data["by"] = "facilitator"  # credited to whoever made it
         try:
             session.validate_input(data)
         except EngineError as exc:

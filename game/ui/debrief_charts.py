@@ -17,7 +17,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from game.debrief.charts import BAND_FILLS, STATUS_COLOURS
@@ -26,6 +35,33 @@ from game.debrief.model import STATUS_WORDS, Debrief, MeterSeries
 LINE = QColor("#1f4e79")
 CONTACT = QColor("#2e7d32")
 REFERENCE = QColor("#8a8f98")
+
+
+def _dark() -> bool:
+    """Whether the application's theme is dark (charts then follow it)."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def themed(chart: QChart) -> QChart:
+    """Give a chart the application's colours: background, text, grid (dark theme too)."""
+    from PySide6.QtWidgets import QApplication
+
+    palette = QApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    base = palette.color(QPalette.ColorRole.Base)
+    chart.setBackgroundBrush(QBrush(base))
+    chart.setTitleBrush(QBrush(text))
+    chart.legend().setLabelColor(text)
+    grid = QColor(text)
+    grid.setAlpha(50)
+    for axis in chart.axes():
+        axis.setLabelsColor(text)
+        axis.setTitleBrush(QBrush(text))
+        axis.setGridLineColor(grid)
+        axis.setLinePenColor(grid)
+    return chart
 
 
 def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
@@ -49,10 +85,12 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
     chart.setBackgroundRoundness(0)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     n = max(len(meter.values) - 1, 1)
+    dark = _dark()
+    line_colour = QColor("#7fb3e6") if dark else LINE
 
     line = QLineSeries()
     line.setName(meter.label)
-    pen = QPen(LINE)
+    pen = QPen(line_colour)
     pen.setWidthF(2.5)
     line.setPen(pen)
     for i, value in enumerate(meter.values):
@@ -61,8 +99,8 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
     markers = QScatterSeries()
     markers.setName("Decisions")
     markers.setMarkerSize(9.0)
-    markers.setColor(QColor("white"))
-    markers.setBorderColor(LINE)
+    markers.setColor(QColor("#1e1e1e") if dark else QColor("white"))
+    markers.setBorderColor(line_colour)
     for i, value in enumerate(meter.values[1:], 1):
         markers.append(float(i), float(value))
     decisions = debrief.decisions
@@ -103,6 +141,8 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
         area = QAreaSeries(upper, lower)
         area.setName(band.label)
         colour = QColor(BAND_FILLS[min(index, len(BAND_FILLS) - 1)])
+        if dark:  # the same hues, deep enough for light text and a light line on top
+            colour = colour.darker(330)
         area.setBrush(QBrush(colour))
         area.setPen(QPen(Qt.PenStyle.NoPen))
         chart.addSeries(area)
@@ -150,7 +190,7 @@ def meter_chart(debrief: Debrief, meter: MeterSeries) -> QChartView:
     for marker in chart.legend().markers(markers):
         marker.setVisible(False)
 
-    view = QChartView(chart)
+    view = QChartView(themed(chart))
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(290 if meter.bands else 240)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -193,18 +233,22 @@ class ChannelStrip(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        muted = QColor(text)
+        muted.setAlpha(200)
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         bold = QFont(self.font())
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("#222222"))
+        painter.setPen(text)
         painter.drawText(QRectF(8, 4, self.width() - 16, 20), "Channel status over the turns")
         painter.setFont(self.font())
         cell = self._cell()
         top = 28
         for r, track in enumerate(self.debrief.channels):
             y = top + r * self.ROW
-            painter.setPen(QColor("#222222"))
+            painter.setPen(text)
             label = painter.fontMetrics().elidedText(track.label, Qt.TextElideMode.ElideMiddle,
                                                      self.left - 16)
             painter.drawText(QRectF(4, y, self.left - 12, self.ROW),
@@ -215,7 +259,7 @@ class ChannelStrip(QWidget):
                                  QColor(STATUS_COLOURS.get(status, "#bbbbbb")))
         bottom = top + self.ROW * len(self.debrief.channels)
         cols = max((len(t.statuses) for t in self.debrief.channels), default=1)
-        painter.setPen(QColor("#444444"))
+        painter.setPen(muted)
         step = max(1, int(cols * 34 / max(self.width() - self.left, 1)) + 1)
         for c in range(cols):
             if c % step and c != cols - 1:
@@ -235,7 +279,7 @@ class ChannelStrip(QWidget):
         y = bottom + 22
         for status in used:
             painter.fillRect(QRectF(x, y + 2, 14, 12), QColor(STATUS_COLOURS[status]))
-            painter.setPen(QColor("#222222"))
+            painter.setPen(text)
             words = STATUS_WORDS.get(status, status)
             painter.drawText(QRectF(x + 18, y, 160, 16), int(Qt.AlignmentFlag.AlignVCenter), words)
             x += 26 + painter.fontMetrics().horizontalAdvance(words) + 12

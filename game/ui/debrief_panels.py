@@ -15,17 +15,13 @@ from PySide6.QtCharts import (
     QHorizontalPercentBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -39,12 +35,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from game.debrief.aar import AAR, AARError, PlanItem, RatingOverride, load_aar, save_aar
 from game.debrief.cohort import Cohort, load_cohort
-from game.debrief.model import RATING_CODES, STATUS_WORDS, Debrief, format_clock
+from game.debrief.luck import DEFAULT_DICE, add_dice, dice_line, luck_note
+from game.debrief.model import STATUS_WORDS, Debrief, format_clock
+from game.debrief.pdf_layout import column_widths
 from game.debrief.whatif import DEFAULT_CONTINUATIONS, WhatIf, what_if, who_could_pick_up
-from game.engine.scoring import RATING_LABELS
+from game.debrief.whatif_store import load_whatifs, save_whatif
+from game.engine.scoring import format_score
 from game.scenario.compile import CompiledScenario
 
 from .workers import Job, failure_text
@@ -91,6 +90,63 @@ def fit_rows(table: QTableWidget) -> None:
     table.resizeRowsToContents()
 
 
+class ColumnFitter(QObject):
+    """Share a table's width between its columns by weight, never below a header's text.
+
+    Fixed pixel widths overflow a small screen (the last header read "Facilitato")
+    and waste a large one; this re-shares on every resize until the user drags a
+    column edge themselves.
+    """
+
+    def __init__(self, table: QTableWidget, weights: tuple[float, ...]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.weights = weights
+        self.user_sized = False
+        self._fitting = False
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized_by_hand)
+        self.fit()
+
+    def header_width(self, column: int) -> int:
+        header = self.table.horizontalHeader()
+        item = self.table.horizontalHeaderItem(column)
+        text = item.text() if item is not None else ""
+        font = QFont(header.font())
+        font.setBold(True)  # the style sheet sets section titles in bold
+        return QFontMetrics(font).horizontalAdvance(text) + 30  # padding, sort arrow room
+
+    def fit(self) -> None:
+        if self.user_sized:
+            return
+        header = self.table.horizontalHeader()
+        width = self.table.viewport().width()
+        count = min(len(self.weights), self.table.columnCount())
+        mins = [self.header_width(c) for c in range(count)]
+        total = sum(self.weights[:count]) or 1.0
+        preferred = [width * w / total for w in self.weights[:count]]
+        # Never below a header; what the wide headers take comes out of the other columns.
+        sizes = [int(x) for x in column_widths(preferred, [float(m) for m in mins],
+                                               float(width))]
+        self._fitting = True
+        try:
+            for column, size in enumerate(sizes):
+                header.resizeSection(column, size)
+        finally:
+            self._fitting = False
+
+    def _resized_by_hand(self, *_args: object) -> None:
+        if not self._fitting and self.table.horizontalHeader().underMouse():
+            self.user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize \
+                and isValid(self.table):
+            self.fit()
+        return False
+
+
 def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
     """A table users read (not edit), with word-wrapped rows."""
     table = QTableWidget(0, len(headers))
@@ -118,7 +174,8 @@ class WhatIfPanel(QWidget):
     finished = Signal(object)
 
     def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,
-                 inputs: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+                 inputs: list[dict[str, Any]], parent: QWidget | None = None,
+                 journal: Any = None) -> None:
         """Build the panel.
 
         Args:
@@ -126,14 +183,22 @@ class WhatIfPanel(QWidget):
             scenario: The scenario the inputs replay on (None: what-ifs unavailable).
             inputs: The session's inputs.
             parent: Parent widget.
+            journal: Where what-ifs are kept with the session (None: not kept).
         """
         super().__init__(parent)
         self.debrief = debrief
         self.scenario = scenario
         self.inputs = inputs
+        self.journal = journal
         self.job: Job | None = None
         self.result: WhatIf | None = None
         self.results: dict[int, WhatIf] = {}
+        if journal is not None and debrief.session_id:
+            try:
+                self.results = {w.decision: w for w in
+                                load_whatifs(journal, debrief.session_id)}
+            except Exception:  # noqa: BLE001 - unreadable saved what-ifs are just not shown
+                self.results = {}
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Pick a decision: the session is replayed up to it with the same seed, each "
@@ -143,19 +208,28 @@ class WhatIfPanel(QWidget):
         layout.addWidget(intro)
         row = QHBoxLayout()
         self.decision = QComboBox()
+        self.decision.setToolTip("The decision to fork at: the session is replayed up to it")
         self.decision.setAccessibleName("Decision to fork at")
+        # Long decision titles must not widen the window past a small screen.
+        self.decision.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.decision.setMinimumContentsLength(24)
         for k, d in enumerate(debrief.decisions):
             turn = next(t for t in debrief.turns if t.decision is d)
             self.decision.addItem(f"{k + 1}. {turn.title} — you chose: {d.label}", k)
         self.runs = QSpinBox()
+        self.runs.setToolTip("How many random games follow each alternative")
         self.runs.setRange(10, 5000)
         self.runs.setSingleStep(50)
         self.runs.setValue(DEFAULT_CONTINUATIONS)
         self.runs.setSuffix(" random games each")
         self.runs.setAccessibleName("Random continuations per alternative")
         self.run_button = QPushButton("Explore what-ifs")
+        self.run_button.setToolTip("Play every alternative of this decision to the end "
+                                   "(in the background)")
         self.run_button.setProperty("primary", True)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the what-ifs; the games played so far are kept")
         self.cancel_button.setEnabled(False)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -176,17 +250,28 @@ class WhatIfPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = read_only_table(self.WHATIF_COLUMNS)
         self.table.setAccessibleName("Where each alternative leads")
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((270, 180, 58, 50, 270, 58, 100, 128, 116)):
-            header.resizeSection(col, width)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.columns = ColumnFitter(self.table, (20, 12, 5, 5, 20, 5, 8, 8, 8, 22))
         fit_rows(self.table)
         split.addWidget(self.table)
         self.chart = QChartView()
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart.setMinimumHeight(220)
         self.chart.setAccessibleName("Endings of the random games for each alternative")
-        split.addWidget(self.chart)
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.chart, 1)
+        # The endings' colours, as wrapped text: the chart's own legend cuts long titles.
+        self.legend = QLabel("")
+        self.legend.setObjectName("whatif-legend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        chart_layout.addWidget(self.legend)
+        split.addWidget(chart_box)
         split.setSizes([340, 250])
+        split.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(160)
         layout.addWidget(split, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -196,6 +281,21 @@ class WhatIfPanel(QWidget):
             self.run_button.setEnabled(False)
             self.status.setText("What-ifs need the scenario the session replays on; it is not "
                                 "available (see the note at the top).")
+        self.decision.currentIndexChanged.connect(lambda _i: self._show_saved())
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        """Show the saved what-if of the selected decision, if there is one."""
+        k = self.decision.currentData()
+        saved = self.results.get(int(k)) if k is not None else None
+        if saved is not None and self.job is None:
+            self.result = saved
+            self.status.setText(f"Saved with the session: decision {saved.decision + 1} — "
+                                f"{saved.node_title}, {saved.n} random games per alternative"
+                                + (f", the expert over {saved.dice_n} other rolls of the dice"
+                                   if saved.dice_n else "") + ".")
+            self.progress.setValue(100)
+            self.show_result(saved)
 
     def run(self) -> None:
         """Start the what-ifs of the selected decision off the GUI thread."""
@@ -207,8 +307,15 @@ class WhatIfPanel(QWidget):
             self.debrief.roles
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WhatIf:
-            return what_if(scenario, seed, inputs, k, n=n, roles=roles, progress=progress,
-                           cancel=cancelled)
+            # Two stages on one bar: the roads (70%), then the expert over other dice (30%).
+            result = what_if(scenario, seed, inputs, k, n=n, roles=roles,
+                             progress=lambda d, t: progress(70 * d // max(t, 1), 100),
+                             cancel=cancelled)
+            if not result.cancelled:
+                add_dice(result, scenario, inputs, m=min(n, DEFAULT_DICE), roles=roles,
+                         progress=lambda d, t: progress(70 + 30 * d // max(t, 1), 100),
+                         cancel=cancelled)
+            return result
 
         self.job = Job(work, self)
         self.job.signals.progress.connect(self._progress)
@@ -242,12 +349,19 @@ class WhatIfPanel(QWidget):
         self._finish()
         self.result = result
         self.results[result.decision] = result
+        kept = ""
+        if self.journal is not None and self.debrief.session_id and not result.cancelled:
+            try:
+                save_whatif(self.journal, self.debrief.session_id, result)
+                kept = " Kept with the session (exports and `hotline debrief` show it)."
+            except Exception as exc:  # noqa: BLE001 - shown, the result stays on screen
+                kept = f" Not kept with the session: {failure_text(exc)}."
         self.progress.setValue(100 if not result.cancelled else self.progress.value())
         self.status.setText(
             f"Decision {result.decision + 1} — {result.node_title} "
             f"({format_clock(result.clock)}): {len(result.branches)} alternatives, "
             f"{result.n} random games each" + (" — cancelled, partial results" if
-                                                result.cancelled else "") + ".")
+                                                result.cancelled else "") + "." + kept)
         self.show_result(result)
         self.finished.emit(result)
 
@@ -268,15 +382,17 @@ class WhatIfPanel(QWidget):
                                      for k, c in r.endings)
             cells = [
                 _item(name, b.label),
-                _item(e.ending_title if e else "—"),
-                _item(f"{e.score:g}" if e else "", align_right=True),
+                _item((e.ending_title if e else "—")
+                      + (f"\nother dice: average {b.dice.mean_score:.1f}" if b.dice else ""),
+                      dice_line(b) or None),
+                _item(format_score(e.score) if e else "", align_right=True),
                 _item(f"{e.peak_escalation:g}" if e else "", align_right=True),
                 _item(endings, endings),
-                _item(f"{r.mean_score:.1f}" if r else "", align_right=True),
-                _item(f"{r.min_score:g}–{r.max_score:g}" if r else ""),
+                _item(format_score(r.mean_score) if r else "", align_right=True),
+                _item(f"{format_score(r.min_score)}–{format_score(r.max_score)}" if r else ""),
                 _item(f"{r.mean_peak:.0f} / {r.max_peak:g}" if r else ""),
                 _item(f"{100 * r.contact_rate:.0f}%" if r else ""),
-                _item(who_could_pick_up(b), who_could_pick_up(b)),
+                _item(who_could_pick_up(b, why=False), who_could_pick_up(b)),
             ]
             for col, cell in enumerate(cells):
                 if b.chosen:
@@ -286,10 +402,14 @@ class WhatIfPanel(QWidget):
                 self.table.setItem(row, col, cell)
         self.table.resizeRowsToContents()
         self._chart(result)
+        luck = luck_note(result)
         self.note.setText(
-            "The world's chances are the session's own seed, so the expert road is exactly what "
-            "would have happened; the random games show how robust each choice is to later "
-            "mistakes. Peak = highest escalation reached.")
+            (luck + "\n\n" if luck else "")
+            + "The world's chances are the session's own seed, so the expert road is exactly "
+            "what would have happened; “other dice” is the expert playing on over other rolls "
+            "of the dice (what the choice is worth apart from this session's luck); the random "
+            "games show how robust each choice is to later mistakes. Peak = highest escalation "
+            "reached.")
 
     def _chart(self, result: WhatIf) -> None:
         """Stacked bars: the share of each ending in the random games, per alternative."""
@@ -310,11 +430,15 @@ class WhatIfPanel(QWidget):
         shades = {"good": ["#2e7d32", "#66bb6a", "#a5d6a7"], "mixed": ["#c77c00", "#f0b54a",
                   "#f7d794"], "bad": ["#c0392b", "#e57373", "#f4b6b6"]}
         used: dict[str, int] = {}
+        swatches = []
         for key in endings:
-            bar = QBarSet(result.ending_titles.get(key, key))
+            title = result.ending_titles.get(key, key)
+            bar = QBarSet(title)
             tone = tones.get(key, "mixed")
             palette = shades.get(tone, shades["mixed"])
-            bar.setColor(QColor(palette[min(used.get(tone, 0), len(palette) - 1)]))
+            colour = palette[min(used.get(tone, 0), len(palette) - 1)]
+            bar.setColor(QColor(colour))
+            swatches.append(f'<span style="color:{colour}">■</span>&nbsp;{_e(title)}')
             used[tone] = used.get(tone, 0) + 1
             for b in reversed(result.branches):  # the axis lists categories bottom-up
                 counts = dict(b.random.endings) if b.random is not None else {}
@@ -331,7 +455,11 @@ class WhatIfPanel(QWidget):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setVisible(False)
+        self.legend.setText(" &nbsp; ".join(swatches))
+        # Each bar needs a line of label height, or the axis cuts every label to "…".
+        rows = len(result.branches)
+        self.chart.setMinimumHeight(110 + 34 * rows)
         self.chart.setChart(chart)
 
     def shutdown(self) -> None:
@@ -339,168 +467,6 @@ class WhatIfPanel(QWidget):
         if self.job is not None:
             self.job.cancel()
             self.job.wait(5)
-
-
-# --------------------------------------------------------------------------
-# After-action report
-# --------------------------------------------------------------------------
-
-
-class AARPanel(QWidget):
-    """Objective ratings (with comments) and the improvement plan, saved to the journal."""
-
-    saved = Signal(object)
-    PLAN_COLUMNS = ("Issue", "Corrective action", "Owner", "Due date")
-
-    def __init__(self, journal: Any, debrief: Debrief, parent: QWidget | None = None) -> None:
-        """Build the panel.
-
-        Args:
-            journal: The journal to save to.
-            debrief: The debrief (objectives and their rule ratings).
-            parent: Parent widget.
-        """
-        super().__init__(parent)
-        self.journal = journal
-        self.debrief = debrief
-        self.aar: AAR = load_aar(journal, debrief.session_id) if debrief.session_id else AAR()
-        layout = QVBoxLayout(self)
-        head = QLabel("<b>Learning objectives</b> — rated by the scenario's rules; adjust a "
-                      "rating and say why. P: performed without challenges · S: some "
-                      "challenges · M: major challenges · U: unable to perform.")
-        head.setWordWrap(True)
-        layout.addWidget(head)
-        self.ratings = QTableWidget(len(debrief.objectives), 4)
-        self.ratings.setHorizontalHeaderLabels(["Objective", "By the rules", "Your rating",
-                                                "Comment"])
-        self.ratings.verticalHeader().setVisible(False)
-        self.ratings.setWordWrap(True)
-        self.rating_boxes: list[QComboBox] = []
-        self.comment_edits: list[QLineEdit] = []
-        for row, objective in enumerate(debrief.objectives):
-            self.ratings.setItem(row, 0, _item(objective.text, objective.text))
-            rules = "\n".join(f"{level}: {text}" for level, text in objective.rules)
-            code = objective.rating
-            self.ratings.setItem(row, 1, _item(
-                f"{code} — {RATING_LABELS[code]}" if code else "not rated", rules or None))
-            box = QComboBox()
-            box.addItem("Keep the rules' rating", None)
-            for c in RATING_CODES:
-                box.addItem(f"{c} — {RATING_LABELS[c]}", c)
-            box.setAccessibleName(f"Your rating of: {objective.text}")
-            override = self.aar.ratings.get(objective.id, RatingOverride())
-            box.setCurrentIndex(max(0, box.findData(override.rating)) if override.rating else 0)
-            edit = QLineEdit(override.comment)
-            edit.setPlaceholderText("Why this rating?")
-            edit.setAccessibleName(f"Comment on: {objective.text}")
-            self.ratings.setCellWidget(row, 2, box)
-            self.ratings.setCellWidget(row, 3, edit)
-            self.rating_boxes.append(box)
-            self.comment_edits.append(edit)
-        header = self.ratings.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 250)
-        header.resizeSection(2, 300)
-        self.ratings.verticalHeader().setMinimumSectionSize(34)
-        for row in range(self.ratings.rowCount()):
-            item = self.ratings.item(row, 0)
-            if item is not None:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft
-                                          | Qt.AlignmentFlag.AlignVCenter)
-        fit_rows(self.ratings)
-        layout.addWidget(self.ratings, 2)
-
-        layout.addWidget(QLabel("<b>Improvement plan</b>"))
-        self.plan = QTableWidget(0, len(self.PLAN_COLUMNS))
-        self.plan.setHorizontalHeaderLabels(list(self.PLAN_COLUMNS))
-        self.plan.verticalHeader().setVisible(False)
-        self.plan.setAccessibleName("Improvement plan")
-        due = self.plan.horizontalHeaderItem(3)
-        if due is not None:
-            due.setToolTip("Write dates like 2026-12-31")
-        plan_header = self.plan.horizontalHeader()
-        plan_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        plan_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        plan_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        plan_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        plan_header.resizeSection(2, 200)
-        plan_header.resizeSection(3, 150)
-        for planned in self.aar.plan:
-            self.add_plan_row(planned)
-        layout.addWidget(self.plan, 2)
-        buttons = QHBoxLayout()
-        add = QPushButton("Add row")
-        remove = QPushButton("Remove selected row")
-        add.clicked.connect(lambda: self.add_plan_row(PlanItem()))
-        remove.clicked.connect(self.remove_plan_row)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(QLabel("<b>Instructor's notes</b>"))
-        self.notes = QPlainTextEdit(self.aar.notes)
-        self.notes.setPlaceholderText("Overall observations for the trainee (shown in the report)")
-        self.notes.setMaximumHeight(90)
-        self.notes.setAccessibleName("Instructor's notes")
-        layout.addWidget(self.notes)
-        save_row = QHBoxLayout()
-        self.status = QLabel(f"Last saved {self.aar.updated_at}" if self.aar.updated_at else
-                             "Not saved yet.")
-        self.save_button = QPushButton("Save to the session")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        if not debrief.session_id:
-            self.save_button.setEnabled(False)
-        save_row.addWidget(self.status, 1)
-        save_row.addWidget(self.save_button)
-        layout.addLayout(save_row)
-
-    def add_plan_row(self, item: PlanItem) -> None:
-        """Append a row to the improvement plan."""
-        row = self.plan.rowCount()
-        self.plan.insertRow(row)
-        for col, text in enumerate((item.issue, item.action, item.owner, item.due)):
-            self.plan.setItem(row, col, QTableWidgetItem(text))
-
-    def remove_plan_row(self) -> None:
-        """Remove the selected improvement-plan row."""
-        row = self.plan.currentRow()
-        if row >= 0:
-            self.plan.removeRow(row)
-
-    def edited(self) -> AAR:
-        """The AAR as currently edited on screen."""
-        ratings: dict[str, RatingOverride] = {}
-        for objective, box, edit in zip(self.debrief.objectives, self.rating_boxes,
-                                        self.comment_edits, strict=True):
-            rating = box.currentData()
-            comment = edit.text().strip()
-            if rating is not None or comment:
-                ratings[objective.id] = RatingOverride(rating, comment)
-        plan = []
-        for row in range(self.plan.rowCount()):
-            cells = [self.plan.item(row, c) for c in range(len(self.PLAN_COLUMNS))]
-            plan.append(PlanItem(*((c.text().strip() if c is not None else "") for c in cells)))
-        return AAR(ratings, [p for p in plan if not p.empty], self.notes.toPlainText().strip())
-
-    def save(self) -> bool:
-        """Validate and save the edits to the journal.
-
-        Returns:
-            Whether they were saved (a bad date or rating is explained instead).
-        """
-        try:
-            self.aar = save_aar(self.journal, self.debrief.session_id, self.edited())
-        except AARError as exc:
-            self.status.setText(f"Not saved: {exc}")
-            QMessageBox.warning(self, "After-action report", f"Not saved: {exc}")
-            return False
-        self.status.setText(f"Saved to the session at {self.aar.updated_at}.")
-        self.saved.emit(self.aar)
-        return True
 
 
 # --------------------------------------------------------------------------
@@ -523,12 +489,22 @@ class ReplayPanel(QWidget):
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
         self.first = QPushButton("« First")
+        self.first.setToolTip("The first decision")
+        self.first.setAccessibleName("First decision")
         self.prev = QPushButton("‹ Previous")
+        self.prev.setToolTip("The decision before")
+        self.prev.setAccessibleName("Previous decision")
         self.next = QPushButton("Next ›")
+        self.next.setToolTip("The decision after")
+        self.next.setAccessibleName("Next decision")
         self.last = QPushButton("Last »")
+        self.last.setToolTip("The last decision")
+        self.last.setAccessibleName("Last decision")
         self.prev.setShortcut("Left")
         self.next.setShortcut("Right")
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Decision shown")
+        self.slider.setToolTip("Move through the session decision by decision")
         self.slider.setRange(0, max(len(debrief.turns) - 1, 0))
         self.slider.setAccessibleName("Turn")
         self.position = QLabel("")
@@ -621,7 +597,7 @@ class ReplayPanel(QWidget):
                 html.append(f"<li>{_e(m_change.label)} {m_change.delta:+g} → "
                             f"{m_change.after:g}</li>")
         for note in turn.facilitator:
-            html.append(f"<li>Facilitator ({_e(note.action)}): {_e(note.text)}</li>")
+            html.append(f"<li>{_e(note.line())}</li>")
         html.append("</ul>")
         if index == len(d.turns) - 1 and d.ending_title:
             html.append(f"<h3>Ending: {_e(d.ending_title)}</h3><p>{_e(d.ending_text)}</p>")
@@ -669,6 +645,7 @@ class CohortPanel(QWidget):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.addWidget(self.sessions)
         open_button = QPushButton("Open the selected session's debrief")
+        open_button.setToolTip("Open the debrief of the session selected in the table")
         open_button.clicked.connect(self.open_selected)
         holder_layout.addWidget(open_button)
         top.addWidget(holder)
@@ -679,6 +656,8 @@ class CohortPanel(QWidget):
         top.setSizes([860, 380])
         split.addWidget(top)
         self.choices = QTreeWidget()
+        self.choices.setAccessibleName("What the class chose")
+        self.choices.setToolTip("How many trainees took each option at each decision")
         self.choices.setHeaderLabels(["Decision point / option", "Chosen", "Share", "Reference"])
         self.choices.setAccessibleName("Choice frequencies at each decision point")
         split.addWidget(self.choices)
@@ -708,7 +687,8 @@ class CohortPanel(QWidget):
         text = (f"<b>{len(cohort.sessions)}</b> session(s) of <b>{_e(cohort.title)}</b>, "
                 f"{len(ended)} ended")
         if cohort.mean is not None:
-            text += f" — mean score {cohort.mean:g}, median {cohort.median:g}"
+            text += (f" — mean score {format_score(cohort.mean)}, "
+                     f"median {format_score(cohort.median or 0.0)}")
         if cohort.endings:
             text += " — endings: " + ", ".join(f"{_e(t)} ×{c}" for _e_id, t, c in cohort.endings)
         for notice in cohort.notices:
@@ -719,7 +699,7 @@ class CohortPanel(QWidget):
             started = s.created_at[:16].replace("T", " ")
             cells = [_item(s.id), _item(s.trainee or "—"), _item(started),
                      _item(s.ending_title or ("(running)" if s.status == "active" else "")),
-                     _item("" if s.score is None else f"{s.score:g}", align_right=True),
+                     _item("" if s.score is None else format_score(s.score), align_right=True),
                      _item("current" if s.hash_matches else "older",
                            None if s.hash_matches else "played on another version of the "
                            "scenario")]

@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QCloseEvent, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -38,15 +40,21 @@ from PySide6.QtWidgets import (
 
 from game.debrief.aar import AAR, apply_aar, load_aar
 from game.debrief.charts import score_bars_svg
+from game.debrief.export_aar import (
+    section_findings,
+    section_hot_wash,
+    section_improvement_plan,
+    section_overview,
+    section_ratings,
+)
 from game.debrief.export_html import (
     section_comparison,
     section_counterpart,
-    section_objectives,
     section_outcome,
-    section_plan,
     section_score,
 )
-from game.debrief.exporters import EXPORTERS, export
+from game.debrief.exporters import EXPORTERS, ExportOptions, export
+from game.debrief.lessons import section_lessons
 from game.debrief.model import (
     LEVEL_WORDS,
     STATUS_WORDS,
@@ -55,15 +63,18 @@ from game.debrief.model import (
     describe_hours,
     format_clock,
 )
+from game.debrief.paper import PAPERS, default_paper
 from game.debrief.source import OpenedDebrief, open_debrief
 from game.debrief.whatif import WhatIf
+from game.engine.scoring import format_score
 from game.records.journal import Journal
 from game.scenario.compile import CompiledScenario
 
+from .aar_panel import AARPanel
 from .debrief_charts import ChannelStrip, meter_chart
 from .debrief_panels import (
-    AARPanel,
     CohortPanel,
+    ColumnFitter,
     ReplayPanel,
     WhatIfPanel,
     _item,
@@ -71,12 +82,14 @@ from .debrief_panels import (
     read_only_table,
     rich_view,
 )
+from .widgets import close_keys
 from .window_registry import WindowRegistry
 from .workers import Job, failure_text
 
 TIMELINE_COLUMNS = ("#", "Clock", "Situation", "Injects from", "Choice", "Rationale", "Time",
                     "Counterpart and channels", "Facilitator")
-TIMELINE_WIDTHS = (34, 100, 165, 150, 190, 230, 58, 230)
+#: How the timeline's width is shared between its columns (see ColumnFitter).
+TIMELINE_WEIGHTS = (3, 9, 14, 12, 16, 18, 6, 18, 14)
 TONE_COLOURS = {"good": "#2e7d32", "mixed": "#b26a00", "bad": "#b03a2e"}
 RATING_COLOURS = {"P": "#2e7d32", "S": "#6b8e23", "M": "#b26a00", "U": "#b03a2e"}
 
@@ -114,6 +127,9 @@ class DebriefWindow(QWidget):
         """
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        from .a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.journal = journal
         self.opened: OpenedDebrief = open_debrief(journal, session_id, scenario)
         self.debrief: Debrief = self.opened.debrief
@@ -125,7 +141,10 @@ class DebriefWindow(QWidget):
         self.export_job: Job | None = None
         self.registry = WindowRegistry()  # other sessions' debriefs opened from here
         d = self.debrief
-        self.setWindowTitle(f"Debrief — {d.scenario_title} — {d.session_id or 'session'}")
+        # "[*]" shows Qt's unsaved-edits mark while the after-action report has edits.
+        self.setWindowTitle(f"Debrief — {d.scenario_title} — {d.session_id or 'session'}[*]")
+        self.close_box: QMessageBox | None = None
+        self._closing = False
         self.setObjectName("debrief")
 
         layout = QVBoxLayout(self)
@@ -160,10 +179,17 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self._score_tab(), "Score")
         self.tabs.addTab(self._comparison_tab(), "Expert && history")
         self.whatifs = WhatIfPanel(d, self.opened.scenario if d.replayed else None,
-                                   self.opened.inputs)
-        self.tabs.addTab(self.whatifs, "What-ifs")
+                                   self.opened.inputs, journal=journal)
+        self.whatifs.finished.connect(lambda _w: self._refresh_lessons())
+        # The panel scrolls as a whole: on a small screen the chart keeps the height its
+        # rows need (bar labels are cut to "…" otherwise) and the table stays readable.
+        self.whatifs_page = QScrollArea()
+        self.whatifs_page.setWidgetResizable(True)
+        self.whatifs_page.setWidget(self.whatifs)
+        self.tabs.addTab(self.whatifs_page, "What-ifs")
         self.aar_panel = AARPanel(journal, d)
         self.aar_panel.saved.connect(self._aar_saved)
+        self.aar_panel.dirtyChanged.connect(self.setWindowModified)
         self.tabs.addTab(self.aar_panel, "After-action report")
         self.replay = ReplayPanel(d)
         self.tabs.addTab(self.replay, "Replay")
@@ -172,9 +198,12 @@ class DebriefWindow(QWidget):
         self.tabs.addTab(self.cohort, "Cohort")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._fill_overview()
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
-        self.resize(1280, 860)
+        for keys in close_keys():
+            close = QShortcut(keys, self)
+            close.activated.connect(self.close)
+        from .screen_fit import fit_window
+
+        fit_window(self, 1280, 860, min_width=900, min_height=560)
 
     # -- header and export ----------------------------------------------------
 
@@ -191,17 +220,33 @@ class DebriefWindow(QWidget):
         else:
             facts.append("<b>not ended</b>")
         if d.score is not None:
-            facts.append(f"<b>score {d.score:g}</b>")
+            facts.append(f"<b>score {format_score(d.score)}</b>")
         title = QLabel(text + "<br/>" + " · ".join(f for f in facts if f))
         title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)  # the facts wrap on a small screen rather than being cut
         title.setObjectName("debriefTitle")
         row.addWidget(title, 1)
         self.export_status = QLabel("")
         row.addWidget(self.export_status)
+        self.handout = QCheckBox("Handout")
+        self.handout.setObjectName("handout")
+        self.handout.setAccessibleName("Export a handout for the trainees")
+        self.handout.setToolTip("For the trainees' hands: leave out facilitator-only meters and "
+                                "notes")
+        row.addWidget(self.handout)
+        self.paper = QComboBox()
+        self.paper.setObjectName("paper")
+        self.paper.setAccessibleName("Paper size of the PDF")
+        self.paper.setToolTip("Paper size of the PDF (the default follows your locale)")
+        for name in PAPERS:
+            self.paper.addItem("Letter" if name == "letter" else "A4", name)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper())))
+        row.addWidget(self.paper)
         self.export_buttons: dict[str, QPushButton] = {}
         for exporter in EXPORTERS:
             button = QPushButton(f"Export {exporter.name}…")
             button.setAccessibleName(f"Export the debrief as {exporter.name}")
+            button.setToolTip(f"Write the debrief and the after-action report as {exporter.name}")
             button.clicked.connect(lambda _c=False, s=exporter.suffix: self._ask_export(s))
             row.addWidget(button)
             self.export_buttons[exporter.suffix] = button
@@ -232,9 +277,11 @@ class DebriefWindow(QWidget):
         target = Path(path)
         debrief, aar = self.debrief, self.aar_panel.aar
         whatifs: list[WhatIf] = [self.whatifs.results[k] for k in sorted(self.whatifs.results)]
+        options = ExportOptions(handout=self.handout.isChecked(),
+                                paper=str(self.paper.currentData()))
 
         def work(_p: Callable[[int, int], None], _c: Callable[[], bool]) -> Path:
-            return export(target, debrief, aar, whatifs)
+            return export(target, debrief, aar, whatifs, options)
 
         job = Job(work, self)
         job.signals.done.connect(lambda p: self.export_status.setText(f"Saved {Path(p).name}"))
@@ -255,10 +302,22 @@ class DebriefWindow(QWidget):
     # -- overview -------------------------------------------------------------
 
     def _fill_overview(self) -> None:
-        d = self.debrief
-        html = (f"<p>{_e(d.summary)}</p>" if d.summary else "") + section_outcome(d) + \
-            section_counterpart(d) + section_objectives(d, self.aar) + section_plan(self.aar)
+        d, aar = self.debrief, self.aar
+        html = (f"<p>{_e(d.summary)}</p>" if d.summary else "") + section_overview(d, aar) + \
+            section_outcome(d) + section_counterpart(d) + self._lessons_html() + \
+            section_ratings(d, aar) + \
+            section_findings(d, aar) + section_hot_wash(aar) + section_improvement_plan(d, aar)
         self.overview.setHtml(html)
+
+    def _lessons_html(self) -> str:
+        whatifs = [self.whatifs.results[k] for k in sorted(self.whatifs.results)] \
+            if hasattr(self, "whatifs") else []
+        return section_lessons(self.debrief, whatifs)
+
+    def _refresh_lessons(self) -> None:
+        """A what-if was run: the lessons in the Overview and Expert tabs use it."""
+        self._fill_overview()
+        self.comparison_view.setHtml(self._lessons_html() + section_comparison(self.debrief))
 
     def _aar_saved(self, aar: AAR) -> None:
         self.aar = aar
@@ -289,7 +348,7 @@ class DebriefWindow(QWidget):
             d = turn.decision
             seconds = ""
             if d is not None and d.seconds is not None:
-                seconds = f"{d.seconds:g} s" + (" ⏱" if d.timed_out else "")
+                seconds = f"{d.seconds:g} s" + (" (timed out)" if d.timed_out else "")
             senders = ", ".join(dict.fromkeys(
                 "Facilitator" if i.facilitator else i.sender for i in turn.injects))
             changes = [f"{c.label}: {STATUS_WORDS.get(c.after, c.after)}"
@@ -309,7 +368,7 @@ class DebriefWindow(QWidget):
                 (d.rationale or "") if d else "",
                 seconds,
                 counterpart,
-                "\n".join(f"{f.action}: {f.text}" for f in turn.facilitator),
+                "\n".join(f.line() for f in turn.facilitator),
             )
             tips = (None, turn.clock, turn.brief or None,
                     "\n\n".join(f"{i.sender}: {i.text}" for i in turn.injects) or None,
@@ -325,9 +384,8 @@ class DebriefWindow(QWidget):
                 self.timeline.setItem(row, col, item)
         header = self.timeline.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate(TIMELINE_WIDTHS):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        self.timeline_columns = ColumnFitter(self.timeline, TIMELINE_WEIGHTS)
         time_header = self.timeline.horizontalHeaderItem(6)
         if time_header is not None:
             time_header.setToolTip("Time the trainee took to decide")
@@ -352,14 +410,21 @@ class DebriefWindow(QWidget):
             self.charts_page.setWidget(page)
             return
         top = QHBoxLayout()
-        contact = f"First real contact: <b>{_e(d.contact.describe())}</b>"
-        for ref in d.references:
-            contact += f" · {_e(ref.label)}: {_e(ref.describe())}"
+        contact = f"First contact, any level: <b>{_e(d.contact.describe())}</b>"
+        senior = next((row.senior for row in d.contact_levels if row.label == "This session"),
+                      None)
+        if senior is not None:
+            contact += f" · senior military: <b>{_e(senior.describe())}</b>"
+        contact += " (the Overview compares both levels with the expert, history and reality)"
         contact_label = QLabel(contact)
         contact_label.setWordWrap(True)
         top.addWidget(contact_label, 1)
+        # Facilitator-only meters are hidden until asked for (the screen may be shared
+        # with the trainees).
         self.show_hidden = QCheckBox("Show facilitator-only meters")
-        self.show_hidden.setChecked(True)
+        self.show_hidden.setChecked(False)
+        self.show_hidden.setAccessibleName("Show facilitator-only meters")
+        self.show_hidden.setToolTip("Also chart the meters the trainees never saw")
         self.show_hidden.toggled.connect(self._toggle_hidden)
         if any(m.hidden for m in d.meters):
             top.addWidget(self.show_hidden)
@@ -374,6 +439,7 @@ class DebriefWindow(QWidget):
                 layout.addWidget(self.channel_strip)
         layout.addStretch(1)
         self.charts_page.setWidget(page)
+        self._toggle_hidden(False)
 
     def _toggle_hidden(self, shown: bool) -> None:
         hidden = {m.id for m in self.debrief.meters if m.hidden}
@@ -406,7 +472,8 @@ class DebriefWindow(QWidget):
 
     def _comparison_tab(self) -> QWidget:
         self.comparison_view = rich_view("Your choices next to the expert's and history's")
-        self.comparison_view.setHtml(section_comparison(self.debrief))
+        # The lessons first: the same expert roads as the What-ifs tab, so the tabs agree.
+        self.comparison_view.setHtml(self._lessons_html() + section_comparison(self.debrief))
         return self.comparison_view
 
     # -- tabs, other sessions, closing -----------------------------------------
@@ -443,11 +510,45 @@ class DebriefWindow(QWidget):
         return self.registry.of("debrief")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        if self.aar_panel.dirty and not self._closing:
+            event.ignore()
+            self.ask_before_closing()
+            return
         self.whatifs.shutdown()
         self.cohort.shutdown()
         if self.export_job is not None:
             self.export_job.wait(10)
         super().closeEvent(event)
+
+
+    def ask_before_closing(self) -> QMessageBox:
+        """The after-action report has unsaved edits: Save, Discard or Cancel (window-modal)."""
+        if self.close_box is not None and self.close_box.isVisible():
+            return self.close_box
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved after-action report",
+                          "The after-action report of this session has edits that are not "
+                          "saved. Save them before closing?", QMessageBox.StandardButton.NoButton,
+                          self)
+        box.setObjectName("unsaved-aar")
+        self.save_close = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+        self.discard_close = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        self.cancel_close = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(self.save_close)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.buttonClicked.connect(self._close_answer)
+        self.close_box = box
+        box.open()
+        return box
+
+    def _close_answer(self, button: Any) -> None:
+        if button is self.save_close:
+            if not self.aar_panel.save():
+                self.show_tab("After-action report")
+                return
+        elif button is not self.discard_close:
+            return  # Cancel: keep editing
+        self._closing = True
+        self.close()
 
 
 def turn_detail_html(turn: Turn) -> str:
@@ -507,7 +608,7 @@ def turn_detail_html(turn: Turn) -> str:
                         f"{_e(c.cause.describe())}{rule}</li>")
         html.append("</ul>")
     for f in turn.facilitator:
-        html.append(f"<p><b>Facilitator ({_e(f.action)})</b>: {_e(f.text)}</p>")
+        html.append(f"<p>{_e(f.line())}</p>")
     return "".join(html)
 
 

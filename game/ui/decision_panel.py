@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .present import KIND_LABELS, KIND_ORDER
-from .widgets import ElidedLabel, ScrollColumn, clear_layout, hbox, label, paint_icon
+from .widgets import ScrollColumn, clear_layout, hbox, label, paint_icon
 
 if TYPE_CHECKING:
     from game.engine import OptionView, TurnView
+    from game.scenario.compile import CompiledScenario
 
     from .controller import SessionController
 
@@ -43,6 +45,9 @@ class OptionButton(QPushButton):
         self.option = option
         self.key = key
         self.setCheckable(True)
+        # Enter confirms (the play screen handles it), also inside a dialog such as the
+        # Studio's playtest window, where an auto-default button would swallow it.
+        self.setAutoDefault(False)
         self.setProperty("option", True)
         self.setObjectName(f"option-{option.id}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -52,7 +57,7 @@ class OptionButton(QPushButton):
         row.setSpacing(10)
         keycap = label(key, "kbd", wrap=False)
         keycap.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        keycap.setFixedWidth(22)
+        keycap.setMinimumWidth(22)  # grows with large type
         self.kind_icon = QLabel()
         self.kind_icon.setFixedSize(20, 20)
         paint_icon(self.kind_icon, option.kind, None, 20)
@@ -65,16 +70,12 @@ class OptionButton(QPushButton):
             meta.append(f"via {option.channel_label}")
         if option.description:
             meta.append(option.description)
-        # One line (elided) until picked; then the whole description.
-        self.meta = ElidedLabel("  ·  ".join(meta), "optionMeta")
-        self.meta_full = label("  ·  ".join(meta), "optionMeta")
+        # The whole description, always: an option cut short reads as a different option.
+        self.meta = label("  ·  ".join(meta), "optionMeta")
         self.meta.setVisible(bool(meta))
-        self.meta_full.hide()
-        self.has_meta = bool(meta)
         text.addWidget(self.meta)
-        text.addWidget(self.meta_full)
-        self.toggled.connect(self._expand)
-        for child in (keycap, self.kind_icon, self.title, self.meta, self.meta_full):
+        self.toggled.connect(lambda _checked: self.updateGeometry())
+        for child in (keycap, self.kind_icon, self.title, self.meta):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         row.addWidget(keycap, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.kind_icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -88,12 +89,6 @@ class OptionButton(QPushButton):
         self.setAccessibleName(name)
         self.setAccessibleDescription(option.description)
         self.setToolTip(f"Press {key} to pick this option")
-
-    def _expand(self, checked: bool) -> None:
-        if self.has_meta:
-            self.meta.setVisible(not checked)
-            self.meta_full.setVisible(checked)
-        self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -109,6 +104,19 @@ class OptionButton(QPushButton):
         return QSize(160, self.heightForWidth(max(160, self.width())))
 
 
+def role_line(scenario: CompiledScenario, role: str, seated: tuple[str, ...]) -> str:
+    """Whose decision this is, and, playing alone, that the trainee takes it anyway."""
+    titles = {r.id: r.title for r in scenario.model.roles}
+    title = titles.get(role, role)
+    if len(seated) == 1 and role not in seated:
+        mine = titles.get(seated[0], seated[0])
+        return (f"Decision for: {title}. You are playing every role, so this one is yours "
+                f"too (your own role is {mine}).")
+    if len(seated) == 1:
+        return f"Decision for: {title} (your role)"
+    return f"Decision for: {title}"
+
+
 class DecisionPanel(QFrame):
     """Options grouped by kind, the why box and Confirm; calls ``controller.choose``."""
 
@@ -119,6 +127,8 @@ class DecisionPanel(QFrame):
         self.controller = controller
         self.setProperty("panel", True)
         self.setAccessibleName("Decision")
+        self.setObjectName("decision-panel")
+        self.setAccessibleDescription("Number keys pick an option, Enter confirms, Esc clears")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the keys when nothing is picked
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 14)
@@ -137,22 +147,27 @@ class DecisionPanel(QFrame):
         self.group.setExclusive(True)
         self.group.buttonToggled.connect(self._toggled)
         self.buttons: list[OptionButton] = []
-        layout.addWidget(label("Why? (optional — saved with your choice for the debrief)",
-                               "muted"))
+        self.why_label = label("Why? (optional, saved with your choice for the debrief)",
+                               "muted")
+        layout.addWidget(self.why_label)
         self.rationale = QPlainTextEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setPlaceholderText("Your reasoning, in a sentence or two…")
         self.rationale.setAccessibleName("Rationale: why this choice (optional)")
         self.rationale.setTabChangesFocus(True)
-        self.rationale.setFixedHeight(64)
         self.rationale.installEventFilter(self)
+        self.why_label.setBuddy(self.rationale)
+        self._fit_rationale()
+        self.rationale.textChanged.connect(self._show_why)
         layout.addWidget(self.rationale)
         self.hint = label("", "muted", wrap=True)
         self.confirm = QPushButton("Confirm")
         self.confirm.setObjectName("confirm")
         self.confirm.setProperty("primary", True)
         self.confirm.setAccessibleName("Confirm the chosen option")
-        self.confirm.setMinimumWidth(200)
+        self.confirm.setToolTip("Take the picked option; it is saved at once (Enter)")
+        self.confirm.setMinimumWidth(150)
+        self.confirm.setAutoDefault(False)
         self.confirm.clicked.connect(self.confirm_choice)
         layout.addLayout(hbox(self.hint, self.confirm, spacing=12))
         controller.turnReady.connect(self.show_turn)
@@ -161,13 +176,23 @@ class DecisionPanel(QFrame):
         if view is not None and controller.stage == "deciding":
             self.show_turn(view)
 
+    def _fit_rationale(self) -> None:
+        """Two lines of the why box in its current font (it follows the type size)."""
+        self.rationale.ensurePolished()
+        lines = self.rationale.fontMetrics().lineSpacing() * 2
+        self.rationale.setFixedHeight(lines + 20)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_rationale()
+
     # -- showing ------------------------------------------------------------
     def show_turn(self, view: TurnView) -> None:
         self.prompt.setText(view.prompt)
         scenario = self.controller.scenario
         if view.role and len(scenario.model.roles) > 1:
-            title = next((r.title for r in scenario.model.roles if r.id == view.role), view.role)
-            self.role.setText(f"Decision for: {title}")
+            self.role.setText(role_line(scenario, view.role, self.controller.roles))
             self.role.show()
         else:
             self.role.hide()
@@ -193,6 +218,7 @@ class DecisionPanel(QFrame):
         self.list_area.body.addStretch(1)
         self.list_area.verticalScrollBar().setValue(0)
         self.rationale.clear()
+        self._show_why()
         self._paused(self.controller.paused)
         self._update_confirm()
 
@@ -203,10 +229,24 @@ class DecisionPanel(QFrame):
         self._update_confirm()
 
     def _toggled(self, button: OptionButton, checked: bool) -> None:
+        self._show_why()
         if checked:
             self.picked.emit(button.option.id)
             self.list_area.ensureWidgetVisible(button, 0, 10)
+            # Again once the why box has taken its room and the list has its new height.
+            QTimer.singleShot(0, lambda b=button: self._keep_visible(b))
         self._update_confirm()
+
+    def _keep_visible(self, button: OptionButton) -> None:
+        if isValid(button) and button.isChecked():
+            self.list_area.ensureWidgetVisible(button, 0, 10)
+
+    def _show_why(self) -> None:
+        """The why box appears once an option is picked (or holds text): until then the
+        options have its room, which on a small screen is one more option in view."""
+        show = self.selected() is not None or bool(self.rationale.toPlainText().strip())
+        self.why_label.setVisible(show)
+        self.rationale.setVisible(show)
 
     def _update_confirm(self) -> None:
         chosen = self.selected()
@@ -216,16 +256,19 @@ class DecisionPanel(QFrame):
         if paused:
             self.confirm.setText("Paused")
             self.confirm.setEnabled(False)
-            self.hint.setText("The session is paused. Resume it to decide.")
+            session = self.controller.session
+            self.hint.setText("The facilitator paused the session; decide once it resumes."
+                              if session is not None and session.paused_by == "facilitator"
+                              else "The session is paused. Resume it to decide.")
         elif chosen is None:
             self.confirm.setText("Confirm")
             self.confirm.setEnabled(False)
-            self.hint.setText(f"Pick an option: click it or press {keys}.")
+            self.hint.setText(f"Pick an option: click it or press {keys}. You can then say "
+                              "why.")
         else:
             self.confirm.setText("Confirm  ⏎")
             self.confirm.setEnabled(True)
-            self.hint.setText(f"Chosen: {chosen.option.label}. Press Enter to confirm, "
-                              "Esc to change your mind.")
+            self.hint.setText(f"Chosen: {chosen.option.label}. Enter confirms, Esc clears.")
 
     # -- reading ------------------------------------------------------------
     def selected(self) -> OptionButton | None:
@@ -277,6 +320,8 @@ class DecisionPanel(QFrame):
             return False
         if key == Qt.Key.Key_Escape and self.selected() is not None:
             self.clear()
+            # The focus leaves the option too: a focus ring on it read as "still picked".
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return True
         return False
 

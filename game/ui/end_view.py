@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from .present import RATING_LABELS, RATING_LETTERS
-from .widgets import ScrollColumn, clear_layout, hbox, label, pill
+from .widgets import ScrollColumn, clear_layout, hbox, label, pill, px
 
 if TYPE_CHECKING:
     from game.engine import Outcome
@@ -41,8 +41,8 @@ class EndView(QWidget):
         self.list_area = ScrollColumn(spacing=0, margins=(0, 0, 0, 0))
         outer.addWidget(self.list_area, 1)
         self.page = QWidget()
-        self.page.setMaximumWidth(980)
-        self.page.setMinimumWidth(760)
+        self.page.setMaximumWidth(px(980))
+        self.page.setMinimumWidth(min(px(760), 900))
         self.body = QVBoxLayout(self.page)
         self.body.setContentsMargins(24, 22, 24, 22)
         self.body.setSpacing(12)
@@ -53,16 +53,20 @@ class EndView(QWidget):
         self.home_button = QPushButton("Back to home")
         self.home_button.setObjectName("home")
         self.home_button.clicked.connect(self.homeRequested)
+        self.home_button.setToolTip("Back to the scenario list and the saved sessions")
         self.again_button = QPushButton("Play again")
         self.again_button.setObjectName("again")
         self.again_button.setAccessibleName("Play this scenario again")
         self.again_button.clicked.connect(self.againRequested)
+        self.again_button.setToolTip("Set up a new session of this scenario for the same trainee")
         self.debrief_button = QPushButton("Open debrief  ⏎")
         self.debrief_button.setObjectName("debrief")
         self.debrief_button.setProperty("primary", True)
         self.debrief_button.setAccessibleName("Open the debrief of this session")
         self.debrief_button.setMinimumWidth(200)
         self.debrief_button.clicked.connect(self._debrief)
+        self.debrief_button.setToolTip("Timeline, charts, score, expert and historical paths, "
+                                       "what-ifs and the after-action report (Enter)")
         for button in (self.home_button, self.again_button, self.debrief_button):
             button.setAutoDefault(True)  # Enter presses the focused button
         footer.setLayout(hbox(self.home_button, self.again_button, None, self.debrief_button,
@@ -96,8 +100,10 @@ class EndView(QWidget):
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(6)
-        self.score = label(f"{outcome.score:g}", "big", wrap=False)
-        self.score.setAccessibleName(f"Score: {outcome.score:.1f} out of 100")
+        from game.engine.scoring import format_score
+
+        self.score = label(format_score(outcome.score), "big", wrap=False)
+        self.score.setAccessibleName(f"Score: {format_score(outcome.score)} out of 100")
         grid.addWidget(label("SCORE", "eyebrow"), 0, 0)
         grid.addLayout(hbox(self.score, label("/ 100", "muted", wrap=False), None,
                             spacing=6), 1, 0, 1, 4)

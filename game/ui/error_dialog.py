@@ -27,7 +27,9 @@ class ScenarioErrorDialog(QDialog):
         self.setWindowTitle(f"Problems in {name}")
         self.setObjectName("scenario-error")
         self.setAccessibleName(f"Problems in the scenario file {name}")
-        self.resize(820, 420)
+        from .screen_fit import fit_window
+
+        fit_window(self, 820, 420, center=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)

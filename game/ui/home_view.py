@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, vbox
+from .widgets import ScrollColumn, clear_layout, hbox, icon_label, label, pill, px, vbox
 
 if TYPE_CHECKING:
     from game.records.journal import Journal, SessionRecord
@@ -34,8 +34,11 @@ def when(stamp: str) -> str:
     return f"{moment.day} {moment:%b %H:%M}"
 
 
-def _button(text: str, name: str, primary: bool = False, accessible: str = "") -> QPushButton:
+def _button(text: str, name: str, primary: bool = False, accessible: str = "",
+            description: str = "") -> QPushButton:
     button = QPushButton(text)
+    if description:
+        button.setToolTip(description)  # read as the accessible description too
     button.setObjectName(name)
     button.setAutoDefault(True)
     if primary:
@@ -81,7 +84,9 @@ class ScenarioCard(QFrame):
             for text in summary.objectives:
                 layout.addWidget(label(f"•  {text}", "body"))
         self.start = _button("Start a session" if featured else "Start", "start", primary=featured,
-                             accessible=f"Start a session of {summary.title}")
+                             accessible=f"Start a session of {summary.title}",
+                             description="Set up a session of this scenario: who plays, "
+                                         "which role, and the read-ahead briefing")
         if featured:
             self.start.setMinimumWidth(220)
         layout.addSpacing(4)
@@ -111,7 +116,8 @@ class ProblemCard(QFrame):
         layout.addWidget(label(f"{n} problem{'s' if n != 1 else ''} in the file. Fix them and "
                                "reload, or ask the scenario's author.", "muted"))
         self.details = _button("Show problems", "problems",
-                               accessible=f"Show the problems in {entry.path.name}")
+                               accessible=f"Show the problems in {entry.path.name}",
+                               description="Each problem with its line, column and a fix")
         layout.addLayout(hbox(None, self.details))
         self.setAccessibleName(f"Broken scenario file {entry.path.name}")
 
@@ -133,20 +139,39 @@ class SessionRow(QFrame):
         if record.ended:
             detail = f"{who} · {record.ending_title or record.ending_id}"
             if record.score is not None:
-                detail += f" · score {record.score:.0f}"
+                from game.engine.scoring import format_score
+
+                detail += f" · score {format_score(record.score)}"
             self.button = _button("Debrief", "debrief",
-                                  accessible=f"Debrief of {record.scenario_title}, {who}")
+                                  accessible=f"Debrief of {record.scenario_title}, {who}",
+                                  description="Open the debrief: timeline, score, paths and "
+                                              "the after-action report")
         else:
             n = decisions
             detail = f"{who} · {n} decision{'s' if n != 1 else ''} taken so far"
             self.button = _button("Resume", "resume", primary=True,
-                                  accessible=f"Resume {record.scenario_title}, {who}")
+                                  accessible=f"Resume {record.scenario_title}, {who}",
+                                  description="Continue exactly where the session stopped")
             if not can_resume:
                 self.button.setEnabled(False)
                 self.button.setToolTip("The scenario this session was played on is neither "
                                        "kept in the journal nor in the library.")
+        self.discard: QPushButton | None = None
         layout.addWidget(label(f"{detail}\n{when(record.updated_at)}", "muted"), 1, 0)
-        layout.addWidget(self.button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        if record.ended:
+            layout.addWidget(self.button, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        else:
+            # An abandoned session can go; the window asks before anything is deleted.
+            self.discard = _button("Discard…", "discard",
+                                   accessible=f"Discard the unfinished session of "
+                                              f"{record.scenario_title}, {who}")
+            self.discard.setToolTip("Delete this unfinished session from the journal "
+                                    "(you are asked first)")
+            buttons = QVBoxLayout()
+            buttons.setSpacing(4)
+            buttons.addWidget(self.button)
+            buttons.addWidget(self.discard)
+            layout.addLayout(buttons, 0, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
         layout.setColumnStretch(0, 1)
 
 
@@ -154,17 +179,20 @@ class HomeView(QWidget):
     """Scenario cards and saved sessions.
 
     Signals:
-        startRequested(ScenarioEntry), resumeRequested(session_id),
+        startRequested(ScenarioEntry), resumeRequested(session_id), discardRequested(session_id),
         debriefRequested(session_id), problemsRequested(ScenarioEntry),
-        openFileRequested(), studioRequested()
+        openFileRequested(), studioRequested(), browseRequested(), joinRequested()
     """
 
     startRequested = Signal(object)
     resumeRequested = Signal(str)
+    discardRequested = Signal(str)
     debriefRequested = Signal(str)
     problemsRequested = Signal(object)
     openFileRequested = Signal()
     studioRequested = Signal()
+    browseRequested = Signal()
+    joinRequested = Signal()
 
     def __init__(self, library: ScenarioLibrary, journal: Journal,
                  parent: QWidget | None = None) -> None:
@@ -178,19 +206,33 @@ class HomeView(QWidget):
         header = QFrame()
         header.setProperty("header", True)
         self.open_button = _button("Open scenario file…", "open-file",
-                                   accessible="Open a scenario file from disk")
+                                   accessible="Open a scenario file from disk",
+                                   description="Play a scenario file from anywhere (Ctrl+O)")
         self.open_button.clicked.connect(self.openFileRequested)
-        self.reload_button = _button("Reload", "reload", accessible="Reload the scenario library")
+        self.reload_button = _button("Reload", "reload", accessible="Reload the scenario library",
+                                     description="Read the scenario folders again, for new or "
+                                                 "changed files")
         self.reload_button.clicked.connect(library.reload)
         self.studio_button = _button("Authoring Studio…", "studio",
-                                     accessible="Open the Authoring Studio to write scenarios")
+                                     accessible="Open the Authoring Studio to write scenarios",
+                                     description="Write, check, playtest and balance scenarios "
+                                                 "(Ctrl+E)")
         self.studio_button.clicked.connect(self.studioRequested)
-        header.setLayout(hbox(
+        self.join_button = _button("Join a session…", "join-session",
+                                   accessible="Join a class session with its code",
+                                   description="Join a class session played from separate "
+                                               "desks, with the code the facilitator gives "
+                                               "you (Ctrl+J)")
+        self.join_button.clicked.connect(self.joinRequested)
+        header_row = hbox(
             icon_label("app", "#ffffff", 40),
             vbox(label("Hotline", "h1", wrap=False),
                  label("Crisis-communication training: manage a military crisis when the other "
-                       "side may not pick up the phone.", "muted", wrap=False), spacing=0),
-            None, self.reload_button, self.studio_button, self.open_button, spacing=14, margins=(22, 12, 22, 12)))
+                       "side may not pick up the phone.", "muted"), spacing=0),
+            self.reload_button, self.studio_button, self.join_button, self.open_button,
+            spacing=14, margins=(22, 12, 22, 12))
+        header_row.setStretch(1, 1)  # the titles take the room; the buttons keep their size
+        header.setLayout(header_row)
         outer.addWidget(header)
 
         body = hbox(spacing=18, margins=(22, 16, 22, 16))
@@ -198,8 +240,8 @@ class HomeView(QWidget):
         body.addWidget(self.scenarios, 3)
         side = QFrame()
         side.setProperty("panel", True)
-        side.setMinimumWidth(330)
-        side.setMaximumWidth(420)
+        side.setMinimumWidth(px(330))
+        side.setMaximumWidth(px(420))
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(16, 12, 16, 12)
         self.sessions = ScrollColumn(spacing=4)
@@ -207,6 +249,9 @@ class HomeView(QWidget):
         body.addWidget(side, 2)
         outer.addLayout(body, 1)
         self.cards: list[ScenarioCard] = []
+        self.grid: QGridLayout | None = None
+        self.grid_cards: list[ScenarioCard] = []
+        self._columns = 0
         self.session_rows: list[SessionRow] = []
         library.loading.connect(self._loading)
         library.changed.connect(self.refresh)
@@ -237,13 +282,16 @@ class HomeView(QWidget):
         if default is not None:
             add(self._card(default, featured=True))
         others = [e for e in ok if e is not default]
+        self.grid = None
+        self.grid_cards = []
         if others:
             add(label("MORE SCENARIOS", "eyebrow"))
-            grid = QGridLayout()
-            grid.setSpacing(12)
-            for i, entry in enumerate(others):
-                grid.addWidget(self._card(entry, featured=False), i // 2, i % 2)
-            self.scenarios.body.addLayout(grid)
+            self.grid = QGridLayout()
+            self.grid.setSpacing(12)
+            self.grid_cards = [self._card(entry, featured=False) for entry in others]
+            self._columns = 0
+            self._reflow()
+            self.scenarios.body.addLayout(self.grid)
         broken = [e for e in entries if not e.ok]
         for entry in broken:
             card = ProblemCard(entry)
@@ -253,6 +301,32 @@ class HomeView(QWidget):
         self.refresh_sessions()
         if self.isVisible():
             self.focus_first_action()
+
+    def grid_columns(self) -> int:
+        """Two columns of cards when they fit side by side, else one (small screens)."""
+        if not self.grid_cards:
+            return 0
+        need = 2 * max(c.minimumSizeHint().width() for c in self.grid_cards) + 12 + 8
+        return 2 if self.scenarios.viewport().width() >= need else 1
+
+    def _reflow(self) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        columns = self.grid_columns()
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.grid_cards:
+            grid.removeWidget(card)
+        for i, card in enumerate(self.grid_cards):
+            grid.addWidget(card, i // columns, i % columns)
+        for col in range(2):
+            grid.setColumnStretch(col, 1 if col < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._reflow()
 
     def _card(self, entry: ScenarioEntry, featured: bool) -> ScenarioCard:
         card = ScenarioCard(entry, featured)
@@ -296,10 +370,21 @@ class HomeView(QWidget):
                 decisions = 0
             row = SessionRow(record, can, decisions=decisions)
             row.button.clicked.connect(lambda _=False, r=record: self.resumeRequested.emit(r.id))
+            if row.discard is not None:
+                row.discard.clicked.connect(
+                    lambda _=False, r=record: self.discardRequested.emit(r.id))
             self.session_rows.append(row)
             add(row)
         self.sessions.body.addSpacing(14)
-        add(label("RECENT SESSIONS", "eyebrow"))
+        # The recent list's heading links to every other session (older, archived, by
+        # trainee or date), in the session browser.
+        self.browse_button = _button("All sessions…", "all-sessions",
+                                     accessible="All sessions",
+                                     description="Find any recorded session: search, filter, "
+                                     "open, resume, archive or delete")
+        self.browse_button.clicked.connect(self.browseRequested)
+        self.sessions.body.addLayout(hbox(label("RECENT SESSIONS", "eyebrow"), None,
+                                          self.browse_button))
         if not finished:
             add(label("Finished sessions and their debriefs will be listed here.", "muted"))
         for record in finished:
@@ -313,6 +398,7 @@ class HomeView(QWidget):
         if self.library.loaded_once:
             self.refresh_sessions()
         super().showEvent(event)
+        self._reflow()
         self.focus_first_action()
 
     def focus_first_action(self) -> None:

@@ -8,8 +8,10 @@ dropped: the feed scrolls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from game.engine.events import DecisionTaken
@@ -17,7 +19,6 @@ from game.engine.events import DecisionTaken
 from . import theme
 from .present import FeedItem, feed_items, format_short
 from .widgets import (
-    ElidedLabel,
     LazyRefresh,
     ScrollColumn,
     clear_layout,
@@ -37,6 +38,24 @@ KIND_ICONS = {
 }
 
 
+def seen_before(events: Sequence[object], role: str | None) -> int:
+    """The last event the viewer has certainly read: the last decision they took part in.
+
+    Alone at the keyboard that is the last decision. In team play it is the last
+    decision the role took, or voted on: a message sent only to the deputy while
+    the lead held the keyboard is still new when the deputy sits down, however
+    many decisions later, and stops being new once the deputy has decided.
+    """
+    last = -1
+    for event in events:
+        if not isinstance(event, DecisionTaken):
+            continue
+        voters = {voter for voter, _option in event.votes or ()}
+        if role is None or event.role == role or role in voters:
+            last = event.seq
+    return last
+
+
 class FeedCard(QFrame):
     def __init__(self, item: FeedItem, fresh: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,18 +66,21 @@ class FeedCard(QFrame):
         layout.setContentsMargins(10, 7, 10, 8)
         layout.setSpacing(3)
         color = theme.colors(theme.current_theme()).get(item.kind, None)
-        kind = ElidedLabel(item.kind_label.upper(), "eyebrow")  # shrinks in a narrow column
+        # The kind wraps rather than being cut ("COUNTERPART · DE…" read as nothing).
+        kind = label(item.kind_label.upper(), "eyebrow")
         kind.setProperty("feedKind", item.kind)
+        kind.setObjectName("feed-kind")
         header = hbox(icon_label(KIND_ICONS.get(item.kind, "staff"), color, 16), spacing=6)
         header.addWidget(kind, 1)
         self.new_mark = pill("NEW", "accent")
         self.new_mark.setVisible(fresh)
-        header.addWidget(self.new_mark)
-        header.addWidget(label(format_short(item.clock), "muted", wrap=False))
+        header.addWidget(self.new_mark, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         layout.addWidget(label(item.sender, "h3"))
-        if item.channel_label:
-            layout.addWidget(label(f"via {item.channel_label}", "muted"))
+        # When (and how) it came, on one line under the sender: the header keeps its room.
+        when = format_short(item.clock)
+        layout.addWidget(label(f"{when} · via {item.channel_label}" if item.channel_label
+                               else when, "muted"))
         text = label(item.text, "body", selectable=True)
         layout.addWidget(text)
         self.setAccessibleName(f"{item.kind_label} from {item.sender}: {item.text}")
@@ -81,6 +103,8 @@ class InjectFeed(LazyRefresh, QFrame):
         layout.addWidget(self.list_area, 1)
         self.empty = label("No messages yet.", "muted")
         self.shown: list[int] = []
+        self._viewer: str | None = None
+        self._seen = -1
         self.cards: list[FeedCard] = []
         controller.activeRoleChanged.connect(self.refresh)  # team play: another role's view
         controller.stateChanged.connect(self.request_refresh)
@@ -94,10 +118,11 @@ class InjectFeed(LazyRefresh, QFrame):
         # Team play shows only the messages for the role at the keyboard (and for everyone).
         items = feed_items(session.scenario, session.events, self.controller.viewer_roles())
         seqs = [i.seq for i in items]
-        if seqs == self.shown:
+        viewer = self.controller.shown_role if self.controller.team else None
+        last_decision = seen_before(session.events, viewer)
+        if (seqs, viewer, last_decision) == (self.shown, self._viewer, self._seen):
             return
-        last_decision = max((e.seq for e in session.events if isinstance(e, DecisionTaken)),
-                            default=-1)
+        self._viewer, self._seen = viewer, last_decision
         known = {card.item.seq: card for card in self.cards}
         if not set(known) <= set(seqs):  # history rewritten (another session?): rebuild
             clear_layout(self.list_area.body)

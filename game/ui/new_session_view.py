@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .present import LEVEL_LABELS, STATUS_LABELS
-from .widgets import ScrollColumn, hbox, label
+from .widgets import ScrollColumn, hbox, label, px
 
 if TYPE_CHECKING:
     from .library import ScenarioEntry
@@ -58,8 +58,8 @@ class NewSessionView(QWidget):
         # Left: the form.
         form_panel = QFrame()
         form_panel.setProperty("panel", True)
-        form_panel.setMinimumWidth(360)
-        form_panel.setMaximumWidth(440)
+        form_panel.setMinimumWidth(px(360))
+        form_panel.setMaximumWidth(px(440))
         left = QVBoxLayout(form_panel)
         left.setContentsMargins(18, 14, 18, 16)
         left.setSpacing(10)
@@ -77,6 +77,7 @@ class NewSessionView(QWidget):
         self.role = QComboBox()
         self.role.setObjectName("role")
         self.role.setAccessibleName("Role")
+        self.role.setToolTip("The role you play; the briefing on the right follows it")
         for role in model.roles:
             self.role.addItem(role.title, role.id)
         self.role.currentIndexChanged.connect(self._role_changed)
@@ -106,6 +107,7 @@ class NewSessionView(QWidget):
         self.advanced = QCheckBox("Advanced: set the random seed (facilitators)")
         self.advanced.setObjectName("advanced")
         self.advanced.setAccessibleName("Show advanced settings")
+        self.advanced.setToolTip("Set the random seed, to replay the same dice with a class")
         left.addWidget(self.advanced)
         self.seed_row = QFrame()
         seed_layout = QFormLayout(self.seed_row)
@@ -114,7 +116,8 @@ class NewSessionView(QWidget):
         self.seed.setObjectName("seed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setAccessibleName("Random seed")
-        self.fixed_seed = QCheckBox("Use this seed (same seed and choices → same session)")
+        self.fixed_seed = QCheckBox("Use this seed")
+        self.fixed_seed.setToolTip("The same seed and the same choices give the same session")
         self.fixed_seed.setObjectName("fixed-seed")
         seed_layout.addRow("Seed", self.seed)
         seed_layout.addRow(self.fixed_seed)
@@ -126,6 +129,7 @@ class NewSessionView(QWidget):
         self.back = QPushButton("Back")
         self.back.setObjectName("back")
         self.back.setAccessibleName("Back to the scenario list")
+        self.back.setToolTip("Back to the scenario list (Esc)")
         self.back.setAutoDefault(True)
         self.back.clicked.connect(self.backRequested)
         self.begin = QPushButton("Begin the session  ⏎")
@@ -133,6 +137,7 @@ class NewSessionView(QWidget):
         self.begin.setProperty("primary", True)
         self.begin.setAutoDefault(True)
         self.begin.setAccessibleName("Begin the session")
+        self.begin.setToolTip("Start the session with these settings (Enter)")
         self.begin.clicked.connect(self._begin)
         left.addLayout(hbox(self.back, None, self.begin))
         left.addWidget(label("Enter begins · Esc goes back", "muted"))
@@ -171,7 +176,13 @@ class NewSessionView(QWidget):
         body.addWidget(brief, 3)
         outer.addLayout(body, 1)
         self._role_changed()
-        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_name()
+
+    def focus_name(self) -> None:
+        """Focus the name, selected: the next trainee types over the last one's name."""
+        # As a Tab into the field would: the line edit selects its text on focus-in.
+        self.name.setFocus(Qt.FocusReason.TabFocusReason)
+        self.name.selectAll()
 
     def _role_changed(self, _index: int = 0) -> None:
         model = self.entry.scenario.model  # type: ignore[union-attr]

@@ -27,12 +27,23 @@ from .decision_panel import DecisionPanel
 from .inject_feed import InjectFeed
 from .meters_view import MeterPanel
 from .present import format_clock
-from .widgets import ScrollColumn, hbox, icon_label, label, paint_icon, set_prop
+from .widgets import ScrollColumn, hbox, icon_label, label, paint_icon, px, set_prop
 
 if TYPE_CHECKING:
     from game.engine import TurnView
 
     from .controller import SessionController
+
+
+def paused_by_facilitator(controller: SessionController) -> bool:
+    session = controller.session
+    return session is not None and session.paused_by == "facilitator"
+
+
+PAUSED_TEXT = ("Paused — the scenario clock and the decision timer are stopped. "
+               "Press P or Resume to carry on.")
+HELD_TEXT = ("Paused by the facilitator — the scenario clock and the decision timer are "
+             "stopped until the facilitator resumes.")
 
 
 def format_seconds(seconds: int) -> str:
@@ -67,7 +78,7 @@ class ClockBar(QFrame):
         self.timer_icon = icon_label("wait", None, 18)
         self.timer = label("", "clock", wrap=False)
         self.timer.setAccessibleName("Decision timer")
-        self.timer.setMinimumWidth(110)
+        self.timer.setMinimumWidth(px(110))
         self.timer.setToolTip("Time left for this decision (real time). When it runs out, the "
                               "scenario decides what happens.")
         row.addLayout(hbox(self.timer_icon, self.timer, spacing=6))
@@ -114,11 +125,20 @@ class ClockBar(QFrame):
         self.timer.setAccessibleName(f"Decision timer: {remaining} seconds left")
 
     def show_paused(self, paused: bool) -> None:
-        self.pause.setText("Resume" if paused else "Pause")
-        self.pause.setAccessibleName("Resume the session" if paused else "Pause the session")
-        set_prop(self.pause, "primary", paused)
+        held = paused_by_facilitator(self.controller)
+        self.pause.setText("Paused by the facilitator" if held else
+                           "Resume" if paused else "Pause")
+        self.pause.setAccessibleName(
+            "Paused by the facilitator; only the facilitator can resume" if held else
+            "Resume the session" if paused else "Pause the session")
+        self.pause.setEnabled(not held)
+        self.pause.setToolTip("The facilitator paused the session and will resume it" if held
+                              else "Pause the scenario and the decision timer (P)")
+        set_prop(self.pause, "primary", paused and not held)
 
     def toggle_pause(self) -> None:
+        if paused_by_facilitator(self.controller):
+            return  # the facilitator's pause is the facilitator's to lift (the banner says so)
         self.controller.set_paused(not self.controller.paused)
 
     def retint(self) -> None:
@@ -142,8 +162,9 @@ class PlayView(QWidget):
         self.paused_banner.setProperty("banner", "paused")
         banner = QHBoxLayout(self.paused_banner)
         banner.setContentsMargins(12, 6, 12, 6)
-        banner.addWidget(label("Paused — the scenario clock and the decision timer are stopped. "
-                               "Press P or Resume to carry on.", None))
+        self.paused_text = label(PAUSED_TEXT, None)
+        self.paused_text.setObjectName("paused-text")
+        banner.addWidget(self.paused_text)
         wrap = QHBoxLayout()
         wrap.setContentsMargins(14, 8, 14, 0)
         wrap.addWidget(self.paused_banner)
@@ -182,7 +203,7 @@ class PlayView(QWidget):
         self.decision = DecisionPanel(controller)
         middle_layout.addWidget(self.decision, 1)
         # Right: channels and meters.
-        right = ScrollColumn(spacing=10, margins=(0, 0, 4, 0))
+        right = ScrollColumn(spacing=10, margins=(0, 0, 8, 0))
         self.board = ChannelBoard(controller)
         self.meters = MeterPanel(controller)
         right.body.addWidget(self.board)
@@ -196,17 +217,23 @@ class PlayView(QWidget):
         splitter.setStretchFactor(2, 3)
         splitter.setSizes([360, 500, 370])
         self.splitter = splitter
-        splitter.splitterMoved.connect(lambda _pos, _index: self._fit_brief())
+        self._user_split = False
+        splitter.splitterMoved.connect(lambda _pos, _index: self._split_moved())
         body = QHBoxLayout()
         body.setContentsMargins(14, 10, 14, 14)
         body.addWidget(splitter)
         outer.addLayout(body, 1)
         controller.turnReady.connect(self.show_turn)
-        controller.pausedChanged.connect(self.paused_banner.setVisible)
+        controller.pausedChanged.connect(self._show_paused)
         view = controller.current()
         if view is not None:
             self.show_turn(view)
-        self.paused_banner.setVisible(controller.paused)
+        self._show_paused(controller.paused)
+
+    def _show_paused(self, paused: bool) -> None:
+        self.paused_text.setText(HELD_TEXT if paused_by_facilitator(self.controller)
+                                 else PAUSED_TEXT)
+        self.paused_banner.setVisible(paused)
 
     def show_turn(self, view: TurnView) -> None:
         self.brief.setText(view.brief.strip())
@@ -228,8 +255,25 @@ class PlayView(QWidget):
         cap = max(120, int(self.left.height() * 0.45))
         self.brief_scroll.setFixedHeight(max(40, min(needed, cap)))
 
+    def _split_moved(self) -> None:
+        self._user_split = True
+        self._fit_brief()
+
+    def _apportion(self) -> None:
+        """Share the width between the columns; on a narrow screen the decision gets more."""
+        if self._user_split:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        share = (0.27, 0.46, 0.27) if total < 1200 else (0.29, 0.41, 0.30)
+        sizes = [int(total * f) for f in share]
+        sizes[1] += total - sum(sizes)
+        self.splitter.setSizes(sizes)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._apportion()
         self._fit_brief()
 
     def showEvent(self, event: QShowEvent) -> None:

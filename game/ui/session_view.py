@@ -56,7 +56,9 @@ class SessionView(QStackedWidget):
             self.show_page(self.end)
 
     def focus_first(self) -> None:
-        self.currentWidget().focus_first()  # type: ignore[attr-defined]
+        page = self.currentWidget()
+        if page is not None and hasattr(page, "focus_first"):
+            page.focus_first()
 
     def show_page(self, page: QWidget) -> None:
         self.setCurrentWidget(page)

@@ -73,6 +73,19 @@ def vote_rule_text(controller: SessionController) -> str:
             f"votes is taken. A tie goes to the earliest role at the table ({order}).")
 
 
+def vote_rule_short(controller: SessionController) -> str:
+    """The vote's rule in one line, for the banner above the options (the full text is its
+    tooltip, and the hand-over cover says it all)."""
+    rule = controller.vote_rule()
+    session = controller.session
+    if rule is None or session is None:
+        return ""
+    if rule == "unanimous":
+        return "Unanimous vote, in secret: without agreement the team waits."
+    first = role_title(session.scenario, session.team_roles()[0])
+    return f"Majority vote, in secret: a tie goes to the {first}."
+
+
 def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
     """Who took the decision in a turn's events (for the consequences screen)."""
     decision = next((e for e in events if isinstance(e, DecisionTaken)), None)
@@ -91,8 +104,8 @@ def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
             parts.append(f"{role_title(scenario, role)}: {text}")
         taken = decision.label or decision.option
         return f"Team vote ({rule}) — " + " · ".join(parts) + f"  →  taken: {taken}"
-    role = decision.role
-    return f"Decided by the {role_title(scenario, role)}." if role else ""
+    decider = decision.role
+    return f"Decided by the {role_title(scenario, decider)}." if decider else ""
 
 
 class TeamBar(QFrame):
@@ -144,7 +157,9 @@ class TeamBar(QFrame):
             roles = session.team_roles()
             n = len(ctrl.votes) + 1
             self.who.setText(f"Team vote — now voting: {title} ({n} of {len(roles)})")
-            self.rule.setText(vote_rule_text(ctrl))
+            self.rule.setText(vote_rule_short(ctrl))
+            self.rule.setToolTip(vote_rule_text(ctrl))
+            self.rule.setAccessibleDescription(vote_rule_text(ctrl))
             self.rule.show()
         else:
             view = ctrl.current()
@@ -204,6 +219,7 @@ class HandoverCover(QFrame):
         self.ready.setProperty("primary", True)
         self.ready.setMinimumWidth(320)
         self.ready.clicked.connect(self.dismiss)
+        self.ready.setToolTip("Shows the screen for this role (Enter)")
         for widget in (self.eyebrow, self.title, self.text, self.brief, self.rule):
             widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(widget)
@@ -245,9 +261,12 @@ class HandoverCover(QFrame):
         self.ready.setText(f"I am the {title} — show my screen  ⏎")
         self.ready.setAccessibleName(f"I am the {title}: show the screen")
         self.setAccessibleName(f"Hand over to the {title}")
+        self.setAccessibleDescription(self.text.text())
         self._fit()
         if self.blocks is not None:
             self.blocks.setEnabled(False)
+        # Nobody can see the decision yet: its clock waits for the next role.
+        ctrl.clock.set_held(True)
         self.show()
         self.raise_()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -255,6 +274,7 @@ class HandoverCover(QFrame):
     def dismiss(self) -> None:
         was = self.isVisible()
         self.hide()
+        self.controller.clock.set_held(False)
         if self.blocks is not None:
             self.blocks.setEnabled(True)
         if was and hasattr(self.page, "focus_first"):

@@ -1,4 +1,5 @@
-"""Themes (light, dark) and the project's SVG icons, both bundled assets (game.paths).
+"""Themes (light, dark, high contrast) and the project's SVG icons, both bundled assets
+(game.paths).
 
 ``assets/themes/base.qss`` is the style sheet; its ``@name`` tokens take their
 colours from ``assets/themes/<theme>.theme`` (``name: #rrggbb`` lines). Icons
@@ -9,6 +10,7 @@ asked for at the screen's device-pixel ratio, so they stay crisp on high-DPI.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -21,7 +23,7 @@ from game.paths import assets_dir
 ASSETS = assets_dir()
 THEMES = ASSETS / "themes"
 ICONS = ASSETS / "icons"
-THEME_NAMES = ("light", "dark")
+THEME_NAMES = ("light", "dark", "high-contrast")
 
 _TOKEN = re.compile(r"@([a-z_][a-z0-9_]*)")
 
@@ -40,15 +42,55 @@ def colors(name: str) -> dict[str, str]:
     return out
 
 
-def stylesheet(name: str) -> str:
-    """base.qss with the theme's colours filled in."""
+#: The type size base.qss is written for; the user's system font scales it.
+REFERENCE_POINT_SIZE = 10.0
+_FONT_SIZE = re.compile(r"(font-size\s*:\s*)([0-9.]+)(\s*pt)", re.I)
+_system_point_size: list[float] = []
+
+
+def font_scale() -> float:
+    """How much larger than base.qss the type is: the system font size (or
+    ``HOTLINE_FONT_SCALE``) over :data:`REFERENCE_POINT_SIZE`, from 1 to 2.5."""
+    env = os.environ.get("HOTLINE_FONT_SCALE", "").strip()
+    if env:
+        try:
+            return max(0.8, min(2.5, float(env)))
+        except ValueError:
+            pass
+    app = QApplication.instance()
+    scale = app.property("hotlineFontScale") if app is not None else None
+    if isinstance(scale, float) and scale > 0:
+        return scale
+    return _system_scale()
+
+
+def _system_scale() -> float:
+    if not _system_point_size:
+        app = QApplication.instance()
+        # The application font before any style sheet: what the desktop asks for.
+        size = QGuiApplication.font().pointSizeF() if app is not None else -1.0
+        _system_point_size.append(size if size > 0 else REFERENCE_POINT_SIZE)
+    # Never below the designed size: a 9 pt desktop default is not a wish for smaller type.
+    return max(1.0, min(2.5, _system_point_size[0] / REFERENCE_POINT_SIZE))
+
+
+def scale_font_sizes(text: str, scale: float) -> str:
+    """Every ``font-size: Npt`` of a style sheet multiplied by ``scale``."""
+    if abs(scale - 1.0) < 1e-3:
+        return text
+    return _FONT_SIZE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * scale:.1f}{m.group(3)}",
+                          text)
+
+
+def stylesheet(name: str, scale: float | None = None) -> str:
+    """base.qss with the theme's colours filled in and its type at the user's size."""
     palette = colors(name)
     text = (THEMES / "base.qss").read_text(encoding="utf-8")
 
     def fill(match: re.Match[str]) -> str:
         return palette.get(match.group(1), match.group(0))
 
-    return _TOKEN.sub(fill, text)
+    return scale_font_sizes(_TOKEN.sub(fill, text), font_scale() if scale is None else scale)
 
 
 def qpalette(name: str) -> QPalette:
@@ -74,11 +116,16 @@ def qpalette(name: str) -> QPalette:
     return pal
 
 
-def apply_theme(app: QApplication, name: str) -> None:
-    """Give the whole application a theme (``light`` or ``dark``)."""
+def apply_theme(app: QApplication, name: str, font_scale: float | None = None) -> None:
+    """Give the whole application a theme (``light``, ``dark`` or ``high-contrast``).
+
+    The type follows the desktop's font size (up to 2.5×); ``font_scale`` sets it instead.
+    """
     if name not in THEME_NAMES:
         name = "light"
+    _system_scale()  # read the desktop's size before a style sheet is in the way
     app.setProperty("hotlineTheme", name)
+    app.setProperty("hotlineFontScale", float(font_scale) if font_scale else None)
     app.setStyle("Fusion")
     app.setPalette(qpalette(name))
     app.setStyleSheet(stylesheet(name))

@@ -45,7 +45,9 @@ class TimelineWindow(QWidget):
         self.setWindowTitle(f"Timeline — {record.scenario_title} — {record.id}")
         self.setObjectName("page")
         self.setAccessibleName("Session timeline")
-        self.resize(980, 640)
+        from .screen_fit import fit_window
+
+        fit_window(self, 980, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(8)
@@ -55,7 +57,9 @@ class TimelineWindow(QWidget):
         if record.ended:
             facts.append(f"ending: {record.ending_title}")
             if record.score is not None:
-                facts.append(f"score {record.score:.0f}")
+                from game.engine.scoring import format_score
+
+                facts.append(f"score {format_score(record.score)}")
         else:
             facts.append("not finished")
         layout.addWidget(label("  ·  ".join(facts), "muted"))

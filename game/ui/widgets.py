@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -25,6 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
+
+
+def close_keys() -> list[QKeySequence]:
+    """Ctrl+W (as F1 says) and the platform's own Close keys, without repeats."""
+    keys = [QKeySequence("Ctrl+W")]
+    for binding in QKeySequence.keyBindings(QKeySequence.StandardKey.Close):
+        # Only typed combinations (a media keyboard's own "Close" key is left to the system).
+        if binding not in keys and binding[0].keyboardModifiers():  # type: ignore[index]
+            keys.append(binding)
+    return keys
+
+
+def px(pixels: int) -> int:
+    """A width meant for text at the designed type size, at the user's type size."""
+    return round(pixels * theme.font_scale())
 
 
 def set_prop(widget: QWidget, name: str, value: object) -> None:
@@ -183,6 +198,7 @@ class _Body(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:
             self._area.refit()
+            self._area.updateGeometry()  # its minimum width follows the content's
         return super().event(event)
 
 
@@ -209,6 +225,7 @@ class ScrollColumn(QScrollArea):
         self.setWidget(inner)
         self.viewport().setAutoFillBackground(False)
         self._fitting = False
+        self._viewport_width = -1
 
     def refit(self) -> None:
         """Schedule a refit; several layout changes in one go cost one computation."""
@@ -229,9 +246,29 @@ class ScrollColumn(QScrollArea):
         if inner.minimumHeight() != height:
             inner.setMinimumHeight(height)
 
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than the content: it cannot scroll sideways, so it would cut it."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is not None:
+            need = (body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                    + 2 * self.frameWidth())
+            hint.setWidth(max(hint.width(), need))
+        return hint
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.refit()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # The viewport narrows when the scroll bar appears without the area itself
+        # resizing: wrapped text then needs more height than the body was given, and
+        # the last item would be cut off. Refit whenever the viewport's width changes.
+        if event.type() == QEvent.Type.Resize and self.viewport().width() != \
+                self._viewport_width:
+            self._viewport_width = self.viewport().width()
+            self.refit()
+        return super().viewportEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

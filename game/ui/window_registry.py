@@ -19,7 +19,7 @@ __all__ = ["WindowRegistry"]
 W = TypeVar("W", bound=QWidget)
 
 #: Kinds of window the registries hold (any string works; these are the ones in use).
-KINDS = ("debrief", "timeline", "console", "studio", "dialog")
+KINDS = ("debrief", "timeline", "console", "studio", "dialog", "browser", "class")
 
 
 class WindowRegistry:

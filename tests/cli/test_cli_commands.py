@@ -365,7 +365,7 @@ def test_sessions_table_and_json(capsys: pytest.CaptureFixture[str], tiny_path: 
     capsys.readouterr()
     code, out, _ = run(capsys, "sessions")
     header, row, footer = out.splitlines()
-    for column in ("ID", "SCENARIO", "TRAINEE", "STATUS", "ENDING", "SCORE", "INPUTS", "UPDATED"):
+    for column in ("ID", "SCENARIO", "TRAINEE", "STATUS", "ENDING", "SCORE", "INPUTS", "STARTED"):
         assert column in header
     assert "tiny" in row and "Team Blue" in row and "ended" in row
     assert footer.startswith("1 session(s)")

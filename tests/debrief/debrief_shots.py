@@ -110,12 +110,15 @@ def main(argv: list[str] | None = None) -> int:
         record_session(journal, scenario, seed, choices=(), trainee=f"Cohort A — seed {seed}")
     objectives = scenario.model.objectives
     save_aar(journal, sid, AAR(
-        ratings={objectives[0].id: RatingOverride("S", "Made contact, but only on day 3.")},
-        plan=[PlanItem("Hotline not tried before the shoot-down",
-                       "Drill: request a DTL call within the first hour of an incident",
-                       "J3 training cell", "2026-12-15"),
-              PlanItem("Public demand for a call closed the channel",
-                       "Keep call requests private until answered", "PA office", "")],
+        ratings={objectives[0].id: RatingOverride("S", "Made contact, but only on day 3.",
+                                                  "Maj. Ng")},
+        plan=[PlanItem(issue="Hotline not tried before the shoot-down",
+                       action="Drill: request a DTL call within the first hour of an incident",
+                       organisation="J3 training cell", element="training",
+                       completion="2026-12-15"),
+              PlanItem(issue="Public demand for a call closed the channel",
+                       action="Keep call requests private until answered",
+                       organisation="PA office", element="planning")],
         notes="Good restraint over Montana; the public demand cost two days of silence."))
 
     written: list[Path] = []

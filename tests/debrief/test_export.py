@@ -28,8 +28,9 @@ def hostile(journal: Journal, tmp_path: Path) -> str:
     scenario = load_scenario_file(path)
     sid = record(journal, scenario, INPUTS, path=str(path))
     save_aar(journal, sid, AAR(
-        ratings={"contact": RatingOverride("M", "<b>bold</b> claim")},
-        plan=[PlanItem("<script>alert('plan')</script>", "fix", "<i>me</i>", "")]))
+        ratings={"contact": RatingOverride("M", "<b>bold</b> claim", "<u>Eve</u>")},
+        plan=[PlanItem(issue="<script>alert('plan')</script>", action="fix",
+                       contact="<i>me</i>")]))
     return sid
 
 

@@ -92,4 +92,8 @@ def test_what_ifs_say_who_could_pick_up_at_the_end() -> None:
     assert words.startswith("Expert road: military withheld — Beijing had decided that its new "
                             "defense minister")
     assert "Random games: military withheld in" in words
+    # The table cell leaves the reason to its tooltip.
+    brief = who_could_pick_up(mistake, why=False)
+    assert brief.startswith("Expert road: military withheld. Random games: military withheld")
+    assert "Li Shangfu" not in brief
     assert mistake.random is not None and dict(mistake.random.withheld)["military"] > 0.5

@@ -122,20 +122,41 @@ def test_objective_ratings_and_overrides(journal: Journal, recorded: str) -> Non
     d = open_debrief(journal, recorded).debrief
     assert [(o.id, o.rating) for o in d.objectives] == [("contact", "P")]
     with pytest.raises(AARError, match="2026-12-31"):
-        save_aar(journal, recorded, AAR(plan=[PlanItem("x", "y", "z", "next week")]))
+        save_aar(journal, recorded, AAR(plan=[PlanItem(issue="x", completion="next week")]))
     with pytest.raises(AARError):
         save_aar(journal, recorded, AAR(ratings={"contact": RatingOverride("X")}))
+    with pytest.raises(AARError, match="evaluator's name"):
+        save_aar(journal, recorded, AAR(ratings={"contact": RatingOverride("S", "late")}))
+    with pytest.raises(AARError, match="say why"):
+        save_aar(journal, recorded, AAR(ratings={"contact": RatingOverride("S", "", "Ng")}))
+    with pytest.raises(AARError, match="completion date 2026-01-01 is before the start"):
+        save_aar(journal, recorded, AAR(plan=[PlanItem(issue="x", start="2026-02-01",
+                                                       completion="2026-01-01")]))
+    with pytest.raises(AARError, match="capability element must be one of planning"):
+        save_aar(journal, recorded, AAR(plan=[PlanItem(issue="x", element="money")]))
+    row = PlanItem(issue="Slow", action="Drill", capability="talk", element="training",
+                   organisation="J3", contact="Ops", start="2026-11-01", completion="2026-12-31")
     saved = save_aar(journal, recorded, AAR(
-        ratings={"contact": RatingOverride("S", "late contact")},
-        plan=[PlanItem("Slow", "Drill", "Ops", "2026-12-31"), PlanItem()], notes="ok"))
+        ratings={"contact": RatingOverride("S", "late contact", "Maj. Ng")},
+        plan=[row, PlanItem()], notes="ok"))
     assert saved.updated_at
     loaded = load_aar(journal, recorded)
-    assert loaded.ratings["contact"] == RatingOverride("S", "late contact")
-    assert loaded.plan == [PlanItem("Slow", "Drill", "Ops", "2026-12-31")]
+    assert loaded.ratings["contact"] == RatingOverride("S", "late contact", "Maj. Ng")
+    assert loaded.plan == [row]
     assert journal.session(recorded).meta["aar"]["notes"] == "ok"
     apply_aar(d, loaded)
     assert d.objectives[0].effective == "S" and d.objectives[0].rating == "P"
-    assert "Performed with some challenges (instructor)" in summary_text(d)
+    text = " ".join(summary_text(d, loaded).split())
+    assert "[S] Make contact with the counterpart. — Performed with some challenges, by Maj. " \
+        "Ng (the rules said P)" in text
+    assert "Comment: late contact" in text
+
+
+def test_old_plan_rows_read_as_contact_and_completion(journal: Journal, recorded: str) -> None:
+    journal.set_meta(recorded, "aar", {"plan": [{"issue": "Slow", "action": "Drill",
+                                                  "owner": "Ops", "due": "2026-12-31"}]})
+    (row,) = load_aar(journal, recorded).plan
+    assert (row.issue, row.contact, row.completion) == ("Slow", "Ops", "2026-12-31")
 
 
 def _edited_copy(tmp_path: Path, old: str, new: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from PySide6.QtCharts import QLineSeries  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
-from game.debrief.aar import PlanItem, load_aar  # noqa: E402
+from game.debrief.aar import Finding, PlanItem, RatingOverride, load_aar  # noqa: E402
 from game.records.journal import Journal  # noqa: E402
 from game.scenario.compile import CompiledScenario  # noqa: E402
 from game.ui.debrief_window import TIMELINE_COLUMNS, DebriefWindow  # noqa: E402
@@ -21,12 +22,17 @@ from game.ui.debrief_window import TIMELINE_COLUMNS, DebriefWindow  # noqa: E402
 
 @pytest.fixture
 def window(qtbot: QtBot, journal: Journal, recorded: str,
-           tiny: CompiledScenario) -> DebriefWindow:
+           tiny: CompiledScenario) -> Iterator[DebriefWindow]:
     w = DebriefWindow(journal, recorded, tiny)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    return w
+    yield w
+    # Edits a test left unsaved are dropped without the question (it has its own tests).
+    if w.close_box is not None:
+        w.close_box.close()
+    w._closing = True
+    w.close()
 
 
 def _cell(w: DebriefWindow, row: int, title: str) -> str:
@@ -47,14 +53,20 @@ def test_timeline_has_a_row_per_turn(window: DebriefWindow) -> None:
     detail = window.timeline_detail.toPlainText()
     assert "chance of acceptance 70%" in detail
     assert "<script>alert('why')</script>" in detail  # shown as text, not run as markup
-    assert window.windowTitle() == f"Debrief — Tiny test crisis — {window.debrief.session_id}"
+    # The title the window system shows (Qt turns the "[*]" mark into "*" while edited).
+    assert window.windowHandle().title() == (
+        f"Debrief — Tiny test crisis — {window.debrief.session_id}")
 
 
 def test_a_chart_series_per_visible_meter(window: DebriefWindow) -> None:
     window.show_tab("Charts")
+    # Facilitator-only meters are hidden by default (the screen may be shared).
+    assert not window.show_hidden.isChecked()
+    assert {v.property("meter") for v in window.visible_chart_views()} == {
+        m.id for m in window.debrief.meters if not m.hidden}
+    window.show_hidden.setChecked(True)
     views = window.visible_chart_views()
-    meters = [m for m in window.debrief.meters]
-    assert len(views) == len(meters)  # facilitator-only meters shown by default
+    assert len(views) == len(window.debrief.meters)
     for view in views:
         chart = view.chart()
         lines = [s for s in chart.series() if isinstance(s, QLineSeries)
@@ -85,7 +97,15 @@ def test_what_if_results_appear(qtbot: QtBot, window: DebriefWindow) -> None:
     assert panel.table.rowCount() == 3
     labels = [panel.table.item(r, 0).text() for r in range(3)]
     assert labels[1].startswith("Call the defense link") and "your choice" in labels[1]
-    assert panel.table.item(1, 1).text() == "Talking"  # the expert plays on to Talking
+    # The expert plays on to Talking with this session's dice; other dice give an average.
+    first, dice = panel.table.item(1, 1).text().splitlines()
+    assert first == "Talking" and dice.startswith("other dice: average ")
+    # The what-if is kept with the session: a new window (and every export) shows it.
+    from game.debrief.whatif_store import load_whatifs
+
+    (kept,) = load_whatifs(window.journal, window.debrief.session_id)
+    assert kept.decision == panel.result.decision and kept.n == 40 and kept.dice_n == 40
+    assert "Kept with the session" in panel.status.text()
     assert panel.chart.chart() is not None and panel.chart.chart().series()
     assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
 
@@ -94,35 +114,106 @@ def test_aar_edits_are_saved_to_the_journal(qtbot: QtBot, window: DebriefWindow,
                                             journal: Journal, recorded: str) -> None:
     panel = window.show_tab("After-action report")
     assert panel is window.aar_panel
+    assert not window.isWindowModified()
+    # Exercise overview: prefilled from the session, then completed by the instructor.
+    assert panel.exercise_name.text() == "Tiny test crisis"
+    assert panel.participants.item(0, 0).text() == "Trainee A"
+    panel.facilitator.setText("Col. Hart")
+    panel.evaluators.setText("Maj. Ng, Capt. Ito")
+    panel.first_day.setText("2026-03-02")
+    panel.last_day.setText("2026-03-03")
+    # An evaluator's rating is signed with the first evaluator's name.
     box = panel.rating_boxes[0]
     box.setCurrentIndex(box.findData("M"))
+    assert panel.evaluator_edits[0].text() == "Maj. Ng"
     panel.comment_edits[0].setText("Contact came late.")
+    assert window.isWindowModified() and window.windowHandle().title().endswith("*")
+    # Findings: drafted from the ratings as edited (the M gives an area for improvement).
+    assert panel.draft_from_ratings() == 1
+    assert panel.findings[0].kind == "improvement" and panel.findings[0].objective == "contact"
+    panel.finding_list.setCurrentRow(0)
+    panel.remove_finding.click()
+    assert panel.findings == []
+    panel.add_finding(Finding(kind="improvement"))
+    panel.finding_title.setText("Late first call")
+    panel.finding_observation.setPlainText("The defense link was requested on day 1 only.")
+    panel.finding_recommendation.setPlainText("Drill the DTL request.")
+    panel.hot_wash.setPlainText("Players felt rushed.")
+    panel.notes.setPlainText("Solid restraint.")
     panel.add_plan_row(PlanItem())
     row = panel.plan.rowCount() - 1
-    for col, text in enumerate(("Slow first call", "Drill the DTL request", "J3", "2026-12-31")):
-        panel.plan.item(row, col).setText(text)
-    panel.notes.setPlainText("Solid restraint.")
+    panel.element_boxes[row].setCurrentIndex(panel.element_boxes[row].findData("training"))
+    for col, text in ((1, "Slow first call"), (2, "Drill the DTL request"), (4, "J3"),
+                      (5, "Maj. Ng"), (6, "2026-04-01"), (7, "2026-12-31")):
+        panel.plan.setItem(row, col, type(panel.plan.item(row, 1))(text))
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     saved = load_aar(journal, recorded)
-    assert saved.ratings["contact"].rating == "M"
-    assert saved.ratings["contact"].comment == "Contact came late."
-    assert [(p.issue, p.due) for p in saved.plan] == [("Slow first call", "2026-12-31")]
-    assert saved.notes == "Solid restraint."
+    assert saved.ratings["contact"] == RatingOverride("M", "Contact came late.", "Maj. Ng")
+    assert saved.overview.facilitator == "Col. Hart"
+    assert saved.overview.evaluators == ("Maj. Ng", "Capt. Ito")
+    assert (saved.overview.start, saved.overview.end) == ("2026-03-02", "2026-03-03")
+    (finding,) = saved.findings
+    assert (finding.kind, finding.title, finding.recommendation) == (
+        "improvement", "Late first call", "Drill the DTL request.")
+    (plan,) = saved.plan
+    assert (plan.issue, plan.element, plan.contact, plan.start, plan.completion) == (
+        "Slow first call", "training", "Maj. Ng", "2026-04-01", "2026-12-31")
+    assert (saved.hot_wash, saved.notes) == ("Players felt rushed.", "Solid restraint.")
     assert "Saved" in panel.status.text()
-    assert "Contact came late." in window.overview.toPlainText()  # the overview follows
+    assert not window.isWindowModified()
+    overview = window.overview.toPlainText()  # the overview follows
+    for text in ("Contact came late.", "Maj. Ng", "Col. Hart", "Late first call",
+                 "Players felt rushed.", "Slow first call"):
+        assert text in overview
 
 
-def test_bad_due_date_is_explained_not_saved(window: DebriefWindow, journal: Journal,
-                                             recorded: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_draft_findings_from_the_ratings(window: DebriefWindow) -> None:
+    panel = window.aar_panel
+    assert panel.draft_from_ratings() == 1  # the one objective is rated P: a strength
+    (draft,) = panel.findings
+    assert draft.kind == "strength" and "held" in draft.observation
+    assert panel.draft_from_ratings() == 0  # not twice
+    assert panel.dirty
+
+
+def test_bad_dates_are_explained_not_saved(window: DebriefWindow, journal: Journal,
+                                           recorded: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     panel = window.aar_panel
-    panel.add_plan_row(PlanItem("x", "y", "z", "soon"))
+    panel.add_plan_row(PlanItem(issue="x", start="2026-05-01", completion="soon"))
     assert not panel.save()
-    assert warned and "2026-12-31" in warned[0]
+    assert warned and "2026-12-31" in warned[0] and "row 1" in warned[0]
+    assert "aar" not in journal.session(recorded).meta
+    assert panel.dirty  # the edits stay on screen
+
+
+def test_closing_with_unsaved_edits_asks_first(qtbot: QtBot, window: DebriefWindow,
+                                               journal: Journal, recorded: str) -> None:
+    panel = window.aar_panel
+    panel.hot_wash.setPlainText("Said in the hot wash.")
+    assert window.isWindowModified()
+    assert not window.close()  # refused: a question instead
+    box = window.close_box
+    assert box is not None and box.isVisible() and window.isVisible()
+    assert "not saved" in box.text()
+    box.button(box.StandardButton.Cancel).click()  # keep editing
+    assert window.isVisible() and panel.hot_wash.toPlainText() == "Said in the hot wash."
+    window.close()
+    window.save_close.click()  # save, then close
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    assert load_aar(journal, recorded).hot_wash == "Said in the hot wash."
+
+
+def test_discard_closes_without_saving(qtbot: QtBot, window: DebriefWindow, journal: Journal,
+                                       recorded: str) -> None:
+    window.aar_panel.notes.setPlainText("Not to keep.")
+    window.close()
+    window.discard_close.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
     assert "aar" not in journal.session(recorded).meta
 
 
@@ -203,3 +294,29 @@ def test_window_replays_an_edited_scenario_on_its_snapshot(qtbot: QtBot, journal
     changes = w.findChild(type(w.export_status), "scenario-changes")
     assert changes is not None and "options added: back-channel" in changes.text()
     assert "options removed: back" in changes.text()
+
+
+def test_charts_follow_the_dark_theme(qtbot: QtBot, qapp: object, journal: Journal,
+                                      recorded: str, tiny: CompiledScenario) -> None:
+    from PySide6.QtGui import QPalette
+
+    from game.ui import theme
+
+    before = qapp.palette()  # type: ignore[attr-defined]
+    theme.apply_theme(qapp, "dark")  # type: ignore[arg-type]
+    try:
+        w = DebriefWindow(journal, recorded, tiny)
+        qtbot.addWidget(w)
+        w.show_tab("Charts")
+        chart = w.visible_chart_views()[0].chart()
+        assert chart.backgroundBrush().color().lightness() < 100
+        assert chart.titleBrush().color().lightness() > 150
+        strip = w.channel_strip
+        assert strip is not None
+        image = strip.grab().toImage()
+        assert image.pixelColor(2, 2).lightness() < 100  # no white box in a dark window
+        w.close()
+    finally:
+        qapp.setPalette(before)  # type: ignore[attr-defined]
+        theme.apply_theme(qapp, "light")  # type: ignore[arg-type]
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 128  # type: ignore[attr-defined]

@@ -98,3 +98,39 @@ def test_counterpart_example_does_what_the_guide_says() -> None:
         assert protest["gate"] == "roll"
         assert ["Answering a protest about the patrol would accept the patrol.", -0.4] in \
             protest["factors"]
+
+
+def historical_example() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(r"<!-- historical-example -->\s*```yaml\n(.*?)\n```", text, re.S)
+    assert match, "docs/authoring.md lost its <!-- historical-example --> yaml block"
+    return match.group(1)
+
+
+def test_guide_historical_path_loads_and_reaches_its_ending() -> None:
+    """Section 7's historical path, added to the complete example, validates and replays."""
+    data = YAML(typ="safe").load(complete_example())
+    assert "historical" not in data
+    data.update(YAML(typ="safe").load(historical_example()))
+    compiled, problems = compile_scenario(Scenario.model_validate(data))
+    assert compiled is not None, problems
+    history = compiled.model.historical
+    assert history is not None
+    assert [s.node for s in history.steps] == ["collision", "rescue", "press-day"]
+    assert history.first_contact is not None and history.first_contact.after_hours == 78
+    for seed in range(30):
+        session = Session.start(compiled, seed=seed)
+        for step in history.steps:
+            assert session.node == step.node, "the steps are a road through the flow"
+            session.choose(step.option)
+        assert session.ended and session.outcome is not None
+        assert session.outcome.ending_id == history.ending
+
+
+def test_a_broken_historical_path_is_refused() -> None:
+    """The check above can fail: an unknown ending in the same block is an error."""
+    data = YAML(typ="safe").load(complete_example())
+    data.update(YAML(typ="safe").load(historical_example().replace("ending: cold",
+                                                                    "ending: frozen")))
+    compiled, problems = compile_scenario(Scenario.model_validate(data))
+    assert compiled is None and any("frozen" in str(p) for p in problems)

@@ -76,14 +76,17 @@ def _filled_store(path: Path) -> dict[str, list[dict[str, Any]]]:
 # -- damaged pages -------------------------------------------------------------
 
 PAGE = 4096
-_DAMAGE = {
+#: Where each kind of damage goes: a byte offset in the file, or ("data", page,
+#: offset) counting pages after the schema's last root page, so the damage lands
+#: on the sessions' data whatever tables later schema steps add.
+_DAMAGE: dict[str, tuple[Any, int, bytes | None]] = {
     "page 1 after the header": (100, 400, b"\xa5"),
-    "five middle pages": (PAGE * 10, PAGE * 5, b"\xa5"),
-    "one page zeroed": (PAGE * 12, PAGE, b"\x00"),
+    "five middle pages": (("data", 2, 0), PAGE * 5, b"\xa5"),
+    "one page zeroed": (("data", 4, 0), PAGE, b"\x00"),
     "last page random": (-PAGE, PAGE, None),
-    "first half of a page random": (PAGE * 20, PAGE // 2, None),
-    "a page's type byte": (PAGE * 8, 1, b"\x0d"),
-    "a cell pointer array": (PAGE * 9 + 8, 16, b"\xff"),
+    "first half of a page random": (("data", 12, 0), PAGE // 2, None),
+    "a page's type byte": (("data", 0, 0), 1, b"\x0d"),
+    "a cell pointer array": (("data", 1, 8), 16, b"\xff"),
     "page 2 zeroed": (PAGE, PAGE, b"\x00"),
 }
 
@@ -94,11 +97,23 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     return path, _filled_store(path)
 
 
+def _last_root_page(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        (root,) = conn.execute("SELECT MAX(rootpage) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+    return int(root)
+
+
 def _damage(src: Path, dst: Path, case: str) -> None:
     shutil.copy(src, dst)
-    offset, size, byte = _DAMAGE[case]
-    if offset < 0:
-        offset += dst.stat().st_size
+    where, size, byte = _DAMAGE[case]
+    if isinstance(where, tuple):  # pages are numbered from 1; the root page's offset is below
+        _data, page, inside = where
+        offset = (_last_root_page(src) + page) * PAGE + inside
+    else:
+        offset = where + (dst.stat().st_size if where < 0 else 0)
     rng = random.Random(case)
     data = bytes(rng.randrange(256) for _ in range(size)) if byte is None else byte * size
     with open(dst, "r+b") as handle:

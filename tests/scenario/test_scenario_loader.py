@@ -335,3 +335,31 @@ def test_mutated_scenario_never_raises(edits: list[tuple[int, str]]) -> None:
         assert diagnostic.line >= 0 and diagnostic.col >= 0
     if compiled is None:
         assert any(d.severity == "error" for d in diagnostics)
+
+
+def test_objectives_name_declared_capabilities(tmp_path: Path) -> None:
+    """An objective's capability must be one the scenario lists (with the nearest named)."""
+    from game.scenario.diagnostics import ScenarioLoadError
+    from game.scenario.loader import load_scenario
+
+    text = (Path(__file__).parent / "minimal.yaml").read_text(encoding="utf-8")
+    assert "\nobjectives:\n" in text
+    text = text.replace("\nobjectives:\n", "\ncapabilities:\n  - id: op-comms\n"
+                        "    name: Operational Communications\nobjectives:\n", 1)
+    head, rest = text.split("\nobjectives:\n", 1)
+    first_id = rest.splitlines()[0]
+    good = head + "\nobjectives:\n" + first_id + "\n    capability: op-comms\n" + \
+        rest.split("\n", 1)[1]
+    path = tmp_path / "good.yaml"
+    path.write_text(good, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.model.objectives[0].capability == "op-comms"
+    assert scenario.model.capabilities[0].name == "Operational Communications"
+    bad = good.replace("    capability: op-comms", "    capability: op-coms")
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ScenarioLoadError) as info:
+        load_scenario(path)
+    (error,) = info.value.errors
+    text_of = error.format()
+    assert "unknown capability 'op-coms'" in text_of and "op-comms" in text_of
+    assert f":{bad.splitlines().index('    capability: op-coms') + 1}:" in text_of

@@ -205,7 +205,9 @@ def test_playtest_replays_choices_after_edit_and_save(qtbot: Any, studio: Studio
     controller.choose("wait", "")
     controller.proceed()
     assert controller.session.node == "second"
-    # Edit the brief of the node the author is on, then save: still on it.
+    # Edit the brief of the node the author is on, then save: still on it. (The editor is
+    # locked while the playtest is in front; the author unlocks it to edit.)
+    studio.edit_during_playtest()
     line = line_of(studio, "brief: Things develop.")
     type_over(qtbot, studio, line, "Things develop.", "Things develop fast.")
     studio.save()
@@ -216,6 +218,7 @@ def test_playtest_replays_choices_after_edit_and_save(qtbot: Any, studio: Studio
     assert session.node == "second"
     assert session.scenario.nodes["second"].brief == "Things develop fast."
     # Rename the option that was chosen: the replay stops before it.
+    studio.edit_during_playtest()
     line = line_of(studio, "- id: wait")
     type_over(qtbot, studio, line, "wait", "hold")
     studio.save()

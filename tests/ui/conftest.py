@@ -112,3 +112,26 @@ def make_window(qtbot, journal, library, settings, clock_factory):  # type: igno
         return window
 
     return make
+
+
+@pytest.fixture
+def themed(qapp):  # type: ignore[no-untyped-def]
+    """The app in its light theme (style sheet, fonts) as users see it; undone afterwards."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from game.ui import theme
+
+    # An application style sheet re-polishes every widget alive, and earlier tests leave
+    # hidden windows behind (signal connections keep them): let those go first, or each
+    # switch costs seconds.
+    for widget in QApplication.topLevelWidgets():
+        if not widget.isVisible() and widget.parent() is None:
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    before = (qapp.styleSheet(), qapp.palette(), qapp.property("hotlineTheme"))
+    theme.apply_theme(qapp, "light")
+    yield qapp
+    qapp.setStyleSheet(before[0])
+    qapp.setPalette(before[1])
+    qapp.setProperty("hotlineTheme", before[2])

@@ -24,9 +24,9 @@ def test_every_choice_is_journaled_before_it_is_applied(controller, journal, tin
     seen: list[tuple[int, int]] = []
     append = journal.append_input
 
-    def spy(session_id: str, data: dict[str, Any]) -> int:
+    def spy(session_id: str, data: dict[str, Any], **how: Any) -> int:
         events_before = len(controller.session.events)
-        seq = append(session_id, data)
+        seq = append(session_id, data, **how)
         seen.append((events_before, len(controller.session.events)))
         return seq
 

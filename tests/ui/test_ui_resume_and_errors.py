@@ -170,9 +170,15 @@ def test_a_broken_file_in_the_library_is_a_card_with_its_problems(  # type: igno
     dialog.close()
 
 
-def test_window_geometry_is_remembered(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_window_geometry_is_remembered(qtbot, make_window, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                       monkeypatch) -> None:
+    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QMainWindow
 
+    import game.ui.screen_fit as screen_fit
+
+    # A screen with room for the default size (the offscreen one is 800×800).
+    monkeypatch.setattr(screen_fit, "available_area", lambda _w: QRect(0, 0, 1920, 1080))
     settings = QSettings(str(tmp_path / "geometry.ini"), QSettings.Format.IniFormat)
     window = make_window(settings=settings, size=None)
     assert (window.width(), window.height()) == (1280, 800)  # the default size

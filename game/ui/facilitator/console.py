@@ -154,12 +154,16 @@ class FacilitatorConsole(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.trainee_window = trainee_window
+        from game.ui.a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.setObjectName("facilitator-console")
         title = controller.scenario.model.title if controller.session is not None else ""
         self.setWindowTitle(f"Facilitator console — {title}" if title else "Facilitator console")
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(1000, 640)
-        self.resize(1280, 800)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1280, 800, min_width=960, min_height=600)
         page = QWidget()
         page.setObjectName("page")
         self.setCentralWidget(page)
@@ -247,7 +251,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_trainee_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         add = column.body.addWidget
         panel = QFrame()
         panel.setProperty("panel", True)
@@ -303,7 +307,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_hidden_column(self) -> QWidget:
         column = ScrollColumn(spacing=8, margins=(0, 0, 8, 0))
-        column.setMinimumWidth(300)
+        column.setMinimumWidth(260)
         meters = QFrame()
         meters.setProperty("panel", True)
         mv = QVBoxLayout(meters)
@@ -357,7 +361,7 @@ class FacilitatorConsole(QMainWindow):
 
     def _build_controls_column(self) -> QWidget:
         column = QWidget()
-        column.setMinimumWidth(380)
+        column.setMinimumWidth(340)
         column.setMaximumWidth(560)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -376,6 +380,9 @@ class FacilitatorConsole(QMainWindow):
         for control, name in zip(self.controls, ("Inject", "Counterpart", "Meters && flags",
                                                  "Jump", "Clock"), strict=True):
             self.tabs.addTab(control, name)
+            control.setAccessibleName(f"{name.replace('&&', 'and')} controls")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    f"{name.replace('&&', 'and')} (Alt+{self.tabs.count()})")
             control.done.connect(self.show_done)
         layout.addWidget(self.tabs, 3)
         self.notes = NotesControl(ctrl)
@@ -413,7 +420,9 @@ class FacilitatorConsole(QMainWindow):
         menu.addAction(self.swap_action)
         menu.addSeparator()
         close = QAction("Close the console", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        from game.ui.widgets import close_keys
+
+        close.setShortcuts(close_keys())
         close.triggered.connect(self.close)
         menu.addAction(close)
         tabs = self.menuBar().addMenu("&Go to")
@@ -691,7 +700,8 @@ class FacilitatorConsole(QMainWindow):
         if ctrl.session is None or ctrl.session.ended:
             return
         paused = ctrl.paused
-        if ctrl.facilitate({"type": "resume" if paused else "pause"}) is not None:
+        if ctrl.facilitate({"type": "resume" if paused else "pause",
+                            "by": "facilitator"}) is not None:
             self.show_done("Resumed: the decision timer is running." if paused else
                            "Paused: the scenario clock and the decision timer are stopped.")
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,17 +65,27 @@ def _compact(combo: QComboBox, chars: int = 18) -> QComboBox:
     return combo
 
 
-class Control(QWidget):
-    """Base: a vertical form with a title line; ``done`` reports what happened."""
+class Control(QScrollArea):
+    """Base: a vertical form with a title line; ``done`` reports what happened.
+
+    The form scrolls: on a small screen the console's tab keeps a usable
+    height instead of pushing the window past the screen's bottom edge.
+    """
 
     done = Signal(str)
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.layout_ = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("scrollBody")
+        self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(10, 10, 10, 10)
         self.layout_.setSpacing(8)
+        self.setWidget(body)
 
     def send(self, data: dict[str, Any], said: str) -> bool:
         result = self.controller.facilitate(data)
@@ -97,6 +108,7 @@ class InjectControl(Control):
         scenario = controller.scenario
         self.prepared = prepared_injects(scenario)
         self.pick = _compact(QComboBox())
+        self.pick.setToolTip("An inject written in the scenario, or your own message")
         self.pick.setObjectName("inject-prepared")
         self.pick.setAccessibleName("Prepared inject from the scenario")
         self.pick.addItem("Type your own message…", None)
@@ -105,6 +117,7 @@ class InjectControl(Control):
             self.pick.setItemData(index + 1, item.text, Qt.ItemDataRole.ToolTipRole)
         self.pick.currentIndexChanged.connect(self._fill)
         self.sender_name = _compact(QComboBox())
+        self.sender_name.setToolTip("Who the message is from, as the trainees read it")
         self.sender_name.setEditable(True)
         self.sender_name.setObjectName("inject-sender")
         self.sender_name.setAccessibleName("Sender")
@@ -112,6 +125,7 @@ class InjectControl(Control):
         self.sender_name.addItems(senders or ["Staff"])
         self.sender_name.setCurrentText("Situation room")
         self.kind = _compact(QComboBox())
+        self.kind.setToolTip("Intelligence, press, allies … (its colour in the feed)")
         self.kind.setObjectName("inject-kind")
         self.kind.setAccessibleName("Kind of message")
         for kind, text in INJECT_KIND_LABELS.items():
@@ -119,22 +133,26 @@ class InjectControl(Control):
         self.kind.setCurrentIndex(max(0, self.kind.findData("staff")))
         self.channel = _compact(QComboBox())
         self.channel.setObjectName("inject-channel")
+        self.channel.setToolTip("The channel it arrives by, if any")
         self.channel.setAccessibleName("Channel it arrives by")
         self.channel.addItem("— no channel —", None)
         for channel in scenario.model.channels:
             self.channel.addItem(channel.label, channel.id)
         self.everyone = QCheckBox("Everyone")
+        self.everyone.setToolTip("Every role at the table receives it")
         self.everyone.setObjectName("inject-everyone")
         self.everyone.setChecked(True)
         self.roles: dict[str, QCheckBox] = {}
         self.text = QPlainTextEdit()
         self.text.setObjectName("inject-text")
+        self.text.setToolTip("What the trainees read (Ctrl+Enter delivers)")
         self.text.setAccessibleName("Message text")
         self.text.setPlaceholderText("What the trainees read…")
         self.text.setFixedHeight(84)
         self.text.textChanged.connect(self._update)
         self.deliver = QPushButton("Deliver to the trainees")
         self.deliver.setObjectName("inject-deliver")
+        self.deliver.setAccessibleName("Deliver the inject to the trainees")
         self.deliver.setProperty("primary", True)
         self.deliver.setToolTip("Appears in the trainees' message feed now (Ctrl+Enter)")
         self.deliver.clicked.connect(self.send_inject)
@@ -151,6 +169,7 @@ class InjectControl(Control):
             if controller.roles and role.id not in team:
                 continue
             box = QCheckBox(role.title)
+            box.setToolTip(f"Only the {role.title} receives it")
             box.setObjectName(f"inject-to-{role.id}")
             box.toggled.connect(self._roles_toggled)
             self.roles[role.id] = box
@@ -237,6 +256,7 @@ class CounterpartControl(Control):
         super().__init__(controller, parent)
         self.channel = _compact(QComboBox())
         self.channel.setObjectName("force-channel")
+        self.channel.setToolTip("The channel whose answer you force or veto")
         self.channel.setAccessibleName("Channel")
         for channel in controller.scenario.model.channels:
             self.channel.addItem(channel.label, channel.id)
@@ -253,6 +273,10 @@ class CounterpartControl(Control):
         for result, _text in FORCE_RESULTS:
             button = QPushButton("")
             button.setObjectName(f"force-{result}")
+            button.setToolTip({"answered": "The counterpart answers",
+                               "declined": "The counterpart declines",
+                               "unanswered": "Nobody answers"}[result]
+                              + " (the debrief shows it as yours)")
             button.clicked.connect(lambda _=False, r=result: self.force(r))
             self.buttons[result] = button
             row.addWidget(button)
@@ -331,6 +355,7 @@ class MeterControl(Control):
         scenario = controller.scenario
         self.meter = _compact(QComboBox())
         self.meter.setObjectName("adjust-meter")
+        self.meter.setToolTip("The meter to move (hidden ones are marked)")
         self.meter.setAccessibleName("Meter")
         for meter in scenario.model.meters:
             self.meter.addItem(f"{meter.label} (hidden)" if meter.hidden else meter.label,
@@ -338,6 +363,7 @@ class MeterControl(Control):
         self.meter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.now = label("", "muted")
         self.delta = QSpinBox()
+        self.delta.setToolTip("How much to move the meter, up or down")
         self.delta.setObjectName("adjust-delta")
         self.delta.setRange(-100, 100)
         self.delta.setPrefix("by ")
@@ -350,6 +376,7 @@ class MeterControl(Control):
         self.reason.textChanged.connect(lambda _t: self._update())
         self.apply = QPushButton("Apply")
         self.apply.setObjectName("adjust-apply")
+        self.apply.setAccessibleName("Apply the meter change")
         self.apply.setProperty("primary", True)
         self.apply.clicked.connect(self.adjust)
         form = QFormLayout()
@@ -358,10 +385,14 @@ class MeterControl(Control):
         form.addRow("Change", self.delta)
         form.addRow("Reason", self.reason)
         self.layout_.addLayout(form)
-        self.layout_.addLayout(hbox(None, self.apply))
+        # Why Apply is off, said where the facilitator is looking.
+        self.apply_hint = label("", None, tone="waiting")
+        self.apply_hint.setObjectName("adjust-hint")
+        self.layout_.addLayout(hbox(self.apply_hint, self.apply))
         self.layout_.addSpacing(8)
         self.layout_.addWidget(label("FLAGS", "eyebrow"))
         self.flag = _compact(QComboBox())
+        self.flag.setToolTip("A flag of the scenario (its description in the list)")
         self.flag.setObjectName("flag-name")
         self.flag.setAccessibleName("Flag")
         for flag in scenario.model.flags:
@@ -372,9 +403,11 @@ class MeterControl(Control):
         self.flag.currentIndexChanged.connect(lambda _i: self.refresh())
         self.flag_state = label("", "muted")
         self.flag_on = QPushButton("Set on")
+        self.flag_on.setToolTip("Turn the flag on now (journaled)")
         self.flag_on.setObjectName("flag-on")
         self.flag_on.clicked.connect(lambda: self.set_flag(True))
         self.flag_off = QPushButton("Set off")
+        self.flag_off.setToolTip("Turn the flag off now (journaled)")
         self.flag_off.setObjectName("flag-off")
         self.flag_off.clicked.connect(lambda: self.set_flag(False))
         flags = QFormLayout()
@@ -405,8 +438,19 @@ class MeterControl(Control):
 
     def _update(self) -> None:
         ended = self.controller.session is None or self.controller.session.ended
-        self.apply.setEnabled(not ended and self.delta.value() != 0
-                              and bool(self.reason.text().strip()))
+        delta, reason = self.delta.value(), bool(self.reason.text().strip())
+        self.apply.setEnabled(not ended and delta != 0 and reason)
+        if ended:
+            why = "The session has ended."
+        elif delta and not reason:
+            why = "Give a reason to apply: every change shows its reason in the debrief."
+        elif reason and not delta:
+            why = "Set the change (not 0) to apply."
+        else:
+            why = ""
+        self.apply_hint.setText(why)
+        self.apply_hint.setVisible(bool(why))
+        self.apply.setToolTip(why or "Apply the change now (journaled, shown in the debrief)")
         self.flag_on.setEnabled(not ended and self.flag.count() > 0)
         self.flag_off.setEnabled(not ended and self.flag.count() > 0)
 
@@ -439,6 +483,7 @@ class JumpControl(Control):
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.nodes = QListWidget()
+        self.nodes.setToolTip("Pick the situation to jump to, then Jump twice")
         self.nodes.setObjectName("jump-nodes")
         self.nodes.setAccessibleName("Scenario nodes")
         for node in controller.scenario.model.nodes:
@@ -449,9 +494,12 @@ class JumpControl(Control):
         self.nodes.currentRowChanged.connect(lambda _r: self._reset())
         self.reason = QLineEdit()
         self.reason.setObjectName("jump-reason")
+        self.reason.setAccessibleName("Reason for the jump")
+        self.reason.setToolTip("Why you jump (kept for the debrief)")
         self.reason.setPlaceholderText("Why (for the debrief, optional)")
         self.go = QPushButton("Jump")
         self.go.setObjectName("jump-go")
+        self.go.setToolTip("Click once to arm, again to jump")
         self.go.clicked.connect(self.click)
         self.armed: str | None = None
         self.timer = QTimer(self)
@@ -521,6 +569,7 @@ class ClockControl(Control):
         self.rule.setObjectName("clock-rule")
         self.seconds = QSpinBox()
         self.seconds.setObjectName("clock-seconds")
+        self.seconds.setToolTip("Seconds the trainees get from now")
         self.seconds.setRange(10, 3600)
         self.seconds.setSingleStep(30)
         self.seconds.setValue(120)
@@ -528,15 +577,19 @@ class ClockControl(Control):
         self.seconds.setAccessibleName("Seconds from now")
         self.every = QCheckBox("Also every later decision (overrides the scenario's limits)")
         self.every.setObjectName("clock-every")
+        self.every.setToolTip("Give every later decision this time limit too")
         self.set = QPushButton("Start countdown")
         self.set.setObjectName("clock-set")
+        self.set.setToolTip("The decision timer counts down from this many seconds, now")
         self.set.setProperty("primary", True)
         self.set.clicked.connect(self.apply)
         self.remove = QPushButton("No limit")
         self.remove.setObjectName("clock-remove")
+        self.remove.setToolTip("No time limit for this decision")
         self.remove.clicked.connect(self.clear)
         self.scenario_default = QPushButton("Back to the scenario's limits")
         self.scenario_default.setObjectName("clock-default")
+        self.scenario_default.setToolTip("Later decisions use the limits the scenario sets")
         self.scenario_default.clicked.connect(self.use_scenario)
         form = QFormLayout()
         form.addRow("Time left", self.seconds)
@@ -622,6 +675,7 @@ class NotesControl(QFrame):
         self.text.textChanged.connect(self._update)
         self.add = QPushButton("Add note")
         self.add.setObjectName("note-add")
+        self.add.setAccessibleName("Add the observer note")
         self.add.setToolTip("Ctrl+Enter")
         self.add.clicked.connect(self.add_note)
         self._keys = _submit_on_ctrl_enter(self.text, self.add)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from shiboken6 import isValid
 
 from .presentation import is_presentation, set_presentation
 
@@ -74,7 +75,19 @@ def open_console(window: QWidget, controller: SessionController, *,
     if registry is not None:
         registry.add(console, "console")
     if presentation:
+        was_on = is_presentation(window)
         console.presentation_action.setChecked(True)  # sets the trainees' window's type
+        if not was_on:
+            # The larger type belongs to this facilitated session: it ends with it (home,
+            # another session, quitting), so the next trainee starts at the normal size.
+            def end_presentation() -> None:
+                if isValid(window) and is_presentation(window):
+                    set_presentation(window, False)
+                    action = getattr(window, "presentation_action", None)
+                    if action is not None:
+                        action.setChecked(False)
+
+            controller.closed.connect(end_presentation)
     console.place()
     console.show()
     console.raise_()

@@ -35,7 +35,7 @@ def presentation_stylesheet(scale: float = PRESENTATION_SCALE) -> str:
         match = _FONT_SIZE.search(body)
         if match is None:
             continue
-        size = round(float(match.group(1)) * scale, 1)
+        size = round(float(match.group(1)) * scale * theme.font_scale(), 1)
         rules.append(f"{selector.strip()} {{ font-size: {size:g}pt; }}")
     return "\n".join(rules)
 
@@ -50,6 +50,7 @@ def scale_for(window: QWidget) -> float:
 def set_presentation(window: QWidget, on: bool, scale: float | None = None) -> None:
     """Turn presentation mode (larger type) on or off for ``window`` and its children."""
     window.setProperty("presentation", on)
+    presentation_stylesheet.cache_clear() if on else None  # the user's type size may differ
     window.setStyleSheet(presentation_stylesheet(scale or scale_for(window)) if on else "")
 
 

@@ -446,6 +446,8 @@ def log_lines(session: Session) -> list[LogLine]:
         elif isinstance(event, FacilitatorAction):
             action = event.action
             text = words.action(event)
+            if action in ("pause", "resume") and event.get("by") == "trainee":
+                action = f"{action}-trainee"  # the trainees' own, not the facilitator's
         else:
             continue
         lines.append(LogLine(event.seq, event.turn,

@@ -83,6 +83,9 @@ def _arrow(delta: float) -> str:
     return "▲" if delta > 0 else "▼" if delta < 0 else "="
 
 
+RUN_TIP = "Play every policy many times, in the background (F7 shows this panel)"
+
+
 class BalancePanel(QWidget):
     """Balance while you type, and the full balance report, of the scenario in the editor.
 
@@ -139,6 +142,7 @@ class BalancePanel(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Games per policy"))
         self.games = QSpinBox()
+        self.games.setToolTip("Games played by each policy")
         self.games.setRange(10, 200_000)
         self.games.setSingleStep(1000)
         self.games.setValue(2000)
@@ -147,6 +151,7 @@ class BalancePanel(QWidget):
         controls.addWidget(self.games)
         controls.addWidget(QLabel("Seed"))
         self.seed = QSpinBox()
+        self.seed.setToolTip("The same seed always gives the same report")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setAccessibleName("Seed")
         controls.addWidget(self.seed)
@@ -154,12 +159,16 @@ class BalancePanel(QWidget):
         outer.addLayout(controls)
         controls = QHBoxLayout()
         self.run_button = QPushButton("▶  Run balance report")
+        self.run_button.setAccessibleName("Run the balance report")
+        self.run_button.setToolTip(RUN_TIP)
         self.run_button.setProperty("primary", True)
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the balance report; the games played so far are kept")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.html_button = QPushButton("Save HTML report…")
+        self.html_button.setToolTip("Write the balance report as a web page")
         self.html_button.setEnabled(False)
         self.html_button.clicked.connect(self.save_html)
         controls.addWidget(self.run_button)
@@ -180,6 +189,7 @@ class BalancePanel(QWidget):
         self.status.setProperty("role", "muted")
         outer.addWidget(self.status)
         self.findings = QListWidget()
+        self.findings.setToolTip("What the balance report found, worst first")
         self.findings.setAccessibleName("Balance findings")
         self.findings.setWordWrap(True)
         self.findings.setMaximumHeight(96)
@@ -191,6 +201,7 @@ class BalancePanel(QWidget):
         self.scores_chart = QChartView()
         self.scores_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.decisions = QTableWidget(0, 5)
+        self.decisions.setToolTip("For each decision: how its options score")
         self.decisions.setHorizontalHeaderLabels(["Decision point", "Option", "Kind", "Games",
                                                   "Where it ended (random play)"])
         self.decisions.horizontalHeader().setSectionResizeMode(
@@ -224,12 +235,14 @@ class BalancePanel(QWidget):
         top.addWidget(self.live_enabled)
         self.live_cancel = QPushButton("Cancel")
         self.live_cancel.setAccessibleName("Cancel the live balance run")
+        self.live_cancel.setToolTip("Stop this run; the table keeps the last complete one")
         self.live_cancel.setEnabled(False)
         self.live_cancel.clicked.connect(self.cancel_live)
         top.addWidget(self.live_cancel)
         layout.addLayout(top)
         self.live_progress = QProgressBar()
         self.live_progress.setAccessibleName("Live balance progress")
+        self.live_progress.setToolTip("Games played in this live run")
         self.live_progress.setFormat("%v of %m games")
         self.live_progress.setRange(0, 1)
         self.live_progress.setValue(0)
@@ -242,6 +255,8 @@ class BalancePanel(QWidget):
         layout.addWidget(self.live_changed)
         self.live_table = QTableWidget(0, 5)
         self.live_table.setAccessibleName("Live balance by policy")
+        self.live_table.setToolTip("Each policy's mean score and how it moved since the last "
+                                   "run (the same dice every run)")
         self.live_table.setHorizontalHeaderLabels(["Policy", "Mean", "Change", "Good",
                                                    "Bad"])
         for column, tip in enumerate(("The automatic player", "Mean score (0-100)",
@@ -433,7 +448,7 @@ class BalancePanel(QWidget):
         if scenario is None and not running:
             self.run_button.setToolTip("Fix the errors first: the scenario must validate")
         else:
-            self.run_button.setToolTip("")
+            self.run_button.setToolTip(RUN_TIP)
 
     @property
     def running(self) -> bool:

@@ -253,8 +253,24 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(path)
         angle = path.angleAtPercent(1.0)
         self.arrow = _arrow_head(b, angle)
+        self.loop = not b.y() > a.y() + 10
+        self.put_label(mid)
+
+    def put_label(self, point: QPointF) -> None:
+        """Centre the label just above ``point``."""
         rect = self.label.boundingRect()
-        self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 1)
+        self.label.setPos(point.x() - rect.width() / 2, point.y() - rect.height() - 1)
+
+    def label_spots(self) -> list[QPointF]:
+        """Where the label may go, best first: along the curve, away from the ends."""
+        path = self.path()
+        if self.loop:
+            first = self.label.pos() + QPointF(self.label.boundingRect().width() / 2,
+                                               self.label.boundingRect().height() + 1)
+            return [first + QPointF(0, dy) for dy in (0, 24, -24, 48, -48, 72, -72)]
+        at = self.label_at
+        spots = [at] + [at + d for d in (-0.15, 0.15, -0.25, 0.25, -0.35, 0.35)]
+        return [path.pointAtPercent(t) for t in spots if 0.12 <= t <= 0.88]
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -309,7 +325,8 @@ class FlowGraphView(QGraphicsView):
         self._positions: dict[str, QPointF] = {}
         self._signature: object = None
         self._fitted = False
-        self._user_zoomed = False
+        self._mode = "fit"  # fit | all | manual (the user zoomed): kept on resize
+        self._backs: list[QGraphicsPathItem] = []
 
     # --- building ---
     def set_scenario(self, scenario: object, flags: GraphFlags | None = None) -> None:
@@ -371,24 +388,57 @@ class FlowGraphView(QGraphicsView):
             text = "otherwise" if ending.when is None else _short(ending.when, 34)
             self._add_edge(EdgeItem(end_item, self.endings[ending.id], [], dashed=True,
                                     text=text, label_at=0.78))
+        self._place_labels()
         rect = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
         scene.setSceneRect(rect)
         if not self._fitted:
             self.fit()
+        elif self._mode != "manual":
+            self._apply_mode()
 
     def _add_edge(self, edge: EdgeItem) -> None:
         self.scene().addItem(edge)
         self.scene().addItem(edge.label)
-        back = QGraphicsPathItem()
-        rect = edge.label.mapRectToScene(edge.label.boundingRect()).adjusted(-3, -1, 3, 1)
-        path = QPainterPath()
-        path.addRoundedRect(rect, 3, 3)
-        back.setPath(path)
-        back.setBrush(QColor(246, 247, 250, 225))
-        back.setPen(Qt.PenStyle.NoPen)
-        back.setZValue(1)
-        self.scene().addItem(back)
         self.edges.append(edge)
+
+    def _place_labels(self) -> None:
+        """Move labels along their arrows until none covers another label or a node.
+
+        Where the flow branches, arrows leave one node side by side and their
+        labels, all at the same height, would stack into one unreadable block.
+        """
+        taken = [item.sceneBoundingRect() for item in (*self.nodes.values(),
+                                                         *self.endings.values())]
+        for edge in sorted(self.edges, key=lambda e: e.label.sceneBoundingRect().top()):
+            spots = edge.label_spots()
+            for spot in spots:
+                edge.put_label(spot)
+                rect = edge.label.sceneBoundingRect().adjusted(-3, -1, 3, 1)
+                if not any(rect.intersects(other) for other in taken):
+                    break
+            else:  # nowhere free: the first spot, lifted clear of the labels placed so far
+                edge.put_label(spots[0])
+                rect = edge.label.sceneBoundingRect().adjusted(-3, -1, 3, 1)
+                while any(rect.intersects(other) for other in taken):
+                    edge.label.moveBy(0, -(rect.height() + 2))
+                    rect = edge.label.sceneBoundingRect().adjusted(-3, -1, 3, 1)
+            taken.append(rect)
+        for edge in self.edges:
+            back = QGraphicsPathItem()
+            rect = edge.label.sceneBoundingRect().adjusted(-3, -1, 3, 1)
+            path = QPainterPath()
+            path.addRoundedRect(rect, 3, 3)
+            back.setPath(path)
+            back.setBrush(QColor(246, 247, 250, 225))
+            back.setPen(Qt.PenStyle.NoPen)
+            back.setZValue(1)
+            self.scene().addItem(back)
+
+    def label_overlaps(self) -> list[tuple[str, str]]:
+        """Pairs of arrow labels that cover each other (tests; should be none)."""
+        rects = [(e.label.text(), e.label.sceneBoundingRect()) for e in self.edges]
+        return [(a, b) for i, (a, ra) in enumerate(rects) for b, rb in rects[i + 1:]
+                if ra.intersects(rb)]
 
     @staticmethod
     def _key(item: NodeItem) -> str:
@@ -452,35 +502,49 @@ class FlowGraphView(QGraphicsView):
 
     # --- interaction ---
     def fit(self) -> None:
-        """Zoom so the flow's width fits (text stays readable: 55%–100%); scroll for the rest."""
-        rect = self.scene().sceneRect()
-        if rect.isEmpty() or self.viewport().width() < 50:
-            return
-        scale = (self.viewport().width() - 8) / rect.width()
-        scale = max(0.55, min(1.0, scale))
-        self.resetTransform()
-        self.scale(scale, scale)
-        self.centerOn(rect.center().x(), rect.top() + self.viewport().height() / scale / 2)
+        """Show the whole flow, never larger than its actual size (the Fit button)."""
+        self._mode = "fit"
         self._fitted = True
+        self._apply_mode()
 
     def fit_all(self) -> None:
-        """Zoom out until the whole flow is visible."""
+        """Show the whole flow as large as the pane allows (the All button)."""
+        self._mode = "all"
+        self._fitted = True
+        self._apply_mode()
+
+    def _apply_mode(self) -> None:
         rect = self.scene().sceneRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-            if self.transform().m11() > 1.0:
-                self.resetTransform()
+        if rect.isEmpty() or self.viewport().width() < 50 or self._mode == "manual":
+            return
+        # fitInView's scale, computed for the viewport without scroll bars: once the
+        # whole flow fits, they go, and the scale must not depend on whether they were there.
+        margin = 8
+        width = max(1, self.width() - 2 * self.frameWidth() - margin)
+        height = max(1, self.height() - 2 * self.frameWidth() - margin)
+        scale = min(width / rect.width(), height / rect.height())
+        if self._mode == "fit":
+            scale = min(1.0, scale)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
+
+    def whole_flow_visible(self) -> bool:
+        """Every node, ending and arrow label is inside the view (tests)."""
+        shown = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+        items = [*self.nodes.values(), *self.endings.values(), *(e.label for e in self.edges)]
+        return all(shown.contains(item.sceneBoundingRect()) for item in items)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if not self._user_zoomed:
-            self.fit()
+        if self._mode != "manual":
+            self._apply_mode()
 
     def zoom(self, factor: float) -> None:
-        """Zoom in (factor > 1) or out, within 15%–300%."""
-        self._user_zoomed = True
+        """Zoom in (factor > 1) or out, within 5%–300%."""
+        self._mode = "manual"
         scale = self.transform().m11() * factor
-        if 0.15 <= scale <= 3.0:
+        if 0.05 <= scale <= 3.0:
             self.scale(factor, factor)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -85,7 +85,9 @@ def setup_inputs(scenario: CompiledScenario, setup: PlaytestSetup) -> list[dict[
             delta = float(setup.meters[meter.id]) - float(meter.initial)
             if abs(delta) > 1e-9:
                 inputs.append({"type": "adjust", "meter": meter.id, "delta": round(delta, 6),
-                               "reason": reason})
+                               "reason": f"playtest setup: {meter.label} starts at "
+                                         f"{float(setup.meters[meter.id]):g} instead of the "
+                                         f"file's {float(meter.initial):g}"})
     for flag in scenario.model.flags:
         if flag.id in setup.flags and bool(setup.flags[flag.id]) != flag.initial:
             inputs.append({"type": "set_flag", "flag": flag.id,
@@ -217,9 +219,17 @@ class PlaytestRunner(QObject):
 
 
 class PlaytestWindow(QDialog):
-    """The play view for a playtest, in its own window beside the Studio."""
+    """The play view for a playtest, in its own window beside the Studio.
+
+    Signals:
+        restartRequested: Start again from the chosen node.
+        activated: The window came to the front (the Studio locks its editor).
+        closed: The window was closed (the Studio unlocks its editor).
+    """
 
     restartRequested = Signal()
+    activated = Signal()
+    closed = Signal()
 
     def __init__(self, runner: PlaytestRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,7 +237,9 @@ class PlaytestWindow(QDialog):
         self.setWindowTitle("Playtest")
         self.setModal(False)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1240, 780)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1240, 780)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -240,6 +252,7 @@ class PlaytestWindow(QDialog):
         self.info.setAccessibleName("Playtest status")
         row.addWidget(self.info, 1)
         self.restart = QPushButton("Restart from the chosen node")
+        self.restart.setToolTip("Start the playtest again from the node and values in the Studio")
         self.restart.clicked.connect(self.restartRequested)
         row.addWidget(self.restart)
         layout.addWidget(bar)
@@ -256,10 +269,29 @@ class PlaytestWindow(QDialog):
         """Say what the playtest is doing (started where, replayed how much)."""
         self.info.setText(text)
 
+    def present(self) -> None:
+        """Show, raise and activate the window, with the keys on the decision."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.view.focus_first()
+        self.activated.emit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.activated.emit()
+
+    def done(self, result: int) -> None:  # Esc and close both end here for a QDialog
+        super().done(result)
+        self.closed.emit()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.runner.controller is not None:
             self.runner.controller.clock.stop()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
 
 class PlaytestPanel(QWidget):
@@ -285,6 +317,10 @@ class PlaytestPanel(QWidget):
         outer.addWidget(intro)
         form = QFormLayout()
         self.node = QComboBox()
+        # Long node titles must not widen the panel and squeeze the Studio's other panes.
+        self.node.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.node.setMinimumContentsLength(16)
         self.node.setAccessibleName("Start at node")
         self.node.setToolTip("The decision point to start at (follows the editor's cursor)")
         form.addRow("Start at", self.node)
@@ -305,9 +341,11 @@ class PlaytestPanel(QWidget):
         outer.addWidget(self.values_box, 1)
         buttons = QHBoxLayout()
         self.reset = QPushButton("Reset values")
+        self.reset.setAccessibleName("Reset the values to the file's")
         self.reset.setToolTip("Put every meter and flag back to its start value")
         self.reset.clicked.connect(self._reset)
         self.start = QPushButton("▶  Playtest from here")
+        self.start.setToolTip("Play from the chosen node with these values (F5: from the cursor)")
         self.start.setProperty("primary", True)
         self.start.setAccessibleName("Start the playtest")
         self.start.clicked.connect(self._start)
@@ -337,13 +375,18 @@ class PlaytestPanel(QWidget):
         index = self.node.findData(current)
         self.node.setCurrentIndex(index if index >= 0 else 0)
         self.node.blockSignals(False)
-        shape = (tuple((m.id, m.label, m.min, m.max, m.initial) for m in model.meters),
+        shape = (model.id, tuple((m.id, m.label, m.min, m.max, m.initial) for m in model.meters),
                  tuple((f.id, f.initial) for f in model.flags))
         if shape == self._shape:
             return
+        same_file = self._shape is not None and self._shape[0] == model.id  # type: ignore[index]
         self._shape = shape
-        old = {k: b.value() for k, b in self.meter_boxes.items()}
-        old_flags = {k: b.isChecked() for k, b in self.flag_boxes.items()}
+        # Values the author set on purpose survive an edit of the file; every other box
+        # follows the file, so a playtest never starts from a stale value nobody chose.
+        chosen = {k: b.value() for k, b in self.meter_boxes.items()
+                  if same_file and abs(b.value() - float(self._initial.get(k, b.value()))) > 1e-9}
+        chosen_flags = {k: b.isChecked() for k, b in self.flag_boxes.items()
+                        if same_file and b.isChecked() != bool(self._initial.get(k, False))}
         while self._grid.count():
             item = self._grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -351,6 +394,7 @@ class PlaytestPanel(QWidget):
                 widget.deleteLater()
         self.meter_boxes.clear()
         self.flag_boxes.clear()
+        self._initial = {}
         row = 0
         header = QLabel("Meters")
         header.setProperty("role", "eyebrow")
@@ -358,13 +402,16 @@ class PlaytestPanel(QWidget):
         row += 1
         for meter in model.meters:
             box = QDoubleSpinBox()
+            whole = all(float(v).is_integer() for v in (meter.min, meter.max, meter.initial))
+            box.setDecimals(0 if whole else 2)  # never round the file's value away
             box.setRange(meter.min, meter.max)
-            box.setDecimals(0)
-            box.setValue(old.get(meter.id, meter.initial))
+            box.setValue(chosen.get(meter.id, meter.initial))
             box.setAccessibleName(f"{meter.label} at the start")
+            box.setAccessibleDescription(f"The file starts it at {meter.initial:g}")
             self._initial[meter.id] = float(meter.initial)
             name = QLabel(meter.label + (" (hidden)" if meter.hidden else ""))
             name.setToolTip(f"{meter.id}: start value {meter.initial:g}")
+            name.setBuddy(box)
             self._grid.addWidget(name, row, 0)
             self._grid.addWidget(box, row, 1)
             self.meter_boxes[meter.id] = box
@@ -376,13 +423,26 @@ class PlaytestPanel(QWidget):
             row += 1
             for flag in model.flags:
                 check = QCheckBox(flag.id)
+                check.setAccessibleName(f"Flag {flag.id} at the start")
                 check.setToolTip(flag.description or flag.id)
-                check.setChecked(old_flags.get(flag.id, flag.initial))
+                check.setChecked(chosen_flags.get(flag.id, flag.initial))
                 self._initial[flag.id] = flag.initial
                 self._grid.addWidget(check, row, 0, 1, 2)
                 self.flag_boxes[flag.id] = check
                 row += 1
         self._grid.setRowStretch(row, 1)
+
+    def changes(self) -> list[str]:
+        """What the author set differently from the file, in words (empty: the file's)."""
+        out = []
+        for key, box in self.meter_boxes.items():
+            start = float(self._initial.get(key, box.value()))
+            if abs(box.value() - start) > 1e-9:
+                out.append(f"{key} {box.value():g} (the file: {start:g})")
+        for key, check in self.flag_boxes.items():
+            if check.isChecked() != bool(self._initial.get(key, False)):
+                out.append(f"flags.{key} {'on' if check.isChecked() else 'off'}")
+        return out
 
     def select_node(self, node_id: str) -> None:
         """Pick the start node (the Studio follows the editor's cursor)."""

@@ -103,6 +103,7 @@ class ScenarioBrowser(QTreeWidget):
         super().__init__(parent)
         self.setHeaderHidden(True)
         self.setAccessibleName("Scenario browser")
+        self.setMinimumWidth(150)  # file names stay readable on a small screen
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.itemActivated.connect(self._activated)
@@ -175,11 +176,13 @@ class IssueList(QWidget):
         self.summary.setFont(font)
         head.addWidget(self.summary, 1)
         self.show_warnings = QCheckBox("Show warnings")
+        self.show_warnings.setToolTip("List lint warnings as well as errors")
         self.show_warnings.setChecked(True)
         self.show_warnings.toggled.connect(self._refill)
         head.addWidget(self.show_warnings)
         layout.addLayout(head)
         self.list = QListWidget()
+        self.list.setToolTip("Errors and warnings; Enter or a click jumps to the line")
         self.list.setAccessibleName("Issues")
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._clicked)
@@ -260,6 +263,9 @@ class StudioWindow(QMainWindow):
                  balance_workers: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("studio")
+        from game.ui.a11y import install as name_qt_parts
+
+        name_qt_parts()  # Qt's own parts (spin box fields, tab bars) get names too
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.path: Path | None = None
         self.suggested_path: Path | None = None
@@ -286,7 +292,9 @@ class StudioWindow(QMainWindow):
         self._backup_timer.setInterval(BACKUP_EVERY_MS)
         self._backup_timer.setSingleShot(True)
         self._backup_timer.timeout.connect(self.backup)
-        self.resize(1440, 900)
+        from game.ui.screen_fit import fit_window
+
+        fit_window(self, 1440, 900, min_width=900, min_height=560)
         if path is not None:
             self.open_file(Path(path))
         else:
@@ -300,7 +308,9 @@ class StudioWindow(QMainWindow):
     def _theme() -> str:
         app = QApplication.instance()
         name = app.property("hotlineTheme") if app is not None else None
-        return name if name in ("light", "dark") else "light"
+        from game.ui.theme import THEME_NAMES
+
+        return name if name in THEME_NAMES else "light"
 
     def _build(self) -> None:
         """Lay the window out: toolbar and menus, the editor with its find bar and
@@ -383,7 +393,10 @@ class StudioWindow(QMainWindow):
         for act in (self.act_open, self.act_save, self.act_save_as, self.act_backups):
             menu.addAction(act)
         menu.addSeparator()
-        close = self._action("Close", self.close, QKeySequence.StandardKey.Close)
+        close = self._action("Close", self.close)
+        from game.ui.widgets import close_keys
+
+        close.setShortcuts(close_keys())
         menu.addAction(close)
         edit = self.menuBar().addMenu("&Edit")
         for act in (self.act_undo, self.act_redo, self.act_find, self.act_next_issue):
@@ -395,6 +408,14 @@ class StudioWindow(QMainWindow):
         run.addAction(act_balance)
         act_check = self._action("Check now", lambda: self._schedule_check(now=True), "Ctrl+R")
         run.addAction(act_check)
+        # Keyboard users move between the panes (Tab is two spaces in the editor).
+        self.act_next_pane = self._action("Next pane", lambda: self.focus_pane(1), "F6",
+                                          "Move to the next pane (F6)")
+        self.act_prev_pane = self._action("Previous pane", lambda: self.focus_pane(-1),
+                                          "Shift+F6", "Move to the previous pane (Shift+F6)")
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.act_next_pane)
+        view.addAction(self.act_prev_pane)
 
     def _build_find_bar(self) -> None:
         """The find bar (hidden until Ctrl+F)."""
@@ -403,10 +424,13 @@ class StudioWindow(QMainWindow):
         find_row.setContentsMargins(6, 2, 6, 2)
         find_row.addWidget(QLabel("Find"))
         self.find_text = QLineEdit()
+        self.find_text.setAccessibleName("Find")
+        self.find_text.setToolTip("Text to find; Enter finds the next")
         self.find_text.setPlaceholderText("text to find (Enter: next)")
         self.find_text.returnPressed.connect(self.find_next)
         find_row.addWidget(self.find_text, 1)
         close_find = QPushButton("✕")
+        close_find.setAccessibleName("Close the find bar")
         close_find.setFlat(True)
         close_find.setToolTip("Close the find bar (Esc)")
         close_find.clicked.connect(self.find_bar.hide)
@@ -422,8 +446,26 @@ class StudioWindow(QMainWindow):
         self.file_label = QLabel("")
         self.file_label.setContentsMargins(8, 4, 8, 4)
         self.file_label.setAccessibleName("File")
+        self.file_label.setWordWrap(True)  # a long path wraps instead of being cut
         center_layout.addWidget(self.file_label)
         center_layout.addWidget(self.find_bar)
+        self.lock_bar = QFrame()
+        self.lock_bar.setObjectName("editor-locked")
+        self.lock_bar.setProperty("banner", "info")
+        lock_row = QHBoxLayout(self.lock_bar)
+        lock_row.setContentsMargins(8, 4, 8, 4)
+        lock_text = QLabel("A playtest is running: the editor is locked so keys meant for the "
+                           "playtest cannot change your text.")
+        lock_text.setWordWrap(True)
+        lock_row.addWidget(lock_text, 1)
+        self.unlock_button = QPushButton("Edit the scenario")
+        self.unlock_button.setObjectName("unlock-editor")
+        self.unlock_button.setToolTip("Unlock the editor; save to replay the playtest on the "
+                                      "new text")
+        self.unlock_button.clicked.connect(self.edit_during_playtest)
+        lock_row.addWidget(self.unlock_button)
+        self.lock_bar.hide()
+        center_layout.addWidget(self.lock_bar)
         editor_split = QSplitter(Qt.Orientation.Vertical)
         editor_split.addWidget(self.editor)
         editor_split.addWidget(self.issues)
@@ -448,10 +490,14 @@ class StudioWindow(QMainWindow):
         graph_bar.addWidget(self.graph_note, 1)
         for text, slot, tip in (("−", lambda: self.graph.zoom(1 / 1.25), "Zoom out"),
                                 ("+", lambda: self.graph.zoom(1.25), "Zoom in (Ctrl+wheel)"),
-                                ("Fit", self.graph.fit, "Fit the flow's width"),
-                                ("All", self.graph.fit_all, "Show the whole flow")):
+                                ("Fit", self.graph.fit,
+                                 "The whole flow, never larger than its actual size"),
+                                ("All", self.graph.fit_all,
+                                 "The whole flow, as large as the pane allows")):
             button = QPushButton(text)
             button.setToolTip(tip)
+            button.setAccessibleName({"−": "Zoom out", "+": "Zoom in"}.get(text, text))
+            button.setAccessibleDescription(tip)
             button.setMinimumWidth(48 if len(text) > 1 else 40)
             button.clicked.connect(slot)
             graph_bar.addWidget(button)
@@ -932,6 +978,8 @@ class StudioWindow(QMainWindow):
             self.playtest_window = PlaytestWindow(self.runner, self)
             self.playtest_window.restartRequested.connect(
                 lambda: self.start_playtest(self.playtest.current_setup()))
+            self.playtest_window.activated.connect(lambda: self.lock_editor(True))
+            self.playtest_window.closed.connect(lambda: self.lock_editor(False))
         try:
             self.runner.start(self.scenario, setup)
         except Exception as exc:  # noqa: BLE001 - shown to the author
@@ -940,11 +988,56 @@ class StudioWindow(QMainWindow):
         title = self.scenario.nodes[setup.node].title if setup.node in self.scenario.nodes \
             else setup.node
         self.playtest_window.setWindowTitle(f"Playtest from “{title}” — Hotline Studio")
+        changed = self.playtest.changes()
+        values = ("with the file's meters and flags" if not changed else
+                  "with your values: " + "; ".join(changed))
         self.playtest_window.show_status(
-            f"Playtest from “{title}” ({setup.node}), seed {setup.seed}. Edit and save the "
-            "scenario: the playtest replays your choices on the new text.")
-        self.playtest_window.show()
-        self.playtest_window.raise_()
+            f"Playtest from “{title}” ({setup.node}), seed {setup.seed}, {values}. Edit and "
+            "save the scenario: the playtest replays your choices on the new text.")
+        self.lock_editor(True)
+        self.playtest_window.present()
+
+    def panes(self) -> list[QWidget]:
+        """The panes F6 moves between, in order."""
+        return [self.browser, self.editor, self.issues.list, self.side.tabBar(),
+                self.side.currentWidget()]
+
+    def focus_pane(self, step: int) -> QWidget:
+        """Give the keyboard focus to the next (``step`` 1) or previous (-1) pane."""
+        panes = self.panes()
+        focus = QApplication.focusWidget()
+        here = next((i for i, p in enumerate(panes)
+                     if focus is not None and (focus is p or p.isAncestorOf(focus))), -1)
+        target = panes[(here + step) % len(panes)]
+        if target is self.side.currentWidget():
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+            inner = target.focusWidget() if target.focusWidget() is not None else None
+            if inner is None or inner is target:
+                target.focusNextChild()
+        else:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        return target
+
+    def lock_editor(self, locked: bool) -> None:
+        """While a playtest is in front, the editor takes no keys.
+
+        Keys meant for the playtest (a number to pick an option) would otherwise
+        land in the text underneath, replace a selection and break the file. The
+        bar above the editor says so and unlocks it for an edit (the playtest then
+        replays on save); bringing the playtest back to the front locks it again.
+        """
+        running = self.playtest_window is not None and self.playtest_window.isVisible()
+        locked = locked and running
+        self.editor.setReadOnly(locked)
+        self.lock_bar.setVisible(locked)
+        if locked and self.editor.hasFocus() and self.playtest_window is not None:
+            self.playtest_window.view.focus_first()
+
+    def edit_during_playtest(self) -> None:
+        """Unlock the editor while the playtest stays open (save to replay it)."""
+        self.lock_editor(False)
+        self.activateWindow()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _replay(self, scenario: CompiledScenario) -> None:
         if self.runner is None or self.playtest_window is None:

@@ -86,8 +86,8 @@ def test_two_role_team_each_role_sees_only_its_messages(qtbot, facilitated, jour
     ready(qtbot, window, "Team lead")
     bar = play.team_bar
     assert bar.who.text() == "Team vote — now voting: Team lead (1 of 2)"
-    assert bar.rule.text().startswith("Majority vote")
-    assert "earliest role at the table (Team lead, then Deputy)" in bar.rule.text()
+    assert bar.rule.text() == "Majority vote, in secret: a tie goes to the Team lead."
+    assert "earliest role at the table (Team lead, then Deputy)" in bar.rule.toolTip()
     assert LEAD_ONLY[1] in feed_texts(window)
     choose(window, "allies", "Allies first")
     assert controller.votes == {"lead": "allies"}
