@@ -118,13 +118,18 @@ except ImportError:  # pragma: no cover - a Python built without it
 _POLICY_KEYS: dict[int, int] = {}  # a balance run's policies share their games' seeds
 
 
+def string_key(text: str) -> int:
+    """What ``random.Random(text)`` (or ``.seed(text)``) seeds Mersenne Twister with
+    (random.Random.seed, version 2, for a string): give it to ``_seed_generator``."""
+    data = text.encode()
+    return int.from_bytes(data + _sha512(data).digest())
+
+
 def _policy_key(seed: int) -> int:
-    """What ``random.Random(f"hotline-policy:{seed}")`` seeds Mersenne Twister with
-    (random.Random.seed, version 2, for a string)."""
+    """What ``random.Random(f"hotline-policy:{seed}")`` seeds Mersenne Twister with."""
     key = _POLICY_KEYS.get(seed)
     if key is None:
-        text = f"hotline-policy:{seed}".encode()
-        key = int.from_bytes(text + _sha512(text).digest())
+        key = string_key(f"hotline-policy:{seed}")
         if len(_POLICY_KEYS) >= 250_000:
             _POLICY_KEYS.clear()
         _POLICY_KEYS[seed] = key

@@ -12,7 +12,8 @@ dice is luck or the choice.
 
 Dice stream ``j`` is ``random.Random`` seeded with ``(seed, "dice", j)``, the
 same for every alternative (common random numbers), so the comparison is fair
-and the result deterministic.
+and the result deterministic. The roads are played by the batch kernel from
+the engine's state at the fork (``engine=True``: by the engine; the same roads).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from game.engine.session import Session
+from game.analysis.kernel import PathPolicy, _copy_state, _seed_generator, kernel_for, string_key
+from game.engine.session import EngineError, Session
 from game.scenario.compile import CompiledScenario
+from game.scenario.models import MAX_TURNS as SESSION_MAX_TURNS
 
 from .policies import MAX_TURNS, get_policy, play_out, policy_rng
 from .whatif import Branch, Road, WhatIf, _summarise, fork_prefix
@@ -40,7 +43,8 @@ def _dice_seed(seed: int, j: int) -> str:
 
 def add_dice(result: WhatIf, scenario: CompiledScenario, inputs: Sequence[Mapping[str, Any]],
              *, m: int = DEFAULT_DICE, roles: Sequence[str] = (),
-             progress: Progress | None = None, cancel: Cancel | None = None) -> WhatIf:
+             progress: Progress | None = None, cancel: Cancel | None = None,
+             engine: bool = False) -> WhatIf:
     """Play the expert on from each alternative over ``m`` other rolls of the dice.
 
     Args:
@@ -51,6 +55,8 @@ def add_dice(result: WhatIf, scenario: CompiledScenario, inputs: Sequence[Mappin
         roles: The session's roles.
         progress: ``progress(done, total)``.
         cancel: Polled between roads; True stops (branches keep what was done).
+        engine: Play the roads in the engine rather than the batch kernel (the
+            reference: the same roads).
 
     Returns:
         The same what-if.
@@ -58,6 +64,8 @@ def add_dice(result: WhatIf, scenario: CompiledScenario, inputs: Sequence[Mappin
     session = Session(scenario, result.seed, tuple(roles), batch=True, record=False)
     for data in fork_prefix(inputs, result.decision):
         session.apply(data)
+    if not engine:
+        return _add_dice_by_kernel(result, scenario, session, m, progress, cancel)
     fork = session.snapshot()
     expert = get_policy("expert")
     esc = scenario.model.scoring.escalation_meter
@@ -81,6 +89,52 @@ def add_dice(result: WhatIf, scenario: CompiledScenario, inputs: Sequence[Mappin
                 score=outcome.score if outcome else 0.0,
                 peak_escalation=float(session.peaks.get(esc, 0.0)),
                 first_contact_turn=session.first_contact_turn))
+            done += 1
+            if progress is not None and (done % 20 == 0 or done == total):
+                progress(done, total)
+        branch.dice = _summarise(roads) if roads else None
+    result.dice_n = m
+    return result
+
+
+def _add_dice_by_kernel(result: WhatIf, scenario: CompiledScenario, session: Session, m: int,
+                        progress: Progress | None, cancel: Cancel | None) -> WhatIf:
+    """add_dice's roads, played by the batch kernel from the session at the fork."""
+    kernel = kernel_for(scenario)
+    fork = kernel.state_from_session(session)
+    st = kernel.new_state(result.seed)
+    expert = PathPolicy(kernel, "expert")
+    step, choose = kernel.step, expert.choose
+    node = kernel.nodes[session.node]
+    esc = scenario.model.scoring.escalation_meter
+    keys = [string_key(_dice_seed(result.seed, j)) for j in range(m)]
+    total = len(result.branches) * m
+    done = 0
+    for branch in result.branches:
+        first = next(o for o in node.options if o.id == branch.option)
+        roads: list[Road] = []
+        for j in range(m):
+            if cancel is not None and cancel():
+                break
+            _copy_state(fork, st)
+            _seed_generator(st.rng, keys[j])  # session.rng.seed(_dice_seed(seed, j))
+            step(st, first)
+            chosen = 0
+            while st.ending is None and chosen < MAX_TURNS:  # play_out's loop
+                if st.turn >= SESSION_MAX_TURNS:  # as Session.validate_input refuses it
+                    raise EngineError(f"the session has taken {SESSION_MAX_TURNS} decisions "
+                                      "without reaching an ending")
+                step(st, choose(st))
+                chosen += 1
+            ending = st.ending
+            roads.append(Road(
+                option=branch.option, policy="expert-dice", index=j,
+                ending=ending.ending.id if ending else "",
+                ending_title=ending.ending.title if ending else "(did not end)",
+                tone=ending.ending.tone if ending else "mixed",
+                score=st.score if ending else 0.0,
+                peak_escalation=float(st.peaks.get(esc, 0.0)),
+                first_contact_turn=st.first_contact_turn))
             done += 1
             if progress is not None and (done % 20 == 0 or done == total):
                 progress(done, total)

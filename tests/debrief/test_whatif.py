@@ -132,3 +132,19 @@ def test_the_kernel_roads_match_on_a_long_scenario() -> None:
     for decision in (1, 4):
         assert what_if(scenario, 31, inputs, decision, n=20, keep_roads=True) == what_if(
             scenario, 31, inputs, decision, n=20, keep_roads=True, engine=True)
+
+
+@pytest.mark.parametrize("decision", [0, 1])
+def test_other_rolls_of_the_dice_are_the_engines(tiny: CompiledScenario, decision: int) -> None:
+    """luck.add_dice plays the expert on from each alternative over other dice in
+    the batch kernel; the engine playing them gives the same distributions."""
+    from game.debrief.luck import add_dice
+
+    kernel = add_dice(what_if(tiny, SEED, INPUTS, decision, n=10), tiny, INPUTS, m=40)
+    engine = add_dice(what_if(tiny, SEED, INPUTS, decision, n=10), tiny, INPUTS, m=40,
+                      engine=True)
+    assert kernel == engine
+    assert all(branch.dice is not None and branch.dice.n == 40 for branch in kernel.branches)
+    # other dice, other games: the distributions are not all one road's
+    assert any(branch.dice is not None and branch.dice.min_score < branch.dice.max_score
+               for branch in kernel.branches)
