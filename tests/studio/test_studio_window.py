@@ -271,12 +271,12 @@ def test_live_balance_updates_after_an_edit(qtbot: Any, studio: StudioWindow) ->
     assert after < before
     moved = {c.policy: c.delta for c in panel.live_changes}
     assert moved["always-concede"] < 0
-    assert panel.live_table.item(conceding, 2).text() == f"▼ −{-moved['always-concede']:.1f}"
+    assert panel.live_table.item(conceding, 2).text() == f"−{-moved['always-concede']:.1f}"
     said = panel.live_changed.text()
     assert said.startswith("Since the last run:")
     assert f"always-concede −{-moved['always-concede']:.1f}" in said
     assert moved["always-escalate"] == 0  # escalating never concedes
-    assert panel.live_table.item(rows["always escalate"], 2).text() == "no change"
+    assert panel.live_table.item(rows["always escalate"], 2).text() == "±0.0"
 
 
 def test_balance_panel_can_be_cancelled(qtbot: Any, studio: StudioWindow) -> None:

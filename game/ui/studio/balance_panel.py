@@ -128,15 +128,17 @@ class BalancePanel(QWidget):
         scroller = QScrollArea()  # its charts need room the live table should not give up
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroller.setWidget(full)
         full.setMinimumHeight(520)
         self.split.addWidget(scroller)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         outer = QVBoxLayout(full)
-        outer.setContentsMargins(12, 8, 12, 12)
+        outer.setContentsMargins(12, 8, 8, 12)
         outer.setSpacing(8)
         heading = QLabel("<b>Full report</b> — every policy, greedy too, with charts")
+        heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(heading)
         controls = QHBoxLayout()
@@ -147,6 +149,7 @@ class BalancePanel(QWidget):
         self.games.setSingleStep(1000)
         self.games.setValue(2000)
         self.games.setAccessibleName("Games per policy")
+        self.games.setMinimumWidth(72)  # (its range would ask for more than a narrow panel has)
         self.games.setToolTip("More games give steadier figures; 10,000 is the usual check")
         controls.addWidget(self.games)
         controls.addWidget(QLabel("Seed"))
@@ -154,11 +157,12 @@ class BalancePanel(QWidget):
         self.seed.setToolTip("The same seed always gives the same report")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setAccessibleName("Seed")
+        self.seed.setMinimumWidth(64)
         controls.addWidget(self.seed)
         controls.addStretch(1)
         outer.addLayout(controls)
         controls = QHBoxLayout()
-        self.run_button = QPushButton("▶  Run balance report")
+        self.run_button = QPushButton("▶  Run report")
         self.run_button.setAccessibleName("Run the balance report")
         self.run_button.setToolTip(RUN_TIP)
         self.run_button.setProperty("primary", True)
@@ -167,7 +171,7 @@ class BalancePanel(QWidget):
         self.cancel_button.setToolTip("Stop the balance report; the games played so far are kept")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.html_button = QPushButton("Save HTML report…")
+        self.html_button = QPushButton("Save HTML…")
         self.html_button.setToolTip("Write the balance report as a web page")
         self.html_button.setEnabled(False)
         self.html_button.clicked.connect(self.save_html)
@@ -222,7 +226,9 @@ class BalancePanel(QWidget):
         layout.setContentsMargins(12, 12, 12, 6)
         layout.setSpacing(6)
         top = QHBoxLayout()
-        title = QLabel(f"<b>Live balance</b> — about {self.live_games:,} games")
+        title = QLabel("<b>Live balance</b>")
+        title.setToolTip(f"About {self.live_games:,} games over every policy but greedy, "
+                         "after each edit that loads")
         title.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(title)
         top.addStretch(1)
@@ -257,8 +263,7 @@ class BalancePanel(QWidget):
         self.live_table.setAccessibleName("Live balance by policy")
         self.live_table.setToolTip("Each policy's mean score and how it moved since the last "
                                    "run (the same dice every run)")
-        self.live_table.setHorizontalHeaderLabels(["Policy", "Mean", "Change", "Good",
-                                                   "Bad"])
+        self.live_table.setHorizontalHeaderLabels(["Policy", "Mean", "Δ", "Good", "Bad"])
         for column, tip in enumerate(("The automatic player", "Mean score (0-100)",
                                       "How the mean score moved since the last run",
                                       "Share of games with a good ending",
@@ -273,6 +278,7 @@ class BalancePanel(QWidget):
         self.live_table.setAlternatingRowColors(True)
         header = self.live_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(36)
         for column in range(1, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.live_table, 1)
@@ -398,6 +404,8 @@ class BalancePanel(QWidget):
 
     def show_live(self, report: BalanceReport, first: bool = False) -> None:
         """Fill the live table and say what moved since the previous run."""
+        from game.analysis.balance import POLICY_LABELS
+
         moved = [c for c in self.live_changes if c.before is not None and c.delta]
         if first:
             self.live_changed.setText("First run: the next edit shows what it changes.")
@@ -416,8 +424,8 @@ class BalancePanel(QWidget):
             tones = report.tone_shares(name)
             change = by_policy.get(name)
             since = ("—" if change is None or change.before is None
-                     else f"{_arrow(change.delta)} {_signed(change.delta)}" if change.delta
-                     else "no change")
+                     else _signed(change.delta) if change.delta
+                     else "±0.0")
             cells = [_short_policy(name), f"{sim.score.mean:.1f}", since,
                      f"{tones['good']:.0%}", f"{tones['bad']:.0%}"]
             for column, text in enumerate(cells):
@@ -425,6 +433,8 @@ class BalancePanel(QWidget):
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
+                if column == 0:
+                    item.setToolTip(POLICY_LABELS.get(name, name))
                 if column == 2 and change is not None and change.before is not None:
                     item.setToolTip(f"{change.before:.1f} → {change.after:.1f}")
                 self.live_table.setItem(row, column, item)
