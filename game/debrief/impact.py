@@ -65,9 +65,9 @@ MIN_EXPECTED = 5.0
 #: Random continuations per alternative, over all forks (the issue's "200 random continuations").
 DEFAULT_GAMES = 200
 #: Forks per node: games that reach it, each cut just before its decision there.
-DEFAULT_FORKS = 4
+DEFAULT_FORKS = 10
 #: Random games played at most to find the forks.
-DEFAULT_PROBE = 400
+DEFAULT_PROBE = 2000
 
 Progress = Callable[[int, int], None]
 

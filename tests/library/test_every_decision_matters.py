@@ -4,7 +4,7 @@ For every decision point of every shipped scenario, at least two of its
 alternatives must lead to measurably different outcomes when the game is
 played on at random from real positions: a different distribution of endings
 (chi-square test at p < 0.001, rare endings pooled) or mean scores at least
-3 points apart, over 200 random continuations per alternative from four
+3 points apart, over 200 random continuations per alternative from ten
 forks per node. The check is :func:`game.debrief.impact.decision_impact`
 (the what-if machinery, seeded, so the verdict never flakes); ``hotline lint
 --deep`` reports the same decisions as ``choice-never-matters``.
@@ -42,5 +42,5 @@ def test_every_decision_point_changes_how_the_crisis_can_end(path: Path) -> None
 def test_every_decision_point_was_judged(path: Path) -> None:
     result = report(path)
     assert [d.node for d in result.decisions if d.verdict == "unreached"] == []
-    # Each decision offers a real choice and was judged from all four forks.
+    # Each decision offers a real choice and was judged from all ten forks.
     assert all(d.verdict != "single" and d.forks == result.forks for d in result.decisions)
