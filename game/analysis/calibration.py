@@ -11,6 +11,12 @@ scenario the same way:
 * **always call** — calling at every chance scores at least
   :data:`ALWAYS_CALL_GAP` points below the expert: persistence is not a
   strategy;
+* **no single habit** — for every option kind the scenario offers, playing
+  that kind whenever it can (``always-KIND``) scores at least
+  :data:`ALWAYS_KIND_GAP` points below the expert: no one habit matches the
+  expert's judgement (issue 17's bar). A scenario of fewer than
+  :data:`HABIT_MIN_NODES` decision points is too short for a habit to show,
+  and the check does not apply to it;
 * **retry** — a request on a military line repeated after a refusal, with no
   change in the counterpart's leadership state in between, is answered in
   at most :data:`RETRY_MAX` of the games where it happens;
@@ -31,7 +37,7 @@ plays the others in the engine too, with the same figures.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,6 +53,8 @@ from .policies import get_policy
 
 __all__ = [
     "ALWAYS_CALL_GAP",
+    "ALWAYS_KIND_GAP",
+    "HABIT_MIN_NODES",
     "HISTORICAL_MIN",
     "MISTAKE_MIN",
     "RETRY_MAX",
@@ -64,6 +72,8 @@ HISTORICAL_MIN = 0.98
 # Call gates that are the counterpart's own decision (see CallResult.gate).
 _DECISIONS = ("withheld", "standing", "roll")
 ALWAYS_CALL_GAP = 15.0
+ALWAYS_KIND_GAP = 10.0
+HABIT_MIN_NODES = 6
 RETRY_MAX = 0.10
 MISTAKE_MIN = 8.0
 WINDOW_MAX = 0.10
@@ -368,6 +378,8 @@ def calibrate(scenario: CompiledScenario, games: Games = Games(), *,
         gap >= ALWAYS_CALL_GAP, f"always-call mean {always.mean:.1f}, {gap:.1f} below the expert",
         f"at least {ALWAYS_CALL_GAP:g} points below", gap))
 
+    checks.append(_habit_check(scenario, expert.mean, lambda k: report(k, games.always)))
+
     if any(c.level == "military" for c in model.channels):
         rate, with_retry = retry_answer_rate(scenario, games.retry, seed, engine=engine)
         checks.append(Check(
@@ -393,6 +405,31 @@ def calibrate(scenario: CompiledScenario, games: Games = Games(), *,
             else "the expert path never reaches the mistake's node",
             f"at least {MISTAKE_MIN:g} points", points if reached else None))
     return CalibrationReport(model.id, tuple(checks))
+
+
+def _habit_check(scenario: CompiledScenario, expert_mean: float,
+                 report: Callable[[str], SimulationReport]) -> Check:
+    """No single habit: every always-KIND policy well below the expert."""
+    model = scenario.model
+    title = "No single habit matches the expert"
+    if len(model.nodes) < HABIT_MIN_NODES:
+        return Check("always-kind", title, None,
+                     f"only {len(model.nodes)} decision points (a habit needs "
+                     f"{HABIT_MIN_NODES} to show)", "", None)
+    kinds = sorted({o.kind for node in model.nodes for o in node.decision.options})
+    habits = {}
+    for kind in kinds:
+        stats = report(f"always-{kind}").score
+        assert stats is not None
+        habits[kind] = stats
+    closest = max(kinds, key=lambda k: habits[k].mean)
+    habit = habits[closest]
+    gap = expert_mean - habit.mean
+    return Check(
+        "always-kind", title, gap >= ALWAYS_KIND_GAP,
+        f"closest habit always-{closest}: mean {habit.mean:.1f}, {gap:.1f} below the "
+        f"expert (of {len(kinds)} kinds)",
+        f"every always-KIND at least {ALWAYS_KIND_GAP:g} points below", gap)
 
 
 def format_report(report: CalibrationReport, filename: str = "") -> list[str]:

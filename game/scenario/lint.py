@@ -8,7 +8,10 @@ crisis flow as a whole:
 * endings that are never reached (shadowed by an earlier ending, or whose
   condition can never hold when the game ends);
 * options that are never available, that change nothing, or that are never
-  better than another option of the same decision (dominated);
+  better than another option of the same decision (dominated); decisions
+  whose options all have exactly the same consequences (moot). Whether the
+  choice at a decision changes how games *end* needs real games:
+  ``hotline lint --deep`` adds that (:mod:`game.debrief.impact`);
 * branches and outcomes that can never be taken; probabilities that don't
   add up;
 * meters and flags that are set but never read (or read but never set),
@@ -85,6 +88,8 @@ LINT_CODES: dict[str, str] = {
     "outcome-never-happens": "an outcome that can never be drawn",
     "no-effect": "an option that changes nothing and leads nowhere new",
     "dominated": "an option never better than another of the same decision",
+    "moot-decision": "a decision whose options all have exactly the same consequences",
+    "choice-never-matters": "(--deep) a decision whose alternatives end alike in random play",
     "probability": "outcome chances that don't add up",
     "meter-unread": "a meter that changes but nothing reads",
     "meter-constant": "a meter that conditions read but nothing changes",
@@ -336,6 +341,30 @@ def _option_findings(scenario: CompiledScenario, facts: FlowFacts, out: _Finding
                             "no difference",
                             "give it a consequence (a meter, a flag, a call) or its own next node")
         _dominated_findings(scenario, node.id, read_tags, out)
+        _moot_findings(scenario, node.id, read_tags, out)
+
+
+def _consequences(o: CompiledOption, read_tags: set[str]) -> tuple[Any, ...]:
+    """Everything choosing an option changes, apart from its words."""
+    opt = o.option
+    nxt = opt.next if isinstance(opt.next, str) else tuple((b.when, b.goto) for b in opt.next)
+    call = (opt.channel, opt.subject) if opt.kind in ("call", "back_channel") else None
+    outcomes = tuple((x.when, x.chance, tuple(x.effects)) for x in opt.outcomes)
+    return (nxt, call, tuple(sorted(e.source for e in o.effects)), outcomes,
+            tuple(sorted(set(opt.tags) & read_tags)))
+
+
+def _moot_findings(scenario: CompiledScenario, node_id: str, read_tags: set[str],
+                   out: _Findings) -> None:
+    """A decision whose options are indistinguishable in play: the choice cannot matter."""
+    options = scenario.options[node_id]
+    if len(options) < 2 or len({_consequences(o, read_tags) for o in options}) > 1:
+        return
+    out.add(("nodes", _node_index(scenario, node_id), "decision"), "moot-decision",
+            f"decision '{node_id}' cannot change anything: its {len(options)} options have "
+            "the same effects, outcomes, calls and next node, so every choice plays the same",
+            "give each option its own consequence (an effect, a call, an outcome or a next "
+            "node), or replace the decision by a brief")
 
 
 def _could(scenario: CompiledScenario, facts: FlowFacts, node_id: str, text: str) -> bool:
@@ -844,8 +873,22 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
             "code": d.code, "message": d.message, "fix": d.fix}
 
 
+#: Extra findings for a file that validates (``hotline lint --deep`` plays games for them).
+ExtraFindings = Callable[[CompiledScenario], Iterable[Problem]]
+
+
+def with_extra(result: LintResult, extra: ExtraFindings) -> LintResult:
+    """``result`` with ``extra``'s findings added (located in the file), when it validates."""
+    if result.scenario is None or result.errors:
+        return result
+    found = problems_to_diagnostics(extra(result.scenario), result.file, result.locate)
+    return LintResult(result.file, result.scenario,
+                      sort_diagnostics(_dedupe([*result.diagnostics, *found])),
+                      result.locate, result.later_checks)
+
+
 def lint_command(paths: list[str], as_json: bool, *, strict: bool = False,
-                 out: Any = None) -> int:
+                 out: Any = None, extra: ExtraFindings | None = None) -> int:
     """The ``hotline lint FILE...`` command.
 
     Args:
@@ -853,12 +896,16 @@ def lint_command(paths: list[str], as_json: bool, *, strict: bool = False,
         as_json: Print one JSON document instead of lines of text.
         strict: Treat warnings as errors for the exit status.
         out: Where to write (default: standard output).
+        extra: More findings for each file that validates without errors (the
+            ``--deep`` checks, which play games and so live above this package).
 
     Returns:
         0 when no file has errors (warnings allowed unless ``strict``), 2 otherwise.
     """
     stream = out if out is not None else sys.stdout
     results = [lint_file(p) for p in paths]
+    if extra is not None:
+        results = [with_extra(r, extra) for r in results]
     failed = any(r.errors or (strict and r.warnings) for r in results)
     if as_json:
         doc = {
