@@ -11,6 +11,9 @@ scenario the same way:
 * **always call** — calling at every chance scores at least
   :data:`ALWAYS_CALL_GAP` points below the expert: persistence is not a
   strategy;
+* **single habits** — no habit matches the expert: every ``always-KIND``
+  policy (one kind of option wherever it is offered) scores at least
+  :data:`HABIT_GAP` points below it;
 * **retry** — a request on a military line repeated after a refusal, with no
   change in the counterpart's leadership state in between, is answered in
   at most :data:`RETRY_MAX` of the games where it happens;
@@ -34,13 +37,14 @@ from datetime import datetime
 
 from game.engine import Session
 from game.engine.events import CallResolved, ChannelChanged, FlagChanged, LeadershipDecided
-from game.scenario import CompiledScenario
+from game.scenario import OPTION_KINDS, CompiledScenario
 
 from .batch import SimulationReport, policy_rng, simulate
 from .policies import get_policy
 
 __all__ = [
     "ALWAYS_CALL_GAP",
+    "HABIT_GAP",
     "HISTORICAL_MIN",
     "MISTAKE_MIN",
     "RETRY_MAX",
@@ -58,6 +62,7 @@ HISTORICAL_MIN = 0.98
 # Call gates that are the counterpart's own decision (see CallResult.gate).
 _DECISIONS = ("withheld", "standing", "roll")
 ALWAYS_CALL_GAP = 15.0
+HABIT_GAP = 10.0
 RETRY_MAX = 0.10
 MISTAKE_MIN = 8.0
 WINDOW_MAX = 0.10
@@ -241,6 +246,11 @@ def answered_within(
     return (hits / flagged if flagged else 0.0), flagged
 
 
+def _mean(report: SimulationReport) -> float:
+    assert report.score is not None
+    return report.score.mean
+
+
 def _share(rate: float) -> str:
     """``100%``, ``99.5%``: never rounded up to a whole 100% that was not."""
     whole = f"{rate:.0%}"
@@ -289,6 +299,15 @@ def calibrate(scenario: CompiledScenario, games: Games = Games()) -> Calibration
         "always-call", "Calling at every chance does clearly worse than the expert",
         gap >= ALWAYS_CALL_GAP, f"always-call mean {always.mean:.1f}, {gap:.1f} below the expert",
         f"at least {ALWAYS_CALL_GAP:g} points below", gap))
+
+    gaps = {kind: expert.mean - _mean(report(f"always-{kind}", games.always))
+            for kind in OPTION_KINDS}
+    closest = min(gaps, key=lambda kind: (gaps[kind], kind))
+    checks.append(Check(
+        "habits", "No single habit matches the expert",
+        gaps[closest] >= HABIT_GAP,
+        f"the closest habit, always-{closest}, is {gaps[closest]:.1f} below the expert",
+        f"every always-KIND at least {HABIT_GAP:g} points below", gaps[closest]))
 
     if any(c.level == "military" for c in model.channels):
         rate, with_retry = retry_answer_rate(scenario, games.retry, seed)

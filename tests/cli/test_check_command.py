@@ -24,9 +24,10 @@ def test_a_calibrated_scenario_passes_with_its_figures(
     assert out[0] == f"{BALLOON}: calibration"
     assert out[-1] == f"{BALLOON}: calibrated"
     checks = out[1:-1]
-    assert len(checks) == 6 and all(line.startswith("  ok   ") for line in checks)
+    assert len(checks) == 7 and all(line.startswith("  ok   ") for line in checks)
     assert "end in 'frozen'" in checks[0]
-    assert "'dtl' is not answered within 30 days of 'shot_down': never" in checks[5]
+    assert "No single habit matches the expert: the closest habit, always-" in checks[3]
+    assert "'dtl' is not answered within 30 days of 'shot_down': never" in checks[6]
 
 
 def test_the_command_and_the_library_tests_share_the_checks(

@@ -7,6 +7,9 @@ historical scenario:
 * the historical path ends in the historical ending;
 * the expert beats the random policy's 75th percentile;
 * calling at every chance ("always-call") is at least 15 points below the expert;
+* no single habit matches the expert: every "always-KIND" policy is at least
+  10 points below it (issue 17's bar; two older scenarios still fall short and
+  are marked as expected failures until they are rebalanced);
 * repeating a refused military call, with no change in the counterpart's
   leadership state, is answered in at most 10% of the games where it happens;
 * the historical mistake a scenario marks costs at least 8 points against
@@ -28,6 +31,7 @@ import pytest
 
 from game.analysis.calibration import (
     ALWAYS_CALL_GAP,
+    HABIT_GAP,
     HISTORICAL_MIN,
     MISTAKE_MIN,
     RETRY_MAX,
@@ -43,11 +47,16 @@ from game.scenario.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 HISTORICAL = ("balloon-2023", "ep3-hainan-2001", "pelosi-2022", "shangri-la-2023",
-              "close-encounters-2023", "woodside-2023")
+              "close-encounters-2023", "woodside-2023", "reassurance-2020", "glider-2016")
 #: Scenarios whose historical path marks the mistake the scenario teaches against.
-#: EP-3 and the close encounters mark none: their actors chose as the expert
-#: would at every step that costs points (the scenario files say why).
-MARKED = ("balloon-2023", "pelosi-2022", "shangri-la-2023", "woodside-2023")
+#: EP-3, the close encounters and the glider mark none: their actors chose as the
+#: expert would at every step that costs points (the scenario files say why).
+MARKED = ("balloon-2023", "pelosi-2022", "shangri-la-2023", "woodside-2023",
+          "reassurance-2020")
+#: Scenarios written before issue 17's single-habit bar whose closest habit is
+#: still under it (shangri-la: always-back_channel 6.6 below the expert;
+#: close encounters: 9.0). Strict: the mark must go when they are rebalanced.
+HABIT_SHORT = ("shangri-la-2023", "close-encounters-2023")
 
 
 @cache
@@ -85,6 +94,14 @@ def test_expert_beats_random_p75(name: str) -> None:
 def test_always_call_is_clearly_below_the_expert(name: str) -> None:
     check = report(name).check("always-call")
     assert check.value is not None and check.value >= ALWAYS_CALL_GAP, check
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="below issue 17's bar"))
+    if name in HABIT_SHORT else name for name in HISTORICAL])
+def test_no_single_habit_comes_within_ten_points_of_the_expert(name: str) -> None:
+    check = report(name).check("habits")
+    assert check.value is not None and check.value >= HABIT_GAP, check
 
 
 @pytest.mark.parametrize("name", HISTORICAL)
