@@ -39,8 +39,8 @@ NAME = "check"
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(
-        NAME, help="run the calibration checks (history, expert, always-call, retry, "
-        "mistake) on scenario files")
+        NAME, help="run the calibration checks (history, expert, always-call, single habits, "
+        "retry, mistake) on scenario files")
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--games", type=int, default=1000, metavar="N",

@@ -152,6 +152,7 @@ class SeatScreen:
         self.desk = desk
         self.out = out
         self.transcript = Transcript(desk.scenario, out, show_hidden=desk.facilitator)
+        self.transcript.table = desk.table
 
     def write(self, line: str = "") -> None:
         self.out.write(line + "\n")
@@ -167,6 +168,8 @@ class SeatScreen:
         brief = next((r.brief for r in desk.scenario.model.roles if r.id == desk.role), "")
         if brief:
             self.write(f"Your brief: {' '.join(brief.split())}")
+        for text in desk.table.summary()[1:]:  # the roles nobody plays, and who stands in
+            self.write(text)
         events = desk.session.events
         start = max((i for i, e in enumerate(events) if e.type == "node_entered"), default=0)
         self._events(events[start:])
@@ -211,7 +214,11 @@ class SeatScreen:
         left = desk.remaining()
         clock = "" if left is None else f" ({_mmss(left)} left)"
         title = desk.role_title
-        if turn.kind == "waiting":
+        absent = desk.table.stands_in_for(turn.node) if turn.node else None
+        if turn.kind == "waiting" and absent:
+            self.write(f"Waiting for the {title(turn.owner)} to decide, for the "
+                       f"{title(absent)} (not at the table){clock}…")
+        elif turn.kind == "waiting":
             self.write(f"Waiting for the {title(turn.owner)} to decide{clock}…")
         elif turn.kind == "voted":
             self.write("Waiting for the votes of: "

@@ -23,6 +23,7 @@ from game.engine.events import (
     SessionStarted,
 )
 from game.scenario import CompiledScenario
+from game.sessions.table import Table
 from game.textsafe import escape
 
 from .common import band, num
@@ -44,6 +45,9 @@ class Transcript:
         self.out = out
         self.show_hidden = show_hidden
         self.describer = Describer(scenario, "debrief" if show_hidden else "trainee")
+        #: Who is at the table (from the session's first event, or set by a seat): a
+        #: decision whose role nobody plays says who takes it and why.
+        self.table: Table | None = None
 
     def write(self, line: str = "") -> None:
         """Write one line (control characters in it are shown, never obeyed)."""
@@ -62,11 +66,17 @@ class Transcript:
     def _render(self, e: Event, line: Line) -> None:
         if isinstance(e, SessionStarted):
             self.write(f"Hotline - {line.text}")
+            self.table = Table(self.scenario, tuple(e.roles))
+            for text in self.table.summary():
+                self.write(f"  {text}")
         elif isinstance(e, NodeEntered):
             self.write()
             self.write(f"== {e.time.replace('T', ' ')} | {line.text} ==")
             for text in line.detail.splitlines():
                 self.write(text)
+            note = self.table.note(e.node) if self.table is not None else ""
+            if note:
+                self.write(f"  [Table] {note}")
         elif isinstance(e, (InjectShown, FacilitatorAction)):
             self.write(f"  [{line.heading}] {line.text}")
         elif isinstance(e, DecisionTaken):

@@ -34,6 +34,7 @@ from .snapshots import (
     load_file,
     scenario_from_text,
 )
+from .table import Table
 
 __all__ = [
     "CLASS_MODE",
@@ -53,6 +54,7 @@ __all__ = [
     "ScenarioVersion",
     "SessionService",
     "SnapshotError",
+    "Table",
     "canonical_text",
     "load_file",
     "scenario_changes",

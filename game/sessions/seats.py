@@ -10,7 +10,8 @@ The rules, all decided by the database rather than by any one desk:
 
 * **Whose decision.** A decision with a ``role`` belongs to that role's
   seat (a role not at the table: the first role's, the team lead's, as in
-  hot-seat play); only that seat confirms it. A team vote (``vote:``) is
+  hot-seat play, :class:`~game.sessions.table.Table`); only that seat
+  confirms it. A team vote (``vote:``) is
   voted on by every seat, each vote journaled on its own
   (:class:`~game.records.seating.Seating`); when they are all in, the
   tally is confirmed once, by whichever seat sees them complete first.
@@ -30,7 +31,9 @@ The rules, all decided by the database rather than by any one desk:
   :meth:`ClassSession.refresh` applies what is new.
 
 What a seat may see is the trainee's view (:mod:`game.engine.describe`)
-narrowed to the messages addressed to its role; the console sees everything.
+narrowed to the messages addressed to its role (and, at a decision it takes
+for a role not at the table, that role's messages there); the console sees
+everything.
 Never imports PySide6.
 """
 
@@ -45,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from game.engine import EngineError, Event, Phase, Session, TurnResult
-from game.engine.describe import addressed_to, trainee_may_see
+from game.engine.describe import trainee_may_see
 from game.engine.events import InjectShown
 from game.records import (
     AlreadyDecidedError,
@@ -67,6 +70,7 @@ from game.records.seating import (
 from game.scenario import CompiledScenario
 
 from .service import EndingNotRecorded, RecordedSession, SessionService
+from .table import Table
 
 __all__ = [
     "CLASS_MODE",
@@ -307,6 +311,11 @@ class ClassSession:
     def team_roles(self) -> tuple[str, ...]:
         return self.session.team_roles()
 
+    @property
+    def table(self) -> Table:
+        """Who is at the table, and who takes an absent role's decisions."""
+        return Table.of(self.session)
+
     def join_code(self) -> str:
         """The session's join code as people read it (``7KQ-M2X``)."""
         code = self.seating.join_code(self.id)
@@ -332,7 +341,7 @@ class ClassSession:
             return True
         if not trainee_may_see(event, self.scenario):
             return False
-        return not isinstance(event, InjectShown) or addressed_to(event, (self.role,))
+        return not isinstance(event, InjectShown) or self.table.reaches(event, (self.role,))
 
     def time_limit(self) -> float | None:
         """Seconds for the decision on the table: the facilitator's every-decision setting
@@ -411,7 +420,7 @@ class ClassSession:
             else:
                 kind = "voted" if self.role in votes else "vote"
         else:
-            owner = node.decision.role if node.decision.role in roles else roles[0]
+            owner = self.table.decider(node.id) or roles[0]
             waiting = (owner,)
             kind = "watching" if self.role is None else "decide" if owner == self.role \
                 else "waiting"

@@ -213,7 +213,8 @@ class ConsequencesView(QWidget):
     # -- showing ------------------------------------------------------------
     def show_result(self, result: TurnResult) -> None:
         ctrl = self.controller
-        view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles())
+        view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles(),
+                                table=ctrl.table)
         self.view = view
         # Timings on the board count from the moment of the choice and its answer: right
         # after a call the line was answered "just now", not days before the next turn.

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from game.records.journal import Journal
     from game.scenario.compile import CompiledScenario
     from game.sessions import RecordedSession
+    from game.sessions.table import Table
 
 #: How each phase of the session reads on screen.
 _STAGES = {"briefing": "deciding", "deciding": "deciding", "consequences": "consequences",
@@ -267,6 +268,13 @@ class SessionController(QObject):
         return self.session.roles if self.session is not None else ()
 
     @property
+    def table(self) -> Table | None:
+        """Who is at the table, and who takes a decision whose role nobody plays."""
+        from game.sessions.table import Table
+
+        return Table.of(self.session) if self.session is not None else None
+
+    @property
     def outcome(self) -> Outcome | None:
         return self.session.outcome if self.session is not None else None
 
@@ -429,10 +437,14 @@ class SessionController(QObject):
         self.pausedChanged.emit(paused)
 
     def current_role(self) -> str | None:
+        """Who takes the decision on the table: its role, or — when nobody plays that role —
+        the first role at the table (:class:`~game.sessions.table.Table`)."""
         view = self.current()
-        if view is not None and view.role:
-            return view.role
-        return self.session.roles[0] if self.session is not None and self.session.roles else None
+        session = self.session
+        if view is not None and view.role and session is not None:
+            table = self.table
+            return (table.decider(view.node) if table is not None else None) or view.role
+        return session.roles[0] if session is not None and session.roles else None
 
     def close(self) -> None:
         """Stop the clock and let go of the session (the journal stays open)."""

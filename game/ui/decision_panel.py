@@ -114,6 +114,10 @@ def role_line(scenario: CompiledScenario, role: str, seated: tuple[str, ...]) ->
                 f"too (your own role is {mine}).")
     if len(seated) == 1:
         return f"Decision for: {title} (your role)"
+    if seated and role not in seated:
+        lead = titles.get(seated[0], seated[0])
+        return (f"Decision for: {title}, who is not at the table — the {lead}, the first "
+                "role at the table, takes it.")
     return f"Decision for: {title}"
 
 

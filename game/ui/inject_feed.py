@@ -116,7 +116,8 @@ class InjectFeed(LazyRefresh, QFrame):
         if session is None:
             return
         # Team play shows only the messages for the role at the keyboard (and for everyone).
-        items = feed_items(session.scenario, session.events, self.controller.viewer_roles())
+        items = feed_items(session.scenario, session.events, self.controller.viewer_roles(),
+                           table=self.controller.table)
         seqs = [i.seq for i in items]
         viewer = self.controller.shown_role if self.controller.team else None
         last_decision = seen_before(session.events, viewer)

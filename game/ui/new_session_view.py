@@ -33,9 +33,10 @@ class NewSessionView(QWidget):
     """Set up one session of ``entry``'s scenario.
 
     Signals:
-        beginRequested(dict): ``{"trainee", "role", "seed", "team", "facilitator"}``
-            (seed None = random; team: every role at this machine; facilitator: open
-            the facilitator console)
+        beginRequested(dict): ``{"trainee", "role", "seed", "team", "table",
+            "facilitator"}`` (seed None = random; team: the roles take turns at this
+            machine; table: the roles at the table in the scenario's order, every role
+            unless some were unticked; facilitator: open the facilitator console)
         backRequested()
     """
 
@@ -97,6 +98,30 @@ class NewSessionView(QWidget):
         self.team.toggled.connect(lambda on: self.role.setEnabled(not on))
         self.team.toggled.connect(lambda _on: self._role_changed())
         left.addWidget(self.team)
+        # Which roles are at the table: a team may play "2 of 3"; a role nobody plays
+        # has its decisions taken by the first role at the table (said here, and at play).
+        self.table_box = QFrame()
+        self.table_box.setObjectName("table-box")
+        table_layout = QVBoxLayout(self.table_box)
+        table_layout.setContentsMargins(22, 0, 0, 0)
+        table_layout.setSpacing(2)
+        table_layout.addWidget(label("At the table (untick a role nobody plays):", "muted"))
+        self.seats: dict[str, QCheckBox] = {}
+        for role in model.roles:
+            box = QCheckBox(role.title)
+            box.setObjectName(f"seat-{role.id}")
+            box.setChecked(True)
+            box.setAccessibleName(f"{role.title} is at the table")
+            box.toggled.connect(lambda _on: self._role_changed())
+            self.seats[role.id] = box
+            table_layout.addWidget(box)
+        self.table_note = label("", "muted")
+        self.table_note.setObjectName("table-note")
+        self.table_note.setWordWrap(True)
+        table_layout.addWidget(self.table_note)
+        self.table_box.setVisible(False)
+        self.team.toggled.connect(self.table_box.setVisible)
+        left.addWidget(self.table_box)
         self.facilitator = QCheckBox("Facilitator mode: console on a second screen")
         self.facilitator.setObjectName("facilitator")
         self.facilitator.setAccessibleName("Facilitator mode")
@@ -184,15 +209,34 @@ class NewSessionView(QWidget):
         self.name.setFocus(Qt.FocusReason.TabFocusReason)
         self.name.selectAll()
 
+    def table(self) -> list[str]:
+        """The roles ticked as at the table, in the scenario's order."""
+        return [role for role, box in getattr(self, "seats", {}).items() if box.isChecked()]
+
     def _role_changed(self, _index: int = 0) -> None:
         model = self.entry.scenario.model  # type: ignore[union-attr]
         if getattr(self, "team", None) is not None and self.team.isChecked():
-            self.role_title.setText(f"The roles at the table ({len(model.roles)})")
+            from game.sessions.table import Table
+
+            seated = self.table()
+            self.role_title.setText(f"The roles at the table ({len(seated)} of "
+                                    f"{len(model.roles)})")
             self.role_brief.setText("\n\n".join(
                 f"{r.title}: {' '.join(r.brief.split())}" if r.brief.strip() else r.title
-                for r in model.roles))
+                for r in model.roles if r.id in seated))
             self.role_brief.setVisible(True)
+            if len(seated) < 2:
+                note = ("Team play needs at least two roles at the table; to play one role, "
+                        "untick Team play and choose it above.")
+            elif len(seated) == len(model.roles):
+                note = "Every role is at the table."
+            else:
+                note = " ".join(Table(self.entry.scenario, tuple(seated)).summary()[1:])  # type: ignore[arg-type]
+            self.table_note.setText(note)
+            self.begin.setEnabled(len(seated) >= 2)
             return
+        if getattr(self, "begin", None) is not None:
+            self.begin.setEnabled(True)
         role = model.roles[max(0, self.role.currentIndex())]
         self.role_title.setText(f"Your role: {role.title}")
         self.role_brief.setText(role.brief.strip())
@@ -205,10 +249,13 @@ class NewSessionView(QWidget):
             "seed": self.seed.value() if self.advanced.isChecked() and self.fixed_seed.isChecked()
             else None,
             "team": self.team.isChecked() and len(self.entry.scenario.model.roles) > 1,  # type: ignore[union-attr]
+            "table": self.table(),
             "facilitator": self.facilitator.isChecked(),
         }
 
     def _begin(self) -> None:
+        if not self.begin.isEnabled():  # Enter with fewer than two roles at a team table
+            return
         self.beginRequested.emit(self.choices())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

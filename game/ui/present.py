@@ -43,6 +43,7 @@ from game.vocabulary import CHANNEL_STATUSES, OPTION_KINDS
 if TYPE_CHECKING:  # keep the import light: these modules pull in pydantic
     from game.scenario.compile import CompiledScenario
     from game.scenario.models import Meter
+    from game.sessions.table import Table
 
 
 # --- vocabularies (read from the tables; kept here for the widgets) ---------
@@ -349,17 +350,22 @@ def feed_items(
     roles: Sequence[str] = (),
     *,
     signals: bool = True,
+    table: Table | None = None,
 ) -> list[FeedItem]:
     """Every message so far, newest first (nothing is dropped).
 
-    With ``signals`` the counterpart's answers and silences are messages too.
+    ``roles`` are the viewers (empty: everyone's screen); with the session's
+    ``table``, messages that came for a role not at the table reach whoever
+    took that decision for it (:meth:`Table.reaches`). With ``signals`` the
+    counterpart's answers and silences are messages too.
     """
     words = Describer(scenario, "trainee")
     counterpart = scenario.model.counterpart.name
     items = []
     for event in events:
         if isinstance(event, InjectShown):
-            if not addressed_to(event, roles):
+            if not (table.reaches(event, roles) if table is not None
+                    else addressed_to(event, roles)):
                 continue
             kind = event.kind or "intel"
             items.append(FeedItem(
@@ -452,6 +458,7 @@ def consequence_view(
     *,
     roles: Sequence[str] = (),
     include_hidden: bool = False,
+    table: Table | None = None,
 ) -> ConsequenceView:
     """Describe a TurnResult's events: the choice, the answer, each change and why."""
     words = Describer(scenario, "facilitator" if include_hidden else "trainee")
@@ -501,7 +508,7 @@ def consequence_view(
             view.ending_title = event.title
             view.ending_text = event.text
             view.ending_tone = event.tone
-    view.injects = feed_items(scenario, events, roles, signals=False)
+    view.injects = feed_items(scenario, events, roles, signals=False, table=table)
     view.injects.reverse()  # in the order they arrived
     return view
 

@@ -67,6 +67,10 @@ def turn_words(controller: SeatController, turn: SeatTurn) -> tuple[str, str]:
         else:
             head = f"Decision for: {title(turn.owner)}"
             detail = f"Confirmed at the {title(turn.owner)}'s desk."
+    # A decision whose role nobody plays: say who stands in, and why.
+    note = desk.table.short_note(turn.node) if turn.node and turn.rule is None else ""
+    if note and kind in ("decide", "waiting", "watching"):
+        detail = f"{detail} {note}"
     if turn.kind == "paused":
         return "Paused by the facilitator", f"{head}. The decision clock is stopped."
     return head, detail

@@ -12,6 +12,10 @@ session view:
   are there, so nobody reads another role's messages by accident;
 * a line on the consequences screen saying who decided (or how the team
   voted);
+* with fewer roles at the table than the scenario has ("2 of 3"), the banner
+  and the cover say whose decision it is, that its role is not at the table,
+  and that it falls to the first role at the table
+  (:class:`~game.sessions.table.Table`);
 * (in every session) the decision clock's warning in the last seconds, with
   the scenario's time-out rule (:mod:`.team_clock`).
 
@@ -61,6 +65,12 @@ def vote_rule_text(controller: SessionController) -> str:
         return ""
     roles = session.team_roles()
     order = ", then ".join(role_title(session.scenario, r) for r in roles)
+    absent = controller.table.absent if controller.table is not None else ()
+    away = ""
+    if absent:
+        names = ", ".join(f"the {role_title(session.scenario, r)}" for r in absent)
+        verb = "is" if len(absent) == 1 else "are"
+        away = f" Only the roles at the table vote ({names} {verb} not)."
     if rule == "unanimous":
         fallback = ""
         if session.available():
@@ -68,9 +78,9 @@ def vote_rule_text(controller: SessionController) -> str:
             fallback = f" (“{option.option.label}”)"
         return ("Unanimous vote: every role votes in turn, in secret. If all pick the same "
                 "option it is taken; if not, the team has not agreed and the situation "
-                f"develops as if it had waited{fallback}.")
+                f"develops as if it had waited{fallback}.{away}")
     return ("Majority vote: every role votes in turn, in secret; the option with the most "
-            f"votes is taken. A tie goes to the earliest role at the table ({order}).")
+            f"votes is taken. A tie goes to the earliest role at the table ({order}).{away}")
 
 
 def vote_rule_short(controller: SessionController) -> str:
@@ -104,8 +114,14 @@ def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
             parts.append(f"{role_title(scenario, role)}: {text}")
         taken = decision.label or decision.option
         return f"Team vote ({rule}) — " + " · ".join(parts) + f"  →  taken: {taken}"
-    decider = decision.role
-    return f"Decided by the {role_title(scenario, decider)}." if decider else ""
+    role = decision.role
+    if not role:
+        return ""
+    owner = scenario.nodes[decision.node].decision.role if decision.node in scenario.nodes else None
+    if owner and owner != role and not decision.votes:
+        return (f"Decided by the {role_title(scenario, role)}, for the "
+                f"{role_title(scenario, owner)}, who is not at the table.")
+    return f"Decided by the {role_title(scenario, role)}."
 
 
 class TeamBar(QFrame):
@@ -135,8 +151,13 @@ class TeamBar(QFrame):
         self.brief.setObjectName("team-brief")
         self.rule = label("", "muted")
         self.rule.setObjectName("team-rule")
+        # A decision whose role nobody plays: who takes it, and why.
+        self.standin = label("", "muted")
+        self.standin.setObjectName("team-standin")
+        self.standin.hide()
         outer.addWidget(self.brief)
         outer.addWidget(self.rule)
+        outer.addWidget(self.standin)
         self.chips: list[QWidget] = []
         controller.sessionStarted.connect(lambda _sid: self.refresh())
         controller.turnReady.connect(lambda _v: self.refresh())
@@ -164,9 +185,22 @@ class TeamBar(QFrame):
         else:
             view = ctrl.current()
             owner = view.role if view is not None else None
-            self.who.setText(f"Decision for: {title}" if owner else
-                             f"Team decision — {title} confirms it")
+            table = ctrl.table
+            absent = table.stands_in_for(view.node) if table and view is not None else None
+            if absent:
+                self.who.setText(f"Decision for: {role_title(scenario, absent)} (not at the "
+                                 f"table) — the {title} decides")
+            else:
+                self.who.setText(f"Decision for: {title}" if owner else
+                                 f"Team decision — {title} confirms it")
             self.rule.hide()
+        note = ""
+        view = ctrl.current()
+        if rule is None and view is not None and ctrl.table is not None:
+            note = ctrl.table.short_note(view.node)
+        self.standin.setText(note)
+        self.standin.setToolTip(ctrl.table.note(view.node) if note and view and ctrl.table else "")
+        self.standin.setVisible(bool(note))
         brief = role_brief(scenario, role)
         self.brief.setText(f"Brief: {brief}" if brief else "")
         self.brief.setVisible(bool(brief))
@@ -248,9 +282,20 @@ class HandoverCover(QFrame):
         self.role = role
         voting = ctrl.vote_rule() is not None
         self.title.setText(f"Pass the keyboard to the {title}")
+        view = ctrl.current()
+        table = ctrl.table
+        absent = (table.stands_in_for(view.node) if table is not None and view is not None
+                  and not voting else None)
+        if absent:
+            whose = (f"The next decision is the {role_title(scenario, absent)}'s, who is not "
+                     f"at the table, so it falls to the {title}, the first role at the table "
+                     "(the team lead). ")
+        elif voting:
+            whose = f"It is the {title}'s turn to vote. "
+        else:
+            whose = f"The next decision is the {title}'s. "
         self.text.setText(
-            (f"It is the {title}'s turn to vote. " if voting else
-             f"The next decision is the {title}'s. ")
+            whose
             + "The screen shows only the messages meant for this role and for everyone, so "
               "the others should look away from it now.")
         brief = role_brief(scenario, role)

@@ -47,11 +47,13 @@ from game.scenario.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 HISTORICAL = ("balloon-2023", "ep3-hainan-2001", "pelosi-2022", "shangri-la-2023",
-              "close-encounters-2023", "woodside-2023", "strait-1996")
+              "close-encounters-2023", "woodside-2023", "strait-1996", "reassurance-2020",
+              "glider-2016")
 #: Scenarios whose historical path marks the mistake the scenario teaches against.
-#: EP-3 and the close encounters mark none: their actors chose as the expert
-#: would at every step that costs points (the scenario files say why).
-MARKED = ("balloon-2023", "pelosi-2022", "shangri-la-2023", "woodside-2023", "strait-1996")
+#: EP-3, the close encounters and the glider mark none: their actors chose as the
+#: expert would at every step that costs points (the scenario files say why).
+MARKED = ("balloon-2023", "pelosi-2022", "shangri-la-2023", "woodside-2023", "strait-1996",
+          "reassurance-2020")
 #: Scenarios where some always-KIND habit still comes within ALWAYS_KIND_GAP of the
 #: expert. Shangri-La: the back-channel is the expert's answer at five of its eleven
 #: decisions and a sound one at three more, so always-back_channel trails the expert

@@ -42,7 +42,11 @@ def start_options(scenario: CompiledScenario, choices: dict[str, Any]) -> tuple[
     """(roles at the table, journal mode) for the new-session screen's ``choices``."""
     roles = [r.id for r in scenario.model.roles]
     if choices.get("team") and len(roles) > 1:
-        table = roles
+        # The roles ticked as at the table, in the scenario's order (the first leads
+        # and takes the decisions of a role nobody plays); every role by default.
+        ticked = choices.get("table")
+        seated = [r for r in roles if r in ticked] if isinstance(ticked, list) else roles
+        table = seated if len(seated) > 1 else roles
     else:
         role = choices.get("role")
         table = [str(role)] if role else []
