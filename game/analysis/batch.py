@@ -33,6 +33,7 @@ from typing import Any
 from game.engine import Session
 from game.scenario import CompiledScenario
 
+from .errors import SimulationError
 from .kernel import Kernel, KernelPolicy, KernelState, kernel_for, make_policy
 from .loading import scenario_data, scenario_from_data
 from .policies import Policy, get_policy
@@ -57,10 +58,6 @@ PARALLEL_THRESHOLD = 2000
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
-
-
-class SimulationError(RuntimeError):
-    """A game could not be played to an ending (e.g. it never ends)."""
 
 
 def policy_rng(seed: int) -> random.Random:

@@ -69,7 +69,9 @@ from game.scenario.expr import Effect, parse_expression
 from game.scenario.models import AUTHORITY_LEVELS, CHANNEL_STATUSES, END
 from game.scenario.names import family_of
 from game.scenario.syntax import Ref, walk
-from game.vocabulary import OPTION_KINDS
+from game.vocabulary import OPTION_KINDS, prudence_order
+
+from .errors import PolicyError, SimulationError
 
 __all__ = [
     "KNode",
@@ -431,7 +433,6 @@ class Kernel:
     """
 
     def __init__(self, scenario: CompiledScenario) -> None:
-        from game.analysis.policies import KIND_PREFERENCE
 
         self.scenario = scenario
         model = scenario.model
@@ -453,7 +454,7 @@ class Kernel:
                                     for when, dest in option.branches)
             if len(option.branches) == 1 and option.branches[0][0] is None:
                 option.next = option.branches[0][1]
-        rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
+        rank = {kind: i for i, kind in enumerate(prudence_order())}  # policies.KIND_PREFERENCE
         for node in self.nodes.values():
             by_id = {o.id: o for o in node.options}
             node.expert = by_id.get(scenario.expert.get(node.id, ""))
@@ -1247,16 +1248,12 @@ def _all_hold(conditions: tuple[Any, ...], st: KernelState) -> bool:
 
 
 def _too_long(st: KernelState, seed: int, max_turns: int) -> Exception:
-    from game.analysis.batch import SimulationError
-
     return SimulationError(
         f"the game with seed {seed} had no ending after {max_turns} decisions (now at node "
         f"'{st.node.id}'); check the flow for a loop without an exit")
 
 
 def _nothing_to_choose() -> Exception:
-    from game.analysis.policies import PolicyError
-
     return PolicyError("no option is available: the session has ended")
 
 

@@ -47,6 +47,8 @@ from game.engine import Session
 from game.scenario import OPTION_KINDS, CompiledOption, CompiledScenario
 from game.vocabulary import prudence_order
 
+from .errors import PolicyError
+
 __all__ = [
     "KIND_PREFERENCE",
     "Policy",
@@ -65,10 +67,6 @@ Policy = Callable[[Session, random.Random], str]
 #: escalate only when nothing else is offered (the ``prudence`` column of
 #: :data:`game.vocabulary.OPTION_KINDS`).
 KIND_PREFERENCE: tuple[str, ...] = prudence_order()
-
-
-class PolicyError(ValueError):
-    """An unknown policy name, or a policy asked to play a finished session."""
 
 
 def _available(session: Session) -> list[CompiledOption]:
