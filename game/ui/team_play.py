@@ -114,14 +114,14 @@ def decided_by_text(scenario: CompiledScenario, events: Sequence[Event]) -> str:
             parts.append(f"{role_title(scenario, role)}: {text}")
         taken = decision.label or decision.option
         return f"Team vote ({rule}) — " + " · ".join(parts) + f"  →  taken: {taken}"
-    role = decision.role
-    if not role:
+    decider = decision.role
+    if not decider:
         return ""
     owner = scenario.nodes[decision.node].decision.role if decision.node in scenario.nodes else None
-    if owner and owner != role and not decision.votes:
-        return (f"Decided by the {role_title(scenario, role)}, for the "
+    if owner and owner != decider and not decision.votes:
+        return (f"Decided by the {role_title(scenario, decider)}, for the "
                 f"{role_title(scenario, owner)}, who is not at the table.")
-    return f"Decided by the {role_title(scenario, role)}."
+    return f"Decided by the {role_title(scenario, decider)}."
 
 
 class TeamBar(QFrame):
