@@ -17,7 +17,8 @@ expert vs random, always-call, single habits, retry, mistake) are in
   authorises the senior military line and the reassurance call is taken at
   once, and the line goes quiet once the election has passed; in 2016 nobody
   ashore discusses the glider until Beijing has decided, the defense chiefs'
-  line stays shut, and a public humiliation keeps the glider in China.
+  line stays shut (and asking for it puts the handover on hold, so the glider
+  comes back late), and a public humiliation keeps the glider in China.
 
 Every figure is seeded; about four thousand short games in all.
 """
@@ -226,6 +227,31 @@ def test_2016_the_defense_chiefs_line_is_never_answered() -> None:
         session = play("glider-2016", ["hail", "dtl-request"], seed)
         [call] = calls(session, "dtl")
         assert call.gate == "withheld" and call.result in ("declined", "unanswered")
+
+
+def test_2016_asking_for_the_defense_chiefs_holds_the_handover_and_the_return_slips() -> None:
+    """The expert's path, except that the Secretary asks for Minister Chang at 'senior-call'."""
+    expert = scenario("glider-2016").expert
+    for seed in range(20):
+        session = Session(scenario("glider-2016"), seed, batch=True)
+        while session.node != "senior-call":
+            session.choose(expert[session.node])
+        assert session.leadership["working"] and "handover_agreed" in session.flags
+        session.choose("dtl-call")
+        [call] = calls(session, "dtl")
+        assert call.gate == "withheld" and call.result in ("declined", "unanswered")
+        # Beijing tells its navy to hold: the agreed handover is off, the next ask is not taken.
+        assert session.node == "handover-plan" and not session.leadership["working"]
+        assert "handover_agreed" not in session.flags and not session.leadership["military"]
+        session.choose("at-sea")
+        assert calls(session, "attache")[-1].gate == "withheld"
+        assert "handover_agreed" not in session.flags
+        session.choose("continue")
+        assert session.node == "handover" and session.leadership["working"], "decided late"
+        session.choose("press-now")
+        while not session.ended:
+            session.choose(expert[session.node])
+        assert session.outcome is not None and session.outcome.ending_id == "returned-late"
 
 
 def test_2016_humiliation_keeps_the_glider_and_face_saving_returns_it() -> None:
