@@ -8,8 +8,7 @@ historical scenario:
 * the expert beats the random policy's 75th percentile;
 * calling at every chance ("always-call") is at least 15 points below the expert;
 * no single habit matches the expert: every always-KIND policy is at least
-  10 points below it (issue 17's bar; Shangri-La does not meet it yet, see
-  BELOW_HABIT_BAR);
+  10 points below it (issue 17's bar);
 * repeating a refused military call, with no change in the counterpart's
   leadership state, is answered in at most 10% of the games where it happens;
 * the historical mistake a scenario marks costs at least 8 points against
@@ -54,11 +53,6 @@ HISTORICAL = ("balloon-2023", "ep3-hainan-2001", "pelosi-2022", "shangri-la-2023
 #: expert would at every step that costs points (the scenario files say why).
 MARKED = ("balloon-2023", "pelosi-2022", "shangri-la-2023", "woodside-2023", "strait-1996",
           "reassurance-2020")
-#: Scenarios where some always-KIND habit still comes within ALWAYS_KIND_GAP of the
-#: expert. Shangri-La: the back-channel is the expert's answer at five of its eleven
-#: decisions and a sound one at three more, so always-back_channel trails the expert
-#: by only about 7 points; meeting the bar needs those decisions redesigned.
-BELOW_HABIT_BAR = ("shangri-la-2023",)
 
 
 @cache
@@ -98,17 +92,10 @@ def test_always_call_is_clearly_below_the_expert(name: str) -> None:
     assert check.value is not None and check.value >= ALWAYS_CALL_GAP, check
 
 
-@pytest.mark.parametrize("name", [n for n in HISTORICAL if n not in BELOW_HABIT_BAR])
+@pytest.mark.parametrize("name", HISTORICAL)
 def test_no_single_habit_matches_the_expert(name: str) -> None:
     check = report(name).check("always-kind")
     assert check.value is not None and check.value >= ALWAYS_KIND_GAP, check
-
-
-@pytest.mark.parametrize("name", BELOW_HABIT_BAR)
-def test_scenarios_known_below_the_habit_bar_still_are(name: str) -> None:
-    """When one of these is fixed, move it out of BELOW_HABIT_BAR so the bar holds for it."""
-    check = report(name).check("always-kind")
-    assert check.passed is False, check
 
 
 @pytest.mark.parametrize("name", HISTORICAL)
