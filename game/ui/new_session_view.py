@@ -89,7 +89,7 @@ class NewSessionView(QWidget):
             form.addRow("Your role", label(model.roles[0].title, None))
         left.addLayout(form)
         # A team around one machine (hot seat), and a facilitator running the room.
-        self.team = QCheckBox(f"Team play: all {len(model.roles)} roles take turns here")
+        self.team = QCheckBox(f"Team play: the {len(model.roles)} roles take turns here")
         self.team.setObjectName("team")
         self.team.setAccessibleName("Team play: every role plays on this machine")
         self.team.setToolTip("Hot seat: each decision shows whose it is; team votes are "
@@ -233,6 +233,10 @@ class NewSessionView(QWidget):
             else:
                 note = " ".join(Table(self.entry.scenario, tuple(seated)).summary()[1:])  # type: ignore[arg-type]
             self.table_note.setText(note)
+            # The box says how many take turns, so it never claims "all" for a partial table.
+            self.team.setText(f"Team play: {len(seated)} of {len(model.roles)} roles take turns "
+                              "here" if len(seated) < len(model.roles)
+                              else f"Team play: all {len(model.roles)} roles take turns here")
             self.begin.setEnabled(len(seated) >= 2)
             return
         if getattr(self, "begin", None) is not None:

@@ -321,6 +321,7 @@ def test_the_setup_screen_needs_two_roles_for_a_team_table(
                            "4 decisions (")
     assert "fall to the Secretary of Defense, the first role at the table" in note
     assert setup.role_title.text() == "The roles at the table (2 of 3)"
+    assert setup.team.text() == "Team play: 2 of 3 roles take turns here"
     assert setup.choices()["table"] == ["secdef", "nsc"]
     setup.seats["secdef"].setChecked(False)
     assert "Team play needs at least two roles at the table" in setup.table_note.text()
