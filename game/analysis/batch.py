@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from game.engine import Session
@@ -248,12 +249,37 @@ def _run_games(
 def _run_kernel_games(
     st: KernelState, policy: KernelPolicy, seeds: range, max_turns: int
 ) -> dict[str, Any]:
-    tally = _Tally()
+    """_run_games for the kernel: what _Tally.add counts, kept per game as it is
+    (each game leaves fresh ``path`` and ``visited`` containers: Kernel.reset) and
+    counted at the end of the chunk in a few C-level passes."""
     esc = policy.kernel.scenario.model.scoring.escalation_meter
     play = policy.play
+    scores: list[float] = []
+    peaks: list[float] = []
+    turns: list[int] = []
+    endings: list[str] = []
+    paths: list[list[tuple[str, str]]] = []
+    visits: list[set[str]] = []
     for seed in seeds:
         play(st, seed, max_turns)
-        tally.add(st, esc)
+        ending = st.ending
+        assert ending is not None
+        endings.append(ending.ending.id)
+        scores.append(st.score)
+        peaks.append(float(st.peaks[esc]))
+        turns.append(st.turn)
+        paths.append(st.path)
+        visits.append(st.visited)
+    by_ending: dict[str, list[list[tuple[str, str]]]] = {}
+    for ending_id, path in zip(endings, paths):
+        group = by_ending.get(ending_id)
+        if group is None:
+            group = by_ending[ending_id] = []
+        group.append(path)
+    tally = _Tally(scores, peaks, turns, Counter(endings),
+                   Counter(chain.from_iterable(visits)),
+                   {e: Counter(chain.from_iterable(map(set, group)))
+                    for e, group in by_ending.items()})
     return tally.to_data()
 
 

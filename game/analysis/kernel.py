@@ -1197,35 +1197,52 @@ class Kernel:
         with_ending = bool(top)
 
         def total(st: KernelState, bonus: float) -> float:
-            rise = max(0.0, st.peaks[esc] - start)
-            points = k_peak * (1 - min(1.0, rise / room))
-            points += k_final * (1 - (st.meters[esc] - e_min) / e_span)
+            # max(0.0, x) is x only when x > 0.0, min(1.0, x) x only when x < 1.0:
+            # written as those comparisons (no builtin call), the same floats
+            rise = st.peaks[esc] - start
+            if not rise > 0.0:
+                rise = 0.0
+            ratio = rise / room
+            if not ratio < 1.0:
+                ratio = 1.0
+            meters = st.meters
+            points = k_peak * (1 - ratio)
+            points += k_final * (1 - (meters[esc] - e_min) / e_span)
             best = 0.0
             substance = 0.0
             early = 0.0
-            span = max(st.turn, 1)
-            for turn, channel in st.answers:
-                weight = weights[channel]
-                substance += weight
-                if weight > best:
-                    best = weight
-                early = max(early, weight * (1 - turn / span))
+            answers = st.answers
+            if answers:
+                span = st.turn if st.turn > 1 else 1
+                for turn, channel in answers:
+                    weight = weights[channel]
+                    substance += weight
+                    if weight > best:
+                        best = weight
+                    soon = weight * (1 - turn / span)
+                    if soon > early:
+                        early = soon
+                if substance > 2.0:
+                    substance = 2.0
             points += k_contact * best
-            points += k_open * (min(substance, 2.0) / 2)
+            points += k_open * (substance / 2)
             points += 0.0 if flag is not None and flag in st.flags else k_life
             if n_standing:
-                values = []
-                meters = st.meters
+                summed = 0.0  # sum() of floats: 0 + the first, then each in turn
                 for m, low, width, worse in standing:
                     value = (meters[m] - low) / width
-                    values.append(1 - value if worse else value)
-                points += k_standing * (sum(values) / n_standing)
+                    summed += 1 - value if worse else value
+                points += k_standing * (summed / n_standing)
             else:
                 points += k_standing * 0.0
             points += k_time * early
             if bonus or with_ending:
                 points += bonus
-            return round(min(100.0, max(0.0, points)), 1)
+            if not points > 0.0:
+                points = 0.0
+            elif not points < 100.0:
+                points = 100.0
+            return round(points, 1)
 
         return total
 
