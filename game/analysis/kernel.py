@@ -295,13 +295,17 @@ class KPrice:
 class KEvent:
     """A leadership event, and its place in file order after the prices (``key``)."""
 
-    __slots__ = ("index", "when", "key", "compiled", "dirties")
+    __slots__ = ("index", "when", "key", "compiled", "dirties", "levels", "text")
 
     def __init__(self, compiled: CompiledLeadershipEvent, key: int) -> None:
         self.index = compiled.index
         self.when = compiled.when
         self.key = key
         self.compiled = compiled
+        # what leadership.take sets, in its order (levels authorised, then withheld)
+        self.levels = (*((level, True) for level in compiled.authorise),
+                       *((level, False) for level in compiled.withhold))
+        self.text = compiled.text
         # the conditions to test again after this event is taken (Kernel._watches)
         self.dirties: frozenset[int] = frozenset()
 
@@ -882,9 +886,19 @@ class Kernel:
                         run(st, lo)  # its cost
 
         def take_event(st: KernelState, event: KEvent) -> None:
-            changes = take(event.compiled, st)
             if st.observer is not None:
-                st.observer.leadership(st, event.compiled, changes)
+                st.observer.leadership(st, event.compiled, take(event.compiled, st))
+                return
+            # leadership.take without the list of changes nobody reads
+            st.fired.add(event.index)
+            text = event.text
+            leadership, why = st.leadership, st.leader_why
+            refusals, decided = st.refusals, st.decided
+            for level, value in event.levels:
+                leadership[level] = value
+                why[level] = text
+                refusals[level] = ""
+                decided[level] = ""
 
         def check(st: KernelState, prices: Sequence[KPrice], events: Sequence[KEvent]
                   ) -> None:
