@@ -1397,6 +1397,29 @@ class PathPolicy(KernelPolicy):
         super().__init__(kernel)
         self.name = which
         self.which = which
+        # what choose() gives at each node where every option is always offered
+        self.fixed: dict[KNode, KOption] = {}
+        for node in kernel.nodes.values():
+            if node.static and node.n:
+                self.fixed[node] = self.choose_at(node)
+
+    def choose_at(self, node: KNode) -> KOption:
+        wanted = node.expert if self.which == "expert" else node.historical
+        return wanted if wanted is not None else node.prudent[0]
+
+    def play(self, st: KernelState, seed: int, max_turns: int = 500) -> KernelState:
+        # KernelPolicy.play with the choice at static nodes looked up
+        kernel = self.kernel
+        kernel.reset(st, seed)
+        fixed = self.fixed.get
+        choose = self.choose
+        step = kernel.step
+        for _turn in range(max_turns):  # (a game has no ending before its first turn)
+            option = fixed(st.node)
+            step(st, option if option is not None else choose(st))
+            if st.ending is not None:
+                return st
+        raise _too_long(st, seed, max_turns)
 
     def choose(self, st: KernelState) -> KOption:
         node = st.node
@@ -1404,7 +1427,7 @@ class PathPolicy(KernelPolicy):
         if node.static:
             if not node.n:
                 raise _nothing_to_choose()
-            return wanted if wanted is not None else node.prudent[0]  # type: ignore[no-any-return]
+            return self.choose_at(node)
         if wanted is not None and (wanted.available is None or wanted.available(st)):
             return wanted  # type: ignore[no-any-return]
         for option in node.prudent:
@@ -1422,6 +1445,36 @@ class AlwaysPolicy(KernelPolicy):
         super().__init__(kernel)
         self.kind = kind
         self.name = f"always-{kind}"
+        # at each node where every option is always offered: what choose() picks
+        # from, how many, and their bit length (pick's _randbelow)
+        self.fixed: dict[KNode, tuple[tuple[KOption, ...], int, int]] = {}
+        for node in kernel.nodes.values():
+            if node.static and node.n:
+                options = node.kinds.get(kind) or node.options
+                self.fixed[node] = (options, len(options), len(options).bit_length())
+
+    def play(self, st: KernelState, seed: int, max_turns: int = 500) -> KernelState:
+        # KernelPolicy.play with the pick written out (RandomPolicy.play's loop)
+        kernel = self.kernel
+        kernel.reset(st, seed)
+        _seed_generator(self.rng, _policy_key(seed))
+        fixed = self.fixed.get
+        choose = self.choose
+        bits = self._bits
+        step = kernel.step
+        for _turn in range(max_turns):  # (a game has no ending before its first turn)
+            table = fixed(st.node)
+            if table is None:
+                step(st, choose(st))
+            else:
+                options, n, k = table
+                r = bits(k)
+                while r >= n:
+                    r = bits(k)
+                step(st, options[r])
+            if st.ending is not None:
+                return st
+        raise _too_long(st, seed, max_turns)
 
     def choose(self, st: KernelState) -> KOption:
         node = st.node
