@@ -238,6 +238,9 @@ class KernelState:
         "forced", "ending", "score",
         # the dice, and who listens
         "rng", "random", "getrandbits", "observer",
+        # whether a finished game gets the engine's last check of the prices and
+        # the leadership (Kernel.new_state: True)
+        "final_check",
     )
 
     meters: dict[str, float]
@@ -276,6 +279,7 @@ class KernelState:
     random: Callable[[], float]
     getrandbits: Callable[[int], int]
     observer: Any
+    final_check: bool
 
 
 class KPrice:
@@ -629,6 +633,7 @@ class Kernel:
         st.random = st.rng.random
         st.getrandbits = st.rng.getrandbits
         st.observer = None
+        st.final_check = True
         self.reset(st, seed)
         return st
 
@@ -1000,12 +1005,19 @@ class Kernel:
                     check_after(st, keys)
 
         def end(st: KernelState, ending: CompiledEnding, option: KOption) -> None:
-            """Session._end, with the score's total (its parts on demand: outcome())."""
+            """Session._end, with the score's total (its parts on demand: outcome()).
+
+            The last check of the prices and the leadership changes neither the
+            score nor anything a batch tally reads (the ending is chosen, the
+            meters, answers and path are final): a state whose ``final_check``
+            is False skips it, and ends with the counterpart's state as it was
+            before that check."""
             st.node = end_node
-            if st.dirty:
-                check_dirty(st, option)
-            elif option.watch:
-                check(st, option.wp, option.we)
+            if st.final_check:
+                if st.dirty:
+                    check_dirty(st, option)
+                elif option.watch:
+                    check(st, option.wp, option.we)
             st.ending = ending
             st.score = score(st, ending.ending.bonus)
 
