@@ -365,7 +365,7 @@ class KOption:
 
     __slots__ = ("compiled", "id", "kind", "key", "available", "severity", "tags", "effects",
                  "call", "outcomes", "branches", "next", "channel", "index", "watch", "wp", "we",
-                 "changes", "ups", "downs", "table")
+                 "changes", "ups", "downs", "table", "sets", "program")
 
     def __init__(self, kernel: Kernel, compiled: CompiledOption, index: int) -> None:
         option = compiled.option
@@ -379,6 +379,13 @@ class KOption:
         self.tags = tuple(option.tags)
         self.effects = kernel.program(compiled.effects)
         self.ups, self.downs, self.effects = _grouped(self.effects)
+        # what step() runs: flags and channels that are all the rest of a grouped
+        # program, set in order without run() (sets: (is a flag, name, value)),
+        # else the program
+        sets_only = all(code in (_FLAG, _CHANNEL) for code, *_rest in self.effects)
+        self.sets = tuple((code == _FLAG, name, amount)
+                          for code, name, amount, _lo, _hi in self.effects) if sets_only else ()
+        self.program = () if sets_only else self.effects
         self.channel = option.channel or ""  # '' for options without one
         self.call = (KCall(kernel, compiled, option.channel)
                      if option.kind in _CALL_KINDS and option.channel is not None else None)
@@ -1137,8 +1144,16 @@ class Kernel:
                         value = lo
                     if value != before:
                         meters[name] = value
-            if option.effects:
-                run(st, option.effects)
+            if option.sets:  # run()'s _FLAG and _CHANNEL, likewise
+                for is_flag, name, value in option.sets:
+                    if not is_flag:
+                        st.channels[name] = value
+                    elif value:
+                        st.flags.add(name)
+                    else:
+                        st.flags.discard(name)
+            elif option.program:
+                run(st, option.program)
             if option.call is not None:
                 call(st, option.call, option.id)
             if option.outcomes:
