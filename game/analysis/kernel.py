@@ -1145,10 +1145,10 @@ class Kernel:
                     if value != before:
                         meters[name] = value
             if option.sets:  # run()'s _FLAG and _CHANNEL, likewise
-                for is_flag, name, value in option.sets:
+                for is_flag, name, setting in option.sets:
                     if not is_flag:
-                        st.channels[name] = value
-                    elif value:
+                        st.channels[name] = setting
+                    elif setting:
                         st.flags.add(name)
                     else:
                         st.flags.discard(name)
@@ -1628,7 +1628,7 @@ class GreedyPolicy(KernelPolicy):
             v += w_final * (1 - (st.meters[esc] - low) / span)
             if n_standing:
                 meters = st.meters
-                total: float = 0  # sum() starts from the int 0 (0 + -0.0 is -0.0)
+                total = 0.0  # sum() starts from the int 0: 0 + x and 0.0 + x are the same float
                 for m, m_low, m_span in standing:
                     total += (meters[m] - m_low) / m_span
                 v += w_standing * (total / n_standing)
