@@ -218,8 +218,7 @@ class _Tally:
         return {
             "scores": self.scores, "peaks": self.peaks, "turns": self.turns,
             "endings": dict(self.endings), "nodes": dict(self.nodes),
-            "decisions": [[n, o, e, c] for e, taken in self.decisions.items()
-                          for (n, o), c in taken.items()],
+            "decisions": {e: dict(taken) for e, taken in self.decisions.items()},
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -228,11 +227,12 @@ class _Tally:
         self.turns.extend(data["turns"])
         self.endings.update(data["endings"])
         self.nodes.update(data["nodes"])
-        for node, option, ending, count in data["decisions"]:
+        for ending, counts in data["decisions"].items():
             taken = self.decisions.get(ending)
             if taken is None:
-                taken = self.decisions[ending] = Counter()
-            taken[(node, option)] += count
+                self.decisions[ending] = Counter(counts)
+            else:
+                taken.update(counts)
 
 
 def _run_games(
@@ -251,8 +251,12 @@ def _run_kernel_games(
 ) -> dict[str, Any]:
     """_run_games for the kernel: what _Tally.add counts, kept per game as it is
     (each game leaves fresh ``path`` and ``visited`` containers: Kernel.reset) and
-    counted at the end of the chunk in a few C-level passes."""
-    esc = policy.kernel.scenario.model.scoring.escalation_meter
+    counted at the end of the chunk in a few C-level passes. When no node can be
+    entered twice (Kernel.acyclic) a path holds no option twice and the nodes a
+    game visited are those of its path: the counts are taken from the paths."""
+    kernel = policy.kernel
+    esc = kernel.scenario.model.scoring.escalation_meter
+    acyclic = kernel.acyclic
     play = policy.play
     scores: list[float] = []
     peaks: list[float] = []
@@ -269,18 +273,26 @@ def _run_kernel_games(
         peaks.append(float(st.peaks[esc]))
         turns.append(st.turn)
         paths.append(st.path)
-        visits.append(st.visited)
+        if not acyclic:
+            visits.append(st.visited)
     by_ending: dict[str, list[list[tuple[str, str]]]] = {}
     for ending_id, path in zip(endings, paths):
         group = by_ending.get(ending_id)
         if group is None:
             group = by_ending[ending_id] = []
         group.append(path)
-    tally = _Tally(scores, peaks, turns, Counter(endings),
-                   Counter(chain.from_iterable(visits)),
-                   {e: Counter(chain.from_iterable(map(set, group)))
-                    for e, group in by_ending.items()})
-    return tally.to_data()
+    if not acyclic:
+        tally = _Tally(scores, peaks, turns, Counter(endings),
+                       Counter(chain.from_iterable(visits)),
+                       {e: Counter(chain.from_iterable(map(set, group)))
+                        for e, group in by_ending.items()})
+        return tally.to_data()
+    decisions = {e: Counter(chain.from_iterable(group)) for e, group in by_ending.items()}
+    nodes: Counter[str] = Counter()
+    for taken in decisions.values():
+        for (node, _option), count in taken.items():
+            nodes[node] += count
+    return _Tally(scores, peaks, turns, Counter(endings), nodes, decisions).to_data()
 
 
 class _Runner:

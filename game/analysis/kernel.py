@@ -498,6 +498,31 @@ class Kernel:
         self.score_total = self._scorer()
         self._watches()
         self._build()
+        self.acyclic = self._acyclic()
+
+    def _acyclic(self) -> bool:
+        """Whether no node can be reached again from itself: then a game enters
+        each node at most once and takes one option there (a game ends only by
+        taking an option), so its path holds no option twice and the nodes it
+        visited are the nodes of its path (batch._run_kernel_games counts so)."""
+        done: set[str] = set()
+        on_way: set[str] = set()
+
+        def loops(node: KNode) -> bool:
+            if node.id in done:
+                return False
+            if node.id in on_way:
+                return True
+            on_way.add(node.id)
+            for option in node.options:
+                for _when, dest in option.branches:
+                    if dest is not _END_NODE and loops(dest):
+                        return True
+            on_way.discard(node.id)
+            done.add(node.id)
+            return False
+
+        return not any(loops(node) for node in self.nodes.values())
 
     # --- compiling ----------------------------------------------------------
     def program(self, effects: Iterable[Effect]) -> Program:

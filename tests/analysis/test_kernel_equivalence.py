@@ -125,6 +125,23 @@ def test_the_kernel_plays_every_game_as_the_engine_does(scenario_name: str, poli
                          dice=policy != "greedy")
 
 
+@pytest.mark.parametrize("scenario_name", SCENARIOS, ids=lambda p: Path(p).stem)
+def test_simulate_counts_visits_and_decisions_as_the_engine_does(scenario_name: str) -> None:
+    # a flow where no node can be entered twice is tallied from the paths alone
+    # (Kernel.acyclic); one with a loop from the visited sets: both as the engine
+    scenario = _scenario(scenario_name)
+    kernel = simulate(scenario, 80, "random", seed=11, workers=1, chunk_size=30)
+    engine = simulate(scenario, 80, "random", seed=11, workers=1, chunk_size=30, engine=True)
+    assert kernel == engine
+    assert kernel.node_visits == engine.node_visits and kernel.decisions == engine.decisions
+
+
+def test_the_shipped_flows_have_no_loop_and_the_features_one_has() -> None:
+    # so the test above exercises both ways of counting
+    assert all(kernel_for(scenario_at(path)).acyclic for path in ALL_FILES)
+    assert not kernel_for(scenario_at(FEATURES)).acyclic
+
+
 _TALLIED = ("ending", "score", "peaks", "meters", "turn", "path", "visited", "answers", "flags")
 
 
