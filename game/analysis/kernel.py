@@ -45,7 +45,9 @@ Speed comes from doing less: every option is a precompiled record (its
 effects as small tuples, its call's constant part of the acceptance worked
 out per node), the state is flat dicts reused from game to game, nothing is
 validated or recorded, scores are summed without building their parts, and
-the random generators are reseeded in place.
+the random generators are reseeded in place. A batch run (simulate's runner)
+also skips the check of the prices and the leadership after the last turn
+(``KernelState.final_check``): it changes nothing a tally or the score reads.
 """
 
 from __future__ import annotations
