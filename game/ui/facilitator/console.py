@@ -194,6 +194,7 @@ class FacilitatorConsole(QMainWindow):
                        controller.activeRoleChanged):
             signal.connect(self._changed)
         controller.clock.ticked.connect(self.show_timer)
+        self._timer_connected = True  # closeEvent can run twice; disconnect once
         controller.facilitatorError.connect(self.show_error)
         controller.closed.connect(self._controller_gone)
         controller.destroyed.connect(self._controller_gone)
@@ -751,8 +752,10 @@ class FacilitatorConsole(QMainWindow):
         self.show_done("Screens swapped.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        try:
-            self.controller.clock.ticked.disconnect(self.show_timer)
-        except (RuntimeError, TypeError):
-            pass
+        if self._timer_connected:
+            self._timer_connected = False
+            try:
+                self.controller.clock.ticked.disconnect(self.show_timer)
+            except (RuntimeError, TypeError):
+                pass  # the controller (and its clock) is already gone
         super().closeEvent(event)
