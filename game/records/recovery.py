@@ -25,6 +25,7 @@ from .journal import (
     _input_from_row,
     _session_from_row,
 )
+from .seating import Seating, SeatRows
 from .stores import parse_store
 
 __all__ = ["SessionCopy", "StoreReport", "check_store", "iter_lines", "recover_store"]
@@ -309,11 +310,30 @@ def recover_store(
                 report.sessions.append(copy)
                 if copy.record is not None:
                     _copy_in(dst, copy, src.location.display)
+                    _copy_seats(src, dst, copy, report)
                 if progress is not None:
                     progress(copy)
             _copy_snapshots(src, dst, report)
             _copy_admin_log(src, dst, report)
     return report
+
+
+def _copy_seats(src: Journal, dst: Journal, copy: SessionCopy, report: StoreReport) -> None:
+    """Copy a class session's join code, votes and clocks, so its desks rejoin with the same code.
+
+    A session copied only in part is reopened at its last readable input: its
+    votes and clocks may belong to decisions after that point, so only the
+    join code goes with it (the desks vote again, on a fresh clock).
+    """
+    try:
+        rows = Seating(src).export_rows(copy.session_id)
+        if not copy.complete:
+            rows = SeatRows(rows.code, (), ())
+        if rows.code is not None or rows.votes or rows.clocks:
+            Seating(dst).import_rows(copy.session_id, rows)
+    except JournalError as exc:
+        report.unlisted.append(
+            f"session {copy.session_id}: its join code, votes or clocks ({_error_text(exc)})")
 
 
 def _copy_admin_log(src: Journal, dst: Journal, report: StoreReport) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "AlreadyVotedError",
     "ClockNotExpiredError",
     "DecisionClock",
+    "SeatRows",
     "Seating",
     "UnknownJoinCodeError",
     "Vote",
@@ -168,6 +169,21 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+@dataclass(frozen=True)
+class SeatRows:
+    """One session's join code, votes and decision clocks as stored (for ``store recover``).
+
+    Attributes:
+        code: The join code and when it was made, or None.
+        votes: ``(decision, role, option, rationale, seat, cast_at)`` rows.
+        clocks: ``(decision, opened_at, deadline, paused_left)`` rows.
+    """
+
+    code: tuple[str, str] | None
+    votes: tuple[tuple[str, str, str, str, str, str], ...]
+    clocks: tuple[tuple[str, float, float | None, float | None], ...]
+
+
 class Seating:
     """Join codes, votes and decision clocks in one journal's store.
 
@@ -177,6 +193,41 @@ class Seating:
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
+
+    # -- copying (store recover) ----------------------------------------------------
+
+    def export_rows(self, session_id: str) -> SeatRows:
+        """The session's seat rows as stored; empty on a store older than the seats (v5)."""
+        journal = self.journal
+        if journal.backend.schema_version < 5:
+            return SeatRows(None, (), ())
+        with journal._read() as tx:
+            code = tx.one("SELECT code, created_at FROM join_codes WHERE session_id = ?",
+                          (session_id,))
+            votes = tx.all("SELECT decision, role, option, rationale, seat, cast_at FROM votes "
+                           "WHERE session_id = ? ORDER BY cast_at, decision, role", (session_id,))
+            clocks = tx.all("SELECT decision, opened_at, deadline, paused_left FROM clocks "
+                            "WHERE session_id = ? ORDER BY decision", (session_id,))
+        return SeatRows(
+            None if code is None else (str(code[0]), str(code[1])),
+            tuple((str(a), str(b), str(c), str(d), str(e), str(f)) for a, b, c, d, e, f in votes),
+            tuple((str(a), float(b), None if c is None else float(c),
+                   None if d is None else float(d)) for a, b, c, d in clocks))
+
+    def import_rows(self, session_id: str, rows: SeatRows) -> None:
+        """Write rows read by :meth:`export_rows` into this store, values kept as they were."""
+        with self.journal._write() as tx:
+            if rows.code is not None:
+                tx.run("INSERT INTO join_codes (code, session_id, created_at) VALUES (?, ?, ?)",
+                       (rows.code[0], session_id, rows.code[1]))
+            for decision, role, option, rationale, seat, cast_at in rows.votes:
+                tx.run("INSERT INTO votes (session_id, decision, role, option, rationale, seat, "
+                       "cast_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (session_id, decision, role, option, rationale, seat, cast_at))
+            for decision, opened_at, deadline, paused_left in rows.clocks:
+                tx.run("INSERT INTO clocks (session_id, decision, opened_at, deadline, "
+                       "paused_left) VALUES (?, ?, ?, ?, ?)",
+                       (session_id, decision, opened_at, deadline, paused_left))
 
     # -- join codes -----------------------------------------------------------
 
