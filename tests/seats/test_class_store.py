@@ -75,6 +75,22 @@ def test_a_class_store_recovers_into_a_sqlite_file(
             assert copy.inputs(sid) == source.inputs(sid)
             assert [r.decision for r in copy.input_records(sid)] == \
                 [r.decision for r in source.input_records(sid)]
-        # The copy has no join codes: a new code is given on demand.
-        sid = next(iter(played))
-        assert ClassSession.look_up(source, played[sid]).session_id == sid
+        # The copy keeps the join codes: the desks rejoin the copy with the codes they have.
+        for sid, code in played.items():
+            assert ClassSession.look_up(source, code).session_id == sid
+            assert ClassSession.look_up(copy, code).session_id == sid
+
+
+def test_the_class_view_reads_the_class_store(
+        pg_store: str, played: dict[str, str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The instructor's class view (issue 12) over sessions played from separate desks."""
+    code, out, err = _cli(capsys, "--store", pg_store, "class", "class-drill")
+    assert code == 0, err
+    assert "2 session(s)" in out
+    target = tmp_path / "class.csv"
+    code, _out, err = _cli(capsys, "--store", pg_store, "class", "class-drill",
+                           "--export", str(target))
+    assert code == 0, err
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for row in rows if any(sid in row for sid in played)) == 2
