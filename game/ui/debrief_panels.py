@@ -115,7 +115,9 @@ class ColumnFitter(QObject):
         text = item.text() if item is not None else ""
         font = QFont(header.font())
         font.setBold(True)  # the style sheet sets section titles in bold
-        return QFontMetrics(font).horizontalAdvance(text) + 30  # padding, sort arrow room
+        metrics = QFontMetrics(font)
+        widest = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
+        return widest + 30  # padding, sort arrow room
 
     def fit(self) -> None:
         if self.user_sized:
@@ -168,9 +170,10 @@ def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
 class WhatIfPanel(QWidget):
     """Fork the session at a decision and see where each alternative leads."""
 
-    WHATIF_COLUMNS = ("Alternative", "Expert plays on", "Score", "Peak",
-                      "Random games end in", "Mean", "Score range", "Peak mean/max",
-                      "Contact made", "Who could pick up at the end")
+    # Two-line headers, so that every title fits its column at 1024x700.
+    WHATIF_COLUMNS = ("Alternative", "Expert\nplays on", "Score", "Peak",
+                      "Random games\nend in", "Mean", "Score\nrange", "Peak\nmean/max",
+                      "Contact\nmade", "Who could pick\nup at the end")
     finished = Signal(object)
 
     def __init__(self, debrief: Debrief, scenario: CompiledScenario | None,

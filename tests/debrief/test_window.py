@@ -110,6 +110,22 @@ def test_what_if_results_appear(qtbot: QtBot, window: DebriefWindow) -> None:
     assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
 
 
+def test_every_what_if_header_fits_its_column_at_1024x700(qtbot: QtBot,
+                                                         window: DebriefWindow) -> None:
+    window.resize(1024, 700)
+    window.show_tab("What-ifs")
+    qtbot.wait(50)
+    panel = window.whatifs
+    header = panel.table.horizontalHeader()
+    # The view is no wider than the window: no column is pushed out of sight...
+    assert sum(header.sectionSize(c) for c in range(panel.table.columnCount())) <= (
+        panel.table.viewport().width())
+    # ...and each header's longest line fits its column (the long titles take two lines).
+    for column in range(panel.table.columnCount()):
+        assert header.sectionSize(column) >= panel.columns.header_width(column), (
+            panel.table.horizontalHeaderItem(column).text())
+
+
 def test_aar_edits_are_saved_to_the_journal(qtbot: QtBot, window: DebriefWindow,
                                             journal: Journal, recorded: str) -> None:
     panel = window.show_tab("After-action report")
