@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from .team_play import DecidedBy, decided_by_text
 from .widgets import ElidedLabel, clear_layout, label, pill, set_prop
 
 if TYPE_CHECKING:
@@ -207,35 +208,24 @@ class WaitingPanel(QFrame):
         self.setAccessibleName(f"{head}. {detail}")
 
 
-class DecidedAt(QFrame):
+class DecidedAt(DecidedBy):
     """On the consequences page: which desk decided (or how the team voted, or the clock)."""
 
     def __init__(self, controller: SeatController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.setObjectName("seat-decided")
-        self.setProperty("banner", "info")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 6, 14, 6)
-        self.text = label("", None)
-        row.addWidget(self.text)
-        self.hide()
-        controller.resultReady.connect(self.show_result)
 
-    def show_result(self, result: TurnResult) -> None:
-        from .team_play import decided_by_text
-
+    def words(self, result: TurnResult) -> str:
+        # Every desk sees who decided, team or not, and at which desk it was confirmed.
         session = self.controller.session
         if session is None:
-            return
+            return ""
         text = decided_by_text(session.scenario, list(result.events))
         data = session.inputs[-1] if session.inputs else {}
         seat = data.get("seat") if data.get("type") == "choose" else None
         if text and isinstance(seat, str) and not data.get("timed_out"):
             text = f"{text.rstrip('.')}; confirmed at {seat}."
-        self.text.setText(text)
-        self.setAccessibleName(text)
-        self.setVisible(bool(text))
+        return text
 
 
 def attach_seat_view(view: SessionView, controller: SeatController) -> None:

@@ -372,12 +372,15 @@ class DecidedBy(QFrame):
         self.hide()
         controller.resultReady.connect(self.show_result)
 
-    def show_result(self, result: TurnResult) -> None:
+    def words(self, result: TurnResult) -> str:
+        """The line for this result ("" hides the banner)."""
         ctrl = self.controller
         if ctrl.session is None or not ctrl.team:
-            self.hide()
-            return
-        text = decided_by_text(ctrl.session.scenario, list(result.events))
+            return ""
+        return decided_by_text(ctrl.session.scenario, list(result.events))
+
+    def show_result(self, result: TurnResult) -> None:
+        text = self.words(result)
         self.text.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))
