@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from game.analysis import PolicyError, get_policy, policy_rng
@@ -73,6 +73,19 @@ def read_answer(prompt: str) -> str:
         raise Quit(interrupted=True) from None
 
 
+def named_option(answer: str, ids: Sequence[str]) -> str | None:
+    """The option a typed answer names (its number from 1, or its id), else None.
+
+    Raises:
+        Quit: The answer is q, quit or exit.
+    """
+    if answer.lower() in ("q", "quit", "exit"):
+        raise Quit(interrupted=False)
+    if answer.isdigit() and 1 <= int(answer) <= len(ids):
+        return ids[int(answer) - 1]
+    return answer if answer in ids else None
+
+
 def interactive(transcript: Transcript) -> InputSource:
     def source(session: Session) -> InputDict | None:
         transcript.status(session)
@@ -80,16 +93,8 @@ def interactive(transcript: Transcript) -> InputSource:
         view = session.current()
         ids = [o.id for o in view.options]
         started = time.monotonic()
-        while True:
-            answer = read_answer(f"Your choice [1-{len(ids)}, q to stop]: ").strip()
-            if answer.lower() in ("q", "quit", "exit"):
-                raise Quit(interrupted=False)
-            if answer.isdigit() and 1 <= int(answer) <= len(ids):
-                option = ids[int(answer) - 1]
-                break
-            if answer in ids:
-                option = answer
-                break
+        while (option := named_option(
+                read_answer(f"Your choice [1-{len(ids)}, q to stop]: ").strip(), ids)) is None:
             transcript.write(f"  Please type a number from 1 to {len(ids)} (or q to stop).")
         seconds = time.monotonic() - started
         rationale = read_answer("why? (Enter to skip): ").strip()

@@ -34,7 +34,7 @@ from game.sessions.seat_driver import (
 )
 
 from .common import EXIT_INTERRUPTED, EXIT_OK, CliError, err, open_journal
-from .driving import Quit, policy_or_error
+from .driving import Quit, named_option, policy_or_error
 from .transcript import Transcript
 
 NAME = "seat"
@@ -306,13 +306,7 @@ class Prompt:
             left = desk.remaining()
             clock = "" if left is None else f" ({_mmss(left)} left)"
             answer = self._line(f"Your {verb} [1-{len(ids)}, q to stop]{clock}: ", turn, left)
-            if answer.lower() in ("q", "quit", "exit"):
-                raise Quit(interrupted=False)
-            if answer.isdigit() and 1 <= int(answer) <= len(ids):
-                option = ids[int(answer) - 1]
-                break
-            if answer in ids:
-                option = answer
+            if (option := named_option(answer, ids)) is not None:
                 break
             self.screen.write(f"  Please type a number from 1 to {len(ids)} (or q to stop).")
         why = self._line("why? (Enter to skip): ", turn, desk.remaining())
