@@ -178,6 +178,14 @@ class Line:
     detail: str = ""
 
 
+def role_title(scenario: CompiledScenario | None, role: str | None) -> str:
+    """A role's title (``Defense lead``); its id when the scenario has no such role."""
+    if not role:
+        return ""
+    roles = scenario.model.roles if scenario is not None else ()
+    return next((r.title for r in roles if r.id == role), role)
+
+
 class Describer:
     """Words for one scenario's events, for one audience.
 
@@ -239,10 +247,7 @@ class Describer:
         return spec.title if spec is not None else node
 
     def role_title(self, role: str | None) -> str:
-        if not role:
-            return ""
-        roles = self.scenario.model.roles if self.scenario is not None else ()
-        return next((r.title for r in roles if r.id == role), role)
+        return role_title(self.scenario, role)
 
     @staticmethod
     def status_label(status_id: str) -> str:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from game.engine import EngineError, Event, Phase, Session, TurnResult
-from game.engine.describe import trainee_may_see
+from game.engine.describe import role_title, trainee_may_see
 from game.engine.events import InjectShown
 from game.records import (
     AlreadyDecidedError,
@@ -322,9 +322,7 @@ class ClassSession:
         return format_join_code(code) if code else ""
 
     def role_title(self, role: str | None) -> str:
-        if role is None:
-            return "Facilitator"
-        return next((r.title for r in self.scenario.model.roles if r.id == role), role)
+        return "Facilitator" if role is None else role_title(self.scenario, role)
 
     def now(self) -> float:
         """The database's clock now, as estimated at the last :meth:`refresh`."""

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from game.engine.describe import role_title
 from game.engine.events import DecisionTaken
 
 from . import theme
@@ -211,6 +212,15 @@ class ConsequencesView(QWidget):
         controller.ended.connect(lambda _o: self._set_continue_text())
 
     # -- showing ------------------------------------------------------------
+    def _chooser(self, decision: DecisionTaken | None) -> str:
+        """Who the headline says chose: "You", unless a class desk watches another's decision."""
+        if decision is None or self.controller.chose_here(decision):
+            return "You"
+        if decision.votes:
+            return "The team"
+        title = role_title(self.controller.scenario, decision.role)
+        return f"The {title}" if title else "The team"
+
     def show_result(self, result: TurnResult) -> None:
         ctrl = self.controller
         view = consequence_view(ctrl.scenario, result.events, roles=ctrl.viewer_roles(),
@@ -230,7 +240,8 @@ class ConsequencesView(QWidget):
                      f"chosen “{view.decision_label}”.")
         elif view.decision_label:
             doc.parts.append('<p style="font-size:20pt; font-weight:600; margin-bottom:4px;">'
-                             f"You chose: {escape(view.decision_label)}</p>")
+                             f"{escape(self._chooser(decision))} chose: "
+                             f"{escape(view.decision_label)}</p>")
         kind = KIND_LABELS.get(view.decision_kind, "")
         meta = " · ".join(x for x in (kind, f"via {view.channel_label}" if view.channel_label
                                       else "") if x)
@@ -242,7 +253,8 @@ class ConsequencesView(QWidget):
             doc.parts.append("<ul style=\"margin-top:0\">" + "".join(
                 f'<li style="font-size:10.5pt;">{escape(r)}</li>' for r in reasons) + "</ul>")
         elif reasons:
-            doc.para(f"Your reasoning: “{reasons[0]}”")
+            whose = "Your" if self._chooser(decision) == "You" else "Their"
+            doc.para(f"{whose} reasoning: “{reasons[0]}”")
 
         doc.section("The counterpart")
         if view.calls:

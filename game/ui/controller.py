@@ -34,6 +34,7 @@ from .workers import run_in_background
 
 if TYPE_CHECKING:
     from game.engine import Outcome, Session, TurnResult, TurnView
+    from game.engine.events import DecisionTaken
     from game.records.journal import Journal
     from game.scenario.compile import CompiledScenario
     from game.sessions import RecordedSession
@@ -530,6 +531,11 @@ class SessionController(QObject):
     def active_role(self) -> str | None:
         """The role at the keyboard: the next voter, else the decision's role."""
         return self.voter() or self.current_role()
+
+    def chose_here(self, decision: DecisionTaken) -> bool:
+        """Whether this screen's player took the decision ("You chose"): at one
+        keyboard, always; a class desk overrides it."""
+        return True
 
     def viewer_roles(self) -> tuple[str, ...]:
         """Whose messages the trainee's screen shows: in team play, the active role only."""

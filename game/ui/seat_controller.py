@@ -30,6 +30,7 @@ from .controller import DecisionClock, SessionController
 
 if TYPE_CHECKING:
     from game.engine import TurnResult
+    from game.engine.events import DecisionTaken
     from game.records import InputRecord, Journal
     from game.sessions import ClassSession, SeatTurn
 
@@ -148,6 +149,12 @@ class SeatController(SessionController):
     @property
     def role(self) -> str | None:
         return self.desk.role
+
+    def chose_here(self, decision: DecisionTaken) -> bool:
+        # A desk took a decision that was its role's own; a vote was the team's, and the
+        # console (no role) takes none.
+        return not decision.votes and self.desk.role is not None and (
+            decision.role in (None, self.desk.role))
 
     @property
     def seat_turn(self) -> SeatTurn:

@@ -32,6 +32,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from game.engine.describe import role_title as role_title
 from game.engine.events import DecisionTaken, Event
 
 from .team_clock import TimeWarning
@@ -44,12 +45,6 @@ if TYPE_CHECKING:
     from .consequences_view import ConsequencesView
     from .controller import SessionController
     from .play_view import PlayView
-
-
-def role_title(scenario: CompiledScenario, role: str | None) -> str:
-    if not role:
-        return ""
-    return next((r.title for r in scenario.model.roles if r.id == role), role)
 
 
 def role_brief(scenario: CompiledScenario, role: str | None) -> str:

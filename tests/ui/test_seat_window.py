@@ -109,6 +109,10 @@ def test_a_seat_sees_its_messages_waits_for_others_and_decides_its_own(
     qtbot.waitUntil(lambda: window.page() == "consequences", timeout=10000)
     assert view.consequences.decided_at.text.text() == \
         "Decided by the Defense; confirmed at defense-desk."
+    # Another desk's decision: not "You chose" at the State's desk.
+    story = view.consequences.story.toPlainText()
+    assert "The Defense chose: " in story and "Their reasoning: “military line first”" in story
+    assert "You chose" not in story
     view.consequences.go_on()
     assert window.page() == "play"
     assert play.decision.isVisible() and not play.waiting.isVisible()
@@ -122,6 +126,7 @@ def test_a_seat_sees_its_messages_waits_for_others_and_decides_its_own(
     last = journal.input_records(sid)[-1]
     assert last.data["option"] == "back" and last.data["role"] == "state"
     assert last.decision == "1/message"
+    assert "You chose: " in view.consequences.story.toPlainText()  # the State's own, here
 
 
 def test_a_choice_another_desk_confirmed_first_is_a_notice_not_an_error(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from game.engine.describe import ACTION_LABELS as ACTION_LABELS
 from game.engine.describe import Describer, format_delta, format_short_clock
+from game.engine.describe import role_title as role_title
 from game.engine.events import FacilitatorAction, InjectShown, MeterChanged
 from game.ui.present import LEVEL_LABELS, STATUS_LABELS, STATUS_TONE
 from game.vocabulary import CHANNEL_STATUSES, FORCEABLE_RESULTS
@@ -35,12 +36,6 @@ KEYS = "1234567890"
 #: Results a facilitator can force on a call, with their button text (from the table).
 FORCE_RESULTS: tuple[tuple[str, str], ...] = tuple(
     (status, CHANNEL_STATUSES[status].forceable or status) for status in FORCEABLE_RESULTS)
-
-
-def role_title(scenario: CompiledScenario, role: str | None) -> str:
-    if not role:
-        return ""
-    return next((r.title for r in scenario.model.roles if r.id == role), role)
 
 
 def node_title(scenario: CompiledScenario, node: str) -> str:
