@@ -65,6 +65,10 @@ for _variable, _folder in (("RUSTUP_HOME", ".rustup"), ("CARGO_HOME", ".cargo"),
                            ("PYENV_ROOT", ".pyenv")):
     if REAL_HOME and _variable not in os.environ and (Path(REAL_HOME) / _folder).is_dir():
         os.environ[_variable] = str(Path(REAL_HOME) / _folder)
+# pip asks `rustc --version` for its user agent; a rustup proxy on PATH whose own
+# folder is not in the real home would write its settings into the session home.
+for _variable, _folder in (("RUSTUP_HOME", "rustup"), ("CARGO_HOME", "cargo")):
+    os.environ.setdefault(_variable, str(_SESSION_ROOT / _folder))
 _point_home(SESSION_HOME)
 for _variable in HOTLINE_VARIABLES:
     os.environ.pop(_variable, None)
