@@ -7,10 +7,14 @@ Random play of the flagship (``scenarios/balloon-2023.yaml``), on one core:
   floor for any engine.
 * **engine** — the reference engine (``simulate(..., engine=True)``).
 * **kernel** — the batch kernel (``game/analysis/kernel.py``), which every
-  batch path now uses; its games are the engine's, seed for seed. Its figure
-  is split into what seeding the two random generators costs per game (a
-  fresh Mersenne Twister for the world's dice and one for the policy's, as
-  the engine seeds them) and the rest.
+  batch path now uses; its games are the engine's, seed for seed. It runs
+  compiled with mypyc when a current build is installed (``hotline kernel
+  build``; ``scripts/setup.sh`` makes it), else as Python: both are measured,
+  the Python one in a child process with ``HOTLINE_PURE_KERNEL=1``, and the
+  one batch play is using meets the target or not. Its figure is split into
+  what seeding the two random generators costs per game (a fresh Mersenne
+  Twister for the world's dice and one for the policy's, as the engine seeds
+  them) and the rest.
 * **peer** — the SWARM escalation sandbox (scripted personas, its baseline
   scenario), per turn, when a copy is present: ``--peer PATH`` (a checkout or
   a git directory), ``HOTLINE_PEER_SWARM``, or the mirror the search tool's
@@ -45,7 +49,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.analysis import simulate  # noqa: E402
+from game.analysis import native, simulate  # noqa: E402
 from game.analysis.balance import balance_report, live_report  # noqa: E402
 from game.analysis.kernel import _policy_key, _seed_generator, kernel_for  # noqa: E402
 from game.debrief.whatif import what_if  # noqa: E402
@@ -184,6 +188,24 @@ def whatif_games(scenario: CompiledScenario, inputs: list[dict[str, Any]], total
                         for b in result.branches)
 
 
+def kernel_figure(scenario: CompiledScenario, n: int, repeat: int) -> tuple[float, int]:
+    """(CPU seconds, decisions) of the best of ``repeat`` rounds of ``n`` random games."""
+    return best_of(repeat, lambda i: cpu(lambda: simulate(
+        scenario, n, "random", seed=i * n, workers=1).turns_total))
+
+
+def pure_kernel_us(scenario_path: str, n: int, repeat: int) -> float | None:
+    """The kernel's µs per decision as pure Python, measured in a child process."""
+    env = {**os.environ, native.OFF: "1"}
+    done = subprocess.run([sys.executable, __file__, "--pure-figure", "--games", str(n),
+                           "--repeat", str(repeat), scenario_path],
+                          capture_output=True, text=True, env=env)
+    try:
+        return float(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
 def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
@@ -196,13 +218,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best counts")
     parser.add_argument("--peer", help="a copy of the SWARM repository (checkout or git dir)")
     parser.add_argument("--no-targets", action="store_true", help="only the four figures")
+    parser.add_argument("--pure-figure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)
     kernel_for(scenario)
+    if args.pure_figure:  # the child of pure_kernel_us
+        simulate(scenario, 500, "random", workers=1)
+        seconds, decisions = kernel_figure(scenario, args.games, args.repeat)
+        print(seconds / decisions * 1e6)
+        return 0
     load_before = os.getloadavg()
     print(f"{scenario.id}: {len(scenario.nodes)} nodes; {os.cpu_count()} CPU(s); load average "
           f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; best of "
           f"{args.repeat} rounds")
+    print(f"batch kernel: {native.status()}")
     n = args.games
     simulate(scenario, 500, "random", workers=1)  # warm-up
     simulate(scenario, 100, "random", workers=1, engine=True)
@@ -211,8 +240,9 @@ def main(argv: list[str]) -> int:
     engine_n = max(500, n // 8)
     engine_s, engine_d = best_of(args.repeat, lambda i: cpu(lambda: simulate(
         scenario, engine_n, "random", seed=i * engine_n, workers=1, engine=True).turns_total))
-    kernel_s, kernel_d = best_of(args.repeat, lambda i: cpu(lambda: simulate(
-        scenario, n, "random", seed=i * n, workers=1).turns_total))
+    kernel_s, kernel_d = kernel_figure(scenario, n, args.repeat)
+    compiled = native.status().startswith("compiled")
+    pure_us = pure_kernel_us(args.scenario, n, args.repeat) if compiled else None
     dice_s, dice_games = best_of(args.repeat, lambda _i: cpu(lambda: dice_per_game(n)))
     walk_us = walk_s / walk_d * 1e6
     engine_us = engine_s / engine_d * 1e6
@@ -240,11 +270,19 @@ def main(argv: list[str]) -> int:
     print(f"  bare walk of the node graph     {walk_us:9.2f} µs")
     print(f"  engine (reference)              {engine_us:9.2f} µs   {engine_us / walk_us:5.1f}x "
           "the bare walk")
-    print(f"  kernel                          {kernel_us:9.2f} µs   {kernel_us / walk_us:5.1f}x "
+    name = "kernel, compiled with mypyc " if compiled else "kernel, pure Python         "
+    print(f"  {name}    {kernel_us:9.2f} µs   {kernel_us / walk_us:5.1f}x "
           f"the bare walk, {engine_us / kernel_us:4.1f}x faster than the engine")
     print(f"    of which the dice: {dice_us:.1f} µs a game to seed the two generators "
           f"({dice_us / per_game:.2f} µs a decision at {per_game:.1f} decisions a game); "
           f"the rest {kernel_us - dice_us / per_game:.2f} µs a decision")
+    if pure_us is not None:
+        print(f"  kernel, as pure Python          {pure_us:9.2f} µs   {pure_us / walk_us:5.1f}x "
+              f"the bare walk, {engine_us / pure_us:4.1f}x faster than the engine "
+              f"({native.OFF}=1)")
+    elif not compiled:
+        print("  (no compiled kernel in use: 'hotline kernel' says why, 'hotline kernel build' "
+              "makes one)")
     print(peer_line)
     if args.no_targets:
         return 0

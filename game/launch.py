@@ -21,7 +21,7 @@ __all__ = ["COMMANDS", "EXIT_FAULT", "first_word", "open_app", "split_app_args",
 # engine; tests/cli checks that this tuple matches the command registry.
 COMMANDS = ("app", "validate", "lint", "check", "schema", "play", "resume", "sessions",
             "simulate", "balance", "debrief", "whatif", "class", "msel", "studio", "paths",
-            "install-desktop", "store", "session", "seat")
+            "install-desktop", "store", "session", "seat", "kernel")
 EXIT_FAULT = 1
 _SCENARIO_SUFFIXES = (".yaml", ".yml")
 

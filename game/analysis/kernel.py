@@ -1884,3 +1884,16 @@ def kernel_for(scenario: CompiledScenario) -> Kernel:
     kernel = Kernel(scenario)
     scenario.runtime["kernel"] = kernel
     return kernel
+
+
+# The compiled build of this very text, when one is installed and current
+# (game/analysis/native.py): its names replace the ones above, as heapq's are
+# replaced by _heapq's. The build itself is a top-level module, so this runs
+# only here.
+if __name__ == "game.analysis.kernel":
+    from .native import load as _load_native
+
+    _native = _load_native()
+    if _native is not None:
+        globals().update({name: getattr(_native, name) for name in list(globals())
+                          if not name.startswith("__") and hasattr(_native, name)})

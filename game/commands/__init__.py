@@ -32,6 +32,7 @@ from . import (
     class_,
     debrief,
     install_desktop,
+    kernel,
     lint,
     msel,
     paths,
@@ -54,6 +55,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "CliError", "main"]
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     app, validate, lint, check, schema, play, resume, sessions, simulate, balance, debrief,
     whatif, class_, msel, studio, paths, install_desktop, store, session, seat,
+    kernel,
 )
 
 
