@@ -132,11 +132,12 @@ def default_target() -> Path:
 def _missing() -> list[str]:
     """What the build needs and this machine lacks, each with its fix."""
     missing = []
-    try:
-        import mypyc  # noqa: F401
-    except ImportError:
-        missing.append("mypyc: pip install mypy (scripts/setup.sh installs it with the "
-                       "test extras)")
+    for module, package in (("mypyc", "mypy"), ("setuptools", "setuptools")):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(f"{module}: pip install {package} into this Python "
+                           f"({sys.executable}; pipx: pipx inject hotline {package})")
     compiler = (os.environ.get("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         missing.append(f"a C compiler ('{compiler}'): apt-get install gcc")
