@@ -69,7 +69,7 @@ from game.scenario.compile import (
 )
 from game.scenario.expr import Effect, parse_expression
 from game.scenario.models import AUTHORITY_LEVELS, CHANNEL_STATUSES, END
-from game.scenario.names import family_of
+from game.scenario.names import Compiled, family_of
 from game.scenario.syntax import Ref, walk
 from game.vocabulary import OPTION_KINDS, prudence_order
 
@@ -268,7 +268,7 @@ class KernelState:
     unraised: list[KPrice]
     dirty: frozenset[int]
     seed: int
-    node: Any  # a KNode, or the end (node.id == 'end')
+    node: KNode  # (_END_NODE when the game has ended)
     path: list[tuple[str, str]]
     answers: list[tuple[int, str]]
     answered_calls: int
@@ -395,8 +395,8 @@ class KOption:
                               for o in compiled.outcomes)
         self.table = _outcome_table(option, self.outcomes)
         # destinations become nodes once every node exists (Kernel.__init__)
-        self.branches: tuple[tuple[Any, Any], ...] = compiled.branches
-        self.next: Any = None  # the one destination of an unconditional 'next'
+        self.branches: tuple[tuple[Compiled | None, KNode], ...] = ()
+        self.next: KNode | None = None  # the one destination of an unconditional 'next'
         # the prices and leadership events whose conditions this option's turn can
         # change, in file order (Kernel._watches)
         self.watch: frozenset[int] = frozenset()
@@ -427,20 +427,7 @@ class KNode:
         self.kinds: dict[str, tuple[KOption, ...]] = {}
 
 
-class _EndNode:
-    """Where a finished game is."""
-
-    __slots__ = ("id", "options", "n", "bits", "static")
-
-    def __init__(self) -> None:
-        self.id = END
-        self.options: tuple[KOption, ...] = ()
-        self.n = 0
-        self.bits = 0
-        self.static = True
-
-
-_END_NODE: Any = _EndNode()
+_END_NODE = KNode(END, ())  # where a finished game is
 
 
 class Kernel:
@@ -468,7 +455,7 @@ class Kernel:
             self.nodes[node_id] = KNode(node_id, tuple(options))
         for option in self.options:
             option.branches = tuple((when, self.nodes[dest] if dest != END else _END_NODE)
-                                    for when, dest in option.branches)
+                                    for when, dest in option.compiled.branches)
             if len(option.branches) == 1 and option.branches[0][0] is None:
                 option.next = option.branches[0][1]
         rank = {kind: i for i, kind in enumerate(prudence_order())}  # policies.KIND_PREFERENCE
@@ -834,7 +821,7 @@ class Kernel:
         """The options offered at the current node (none when the game has ended)."""
         node = st.node
         if node.static:
-            return node.options  # type: ignore[no-any-return]
+            return node.options
         return [o for o in node.options if o.available is None or o.available(st)]
 
     def outcome(self, st: KernelState) -> Outcome:
@@ -1402,7 +1389,7 @@ class KernelPolicy:
 def _offered(st: KernelState) -> Sequence[KOption]:
     node = st.node
     if node.static:
-        return node.options  # type: ignore[no-any-return]
+        return node.options
     return [o for o in node.options if o.available is None or o.available(st)]
 
 
@@ -1425,19 +1412,22 @@ class RandomPolicy(KernelPolicy):
         for _turn in range(max_turns):  # (a game has no ending before its first turn)
             node = st.node
             if node.static:
-                options = node.options
                 n = node.n
                 k = node.bits
+                r = bits(k)
+                while r >= n:
+                    r = bits(k)
+                step(st, node.options[r])
             else:
                 options = [o for o in node.options if o.available is None or o.available(st)]
                 n = len(options)
                 if not n:
                     raise _nothing_to_choose()
                 k = n.bit_length()
-            r = bits(k)
-            while r >= n:
                 r = bits(k)
-            step(st, options[r])
+                while r >= n:
+                    r = bits(k)
+                step(st, options[r])
             if st.ending is not None:
                 return st
         raise _too_long(st, seed, max_turns)
@@ -1483,10 +1473,10 @@ class PathPolicy(KernelPolicy):
                 raise _nothing_to_choose()
             return self.choose_at(node)
         if wanted is not None and (wanted.available is None or wanted.available(st)):
-            return wanted  # type: ignore[no-any-return]
+            return wanted
         for option in node.prudent:
             if option.available is None or option.available(st):
-                return option  # type: ignore[no-any-return]
+                return option
         raise _nothing_to_choose()
 
 
