@@ -197,6 +197,24 @@ class _CallStatus:
         self.call_status = status
 
 
+class _Unplayed:
+    """A stand-in for the state before any tagged option has been played."""
+
+    __slots__ = ("recent", "turn", "recent_turns")
+
+    def __init__(self, recent_turns: int) -> None:
+        self.recent: dict[str, int] = {}
+        self.turn = 0
+        self.recent_turns = recent_turns
+
+
+def _only_tag(text: str) -> str:
+    """The tag when every name a condition reads is ``recent.<that tag>``, else ''."""
+    tags = {node.parts[1] if len(node.parts) == 2 and node.parts[0] == "recent" else ""
+            for node in walk(parse_expression(text)) if isinstance(node, Ref)}
+    return tags.pop() if len(tags) == 1 else ""
+
+
 def _outcome_table(option: Any, outcomes: tuple[tuple[Any, float, Program], ...]
                    ) -> dict[str | None, tuple[tuple[float, Program], ...]] | None:
     """For outcomes whose conditions read nothing but the call's status: for each
@@ -344,7 +362,8 @@ class KCall:
         self.openness = profile.openness_meter
         self.openness_weight = profile.openness_weight
         subject = compiled.option.subject
-        self.modifiers = tuple((m.when, m.delta) for m in scenario.modifiers
+        # (condition, delta, tag, value while the tag is unplayed): Kernel._modifiers
+        self.modifiers = tuple(row for row, m in zip(kernel.modifier_rows, scenario.modifiers)
                                if m.subject is None or m.subject == subject)
         self.neg_pressure_weight = -profile.pressure_weight
         window = spec.delay
@@ -444,6 +463,7 @@ class Kernel:
         self.answer_effects = {c.id: self.program(scenario.answer_effects.get(c.id, ()))
                                for c in model.channels}
         self.pressure_effects = self.program(scenario.pressure_effects)
+        self.modifier_rows = self._modifiers()
         self.nodes: dict[str, KNode] = {}
         self.options: list[KOption] = []
         for node_id, compiled in scenario.options.items():
@@ -488,6 +508,23 @@ class Kernel:
         self._watches()
         self._build()
         self.acyclic = self._acyclic()
+
+    def _modifiers(self) -> tuple[tuple[Compiled, float, str, bool], ...]:
+        """The counterpart's modifiers as (condition, delta, tag, value while the tag
+        is unplayed). A modifier reading nothing but one ``recent.<tag>`` has, while
+        no option with that tag has been played (a tag counts as recent only once
+        played), the value it has before any tagged option: the call takes that
+        value instead of testing it (tag '': always tested)."""
+        scenario, model = self.scenario, self.scenario.model
+        texts = [m.when for m in model.counterpart.modifiers]
+        if len(texts) != len(scenario.modifiers):  # pragma: no cover - compile keeps them all
+            texts = ["turn"] * len(scenario.modifiers)  # (tested every time)
+        unplayed: Any = _Unplayed(model.counterpart.recent_turns)  # (a Reader for these)
+        rows = []
+        for m, text in zip(scenario.modifiers, texts):
+            tag = _only_tag(text)
+            rows.append((m.when, m.delta, tag, bool(m.when(unplayed)) if tag else False))
+        return tuple(rows)
 
     def _acyclic(self) -> bool:
         """Whether no node can be reached again from itself: then a game enters
@@ -1094,8 +1131,9 @@ class Kernel:
                     chance = c.base
                     if c.openness is not None:
                         chance += c.openness_weight * (st.meters[c.openness] - 50.0) / 100.0
-                    for when, delta in c.modifiers:
-                        if when(st):
+                    recent = st.recent
+                    for when, delta, tag, unplayed in c.modifiers:
+                        if unplayed if tag and tag not in recent else when(st):
                             chance += delta
                     if level is not None and st.pressure[level]:
                         chance += c.neg_pressure_weight * st.pressure[level]
