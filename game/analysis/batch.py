@@ -35,7 +35,7 @@ from game.engine import Session
 from game.scenario import CompiledScenario
 
 from .errors import SimulationError
-from .kernel import Kernel, KernelPolicy, KernelState, kernel_for, make_policy
+from .kernel import Kernel, KernelPolicy, KernelState, kernel_for, make_policy, play_games
 from .loading import scenario_data, scenario_from_data
 from .policies import Policy, get_policy
 
@@ -249,50 +249,31 @@ def _run_games(
 def _run_kernel_games(
     st: KernelState, policy: KernelPolicy, seeds: range, max_turns: int
 ) -> dict[str, Any]:
-    """_run_games for the kernel: what _Tally.add counts, kept per game as it is
-    (each game leaves fresh ``path`` and ``visited`` containers: Kernel.reset) and
-    counted at the end of the chunk in a few C-level passes. When no node can be
-    entered twice (Kernel.acyclic) a path holds no option twice and the nodes a
-    game visited are those of its path: the counts are taken from the paths."""
+    """_run_games for the kernel: what _Tally.add counts. The kernel's play_games
+    plays the chunk and keeps each game's path and visited nodes (fresh
+    containers each game: Kernel.reset), counted here in a few C-level passes.
+    When no node can be entered twice (Kernel.acyclic) a path holds no option
+    twice and the nodes a game visited are those of its path: the counts are
+    taken from the paths."""
     kernel = policy.kernel
-    esc = kernel.scenario.model.scoring.escalation_meter
     acyclic = kernel.acyclic
-    play = policy.play
-    scores: list[float] = []
-    peaks: list[float] = []
-    turns: list[int] = []
-    endings: list[str] = []
-    paths: list[list[tuple[str, str]]] = []
-    visits: list[set[str]] = []
-    for seed in seeds:
-        play(st, seed, max_turns)
-        ending = st.ending
-        assert ending is not None
-        endings.append(ending.ending.id)
-        scores.append(st.score)
-        peaks.append(float(st.peaks[esc]))
-        turns.append(st.turn)
-        paths.append(st.path)
-        if not acyclic:
-            visits.append(st.visited)
-    by_ending: dict[str, list[list[tuple[str, str]]]] = {}
-    for ending_id, path in zip(endings, paths):
-        group = by_ending.get(ending_id)
-        if group is None:
-            group = by_ending[ending_id] = []
-        group.append(path)
+    played = play_games(policy, st, seeds, max_turns,
+                        kernel.scenario.model.scoring.escalation_meter, not acyclic)
+    groups = played.by_ending
+    endings = Counter(played.endings)
     if not acyclic:
-        tally = _Tally(scores, peaks, turns, Counter(endings),
-                       Counter(chain.from_iterable(visits)),
+        tally = _Tally(played.scores, played.peaks, played.turns, endings,
+                       Counter(chain.from_iterable(played.visits)),
                        {e: Counter(chain.from_iterable(map(set, group)))
-                        for e, group in by_ending.items()})
+                        for e, group in groups.items()})
         return tally.to_data()
-    decisions = {e: Counter(chain.from_iterable(group)) for e, group in by_ending.items()}
+    decisions = {e: Counter(chain.from_iterable(group)) for e, group in groups.items()}
     nodes: Counter[str] = Counter()
     for taken in decisions.values():
         for (node, _option), count in taken.items():
             nodes[node] += count
-    return _Tally(scores, peaks, turns, Counter(endings), nodes, decisions).to_data()
+    return _Tally(played.scores, played.peaks, played.turns, endings, nodes,
+                  decisions).to_data()
 
 
 class _Runner:

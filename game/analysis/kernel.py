@@ -83,6 +83,7 @@ __all__ = [
     "KernelState",
     "kernel_for",
     "make_policy",
+    "play_games",
 ]
 
 # The C seeding of Mersenne Twister (_random.Random.seed), without
@@ -394,7 +395,10 @@ class KOption:
         self.id = compiled.id
         self.kind = option.kind
         self.index = index  # place among all the scenario's options
-        self.key = (compiled.node, compiled.id)  # what the path keeps
+        # what the path keeps: this one tuple, every time. (Typed Any because
+        # mypyc stores a tuple[str, str] attribute unboxed and builds a new
+        # tuple at every read.)
+        self.key: Any = (compiled.node, compiled.id)
         self.available = compiled.available
         self.severity = compiled.severity_weight
         self.tags = tuple(option.tags)
@@ -1883,6 +1887,51 @@ def _take_state(src: KernelState, dst: KernelState) -> None:
     dst.first_contact_turn = src.first_contact_turn
     dst.ending = src.ending
     dst.score = src.score
+
+
+class Played:
+    """What a batch tally keeps of each game of a chunk, in seed order
+    (batch._run_kernel_games counts them): filled by :func:`play_games`."""
+
+    __slots__ = ("scores", "peaks", "turns", "endings", "by_ending", "visits")
+
+    def __init__(self) -> None:
+        self.scores: list[float] = []
+        self.peaks: list[float] = []
+        self.turns: list[int] = []
+        self.endings: list[str] = []
+        self.by_ending: dict[str, list[list[tuple[str, str]]]] = {}  # paths, by ending
+        self.visits: list[set[str]] = []  # each game's visited nodes, when asked for
+
+
+def play_games(policy: KernelPolicy, st: KernelState, seeds: range, max_turns: int,
+               meter: str, visits: bool) -> Played:
+    """Play a game for each seed in ``st`` and keep its ending, score, the peak of
+    ``meter``, its turns, its path (by ending) and, when ``visits``, the nodes
+    it visited.
+
+    The loop lives here, not in the tally, so that a compiled kernel runs it
+    too. Each game leaves fresh ``path`` and ``visited`` containers
+    (Kernel.reset): they are kept as they are, and counted by the tally."""
+    out = Played()
+    by_ending = out.by_ending
+    play = policy.play
+    for seed in seeds:
+        play(st, seed, max_turns)
+        ending = st.ending
+        assert ending is not None
+        ending_id = ending.ending.id
+        out.endings.append(ending_id)
+        out.scores.append(st.score)
+        out.peaks.append(float(st.peaks[meter]))
+        out.turns.append(st.turn)
+        group = by_ending.get(ending_id)
+        if group is None:
+            group = by_ending[ending_id] = []
+        group.append(st.path)
+        if visits:
+            out.visits.append(st.visited)
+    return out
 
 
 def make_policy(kernel: Kernel, name: str) -> KernelPolicy | None:
