@@ -10,7 +10,11 @@ How it stays equal to the engine, by construction rather than by hope:
 
 * **The same rules.** Conditions, effect right-hand sides, rating rules,
   outcome and branch guards are the very closures :mod:`game.scenario.compile`
-  built; the kernel's state (:class:`KernelState`) has the attributes they read
+  built, except that the commonest shapes of condition (a name, ``not`` a
+  name, a meter against a number) the kernel reads with the same expression
+  as the name's reader, typed for its state (:func:`_test_of`;
+  ``tests/analysis/test_kernel_conditions.py`` compares the two on real
+  games); the kernel's state (:class:`KernelState`) has the attributes they read
   (``meters``, ``flags``, ``leadership``, ``asked`` …), named and shaped as the
   engine's session has them (``session._STATE``). Leadership events are taken
   by :func:`game.engine.leadership.take` itself; score parts and ratings of a
@@ -45,7 +49,9 @@ Speed comes from doing less: every option is a precompiled record (its
 effects as small tuples, its call's constant part of the acceptance worked
 out per node), the state is flat dicts reused from game to game, nothing is
 validated or recorded, scores are summed without building their parts, and
-the random generators are reseeded in place. A batch run (simulate's runner)
+the random generators are reseeded in place. ``hotline kernel build`` compiles
+this very file with mypyc (:mod:`game.analysis.native`), which roughly halves
+the time again: hence the precise types on hot attributes. A batch run (simulate's runner)
 also skips the check of the prices and the leadership after the last turn
 (``KernelState.final_check``): it changes nothing a tally or the score reads.
 """
@@ -70,7 +76,7 @@ from game.scenario.compile import (
 from game.scenario.expr import Effect, parse_expression
 from game.scenario.models import AUTHORITY_LEVELS, CHANNEL_STATUSES, END
 from game.scenario.names import Compiled, family_of
-from game.scenario.syntax import Ref, walk
+from game.scenario.syntax import Compare, Expr, Logic, Not, Num, Ref, walk
 from game.vocabulary import OPTION_KINDS, prudence_order
 
 from .errors import PolicyError, SimulationError
@@ -214,6 +220,175 @@ def _only_tag(text: str) -> str:
     tags = {node.parts[1] if len(node.parts) == 2 and node.parts[0] == "recent" else ""
             for node in walk(parse_expression(text)) if isinstance(node, Ref)}
     return tags.pop() if len(tags) == 1 else ""
+
+
+# --- conditions the kernel reads itself ---------------------------------------------------
+#
+# The scenario's conditions are closures game.scenario.names builds; the kernel
+# keeps them, but for the commonest shapes (a name, 'not' a name, a meter or
+# peak against a number, 'and'/'or' of two such) it reads the state itself
+# with the very expression the name's reader has, typed for KernelState: the
+# same values, and in a compiled kernel no call into interpreted code. Any
+# other shape, or a name family added later, keeps its closure (only slower).
+# Only where the kernel itself tests with a KernelState (not the stand-ins
+# _outcome_table and _modifiers probe with), and only for truth.
+
+KTest = Callable[["KernelState"], Any]
+
+
+def _test_of(text: str | None, closure: Compiled | None) -> Compiled | None:
+    """``closure``, or the kernel's own reading of ``text`` when it has one."""
+    if text is None or closure is None:
+        return closure
+    try:
+        mine = _test(parse_expression(text))
+    except ValueError:  # pragma: no cover - the scenario compiled this very text
+        return closure
+    if mine is None:
+        return closure
+    reader: Any = mine  # (it reads the kernel's state, the one Reader it is given)
+    return reader  # type: ignore[no-any-return]
+
+
+def _test(node: Expr) -> KTest | None:
+    if isinstance(node, Ref):
+        return _read(node.parts)
+    if isinstance(node, Not):
+        inner = _test(node.operand)
+        if inner is None:
+            return None
+
+        def negated(r: KernelState) -> bool:
+            return not inner(r)
+
+        return negated
+    if isinstance(node, Logic) and len(node.operands) == 2:
+        a, b = _test(node.operands[0]), _test(node.operands[1])
+        if a is None or b is None:
+            return None
+        first, second = a, b
+        if node.op == "and":
+            def both(r: KernelState) -> Any:
+                return first(r) and second(r)
+
+            return both
+
+        def either(r: KernelState) -> Any:
+            return first(r) or second(r)
+
+        return either
+    if (isinstance(node, Compare) and len(node.ops) == 1 and isinstance(node.left, Ref)
+            and isinstance(node.rights[0], Num)):
+        parts = node.left.parts
+        family = family_of(parts)
+        if family is None or family.head not in ("", "peak"):
+            return None
+        return _compared(family.head == "peak", parts[-1], node.ops[0],
+                         node.rights[0].value)
+    return None
+
+
+def _compared(peak: bool, meter: str, op: str, limit: float) -> KTest | None:
+    """names._compared, for a KernelState (meters and peaks are floats)."""
+    if peak:
+        if op == ">=":
+            def peak_ge(r: KernelState) -> bool:
+                return r.peaks[meter] >= limit
+            return peak_ge
+        if op == ">":
+            def peak_gt(r: KernelState) -> bool:
+                return r.peaks[meter] > limit
+            return peak_gt
+        if op == "<=":
+            def peak_le(r: KernelState) -> bool:
+                return r.peaks[meter] <= limit
+            return peak_le
+        if op == "<":
+            def peak_lt(r: KernelState) -> bool:
+                return r.peaks[meter] < limit
+            return peak_lt
+        return None
+    if op == ">=":
+        def ge(r: KernelState) -> bool:
+            return r.meters[meter] >= limit
+        return ge
+    if op == ">":
+        def gt(r: KernelState) -> bool:
+            return r.meters[meter] > limit
+        return gt
+    if op == "<=":
+        def le(r: KernelState) -> bool:
+            return r.meters[meter] <= limit
+        return le
+    if op == "<":
+        def lt(r: KernelState) -> bool:
+            return r.meters[meter] < limit
+        return lt
+    return None
+
+
+def _read(parts: tuple[str, ...]) -> KTest | None:
+    """The reader of a name (game.scenario.names' _read_*), for a KernelState."""
+    family = family_of(parts)
+    head = family.head if family is not None else None
+    if head == "flags":
+        flag = parts[1]
+
+        def flagged(r: KernelState) -> bool:
+            return flag in r.flags
+
+        return flagged
+    if head == "contact":
+        what = parts[1]
+
+        def contacted(r: KernelState) -> bool:
+            return what in r.contact
+
+        return contacted
+    if head == "visited":
+        node = parts[1]
+
+        def been(r: KernelState) -> bool:
+            return node in r.visited
+
+        return been
+    if head == "leadership":
+        level = parts[1]
+
+        def authorised(r: KernelState) -> bool:
+            return r.leadership[level]
+
+        return authorised
+    if head == "channels":
+        channel, status = parts[1], parts[2]
+
+        def channel_is(r: KernelState) -> bool:
+            return r.channels[channel] == status
+
+        return channel_is
+    if head == "prices":
+        price, state = parts[1], parts[2]
+
+        def price_is(r: KernelState) -> bool:
+            return r.prices[price] == state
+
+        return price_is
+    if head == "call":
+        wanted = parts[1]
+
+        def call_is(r: KernelState) -> bool:
+            return r.call_status == wanted
+
+        return call_is
+    if head == "recent":
+        tag = parts[1]
+
+        def lately(r: KernelState) -> bool:
+            recent = r.recent
+            return tag in recent and r.turn - recent[tag] < r.recent_turns
+
+        return lately
+    return None
 
 
 def _outcome_table(option: Any, outcomes: tuple[tuple[Any, float, Program], ...]
@@ -478,8 +653,14 @@ class Kernel:
                 options.append(option)
             self.nodes[node_id] = KNode(node_id, tuple(options))
         for option in self.options:
-            option.branches = tuple((when, self.nodes[dest] if dest != END else _END_NODE)
-                                    for when, dest in option.compiled.branches)
+            spec = option.compiled.option.next
+            texts = ([b.when for b in spec] if not isinstance(spec, str)
+                     and len(spec) == len(option.compiled.branches)
+                     else [None] * len(option.compiled.branches))
+            option.branches = tuple((_test_of(text, when),
+                                     self.nodes[dest] if dest != END else _END_NODE)
+                                    for text, (when, dest) in zip(texts,
+                                                                  option.compiled.branches))
             if len(option.branches) == 1 and option.branches[0][0] is None:
                 option.next = option.branches[0][1]
         rank = {kind: i for i, kind in enumerate(prudence_order())}  # policies.KIND_PREFERENCE
@@ -501,10 +682,19 @@ class Kernel:
         self.prices = tuple(KPrice(p, i) for i, p in enumerate(scenario.prices))
         self.events = tuple(KEvent(e, len(self.prices) + i)
                             for i, e in enumerate(scenario.leadership_events))
+        counterpart = model.counterpart
+        if len(counterpart.prices) == len(self.prices):  # (compile keeps them all, in order)
+            for price, price_spec in zip(self.prices, counterpart.prices):
+                price.when = _test_of(price_spec.when, price.when)
+        for event in self.events:
+            event.when = _test_of(counterpart.leadership.events[event.index].when,
+                                  event.when) or event.when
         self.start = self.nodes[scenario.start]
         self.endings = scenario.endings
-        self.early = tuple((e.when, e) for e in scenario.endings
-                           if e.ending.early and e.when is not None)
+        # (condition, ending) in file order: the early ones, and all
+        self.early = tuple((_test_of(e.ending.when, e.when) or e.when, e)
+                           for e in scenario.endings if e.ending.early and e.when is not None)
+        self.final = tuple((_test_of(e.ending.when, e.when), e) for e in scenario.endings)
         self.authority = dict(scenario.authority)
         self.contact_level = {c.id: c.level for c in model.channels}
         self._initial_state()
@@ -527,7 +717,8 @@ class Kernel:
         rows = []
         for m, text in zip(scenario.modifiers, texts):
             tag = _only_tag(text)
-            rows.append((m.when, m.delta, tag, bool(m.when(unplayed)) if tag else False))
+            rows.append((_test_of(text, m.when) or m.when, m.delta, tag,
+                         bool(m.when(unplayed)) if tag else False))
         return tuple(rows)
 
     def _acyclic(self) -> bool:
@@ -887,7 +1078,7 @@ class Kernel:
         contact_level = self.contact_level
         answer_effects = self.answer_effects
         pressure_effects = self.pressure_effects
-        endings = self.endings
+        final = self.final
         early = self.early
         score = self.score_total
         end_node = _END_NODE
@@ -1244,8 +1435,8 @@ class Kernel:
                         node = dest
                         break
             if node is end_node:
-                for ending in endings:
-                    if ending.when is None or ending.when(st):
+                for when, ending in final:
+                    if when is None or when(st):
                         break
                 st.call_status = None
                 end(st, ending, option)
