@@ -225,8 +225,8 @@ def _only_tag(text: str) -> str:
 # --- conditions the kernel reads itself ---------------------------------------------------
 #
 # The scenario's conditions are closures game.scenario.names builds; the kernel
-# keeps them, but for the commonest shapes (a name, 'not' a name, a meter or
-# peak against a number, 'and'/'or' of two such) it reads the state itself
+# keeps them, but for the commonest shapes (a name, 'not' a name, a meter
+# against a number, 'and'/'or' of two such) it reads the state itself
 # with the very expression the name's reader has, typed for KernelState: the
 # same values, and in a compiled kernel no call into interpreted code. Any
 # other shape, or a name family added later, keeps its closure (only slower).
@@ -281,33 +281,14 @@ def _test(node: Expr) -> KTest | None:
             and isinstance(node.rights[0], Num)):
         parts = node.left.parts
         family = family_of(parts)
-        if family is None or family.head not in ("", "peak"):
+        if family is None or family.head != "":
             return None
-        return _compared(family.head == "peak", parts[-1], node.ops[0],
-                         node.rights[0].value)
+        return _compared(parts[0], node.ops[0], node.rights[0].value)
     return None
 
 
-def _compared(peak: bool, meter: str, op: str, limit: float) -> KTest | None:
-    """names._compared, for a KernelState (meters and peaks are floats)."""
-    if peak:
-        if op == ">=":
-            def peak_ge(r: KernelState) -> bool:
-                return r.peaks[meter] >= limit
-            return peak_ge
-        if op == ">":
-            def peak_gt(r: KernelState) -> bool:
-                return r.peaks[meter] > limit
-            return peak_gt
-        if op == "<=":
-            def peak_le(r: KernelState) -> bool:
-                return r.peaks[meter] <= limit
-            return peak_le
-        if op == "<":
-            def peak_lt(r: KernelState) -> bool:
-                return r.peaks[meter] < limit
-            return peak_lt
-        return None
+def _compared(meter: str, op: str, limit: float) -> KTest | None:
+    """names._compared for a meter (meters are floats); peaks keep their closure."""
     if op == ">=":
         def ge(r: KernelState) -> bool:
             return r.meters[meter] >= limit

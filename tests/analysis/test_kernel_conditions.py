@@ -74,7 +74,7 @@ def test_the_flagships_common_shapes_are_read_by_the_kernel() -> None:
 def test_other_shapes_keep_their_closure() -> None:
     scenario = scenario_at(ROOT / "scenarios" / "balloon-2023.yaml")
     closure = next(iter(_conditions(scenario)))[1]
-    for text in ("escalation + trust > 80", "turn >= 3", "escalation == 50",
+    for text in ("escalation + trust > 80", "turn >= 3", "escalation == 50", "peak.escalation > 70",
                  "a and b and c", "asked_at.defense-link < 4"):
         assert kernel_module._test_of(text, closure) is closure, text
     assert kernel_module._test_of(None, closure) is closure
