@@ -113,9 +113,17 @@ def _install(venv_python: Path, wheel: Path, work: Path) -> None:
     # (pip answers from its cache when it has them), then install offline again.
     pins = work / "pins.txt"
     pins.write_text(_pins(), encoding="utf-8")
-    _run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:",
-          "--dest", str(house), "-c", str(pins), *_requirements(wheel)],
-         cwd=work, env=_pip_env(), timeout=600)
+    download = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:",
+                "--dest", str(house), "-c", str(pins), *_requirements(wheel)]
+    # an index that does not answer once reads as "ResolutionImpossible" (seen in
+    # CI): try again before calling it a failure
+    for _attempt in range(2):
+        if subprocess.run(download, cwd=work, env=_pip_env(), capture_output=True,
+                          text=True, timeout=600).returncode == 0:
+            break
+        time.sleep(5)
+    else:
+        _run(download, cwd=work, env=_pip_env(), timeout=600)
     _run(offline, cwd=work, env=_pip_env(), timeout=600)
 
 
