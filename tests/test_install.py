@@ -85,12 +85,14 @@ def _requirements(wheel: Path) -> list[str]:
 
 def _pins() -> str:
     """The test environment's versions, so the fresh install matches what was tested."""
-    lines = []
-    for dist in metadata.distributions():
+    pinned: dict[str, str] = {}
+    for dist in metadata.distributions():  # in sys.path order: the one Python imports first
         name = dist.metadata["Name"]
         if name and name.lower() != "hotline":
-            lines.append(f"{name}=={dist.version}")
-    return "\n".join(sorted(set(lines))) + "\n"
+            # (a package vendored inside another, once that one is imported, is
+            # listed too, later: it must not pin a second version)
+            pinned.setdefault(name.lower().replace("_", "-"), f"{name}=={dist.version}")
+    return "\n".join(sorted(pinned.values())) + "\n"
 
 
 def _pip_env() -> dict[str, str]:
@@ -113,17 +115,9 @@ def _install(venv_python: Path, wheel: Path, work: Path) -> None:
     # (pip answers from its cache when it has them), then install offline again.
     pins = work / "pins.txt"
     pins.write_text(_pins(), encoding="utf-8")
-    download = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:",
-                "--dest", str(house), "-c", str(pins), *_requirements(wheel)]
-    # an index that does not answer once reads as "ResolutionImpossible" (seen in
-    # CI): try again before calling it a failure
-    for _attempt in range(2):
-        if subprocess.run(download, cwd=work, env=_pip_env(), capture_output=True,
-                          text=True, timeout=600).returncode == 0:
-            break
-        time.sleep(5)
-    else:
-        _run(download, cwd=work, env=_pip_env(), timeout=600)
+    _run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:",
+          "--dest", str(house), "-c", str(pins), *_requirements(wheel)],
+         cwd=work, env=_pip_env(), timeout=600)
     _run(offline, cwd=work, env=_pip_env(), timeout=600)
 
 

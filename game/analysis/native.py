@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import re
 import shutil
@@ -132,10 +133,10 @@ def default_target() -> Path:
 def _missing() -> list[str]:
     """What the build needs and this machine lacks, each with its fix."""
     missing = []
+    # looked up, not imported: importing setuptools puts its vendored packages on
+    # sys.path, where they would be taken for installed ones
     for module, package in (("mypyc", "mypy"), ("setuptools", "setuptools")):
-        try:
-            importlib.import_module(module)
-        except ImportError:
+        if importlib.util.find_spec(module) is None:
             missing.append(f"{module}: pip install {package} into this Python "
                            f"({sys.executable}; pipx: pipx inject hotline {package})")
     compiler = (os.environ.get("CC") or "cc").split()[0]

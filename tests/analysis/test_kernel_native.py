@@ -160,3 +160,15 @@ def test_a_build_without_a_compiler_exits_2_saying_what_to_install(
     assert f"a C compiler ('{tmp_path / 'no-such-cc'}'): apt-get install gcc" in said
     assert "pure Python" in said
     assert not (tmp_path / "site").exists()
+
+
+def test_looking_for_what_a_build_needs_imports_none_of_it() -> None:
+    # importing setuptools puts its vendored packages on sys.path, where they
+    # pass for installed ones (the wheel test's pins then held two platformdirs)
+    import subprocess
+
+    code = ("import sys; from game.analysis import native; native._missing(); "
+            "print(sorted(m for m in ('setuptools', 'mypyc', 'mypy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=native.PACKAGE_ROOT.parent, check=True)
+    assert done.stdout.strip() == "[]"
