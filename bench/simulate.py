@@ -280,7 +280,10 @@ def main(argv: list[str]) -> int:
         print(f"  kernel, as pure Python          {pure_us:9.2f} µs   {pure_us / walk_us:5.1f}x "
               f"the bare walk, {engine_us / pure_us:4.1f}x faster than the engine "
               f"({native.OFF}=1)")
-    elif not compiled:
+    elif compiled:
+        print("  kernel, as pure Python          could not be measured (its child process "
+              "failed)")
+    else:
         print("  (no compiled kernel in use: 'hotline kernel' says why, 'hotline kernel build' "
               "makes one)")
     print(peer_line)
