@@ -95,12 +95,12 @@ def load() -> ModuleType | None:
     if os.environ.get(OFF, "").strip() not in ("", "0"):
         _status = f"pure Python ({OFF} is set)"
         return None
-    try:
-        module = importlib.import_module(MODULE)
-    except ImportError:
+    if importlib.util.find_spec(MODULE) is None:
         _status = ("pure Python (no compiled build; make one with "
                    "'hotline kernel build')")
         return None
+    try:
+        module = importlib.import_module(MODULE)
     except Exception as exc:  # noqa: BLE001 - a broken build must never stop batch play
         _status = f"pure Python (the compiled build would not load: {exc})"
         return None

@@ -172,3 +172,13 @@ def test_looking_for_what_a_build_needs_imports_none_of_it() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=native.PACKAGE_ROOT.parent, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_build_for_another_python_is_refused_as_one_that_will_not_load(
+        a_build_on_the_path: Path) -> None:
+    # not "no build": the file is there, and the status says why it is not used
+    (a_build_on_the_path / f"{native.MODULE}.py").write_text(
+        "raise ImportError('undefined symbol: PyFoo_Bar')\n", encoding="utf-8")
+    assert native.load() is None
+    assert native.status() == ("pure Python (the compiled build would not load: "
+                               "undefined symbol: PyFoo_Bar)")
