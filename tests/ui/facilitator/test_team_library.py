@@ -49,20 +49,13 @@ def role_title(controller, role: str) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_a_hot_seat_team_plays_it_to_the_end(
-        qtbot, make_window, library, journal, path: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot, facilitated, library, journal, path: Path) -> None:  # type: ignore[no-untyped-def]
     entry = next(e for e in library.entries if e.ok and e.path.name == path.name)
     scenario = entry.scenario
     roles = tuple(r.id for r in scenario.model.roles)
-    window = make_window()
-    window.show_new_session(entry)
-    setup = window.new_session
-    setup.team.setChecked(True)
-    setup.advanced.setChecked(True)
-    setup.seed.setValue(SEED)
-    setup.fixed_seed.setChecked(True)
-    setup._begin()
-    settle()
-    controller = window.controller
+    # team play ticked on the setup screen, no facilitator console
+    window, _console, controller = facilitated(scenario.model.id, seed=SEED, team=True,
+                                               facilitator=False)
     assert controller.roles == roles
     play = window.session_view.play
     expert = get_policy("expert")
