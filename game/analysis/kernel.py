@@ -634,10 +634,8 @@ class Kernel:
                 options.append(option)
             self.nodes[node_id] = KNode(node_id, tuple(options))
         for option in self.options:
-            spec = option.compiled.option.next
-            texts = ([b.when for b in spec] if not isinstance(spec, str)
-                     and len(spec) == len(option.compiled.branches)
-                     else [None] * len(option.compiled.branches))
+            spec = option.compiled.option.next  # (compile makes a branch of each entry)
+            texts = [None] if isinstance(spec, str) else [b.when for b in spec]
             option.branches = tuple((_test_of(text, when),
                                      self.nodes[dest] if dest != END else _END_NODE)
                                     for text, (when, dest) in zip(texts,
@@ -664,9 +662,8 @@ class Kernel:
         self.events = tuple(KEvent(e, len(self.prices) + i)
                             for i, e in enumerate(scenario.leadership_events))
         counterpart = model.counterpart
-        if len(counterpart.prices) == len(self.prices):  # (compile keeps them all, in order)
-            for price, price_spec in zip(self.prices, counterpart.prices):
-                price.when = _test_of(price_spec.when, price.when)
+        for price, price_spec in zip(self.prices, counterpart.prices):  # (in file order)
+            price.when = _test_of(price_spec.when, price.when)
         for event in self.events:
             event.when = _test_of(counterpart.leadership.events[event.index].when,
                                   event.when) or event.when
@@ -691,9 +688,7 @@ class Kernel:
         played), the value it has before any tagged option: the call takes that
         value instead of testing it (tag '': always tested)."""
         scenario, model = self.scenario, self.scenario.model
-        texts = [m.when for m in model.counterpart.modifiers]
-        if len(texts) != len(scenario.modifiers):  # pragma: no cover - compile keeps them all
-            texts = ["turn"] * len(scenario.modifiers)  # (tested every time)
+        texts = [m.when for m in model.counterpart.modifiers]  # (compile keeps them all)
         unplayed: Any = _Unplayed(model.counterpart.recent_turns)  # (a Reader for these)
         rows = []
         for m, text in zip(scenario.modifiers, texts):
